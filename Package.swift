@@ -35,6 +35,7 @@ let package = Package(
     .testTarget(name: "NNIRTests", dependencies: ["NNIR"]),
     .testTarget(name: "NNImportTests", dependencies: ["NNImport", "NNFormats"]),
     .testTarget(name: "NNInterpreterTests", dependencies: ["NNInterpreter", "NNIR"]),
+    .testTarget(name: "NNCRuntimeTests", dependencies: ["NNCRuntime", "NNInterpreter", "NNIR"]),
     .testTarget(name: "NNCodegenTests", dependencies: ["NNCodegen", "NNCompileKit"]),
     .testTarget(name: "ParityTests", dependencies: ["NNCompileKit"]),
     .testTarget(name: "CLITests", dependencies: ["NNCompileKit"]),

@@ -1,0 +1,77 @@
+import NNIR
+
+/// A run of arena bytes shared by one or more tensors whose lifetimes are disjoint or that alias
+/// (a reshape's output is its input's bytes; an in-place ReLU overwrites its input).
+public struct Buffer: Sendable, Equatable {
+  public var tensors: [Int]
+  public var bytes: Int
+  /// First and last schedule step (node index) at which the buffer holds live data.
+  public var firstStep: Int
+  public var lastStep: Int
+
+  public func overlapsInTime(_ other: Buffer) -> Bool {
+    firstStep <= other.lastStep && other.firstStep <= lastStep
+  }
+}
+
+/// Which tensors live in which buffer, from the schedule (the node order of the graph).
+///
+/// - Graph inputs stay in the caller's memory (`const`), so they take no arena bytes; ops that
+///   alias an input (reshape) read it there too.
+/// - Parameters are `const` arrays in flash and take no arena bytes.
+/// - A data-preserving op (Reshape, Identity, Dropout) shares its input's buffer.
+/// - An element-wise unary op reuses its input's buffer when this op is that buffer's last reader.
+/// - Graph outputs live until the end of the run (they are copied out after the last node).
+public struct BufferAssignment: Sendable {
+  public var buffers: [Buffer]
+  /// Tensor index → buffer index, for activations only.
+  public var bufferOf: [Int: Int]
+  /// Tensor index → graph input slot, for graph inputs and the aliases of them.
+  public var inputAliasOf: [Int: Int]
+
+  public init(graph: ModelGraph, bytesPerElement: Int = 4) {
+    let end = graph.nodes.count
+    var lastUse: [Int: Int] = [:]
+    for (step, node) in graph.nodes.enumerated() { for i in node.inputs { lastUse[i] = step } }
+    for o in graph.outputs { lastUse[o] = end }
+
+    buffers = []
+    bufferOf = [:]
+    inputAliasOf = [:]
+    for (slot, t) in graph.inputs.enumerated() { inputAliasOf[t] = slot }
+
+    for (step, node) in graph.nodes.enumerated() {
+      let out = node.outputs[0]
+      let bytes = graph.tensors[out].elementCount * bytesPerElement
+      let source = node.inputs.first
+      if node.op.isDataPreserving, let source {
+        if let slot = inputAliasOf[source], !graph.outputs.contains(out) {
+          inputAliasOf[out] = slot
+          continue
+        }
+        if let b = bufferOf[source] {
+          bufferOf[out] = b
+          buffers[b].tensors.append(out)
+          buffers[b].lastStep = max(buffers[b].lastStep, lastUse[out] ?? step)
+          continue
+        }
+      }
+      if node.op.isElementwiseUnary, let source, let b = bufferOf[source], buffers[b].lastStep == step {
+        bufferOf[out] = b
+        buffers[b].tensors.append(out)
+        buffers[b].lastStep = lastUse[out] ?? step
+        continue
+      }
+      bufferOf[out] = buffers.count
+      buffers.append(Buffer(tensors: [out], bytes: bytes, firstStep: step, lastStep: lastUse[out] ?? step))
+    }
+  }
+
+  /// The largest total size of buffers live at one step: no planner can use less arena.
+  public var lowerBound: Int {
+    guard let last = buffers.map(\.lastStep).max() else { return 0 }
+    return (0...last).map { step in
+      buffers.filter { $0.firstStep <= step && step <= $0.lastStep }.map(\.bytes).reduce(0, +)
+    }.max() ?? 0
+  }
+}

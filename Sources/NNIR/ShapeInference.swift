@@ -1,0 +1,267 @@
+/// Output shapes of every op, with the checks that make a graph safe to run and to emit.
+///
+/// Follows nnabla's shape rules (`functions.yaml` and the `setup_impl` of each function).
+public enum ShapeInference {
+  /// The shape of the single output of `op` applied to inputs of `inputs` shapes.
+  public static func outputShape(of op: Op, inputs: [[Int]]) throws(ShapeError) -> [Int] {
+    let shape = try inferShape(op, inputs)
+    _ = try ShapeLimits.elementCount(shape)
+    return shape
+  }
+
+  /// How many inputs an op takes: the range allowed.
+  static func inputArity(_ op: Op) -> ClosedRange<Int> {
+    switch op {
+    case .affine, .convolution, .depthwiseConvolution, .deconvolution: 2...3
+    case .batchNormalization: 5...5
+    case .add2, .sub2, .mul2, .div2: 2...2
+    case .concatenate: 1...Int.max
+    default: 1...1
+    }
+  }
+
+  private static func inferShape(_ op: Op, _ inputs: [[Int]]) throws(ShapeError) -> [Int] {
+    let arity = inputArity(op)
+    guard arity.contains(inputs.count) else {
+      let expected = arity.lowerBound == arity.upperBound ? "\(arity.lowerBound)" : "\(arity.lowerBound) or more"
+      throw ShapeError("\(op.typeName) takes \(expected) inputs, got \(inputs.count)")
+    }
+    let x = inputs[0]
+    switch op {
+    case .affine(let a):
+      return try affine(x, weight: inputs[1], bias: inputs.count > 2 ? inputs[2] : nil, a)
+    case .convolution(let a):
+      return try convolution(x, weight: inputs[1], bias: inputs.count > 2 ? inputs[2] : nil, a)
+    case .depthwiseConvolution(let a):
+      return try depthwise(x, weight: inputs[1], bias: inputs.count > 2 ? inputs[2] : nil, a)
+    case .deconvolution(let a):
+      return try deconvolution(x, weight: inputs[1], bias: inputs.count > 2 ? inputs[2] : nil, a)
+    case .batchNormalization(let a):
+      return try batchNormalization(x, stats: Array(inputs[1...]), a)
+    case .maxPooling(let a), .averagePooling(let a), .sumPooling(let a):
+      return try pooling(x, a)
+    case .globalAveragePooling:
+      guard x.count >= 2 else { throw ShapeError("GlobalAveragePooling needs rank ≥ 2, got \(x)") }
+      return [x[0], x[1]] + [Int](repeating: 1, count: max(x.count - 2, 2))
+    case .relu, .relu6, .leakyReLU, .elu, .sigmoid, .tanh, .swish, .addScalar, .mulScalar,
+      .dropout, .identity:
+      return x
+    case .softmax(let axis):
+      guard axis >= 0, axis < x.count else { throw ShapeError("Softmax axis \(axis) out of range for shape \(x)") }
+      return x
+    case .add2, .sub2, .mul2, .div2:
+      return try broadcast(x, inputs[1], op.typeName)
+    case .concatenate(let axis):
+      return try concatenate(inputs, axis: axis)
+    case .reshape(let shape):
+      let target = try ShapeLimits.elementCount(shape)
+      let source = try ShapeLimits.elementCount(x)
+      guard target == source else {
+        throw ShapeError("Reshape from \(x) (\(source) elements) to \(shape) (\(target) elements)")
+      }
+      return shape
+    case .transpose(let axes):
+      guard axes.count == x.count, Set(axes) == Set(0..<x.count) else {
+        throw ShapeError("Transpose axes \(axes) are not a permutation of 0..<\(x.count)")
+      }
+      return axes.map { x[$0] }
+    case .slice(let a):
+      return try slice(x, a)
+    case .pad(let a):
+      return try pad(x, a)
+    }
+  }
+
+  private static func affine(_ x: [Int], weight w: [Int], bias b: [Int]?, _ a: AffineAttributes) throws(ShapeError) -> [Int] {
+    guard a.baseAxis >= 0, a.baseAxis < x.count else {
+      throw ShapeError("Affine base_axis \(a.baseAxis) out of range for input \(x)")
+    }
+    let inFeatures = x[a.baseAxis...].reduce(1, *)
+    guard w.count >= 2, w[0] == inFeatures else {
+      throw ShapeError("Affine weight \(w) does not match input \(x) (needs [\(inFeatures), outputs…])")
+    }
+    let outShape = Array(w[1...])
+    if let b, b.reduce(1, *) != outShape.reduce(1, *) {
+      throw ShapeError("Affine bias \(b) does not match outputs \(outShape)")
+    }
+    return Array(x[..<a.baseAxis]) + outShape
+  }
+
+  /// Checks the channel axis and spatial rank shared by all convolution kinds.
+  private static func spatialSetup(
+    _ name: String, _ x: [Int], baseAxis: Int, kernel: [Int], pad: [Int], stride: [Int], dilation: [Int]
+  ) throws(ShapeError) -> (channels: Int, spatial: [Int]) {
+    guard baseAxis >= 0, baseAxis < x.count else {
+      throw ShapeError("\(name) base_axis \(baseAxis) out of range for input \(x)")
+    }
+    let spatial = Array(x[(baseAxis + 1)...])
+    let n = kernel.count
+    guard n >= 1, spatial.count == n else {
+      throw ShapeError("\(name) input \(x) has \(spatial.count) spatial axes but the kernel has \(n)")
+    }
+    guard pad.count == n, stride.count == n, dilation.count == n else {
+      throw ShapeError("\(name) pad/stride/dilation need \(n) values each")
+    }
+    guard stride.allSatisfy({ $0 > 0 }), dilation.allSatisfy({ $0 > 0 }), pad.allSatisfy({ $0 >= 0 }),
+      kernel.allSatisfy({ $0 > 0 })
+    else { throw ShapeError("\(name) needs positive kernel, stride and dilation and non-negative pad") }
+    return (x[baseAxis], spatial)
+  }
+
+  private static func convolvedSize(_ name: String, _ input: [Int], kernel: [Int], pad: [Int], stride: [Int], dilation: [Int]) throws(ShapeError) -> [Int] {
+    var out: [Int] = []
+    for i in input.indices {
+      let span = dilation[i] * (kernel[i] - 1) + 1
+      let padded = input[i] + 2 * pad[i]
+      guard padded >= span else {
+        throw ShapeError("\(name) kernel \(kernel) (dilated) is larger than the padded input \(input)")
+      }
+      out.append((padded - span) / stride[i] + 1)
+    }
+    return out
+  }
+
+  private static func checkBias(_ name: String, _ b: [Int]?, channels: Int) throws(ShapeError) {
+    if let b, b.reduce(1, *) != channels {
+      throw ShapeError("\(name) bias \(b) does not match \(channels) output channels")
+    }
+  }
+
+  private static func convolution(_ x: [Int], weight w: [Int], bias b: [Int]?, _ a: ConvolutionAttributes) throws(ShapeError) -> [Int] {
+    guard w.count >= 3 else { throw ShapeError("Convolution weight \(w) must be [out, in/group, k…]") }
+    let kernel = Array(w[2...])
+    let (channels, spatial) = try spatialSetup("Convolution", x, baseAxis: a.baseAxis, kernel: kernel, pad: a.pad, stride: a.stride, dilation: a.dilation)
+    guard a.group >= 1, channels % a.group == 0, w[0] % a.group == 0, w[1] * a.group == channels else {
+      throw ShapeError("Convolution weight \(w) with group \(a.group) does not match \(channels) input channels")
+    }
+    try checkBias("Convolution", b, channels: w[0])
+    let out = try convolvedSize("Convolution", spatial, kernel: kernel, pad: a.pad, stride: a.stride, dilation: a.dilation)
+    return Array(x[..<a.baseAxis]) + [w[0]] + out
+  }
+
+  private static func depthwise(_ x: [Int], weight w: [Int], bias b: [Int]?, _ a: DepthwiseConvolutionAttributes) throws(ShapeError) -> [Int] {
+    guard w.count >= 2 else { throw ShapeError("DepthwiseConvolution weight \(w) must be [channels*multiplier, k…]") }
+    let kernel = Array(w[1...])
+    let (channels, spatial) = try spatialSetup("DepthwiseConvolution", x, baseAxis: a.baseAxis, kernel: kernel, pad: a.pad, stride: a.stride, dilation: a.dilation)
+    guard a.multiplier >= 1, w[0] == channels * a.multiplier else {
+      throw ShapeError("DepthwiseConvolution weight \(w) does not match \(channels) channels × multiplier \(a.multiplier)")
+    }
+    try checkBias("DepthwiseConvolution", b, channels: w[0])
+    let out = try convolvedSize("DepthwiseConvolution", spatial, kernel: kernel, pad: a.pad, stride: a.stride, dilation: a.dilation)
+    return Array(x[..<a.baseAxis]) + [w[0]] + out
+  }
+
+  private static func deconvolution(_ x: [Int], weight w: [Int], bias b: [Int]?, _ a: DeconvolutionAttributes) throws(ShapeError) -> [Int] {
+    guard w.count >= 3 else { throw ShapeError("Deconvolution weight \(w) must be [in, out/group, k…]") }
+    let kernel = Array(w[2...])
+    let (channels, spatial) = try spatialSetup("Deconvolution", x, baseAxis: a.baseAxis, kernel: kernel, pad: a.pad, stride: a.stride, dilation: a.dilation)
+    guard a.group >= 1, w[0] == channels, channels % a.group == 0 else {
+      throw ShapeError("Deconvolution weight \(w) with group \(a.group) does not match \(channels) input channels")
+    }
+    guard a.outputPadding.count == kernel.count else {
+      throw ShapeError("Deconvolution output_padding needs \(kernel.count) values")
+    }
+    let outChannels = w[1] * a.group
+    try checkBias("Deconvolution", b, channels: outChannels)
+    var out: [Int] = []
+    for i in spatial.indices {
+      let size = (spatial[i] - 1) * a.stride[i] - 2 * a.pad[i] + a.dilation[i] * (kernel[i] - 1) + 1 + a.outputPadding[i]
+      guard size > 0 else { throw ShapeError("Deconvolution output size \(size) on spatial axis \(i) is not positive") }
+      out.append(size)
+    }
+    return Array(x[..<a.baseAxis]) + [outChannels] + out
+  }
+
+  private static func batchNormalization(_ x: [Int], stats: [[Int]], _ a: BatchNormalizationAttributes) throws(ShapeError) -> [Int] {
+    guard a.axes.count == 1, let axis = a.axes.first, axis >= 0, axis < x.count else {
+      throw ShapeError("BatchNormalization axes \(a.axes) must name one axis of \(x)")
+    }
+    for s in stats where s.reduce(1, *) != x[axis] {
+      throw ShapeError("BatchNormalization statistic \(s) does not match \(x[axis]) channels")
+    }
+    return x
+  }
+
+  private static func pooling(_ x: [Int], _ a: PoolingAttributes) throws(ShapeError) -> [Int] {
+    let n = a.kernel.count
+    guard n >= 1, x.count >= n, a.stride.count == n, a.pad.count == n else {
+      throw ShapeError("pooling kernel \(a.kernel), stride \(a.stride), pad \(a.pad) do not fit input \(x)")
+    }
+    guard a.kernel.allSatisfy({ $0 > 0 }), a.stride.allSatisfy({ $0 > 0 }), a.pad.allSatisfy({ $0 >= 0 }) else {
+      throw ShapeError("pooling needs positive kernel and stride and non-negative pad")
+    }
+    let lead = x.count - n
+    var out = Array(x[..<lead])
+    for i in 0..<n {
+      let padded = x[lead + i] + 2 * a.pad[i]
+      if a.ignoreBorder {
+        guard padded >= a.kernel[i] else {
+          throw ShapeError("pooling kernel \(a.kernel) is larger than the padded input \(x)")
+        }
+        out.append((padded - a.kernel[i]) / a.stride[i] + 1)
+      } else {
+        // nnabla: windows start at every stride step inside the padded input; the last may be partial.
+        out.append((padded - 1) / a.stride[i] + 1)
+      }
+    }
+    return out
+  }
+
+  /// numpy broadcasting: shapes aligned at the right, size-1 axes stretch.
+  public static func broadcast(_ a: [Int], _ b: [Int], _ name: String = "broadcast") throws(ShapeError) -> [Int] {
+    let rank = max(a.count, b.count)
+    let pa = [Int](repeating: 1, count: rank - a.count) + a
+    let pb = [Int](repeating: 1, count: rank - b.count) + b
+    var out: [Int] = []
+    for i in 0..<rank {
+      if pa[i] == pb[i] || pb[i] == 1 { out.append(pa[i]) }
+      else if pa[i] == 1 { out.append(pb[i]) }
+      else { throw ShapeError("\(name) cannot broadcast \(a) with \(b)") }
+    }
+    return out
+  }
+
+  private static func concatenate(_ inputs: [[Int]], axis: Int) throws(ShapeError) -> [Int] {
+    let first = inputs[0]
+    guard axis >= 0, axis < first.count else { throw ShapeError("Concatenate axis \(axis) out of range for \(first)") }
+    var out = first
+    for s in inputs.dropFirst() {
+      guard s.count == first.count,
+        s.indices.allSatisfy({ $0 == axis || s[$0] == first[$0] })
+      else { throw ShapeError("Concatenate inputs \(first) and \(s) differ off axis \(axis)") }
+      out[axis] += s[axis]
+    }
+    return out
+  }
+
+  private static func slice(_ x: [Int], _ a: SliceAttributes) throws(ShapeError) -> [Int] {
+    guard a.start.count == x.count, a.stop.count == x.count, a.step.count == x.count else {
+      throw ShapeError("Slice start/stop/step need \(x.count) values for input \(x)")
+    }
+    var out: [Int] = []
+    for i in x.indices {
+      let (start, stop, step) = (a.start[i], a.stop[i], a.step[i])
+      guard step > 0, start >= 0, stop <= x[i], start <= stop else {
+        throw ShapeError("Slice [\(start):\(stop):\(step)] is outside axis \(i) of size \(x[i])")
+      }
+      out.append((stop - start + step - 1) / step)
+    }
+    return out
+  }
+
+  private static func pad(_ x: [Int], _ a: PadAttributes) throws(ShapeError) -> [Int] {
+    let n = a.padWidth.count / 2
+    guard a.padWidth.count % 2 == 0, n <= x.count, a.padWidth.allSatisfy({ $0 >= 0 }) else {
+      throw ShapeError("Pad pad_width \(a.padWidth) must be non-negative (before, after) pairs for at most \(x.count) axes")
+    }
+    var out = x
+    let lead = x.count - n
+    for i in 0..<n {
+      if a.mode == .reflect, a.padWidth[2 * i] >= x[lead + i] || a.padWidth[2 * i + 1] >= x[lead + i] {
+        throw ShapeError("Pad reflect width \(a.padWidth) must be smaller than the axis size in \(x)")
+      }
+      out[lead + i] += a.padWidth[2 * i] + a.padWidth[2 * i + 1]
+    }
+    return out
+  }
+}

@@ -1,0 +1,104 @@
+import NNFormats
+
+/// The parts of nnabla's `NNablaProtoBuf` message that compiling needs, decoded from text format.
+///
+/// Field names follow `nnabla.proto`; see DESIGN.md §2 for the field numbers.
+struct NNablaProto {
+  var networks: [NetworkDef] = []
+  var executors: [ExecutorDef] = []
+  /// Parameters written in the text file itself (rare; usually they sit in `parameter.protobuf`/`.h5`).
+  var parameters: [ParameterDef] = []
+
+  init(text message: ProtoTextMessage) throws {
+    networks = try message.messages("network").map(NetworkDef.init)
+    executors = try message.messages("executor").map(ExecutorDef.init)
+    parameters = try message.messages("parameter").map { p in
+      ParameterDef(
+        name: try p.string("variable_name") ?? "",
+        shape: try p.message("shape")?.ints("dim") ?? [],
+        values: try p.doubles("data").map(Float.init))
+    }
+  }
+}
+
+struct NetworkDef {
+  var name: String
+  var batchSize: Int?
+  var variables: [VariableDef]
+  var functions: [FunctionDef]
+
+  init(_ m: ProtoTextMessage) throws {
+    name = try m.string("name") ?? ""
+    batchSize = try m.int("batch_size")
+    variables = try m.messages("variable").map(VariableDef.init)
+    functions = try m.messages("function").map(FunctionDef.init)
+    if m.messages("repeat_info").isEmpty == false {
+      throw DiagnosticLikeError("network '\(name)' uses repeat_info (RepeatStart/RecurrentInput), which is not supported")
+    }
+  }
+}
+
+struct VariableDef {
+  var name: String
+  var type: String
+  var shape: [Int]
+
+  init(_ m: ProtoTextMessage) throws {
+    name = try m.string("name") ?? ""
+    type = try m.string("type") ?? "Buffer"
+    shape = try m.message("shape")?.ints("dim") ?? []
+  }
+}
+
+struct FunctionDef {
+  var name: String
+  var type: String
+  var inputs: [String]
+  var outputs: [String]
+  /// The whole function message, so the op mapping can read its `<snake_name>_param`.
+  var message: ProtoTextMessage
+
+  init(_ m: ProtoTextMessage) throws {
+    name = try m.string("name") ?? ""
+    type = try m.string("type") ?? ""
+    inputs = try m.values("input").map { v in try Self.stringValue(v) }
+    outputs = try m.values("output").map { v in try Self.stringValue(v) }
+    message = m
+  }
+
+  private static func stringValue(_ v: ProtoTextValue) throws -> String {
+    guard case .string(let s) = v else { throw DiagnosticLikeError("function input/output must be a string") }
+    return s
+  }
+
+  /// `function 'conv2' (Convolution)`, the location used in diagnostics.
+  var location: String { "function '\(name)' (\(type))" }
+}
+
+struct ExecutorDef {
+  var name: String
+  var networkName: String
+  var dataVariables: [String]
+  var outputVariables: [String]
+  var noImageNormalization: Bool
+
+  init(_ m: ProtoTextMessage) throws {
+    name = try m.string("name") ?? ""
+    networkName = try m.string("network_name") ?? ""
+    dataVariables = try m.messages("data_variable").map { try $0.string("variable_name") ?? "" }
+    outputVariables = try m.messages("output_variable").map { try $0.string("variable_name") ?? "" }
+    noImageNormalization = try m.bool("no_image_normalization") ?? false
+  }
+}
+
+struct ParameterDef {
+  var name: String
+  var shape: [Int]
+  var values: [Float]
+}
+
+/// A structural problem in the network description, turned into a diagnostic by the importer.
+struct DiagnosticLikeError: Error, CustomStringConvertible {
+  var description: String
+  init(_ description: String) { self.description = description }
+}
