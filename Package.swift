@@ -31,13 +31,14 @@ let package = Package(
     .target(name: "NNCRuntime", path: "runtime-c"),
 
     // MARK: - Tests
-    .testTarget(name: "NNFormatsTests", dependencies: ["NNFormats"]),
-    .testTarget(name: "NNIRTests", dependencies: ["NNIR"]),
-    .testTarget(name: "NNImportTests", dependencies: ["NNImport", "NNFormats"]),
-    .testTarget(name: "NNInterpreterTests", dependencies: ["NNInterpreter", "NNIR"]),
-    .testTarget(name: "NNCRuntimeTests", dependencies: ["NNCRuntime", "NNInterpreter", "NNIR"]),
-    .testTarget(name: "NNCodegenTests", dependencies: ["NNCodegen", "NNCompileKit"]),
-    .testTarget(name: "ParityTests", dependencies: ["NNCompileKit"]),
-    .testTarget(name: "CLITests", dependencies: ["NNCompileKit"]),
+    .target(name: "_NNTestSupport", dependencies: ["NNFormats"], path: "Tests/_NNTestSupport"),
+    .testTarget(name: "NNFormatsTests", dependencies: ["_NNTestSupport", "NNFormats"]),
+    .testTarget(name: "NNIRTests", dependencies: ["_NNTestSupport", "NNIR"]),
+    .testTarget(name: "NNImportTests", dependencies: ["_NNTestSupport", "NNImport", "NNFormats"]),
+    .testTarget(name: "NNInterpreterTests", dependencies: ["_NNTestSupport", "NNInterpreter", "NNIR"]),
+    .testTarget(name: "NNCRuntimeTests", dependencies: ["_NNTestSupport", "NNCRuntime", "NNInterpreter", "NNIR"]),
+    .testTarget(name: "NNCodegenTests", dependencies: ["_NNTestSupport", "NNCodegen", "NNCompileKit"]),
+    .testTarget(name: "ParityTests", dependencies: ["_NNTestSupport", "NNCompileKit"]),
+    .testTarget(name: "CLITests", dependencies: ["_NNTestSupport", "NNCompileKit"]),
   ]
 )
