@@ -200,8 +200,9 @@ public enum ShapeInference {
         }
         out.append((padded - a.kernel[i]) / a.stride[i] + 1)
       } else {
-        // nnabla: windows start at every stride step inside the padded input; the last may be partial.
-        out.append((padded - 1) / a.stride[i] + 1)
+        // nnabla (base_pooling.cpp): windows start at every stride step from -pad while the start
+        // is still inside the input plus one pad; the pad counts once, and the last may be partial.
+        out.append((x[lead + i] + a.pad[i] - 1) / a.stride[i] + 1)
       }
     }
     return out

@@ -91,10 +91,16 @@ struct ExecutorDef {
   }
 }
 
-struct ParameterDef {
-  var name: String
-  var shape: [Int]
-  var values: [Float]
+/// One stored parameter, as `parameter.protobuf` or `parameter.h5` holds it.
+public struct ParameterDef: Sendable {
+  public var name: String
+  public var shape: [Int]
+  public var values: [Float]
+  public init(name: String, shape: [Int], values: [Float]) {
+    self.name = name
+    self.shape = shape
+    self.values = values
+  }
 }
 
 /// A structural problem in the network description, turned into a diagnostic by the importer.
