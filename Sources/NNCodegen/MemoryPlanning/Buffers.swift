@@ -9,6 +9,13 @@ public struct Buffer: Sendable, Equatable {
   public var firstStep: Int
   public var lastStep: Int
 
+  public init(tensors: [Int], bytes: Int, firstStep: Int, lastStep: Int) {
+    self.tensors = tensors
+    self.bytes = bytes
+    self.firstStep = firstStep
+    self.lastStep = lastStep
+  }
+
   public func overlapsInTime(_ other: Buffer) -> Bool {
     firstStep <= other.lastStep && other.firstStep <= lastStep
   }

@@ -1,0 +1,27 @@
+import NNIR
+
+/// Where every activation lives: buffers, their arena offsets, and how good the packing is.
+public struct MemoryPlan: Sendable {
+  public var assignment: BufferAssignment
+  public var offsets: [Int]
+  public var arenaBytes: Int
+  /// The largest sum of simultaneously live buffers: the best any placement could do.
+  public var lowerBound: Int
+  public var plannerName: String
+
+  /// Arena alignment: enough for float and int32 and for word-wise SIMD loads.
+  public static let alignment = 16
+
+  public init(graph: ModelGraph, planner: any MemoryPlanner = GreedyPlanner(), bytesPerElement: Int = 4) {
+    assignment = BufferAssignment(graph: graph, bytesPerElement: bytesPerElement)
+    offsets = planner.offsets(for: assignment.buffers, alignment: Self.alignment)
+    arenaBytes = alignUp(planner.arenaBytes(for: assignment.buffers, offsets: offsets), Self.alignment)
+    lowerBound = assignment.lowerBound
+    plannerName = planner.name
+  }
+
+  /// The arena byte offset of an activation tensor, or nil for inputs (and their aliases) and parameters.
+  public func offset(ofTensor t: Int) -> Int? {
+    assignment.bufferOf[t].map { offsets[$0] }
+  }
+}
