@@ -1,0 +1,7 @@
+// The umbrella: `import NNCompileKit` gives the whole pipeline.
+@_exported import NNCodegen
+@_exported import NNFormats
+@_exported import NNHostSim
+@_exported import NNIR
+@_exported import NNImport
+@_exported import NNInterpreter

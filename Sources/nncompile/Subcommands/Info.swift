@@ -1,0 +1,19 @@
+import NNCompileKit
+
+enum InfoCommand: Subcommand {
+  static let name = "info"
+  static let usage = "nncompile info <model.nnp> [--executor <name>]"
+  static let help = """
+    OVERVIEW: Show a model's networks, inputs and outputs, and each layer's output shape, parameter count and multiply-adds.
+
+    USAGE: \(usage)
+    """
+
+  static func run(_ args: [String]) throws -> Int32 {
+    let a = try Arguments(args, options: ["executor"], flags: [])
+    let path = try a.model()
+    let model = try ModelLoader.load(path: path, executor: a.value("executor"))
+    print(ModelInfo.text(model, file: path), terminator: "")
+    return 0
+  }
+}

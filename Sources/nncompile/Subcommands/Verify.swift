@@ -1,0 +1,46 @@
+import Foundation
+import NNCompileKit
+
+enum VerifyCommand: Subcommand {
+  static let name = "verify"
+  static let usage = "nncompile verify <model.nnp> --input <file> [--input <file>…] [options]"
+  static let help = """
+    OVERVIEW: Compile, build the C with the host compiler, run it on inputs, and compare with the Swift reference interpreter.
+
+    Prints max-abs, max-rel (max-abs / output range), RMSE, cosine similarity and top-1 agreement
+    per output. Exits 1 when the C differs from the interpreter by more than the tolerance
+    (max-abs > tolerance × output range), or from --expected outputs by more than 10 × tolerance.
+
+    USAGE: \(usage)
+
+    OPTIONS:
+      --input <file>            .bin (raw float32, fed as is), .npy, .png/.pgm/.ppm, or an NNC dataset .csv
+      --expected <file>         raw float32 outputs to compare with too (e.g. nnabla's), one per sample
+      --tolerance <x>           default 1e-5
+      --no-image-normalization  feed image pixels as 0–255 instead of pixel / 255
+      -o, --output <dir>        also keep the generated C there
+    \(CompileOptionGroup.help)
+    """
+
+  static func run(_ args: [String]) throws -> Int32 {
+    let a = try Arguments(
+      args, options: CompileOptionGroup.options.union(["input", "expected", "tolerance", "output"]),
+      flags: ["no-image-normalization"], aliases: ["o": "output"])
+    let model = try a.model()
+    let options = try CompileOptionGroup.parse(a)
+    guard !a.all("input").isEmpty else { throw Arguments.UsageError(message: "missing '--input <file>'") }
+    let tolerance = try a.double("tolerance") ?? Verifier.defaultTolerance
+    let compilation = try Driver.compile(modelPath: model, options: options)
+    let normalize = !(a.flag("no-image-normalization") || compilation.model.noImageNormalization)
+    let loader = InputLoader(graph: compilation.model.graph, normalizeImages: normalize)
+    let samples = try a.all("input").flatMap { try loader.load(path: $0) }
+    var expected: [[FloatTensor]]?
+    if let path = a.value("expected") {
+      expected = try ExpectedOutputs.load(path: path, graph: compilation.model.graph, samples: samples.count)
+    }
+    if let out = a.value("output") { try Driver.write(compilation.code.files, to: out) }
+    let report = try Verifier.verify(compilation, samples: samples, expected: expected, tolerance: tolerance)
+    print(report.text, terminator: "")
+    return report.passed ? 0 : 1
+  }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import NNFormats
+import Testing
+import _NNTestSupport
+
+/// Bad input gets one clear line naming the file and the problem, exit code 1, and no `out/`.
+@Suite struct MalformedInputTests {
+  /// Writes `bytes` as a model file, runs a compile into a fresh folder, and returns the result
+  /// and whether the output folder exists afterwards.
+  func compile(_ bytes: [UInt8], name: String = "bad.nnp") throws -> (CLI.Result, outExists: Bool, path: String) {
+    let dir = try Fixtures.temporaryDirectory("malformed")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let model = dir.appendingPathComponent(name)
+    try Data(bytes).write(to: model)
+    let out = dir.appendingPathComponent("out")
+    let r = try CLI.run([model.path, "--target", "cortex-m4f", "--quantize", "float32", "-o", out.path])
+    return (r, FileManager.default.fileExists(atPath: out.path), model.path)
+  }
+
+  func expectOneClearError(_ bytes: [UInt8], contains fragment: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let (r, outExists, path) = try compile(bytes)
+    #expect(r.status == 1, "exit status", sourceLocation: sourceLocation)
+    #expect(!outExists, "out/ must not be left behind", sourceLocation: sourceLocation)
+    let lines = r.stderr.split(separator: "\n")
+    #expect(lines.count == 1, "one line, got: \(r.stderr)", sourceLocation: sourceLocation)
+    #expect(r.stderr.hasPrefix("\(path): "), "names the file: \(r.stderr)", sourceLocation: sourceLocation)
+    #expect(r.stderr.contains(fragment), "\(r.stderr) should contain \(fragment)", sourceLocation: sourceLocation)
+  }
+
+  static let lenet: [UInt8] = try! Fixtures.bytes("real/nnabla_lenet_010000.nnp")
+  static let lenetEntries = try! ZipWriter.entries(of: lenet)
+  static let irisH5Entries = try! ZipWriter.entries(of: Fixtures.bytes("nnabla/iris_mlp/model.nnp"))
+
+  @Test func truncatedZip() throws {
+    try expectOneClearError(Array(Self.lenet.prefix(Self.lenet.count / 2)), contains: "error: zip:")
+  }
+
+  @Test func badCRC() throws {
+    var bytes = Self.lenet
+    // Corrupt one byte of the network text, well inside the first entry's data.
+    let marker = Array("MulScalar".utf8)
+    let at = (0..<bytes.count - marker.count).first { Array(bytes[$0..<$0 + marker.count]) == marker }!
+    bytes[at] ^= 0x20
+    try expectOneClearError(bytes, contains: "CRC")
+  }
+
+  @Test func protobufWithWrongWireType() throws {
+    // Field 200 (parameter) as a varint instead of a length-delimited message.
+    let entries = Self.lenetEntries.map { $0.name.hasSuffix(".protobuf") ? ($0.name, [0xC0, 0x0C, 0x01]) : $0 }
+    try expectOneClearError(ZipWriter.stored(entries), contains: "error: protobuf: parameter.protobuf")
+  }
+
+  @Test func hdf5WithBadSignature() throws {
+    let entries = Self.irisH5Entries.map { $0.name.hasSuffix(".h5") ? ($0.name, Array("this is not an HDF5 file at all, sorry".utf8)) : $0 }
+    try expectOneClearError(ZipWriter.stored(entries), contains: "error: hdf5: parameter.h5")
+  }
+
+  @Test func missingParameter() throws {
+    let entries = Self.lenetEntries.filter { !$0.name.hasSuffix(".protobuf") }
+    try expectOneClearError(ZipWriter.stored(entries), contains: "parameter 'conv1/conv/W' is missing")
+  }
+
+  @Test func shapeMismatch() throws {
+    let entries = Self.irisH5Entries.map { e -> (name: String, bytes: [UInt8]) in
+      guard e.name.hasSuffix(".nntxt") else { return e }
+      let text = String(decoding: e.bytes, as: UTF8.self).replacingOccurrences(
+        of: "name: \"@net/Affine_out\"\n    type: \"Buffer\"\n    shape {\n      dim: -1\n      dim: 16",
+        with: "name: \"@net/Affine_out\"\n    type: \"Buffer\"\n    shape {\n      dim: -1\n      dim: 17")
+      return (e.name, Array(text.utf8))
+    }
+    try expectOneClearError(ZipWriter.stored(entries), contains: "is declared [1, 17] but computes to [1, 16]")
+  }
+
+  @Test func hugeDimension() throws {
+    let entries = Self.irisH5Entries.map { e -> (name: String, bytes: [UInt8]) in
+      guard e.name.hasSuffix(".nntxt") else { return e }
+      let text = String(decoding: e.bytes, as: UTF8.self).replacingOccurrences(
+        of: "name: \"x\"\n    type: \"Buffer\"\n    shape {\n      dim: -1\n      dim: 4",
+        with: "name: \"x\"\n    type: \"Buffer\"\n    shape {\n      dim: -1\n      dim: 1099511627776")
+      return (e.name, Array(text.utf8))
+    }
+    try expectOneClearError(ZipWriter.stored(entries), contains: "more than 2147483647 elements")
+  }
+
+  @Test func notAFileAtAll() throws {
+    let r = try CLI.run(["/nonexistent/model.nnp", "-o", "/tmp/nncompile-never-written"])
+    #expect(r.status == 1)
+    #expect(r.stderr == "/nonexistent/model.nnp: error: no such file\n")
+  }
+
+  @Test func unknownOption_isAUsageError() throws {
+    let r = try CLI.run([Fixtures.path("real/nnabla_lenet_010000.nnp"), "--frobnicate"])
+    #expect(r.status == 2)
+    #expect(r.stderr.hasPrefix("Error: unknown option '--frobnicate'\nUsage: "))
+  }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import NNCompileKit
+import Testing
+import _NNTestSupport
+
+/// End to end: the generated float32 C, built on the host, against nnabla's own outputs and the
+/// Swift interpreter, on every fixture model.
+@Suite struct FloatParityTests {
+  /// nnabla computes in float32 with its own summation order: 1e-4 of the output range.
+  static let nnablaTolerance = 1e-4
+  /// The C follows the interpreter's operation order: 1e-5 of the output range.
+  static let interpreterTolerance = 1e-5
+
+  struct Case: CustomStringConvertible, Sendable {
+    var model: String
+    var inputs: String
+    var outputs: String
+    var description: String { "\(model) ← \(inputs)" }
+  }
+
+  static let cases: [Case] = {
+    var cases: [Case] = []
+    for m in ["iris_mlp", "lenet28", "cnn_bn"] {
+      for file in ["model.nnp", "model_pb.nnp"] {
+        cases.append(Case(model: "nnabla/\(m)/\(file)", inputs: "nnabla/\(m)/inputs.bin", outputs: "nnabla/\(m)/outputs.bin"))
+      }
+    }
+    cases.append(Case(model: "real/nnabla_lenet_010000.nnp", inputs: "real/nnabla_lenet_010000__nnabla_5.input.bin", outputs: "real/nnabla_lenet_010000__nnabla_5.output.bin"))
+    for m in ["nnc_result", "nnc_result2"] {
+      for i in 1...4 {
+        let stem = "real/\(m)__nnc_00\(i)"
+        cases.append(Case(model: "real/\(m).nnp", inputs: "\(stem).input.bin", outputs: "\(stem).output.bin"))
+      }
+    }
+    return cases
+  }()
+
+  @Test(arguments: cases)
+  func generatedC_matchesNNablaAndInterpreter(_ c: Case) throws {
+    let compilation = try Driver.compile(
+      modelPath: Fixtures.path(c.model), options: CompileOptions(target: try .named("host"), quantization: "float32"))
+    let graph = compilation.model.graph
+    let samples = try InputLoader(graph: graph, normalizeImages: false).load(path: Fixtures.path(c.inputs))
+    let expected = try ExpectedOutputs.load(path: Fixtures.path(c.outputs), graph: graph, samples: samples.count)
+    let report = try Verifier.verify(compilation, samples: samples, expected: expected, tolerance: Self.interpreterTolerance)
+    for o in report.outputs {
+      #expect(o.againstInterpreter.maxRel <= Self.interpreterTolerance, "\(o.name): \(report.text)")
+      #expect(o.againstExpected!.maxRel <= Self.nnablaTolerance, "\(o.name): \(report.text)")
+      #expect(o.againstExpected!.top1Agreement == 1.0, "\(o.name): \(report.text)")
+    }
+  }
+
+  @Test func lenetSample_classifiesItsFiveAsFive() throws {
+    let compilation = try Driver.compile(
+      modelPath: Fixtures.path("real/nnabla_lenet_010000.nnp"), options: CompileOptions(target: try .named("cortex-m4f"), quantization: "float32"))
+    let loader = InputLoader(graph: compilation.model.graph, normalizeImages: false)
+    let samples = try loader.load(path: Fixtures.path("real/nnabla_5.pgm"))
+    let dir = try Fixtures.temporaryDirectory("lenet")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try Driver.write(compilation.code.files, to: dir.appendingPathComponent("out").path)
+    let host = try HostModel.build(
+      sourceDirectory: dir.appendingPathComponent("out"), prefix: "model", graph: compilation.model.graph, workDirectory: dir)
+    let outputs = try host.run(samples)
+    #expect(ComparisonMetrics.argmax(outputs[0][0].values) == 5)
+  }
+}
