@@ -1,10 +1,11 @@
 /// Multiply-accumulate counts per node: the work measure `info`, reports and benchmarks use.
 public enum Cost {
-  /// Multiply-adds of one node (0 for data movement and most element-wise ops).
+  /// Multiply-accumulates of one node, counted as the field counts them (CMSIS-NN, TFLite
+  /// benchmarks, the MAC/cycle figures we compare against): only the weight layers.
   ///
   /// Convolution: out elements × (in channels / group) × kernel size; Affine: in × out features ×
-  /// batch; Deconvolution: input elements × (out channels / group) × kernel size; BatchNormalization,
-  /// pooling and activations count one per output element where they multiply.
+  /// batch; Deconvolution: input elements × (out channels / group) × kernel size. Pooling,
+  /// normalisation, activations and data movement count 0 (Sony's LeNet sample: 653,300).
   public static func macs(_ node: Node, in graph: ModelGraph) -> Int {
     let outShape = graph.tensors[node.outputs[0]].shape
     let outCount = outShape.reduce(1, *)
@@ -18,10 +19,6 @@ public enum Cost {
       return outCount * inShapes[1].dropFirst().reduce(1, *)
     case .deconvolution:
       return inShapes[0].reduce(1, *) * inShapes[1].dropFirst().reduce(1, *)
-    case .batchNormalization, .mulScalar, .mul2, .div2, .swish, .elu:
-      return outCount
-    case .averagePooling(let a), .sumPooling(let a):
-      return outCount * a.kernel.reduce(1, *)
     default:
       return 0
     }

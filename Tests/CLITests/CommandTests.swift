@@ -1,0 +1,126 @@
+import Foundation
+import NNHostSim
+import Testing
+import _NNTestSupport
+
+/// The three commands as a user runs them: what they write, print and exit with.
+@Suite struct CommandTests {
+  static let lenet = Fixtures.path("real/nnabla_lenet_010000.nnp")
+
+  @Test func compileWritesTheDocumentedAPIUnderTheChosenName() throws {
+    let dir = try Fixtures.temporaryDirectory("cli")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out")
+    let r = try CLI.run([Self.lenet, "--target", "cortex-m4f", "--quantize", "float32", "--name", "digits", "-o", out.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("653300 MACs"), "\(r.stdout)")
+    let names = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
+    for expected in ["digits.h", "digits.c", "digits_weights.c", "nnc_conv_f32.c", "nnc_runtime.h"] {
+      #expect(names.contains(expected), "\(names)")
+    }
+    #expect(!names.contains("model.h"))
+    let header = try String(contentsOf: out.appendingPathComponent("digits.h"), encoding: .utf8)
+    #expect(header.contains("#define DIGITS_INPUT_SIZE 784"))
+    #expect(header.contains("#define DIGITS_OUTPUT_SIZE 10"))
+    #expect(header.contains("#define DIGITS_ARENA_BYTES 46080"))
+    #expect(header.contains("int digits_run(const float *input, float *output);"))
+
+    // The folder links into a program with nothing but the C compiler and libm.
+    let main = dir.appendingPathComponent("main.c")
+    try """
+      #include "digits.h"
+      int main(void) {
+        static float x[DIGITS_INPUT_SIZE];
+        float y[DIGITS_OUTPUT_SIZE];
+        return digits_run(x, y);
+      }
+      """.write(to: main, atomically: true, encoding: .utf8)
+    let sources = names.filter { $0.hasSuffix(".c") }.sorted().map { out.appendingPathComponent($0).path }
+    let cc = try ProcessRunner.run(
+      "cc", ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2", "-I", out.path, main.path] + sources
+        + ["-lm", "-o", dir.appendingPathComponent("prog").path])
+    #expect(cc.status == 0, "\(cc.stderr)")
+    let run = try ProcessRunner.run(dir.appendingPathComponent("prog").path, [])
+    #expect(run.status == 0)
+  }
+
+  @Test func compileReplacesAnExistingOutputFolderWhole() throws {
+    let dir = try Fixtures.temporaryDirectory("cli")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out")
+    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    try "stale".write(to: out.appendingPathComponent("old_model.c"), atomically: true, encoding: .utf8)
+    let r = try CLI.run([Self.lenet, "--quantize", "float32", "-o", out.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    let names = try FileManager.default.contentsOfDirectory(atPath: out.path)
+    #expect(!names.contains("old_model.c"), "a stale .c would be built into the user's program")
+    #expect(names.contains("model.c"))
+  }
+
+  @Test func infoListsLayersShapesParametersAndMACs() throws {
+    let r = try CLI.run(["info", Fixtures.path("real/nnc_result2.nnp")])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("networks: Main, MainValidation, MainRuntime"))
+    #expect(r.stdout.contains("compiled: network 'MainRuntime'"))
+    // Convolution 16@3×3... on 28×28: 16 × 22 × 22 outputs × 49 taps.
+    let conv = r.stdout.split(separator: "\n").first { $0.hasPrefix("  Convolution ") }
+    #expect(conv?.contains("[1, 16, 22, 22]") == true && conv?.contains("379456") == true, "\(r.stdout)")
+    #expect(r.stdout.contains("total: 10 layers, 78810 parameters (315240 bytes float32), 802876 MACs"))
+  }
+
+  @Test func verifyPassesOnTheLeNetSampleAndComparesWithNNabla() throws {
+    let r = try CLI.run([
+      "verify", Self.lenet, "--input", Fixtures.path("real/nnabla_5.pgm"), "--no-image-normalization",
+      "--expected", Fixtures.path("real/nnabla_lenet_010000__nnabla_5.output.bin"),
+    ])
+    #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    #expect(r.stdout.contains("C vs Swift interpreter max-abs"))
+    #expect(r.stdout.contains("C vs expected"))
+    #expect(r.stdout.hasSuffix("PASS\n"))
+  }
+
+  @Test func verifyFailsWithExitOneWhenExpectedOutputsDisagree() throws {
+    let dir = try Fixtures.temporaryDirectory("cli")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var wrong = try Fixtures.floats("real/nnabla_lenet_010000__nnabla_5.output.bin")
+    wrong[3] += 1
+    let path = dir.appendingPathComponent("wrong.bin")
+    try Data(wrong.withUnsafeBufferPointer { Data(buffer: $0) }).write(to: path)
+    let r = try CLI.run([
+      "verify", Self.lenet, "--input", Fixtures.path("real/nnabla_lenet_010000__nnabla_5.input.bin"),
+      "--expected", path.path,
+    ])
+    #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+    #expect(r.stdout.hasSuffix("FAIL\n"), "\(r.stdout)")
+  }
+
+  /// An NNC dataset CSV of image paths, as Neural Network Console writes it, fed ÷255.
+  @Test func verifyReadsAnNNCDatasetCSV() throws {
+    let dir = try Fixtures.temporaryDirectory("cli")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for i in 1...4 {
+      try FileManager.default.copyItem(
+        atPath: Fixtures.path("real/nnc_00\(i).png"), toPath: dir.appendingPathComponent("nnc_00\(i).png").path)
+    }
+    let csv = dir.appendingPathComponent("test.csv")
+    let rows = "x:image,y:label\n" + (1...4).map { "nnc_00\($0).png,0\n" }.joined()
+    try rows.write(to: csv, atomically: true, encoding: .utf8)
+    // nnabla's outputs for the four images, one after another.
+    var expected = Data()
+    for i in 1...4 { expected.append(try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("real/nnc_result2__nnc_00\(i).output.bin")))) }
+    let expectedPath = dir.appendingPathComponent("expected.bin")
+    try expected.write(to: expectedPath)
+    let r = try CLI.run(["verify", Fixtures.path("real/nnc_result2.nnp"), "--input", csv.path, "--expected", expectedPath.path])
+    #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    #expect(r.stdout.contains("verified 4 sample(s)"), "\(r.stdout)")
+  }
+
+  @Test func usageErrorsExitTwo() throws {
+    let r = try CLI.run(["verify", Self.lenet])
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("--input"), "\(r.stderr)")
+    let unknownTarget = try CLI.run([Self.lenet, "--target", "z80"])
+    #expect(unknownTarget.status == 2)
+    #expect(unknownTarget.stderr.contains("z80"), "\(unknownTarget.stderr)")
+  }
+}
