@@ -10,6 +10,8 @@ public struct VerifyReport: Sendable {
     public var name: String
     public var againstInterpreter: ComparisonMetrics
     public var againstExpected: ComparisonMetrics?
+    /// The C output's top-1 index per sample (what a classifier predicts).
+    public var predictedClasses: [Int]
   }
   public var samples: Int
   public var outputs: [OutputResult]
@@ -30,6 +32,8 @@ public struct VerifyReport: Sendable {
       s += "output '\(o.name)':\n"
       s += row("C vs Swift interpreter", o.againstInterpreter)
       if let e = o.againstExpected { s += row("C vs expected", e) }
+      let shown = o.predictedClasses.prefix(20).map(String.init).joined(separator: " ")
+      s += "  top-1 class per sample: \(shown)\(o.predictedClasses.count > 20 ? " …" : "")\n"
     }
     s += passed ? "PASS\n" : "FAIL\n"
     return s
@@ -62,7 +66,8 @@ public enum Verifier {
       results.append(.init(
         name: graph.tensors[t].name,
         againstInterpreter: ComparisonMetrics(actual: a, reference: reference.map { $0[k] }),
-        againstExpected: expectedMetrics))
+        againstExpected: expectedMetrics,
+        predictedClasses: a.map { ComparisonMetrics.argmax($0.values) }))
     }
     return VerifyReport(samples: samples.count, outputs: results, tolerance: tolerance)
   }

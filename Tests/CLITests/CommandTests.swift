@@ -76,6 +76,7 @@ import _NNTestSupport
     #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     #expect(r.stdout.contains("C vs Swift interpreter max-abs"))
     #expect(r.stdout.contains("C vs expected"))
+    #expect(r.stdout.contains("top-1 class per sample: 5\n"), "\(r.stdout)")
     #expect(r.stdout.hasSuffix("PASS\n"))
   }
 
@@ -113,6 +114,7 @@ import _NNTestSupport
     let r = try CLI.run(["verify", Fixtures.path("real/nnc_result2.nnp"), "--input", csv.path, "--expected", expectedPath.path])
     #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     #expect(r.stdout.contains("verified 4 sample(s)"), "\(r.stdout)")
+    #expect(r.stdout.contains("top-1 class per sample: 4 4 9 9\n"), "\(r.stdout)")
   }
 
   @Test func usageErrorsExitTwo() throws {
