@@ -137,8 +137,9 @@ public struct PoolingAttributes: Sendable, Equatable {
   }
 }
 
-/// `start`, `stop`, `step` per axis, already resolved to non-negative in-range values for the
-/// input shape (the importer resolves nnabla's negative and open-ended forms).
+/// `start`, `stop`, `step` per axis, resolved for the input shape as Python's `slice.indices`
+/// does (the importer resolves nnabla's negative forms): with step > 0, 0 ≤ start ≤ stop ≤ n;
+/// with step < 0, -1 ≤ stop ≤ start ≤ n - 1, where stop -1 means "down to index 0 inclusive".
 public struct SliceAttributes: Sendable, Equatable {
   public var start: [Int]
   public var stop: [Int]

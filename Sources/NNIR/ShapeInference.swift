@@ -242,10 +242,18 @@ public enum ShapeInference {
     var out: [Int] = []
     for i in x.indices {
       let (start, stop, step) = (a.start[i], a.stop[i], a.step[i])
-      guard step > 0, start >= 0, stop <= x[i], start <= stop else {
-        throw ShapeError("Slice [\(start):\(stop):\(step)] is outside axis \(i) of size \(x[i])")
+      if step > 0 {
+        guard start >= 0, stop <= x[i], start <= stop else {
+          throw ShapeError("Slice [\(start):\(stop):\(step)] is outside axis \(i) of size \(x[i])")
+        }
+        out.append((stop - start + step - 1) / step)
+      } else {
+        // Walking backwards: start in [-1, n-1], stop in [-1, start] (-1 = before index 0).
+        guard step < 0, start < x[i], stop >= -1, stop <= start else {
+          throw ShapeError("Slice [\(start):\(stop):\(step)] is outside axis \(i) of size \(x[i])")
+        }
+        out.append((start - stop - step - 1) / -step)
       }
-      out.append((stop - start + step - 1) / step)
     }
     return out
   }
@@ -258,9 +266,7 @@ public enum ShapeInference {
     var out = x
     let lead = x.count - n
     for i in 0..<n {
-      if a.mode == .reflect, a.padWidth[2 * i] >= x[lead + i] || a.padWidth[2 * i + 1] >= x[lead + i] {
-        throw ShapeError("Pad reflect width \(a.padWidth) must be smaller than the axis size in \(x)")
-      }
+      // Reflect wider than the axis is fine: nnabla bounces back and forth (kernels do the same).
       out[lead + i] += a.padWidth[2 * i] + a.padWidth[2 * i + 1]
     }
     return out

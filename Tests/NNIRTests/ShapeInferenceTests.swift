@@ -35,6 +35,18 @@ import Testing
     #expect(try shape(.maxPooling(a), [[1, 1, 6, 7]]) == [1, 1, 4, 4])
   }
 
+  @Test func slice_negativeStepWalksBackwards() throws {
+    // x[9::-3] on 10 elements: 9, 6, 3, 0.
+    let a = SliceAttributes(start: [0, 9], stop: [2, -1], step: [1, -3])
+    #expect(try shape(.slice(a), [[2, 10]]) == [2, 4])
+    #expect(throws: ShapeError.self) { try shape(.slice(SliceAttributes(start: [0], stop: [1], step: [0])), [[3]]) }
+  }
+
+  @Test func pad_reflectMayBeWiderThanTheAxis() throws {
+    // nnabla bounces: pad([0,1,2,3], (5,6), "reflect") has 15 elements.
+    #expect(try shape(.pad(PadAttributes(padWidth: [5, 6], mode: .reflect)), [[4]]) == [15])
+  }
+
   @Test func deconvolution_outputSize() throws {
     let a = DeconvolutionAttributes(pad: [1, 1], stride: [2, 2], dilation: [1, 1], group: 1, outputPadding: [1, 0])
     // (4 - 1) * 2 - 2 + 3 = 7, + output padding

@@ -160,11 +160,16 @@ enum NNablaFunctionMap {
     start = [Int](repeating: 0, count: lead) + start
     stop = Array(input[..<lead]) + stop
     step = [Int](repeating: 1, count: lead) + step
+    // nnabla resolves start/stop as Python's slice.indices does: negative counts from the end, then
+    // clamp to [0, n] walking forwards or to [-1, n-1] walking backwards (-1: "before index 0").
     for i in input.indices {
-      guard step[i] > 0 else { throw DiagnosticLikeError("Slice with step \(step[i]) ≤ 0 is not supported") }
-      func clamp(_ v: Int) -> Int { min(max(v < 0 ? v + input[i] : v, 0), input[i]) }
+      let n = input[i]
+      guard step[i] != 0 else { throw DiagnosticLikeError("Slice step must not be 0") }
+      func clamp(_ v: Int) -> Int {
+        step[i] > 0 ? min(max(v < 0 ? v + n : v, 0), n) : min(max(v < 0 ? v + n : v, -1), n - 1)
+      }
       start[i] = clamp(start[i])
-      stop[i] = max(clamp(stop[i]), start[i])
+      stop[i] = step[i] > 0 ? max(clamp(stop[i]), start[i]) : min(clamp(stop[i]), start[i])
     }
     return SliceAttributes(start: start, stop: stop, step: step)
   }
