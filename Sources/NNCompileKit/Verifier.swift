@@ -12,6 +12,8 @@ public struct VerifyReport: Sendable {
     public var againstExpected: ComparisonMetrics?
     /// The C output's top-1 index per sample (what a classifier predicts).
     public var predictedClasses: [Int]
+    /// The C output per sample when the output holds one value, else nil.
+    public var singleValues: [Float]?
   }
   public var samples: Int
   public var outputs: [OutputResult]
@@ -32,8 +34,13 @@ public struct VerifyReport: Sendable {
       s += "output '\(o.name)':\n"
       s += row("C vs Swift interpreter", o.againstInterpreter)
       if let e = o.againstExpected { s += row("C vs expected", e) }
-      let shown = o.predictedClasses.prefix(20).map(String.init).joined(separator: " ")
-      s += "  top-1 class per sample: \(shown)\(o.predictedClasses.count > 20 ? " …" : "")\n"
+      let more = o.predictedClasses.count > 20 ? " …" : ""
+      if let values = o.singleValues {
+        // A one-value output (a sigmoid score) has no class to pick: show the score.
+        s += "  value per sample: " + values.prefix(20).map { String(format: "%.4f", $0) }.joined(separator: " ") + more + "\n"
+      } else {
+        s += "  top-1 class per sample: " + o.predictedClasses.prefix(20).map(String.init).joined(separator: " ") + more + "\n"
+      }
     }
     s += passed ? "PASS\n" : "FAIL\n"
     return s
@@ -67,7 +74,8 @@ public enum Verifier {
         name: graph.tensors[t].name,
         againstInterpreter: ComparisonMetrics(actual: a, reference: reference.map { $0[k] }),
         againstExpected: expectedMetrics,
-        predictedClasses: a.map { ComparisonMetrics.argmax($0.values) }))
+        predictedClasses: a.map { ComparisonMetrics.argmax($0.values) },
+        singleValues: graph.tensors[t].elementCount == 1 ? a.map { $0.values[0] } : nil))
     }
     return VerifyReport(samples: samples.count, outputs: results, tolerance: tolerance)
   }

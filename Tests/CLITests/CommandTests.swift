@@ -117,6 +117,17 @@ import _NNTestSupport
     #expect(r.stdout.contains("top-1 class per sample: 4 4 9 9\n"), "\(r.stdout)")
   }
 
+  /// NNC's 4-vs-9 logistic model has one sigmoid output: verify shows the score, not a class.
+  @Test func verifyShowsTheScoreOfAOneValueOutput() throws {
+    let inputs = (1...4).flatMap { ["--input", Fixtures.path("real/nnc_result__nnc_00\($0).input.bin")] }
+    let r = try CLI.run(["verify", Fixtures.path("real/nnc_result.nnp")] + inputs)
+    #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    let line = r.stdout.split(separator: "\n").first { $0.hasPrefix("  value per sample: ") }
+    let scores = line.map { $0.dropFirst("  value per sample: ".count).split(separator: " ").compactMap { Float($0) } } ?? []
+    #expect(scores.count == 4, "\(r.stdout)")
+    if scores.count == 4 { #expect(scores[0] < 0.5 && scores[1] < 0.5 && scores[2] > 0.5 && scores[3] > 0.5) }
+  }
+
   @Test func usageErrorsExitTwo() throws {
     let r = try CLI.run(["verify", Self.lenet])
     #expect(r.status == 2)
