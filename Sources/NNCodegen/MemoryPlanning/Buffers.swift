@@ -29,6 +29,36 @@ public struct Buffer: Sendable, Equatable {
 /// - A data-preserving op (Reshape, Identity, Dropout) shares its input's buffer.
 /// - An element-wise unary op reuses its input's buffer when this op is that buffer's last reader.
 /// - Graph outputs live until the end of the run (they are copied out after the last node).
+/// The memory facts of a program, whatever its element types: what each step reads and writes,
+/// how many bytes each tensor takes, and which outputs may reuse their first input's bytes.
+public struct Schedule: Sendable {
+  public enum Reuse: Sendable { case none, alias, inPlace }
+  public struct Step: Sendable {
+    public var inputs: [Int]
+    public var output: Int
+    /// `.alias`: the output is the input's bytes (reshape). `.inPlace`: the kernel may overwrite
+    /// its first input (element-wise), so the output takes the input's buffer when nothing reads
+    /// the input later.
+    public var reuse: Reuse
+    public init(inputs: [Int], output: Int, reuse: Reuse) {
+      self.inputs = inputs
+      self.output = output
+      self.reuse = reuse
+    }
+  }
+  /// Bytes per tensor index (0 for constants in flash).
+  public var tensorBytes: [Int]
+  public var steps: [Step]
+  public var inputs: [Int]
+  public var outputs: [Int]
+  public init(tensorBytes: [Int], steps: [Step], inputs: [Int], outputs: [Int]) {
+    self.tensorBytes = tensorBytes
+    self.steps = steps
+    self.inputs = inputs
+    self.outputs = outputs
+  }
+}
+
 public struct BufferAssignment: Sendable {
   public var buffers: [Buffer]
   /// Tensor index → buffer index, for activations only.
@@ -37,22 +67,33 @@ public struct BufferAssignment: Sendable {
   public var inputAliasOf: [Int: Int]
 
   public init(graph: ModelGraph, bytesPerElement: Int = 4) {
-    let end = graph.nodes.count
+    let steps = graph.nodes.map { node in
+      Schedule.Step(
+        inputs: node.inputs, output: node.outputs[0],
+        reuse: node.op.isDataPreserving ? .alias : node.op.isElementwiseUnary ? .inPlace : .none)
+    }
+    self.init(schedule: Schedule(
+      tensorBytes: graph.tensors.map { $0.isParameter ? 0 : $0.elementCount * bytesPerElement },
+      steps: steps, inputs: graph.inputs, outputs: graph.outputs))
+  }
+
+  public init(schedule: Schedule) {
+    let end = schedule.steps.count
     var lastUse: [Int: Int] = [:]
-    for (step, node) in graph.nodes.enumerated() { for i in node.inputs { lastUse[i] = step } }
-    for o in graph.outputs { lastUse[o] = end }
+    for (step, s) in schedule.steps.enumerated() { for i in s.inputs { lastUse[i] = step } }
+    for o in schedule.outputs { lastUse[o] = end }
 
     buffers = []
     bufferOf = [:]
     inputAliasOf = [:]
-    for (slot, t) in graph.inputs.enumerated() { inputAliasOf[t] = slot }
+    for (slot, t) in schedule.inputs.enumerated() { inputAliasOf[t] = slot }
 
-    for (step, node) in graph.nodes.enumerated() {
-      let out = node.outputs[0]
-      let bytes = graph.tensors[out].elementCount * bytesPerElement
-      let source = node.inputs.first
-      if node.op.isDataPreserving, let source {
-        if let slot = inputAliasOf[source], !graph.outputs.contains(out) {
+    for (step, s) in schedule.steps.enumerated() {
+      let out = s.output
+      let bytes = schedule.tensorBytes[out]
+      let source = s.inputs.first
+      if s.reuse == .alias, let source {
+        if let slot = inputAliasOf[source], !schedule.outputs.contains(out) {
           inputAliasOf[out] = slot
           continue
         }
@@ -63,7 +104,9 @@ public struct BufferAssignment: Sendable {
           continue
         }
       }
-      if node.op.isElementwiseUnary, let source, let b = bufferOf[source], buffers[b].lastStep == step {
+      if s.reuse == .inPlace, let source, let b = bufferOf[source], buffers[b].lastStep == step,
+        buffers[b].bytes >= bytes
+      {
         bufferOf[out] = b
         buffers[b].tensors.append(out)
         buffers[b].lastStep = lastUse[out] ?? step

@@ -13,7 +13,15 @@ public struct MemoryPlan: Sendable {
   public static let alignment = 16
 
   public init(graph: ModelGraph, planner: any MemoryPlanner = GreedyPlanner(), bytesPerElement: Int = 4) {
-    assignment = BufferAssignment(graph: graph, bytesPerElement: bytesPerElement)
+    self.init(assignment: BufferAssignment(graph: graph, bytesPerElement: bytesPerElement), planner: planner)
+  }
+
+  public init(schedule: Schedule, planner: any MemoryPlanner = GreedyPlanner()) {
+    self.init(assignment: BufferAssignment(schedule: schedule), planner: planner)
+  }
+
+  init(assignment: BufferAssignment, planner: any MemoryPlanner) {
+    self.assignment = assignment
     offsets = planner.offsets(for: assignment.buffers, alignment: Self.alignment)
     arenaBytes = alignUp(planner.arenaBytes(for: assignment.buffers, offsets: offsets), Self.alignment)
     lowerBound = assignment.lowerBound
