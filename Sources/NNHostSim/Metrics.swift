@@ -8,7 +8,7 @@ import NNIR
 /// - `rmse`: root mean square error over all elements.
 /// - `cosine`: cosine similarity of the flattened outputs (1 = same direction).
 /// - `top1Agreement`: fraction of samples whose arg-max over the output's elements agrees.
-public struct ComparisonMetrics: Sendable, Equatable {
+public struct ComparisonMetrics: Sendable, Equatable, Codable {
   public var maxAbs: Double
   public var maxRel: Double
   public var rmse: Double

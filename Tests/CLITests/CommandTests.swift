@@ -128,6 +128,24 @@ import _NNTestSupport
     if scores.count == 4 { #expect(scores[0] < 0.5 && scores[1] < 0.5 && scores[2] > 0.5 && scores[3] > 0.5) }
   }
 
+  @Test func thresholdsSetTheExitCodeAndJSONCarriesTheFigures() throws {
+    let dir = try Fixtures.temporaryDirectory("cli")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let json = dir.appendingPathComponent("report.json")
+    let input = Fixtures.path("real/nnabla_lenet_010000__nnabla_5.input.bin")
+    let pass = try CLI.run(["verify", Self.lenet, "--input", input, "--min-top1-agreement", "1", "--min-cosine", "0.999999", "--json", json.path])
+    #expect(pass.status == 0, "\(pass.stdout)\(pass.stderr)")
+    let object = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
+    #expect((object?["failures"] as? [Any])?.isEmpty == true)
+    let outputs = object?["outputs"] as? [[String: Any]]
+    #expect((outputs?.first?["predictedClasses"] as? [Int]) == [5], "\(String(describing: object))")
+
+    // A cosine above 1 cannot be met: the run fails and says which limit.
+    let fail = try CLI.run(["verify", Self.lenet, "--input", input, "--min-cosine", "1.5"])
+    #expect(fail.status == 1)
+    #expect(fail.stdout.contains("FAILED: output 'y': cosine"), "\(fail.stdout)")
+  }
+
   @Test func usageErrorsExitTwo() throws {
     let r = try CLI.run(["verify", Self.lenet])
     #expect(r.status == 2)

@@ -16,7 +16,12 @@ enum VerifyCommand: Subcommand {
     OPTIONS:
       --input <file>            .bin (raw float32, fed as is), .npy, .png/.pgm/.ppm, or an NNC dataset .csv
       --expected <file>         raw float32 outputs to compare with too (e.g. nnabla's), one per sample
-      --tolerance <x>           default 1e-5
+      --tolerance <x>           max-abs ÷ output range, C against the interpreter (default 1e-5)
+      --min-top1-agreement <x>  fail below this top-1 agreement (0…1)
+      --max-rmse <x>            fail above this RMSE
+      --min-cosine <x>          fail below this cosine similarity
+      --max-abs <x>             fail above this max-abs error
+      --json <file>             also write the report as JSON (for CI)
       --no-image-normalization  feed image pixels as 0–255 instead of pixel / 255
       -o, --output <dir>        also keep the generated C there
     \(CompileOptionGroup.help)
@@ -24,12 +29,17 @@ enum VerifyCommand: Subcommand {
 
   static func run(_ args: [String]) throws -> Int32 {
     let a = try Arguments(
-      args, options: CompileOptionGroup.options.union(["input", "expected", "tolerance", "output"]),
+      args, options: CompileOptionGroup.options.union([
+        "input", "expected", "tolerance", "output", "json", "min-top1-agreement", "max-rmse", "min-cosine", "max-abs",
+      ]),
       flags: ["no-image-normalization"], aliases: ["o": "output"])
     let model = try a.model()
     let options = try CompileOptionGroup.parse(a)
     guard !a.all("input").isEmpty else { throw Arguments.UsageError(message: "missing '--input <file>'") }
-    let tolerance = try a.double("tolerance") ?? Verifier.defaultTolerance
+    let thresholds = VerifyThresholds(
+      maxRel: try a.double("tolerance") ?? Verifier.defaultTolerance,
+      minTop1Agreement: try a.double("min-top1-agreement"), maxRMSE: try a.double("max-rmse"),
+      minCosine: try a.double("min-cosine"), maxAbs: try a.double("max-abs"))
     let compilation = try Driver.compile(modelPath: model, options: options)
     let normalize = !(a.flag("no-image-normalization") || compilation.model.noImageNormalization)
     let loader = InputLoader(graph: compilation.model.graph, normalizeImages: normalize)
@@ -39,8 +49,13 @@ enum VerifyCommand: Subcommand {
       expected = try ExpectedOutputs.load(path: path, graph: compilation.model.graph, samples: samples.count)
     }
     if let out = a.value("output") { try Driver.write(compilation.code.files, to: out) }
-    let report = try Verifier.verify(compilation, samples: samples, expected: expected, tolerance: tolerance)
+    let report = try Verifier.verify(compilation, samples: samples, expected: expected, thresholds: thresholds)
     print(report.text, terminator: "")
+    if let path = a.value("json") {
+      do { try report.json().write(to: URL(fileURLWithPath: path)) } catch {
+        throw CompileError(file: path, "error: cannot write the JSON report: \(error.localizedDescription)")
+      }
+    }
     return report.passed ? 0 : 1
   }
 }
