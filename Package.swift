@@ -19,6 +19,7 @@ let package = Package(
 
     // MARK: - Graph passes and int8 quantization
     .target(name: "NNPasses", dependencies: ["NNIR"]),
+    .target(name: "NNQuantize", dependencies: ["NNIR", "NNInterpreter"]),
 
     // MARK: - Code generation and verification
     .target(name: "NNCodegen", dependencies: ["NNIR"]),
@@ -40,6 +41,7 @@ let package = Package(
     .testTarget(name: "NNImportTests", dependencies: ["_NNTestSupport", "NNImport", "NNFormats"]),
     .testTarget(name: "NNInterpreterTests", dependencies: ["_NNTestSupport", "NNInterpreter", "NNIR"]),
     .testTarget(name: "NNPassesTests", dependencies: ["_NNTestSupport", "NNPasses", "NNIR", "NNInterpreter", "NNImport"]),
+    .testTarget(name: "NNQuantizeTests", dependencies: ["_NNTestSupport", "NNQuantize", "NNIR", "NNInterpreter", "NNImport"]),
     .testTarget(name: "NNCRuntimeTests", dependencies: ["_NNTestSupport", "NNCRuntime", "NNInterpreter", "NNIR"]),
     .testTarget(name: "NNCodegenTests", dependencies: ["_NNTestSupport", "NNCodegen", "NNCompileKit"]),
     .testTarget(name: "ParityTests", dependencies: ["_NNTestSupport", "NNCompileKit"]),
