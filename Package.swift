@@ -17,6 +17,10 @@ let package = Package(
     .target(name: "NNImport", dependencies: ["NNFormats", "NNIR"]),
     .target(name: "NNInterpreter", dependencies: ["NNIR"]),
 
+    // MARK: - Graph passes and int8 quantization
+    .target(name: "NNPasses", dependencies: ["NNIR"]),
+    .target(name: "NNQuantize", dependencies: ["NNIR", "NNInterpreter"]),
+
     // MARK: - Code generation and verification
     .target(name: "NNCodegen", dependencies: ["NNIR"]),
     .target(name: "NNHostSim", dependencies: ["NNIR", "NNInterpreter", "NNCodegen"]),
@@ -36,6 +40,8 @@ let package = Package(
     .testTarget(name: "NNIRTests", dependencies: ["_NNTestSupport", "NNIR"]),
     .testTarget(name: "NNImportTests", dependencies: ["_NNTestSupport", "NNImport", "NNFormats"]),
     .testTarget(name: "NNInterpreterTests", dependencies: ["_NNTestSupport", "NNInterpreter", "NNIR"]),
+    .testTarget(name: "NNPassesTests", dependencies: ["_NNTestSupport", "NNPasses", "NNIR", "NNInterpreter", "NNImport"]),
+    .testTarget(name: "NNQuantizeTests", dependencies: ["_NNTestSupport", "NNQuantize", "NNIR", "NNInterpreter", "NNImport"]),
     .testTarget(name: "NNCRuntimeTests", dependencies: ["_NNTestSupport", "NNCRuntime", "NNInterpreter", "NNIR"]),
     .testTarget(name: "NNCodegenTests", dependencies: ["_NNTestSupport", "NNCodegen", "NNCompileKit"]),
     .testTarget(name: "ParityTests", dependencies: ["_NNTestSupport", "NNCompileKit"]),
