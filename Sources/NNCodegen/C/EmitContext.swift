@@ -1,38 +1,49 @@
 import NNIR
 
 /// What an op emitter needs to know to write one call: tensor shapes and the C expression for
-/// each tensor's data.
+/// each tensor's data. Built from a float graph or from an int8 program.
 struct EmitContext {
-  let graph: ModelGraph
-  let plan: MemoryPlan
-  let weights: WeightEmitter
   let prefix: String
+  let shapes: [[Int]]
+  /// C expression for tensor `t`'s data; `mutable` for the one written.
+  let pointer: (_ t: Int, _ mutable: Bool) -> String
+  /// True when two tensors share bytes (in place or an alias).
+  let shares: (_ a: Int, _ b: Int) -> Bool
   /// File-scope `static const` tables (kernel parameter structs) collected while emitting.
   var scalarTables: [String] = []
 
-  init(graph: ModelGraph, plan: MemoryPlan, weights: WeightEmitter, prefix: String) {
-    self.graph = graph
-    self.plan = plan
-    self.weights = weights
+  init(prefix: String, shapes: [[Int]], pointer: @escaping (Int, Bool) -> String, shares: @escaping (Int, Int) -> Bool) {
     self.prefix = prefix
+    self.shapes = shapes
+    self.pointer = pointer
+    self.shares = shares
   }
 
-  func shape(_ t: Int) -> [Int] { graph.tensors[t].shape }
+  /// The float path: tensors of `graph`, placed by `plan`, parameters from `weights`.
+  init(graph: ModelGraph, plan: MemoryPlan, weights: WeightEmitter, prefix: String) {
+    self.init(
+      prefix: prefix, shapes: graph.tensors.map(\.shape),
+      pointer: { t, mutable in
+        Self.pointerExpression(t, graph: graph, plan: plan, prefix: prefix, mutable: mutable)
+      },
+      shares: { a, b in Self.sameBytes(a, b, plan.assignment) })
+  }
+
+  func shape(_ t: Int) -> [Int] { shapes[t] }
+  func count(_ t: Int) -> Int { shapes[t].reduce(1, *) }
 
   /// The data of tensor `t` to read from.
-  func input(_ t: Int) -> String {
-    Self.pointerExpression(t, graph: graph, plan: plan, prefix: prefix, mutable: false, weights: weights)
-  }
+  func input(_ t: Int) -> String { pointer(t, false) }
 
   /// The data of tensor `t` to write to.
-  func output(_ t: Int) -> String {
-    Self.pointerExpression(t, graph: graph, plan: plan, prefix: prefix, mutable: true, weights: weights)
-  }
+  func output(_ t: Int) -> String { pointer(t, true) }
 
   /// True when the producer's output shares bytes with its first input (in place or an alias).
-  func sharesBuffer(_ a: Int, _ b: Int) -> Bool {
-    if let x = plan.assignment.bufferOf[a], let y = plan.assignment.bufferOf[b] { return x == y }
-    if let x = plan.assignment.inputAliasOf[a], let y = plan.assignment.inputAliasOf[b] { return x == y }
+  func sharesBuffer(_ a: Int, _ b: Int) -> Bool { shares(a, b) }
+
+  static func sameBytes(_ a: Int, _ b: Int, _ assignment: BufferAssignment) -> Bool {
+    if let x = assignment.bufferOf[a], let y = assignment.bufferOf[b] { return x == y }
+    if let x = assignment.inputAliasOf[a], let y = assignment.inputAliasOf[b] { return x == y }
     return false
   }
 
@@ -44,7 +55,7 @@ struct EmitContext {
   }
 
   static func pointerExpression(
-    _ t: Int, graph: ModelGraph, plan: MemoryPlan, prefix: String, mutable: Bool, weights: WeightEmitter? = nil
+    _ t: Int, graph: ModelGraph, plan: MemoryPlan, prefix: String, mutable: Bool
   ) -> String {
     if let slot = plan.assignment.inputAliasOf[t] { return "inputs[\(slot)]" }
     if graph.tensors[t].isParameter {

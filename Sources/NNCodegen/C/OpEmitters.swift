@@ -181,7 +181,7 @@ enum OpEmitters {
     case .reshape, .dropout, .identity:
       // The planner aliases these to their input where it can; otherwise the bytes are copied.
       if c.sharesBuffer(node.inputs[0], node.outputs[0]) { return EmittedCall(lines: [], runtimeFiles: []) }
-      let count = c.graph.tensors[node.outputs[0]].elementCount
+      let count = c.count(node.outputs[0])
       return EmittedCall(
         lines: ["memcpy(\(out), \(arg(0)), (size_t)\(count) * sizeof(float));"], runtimeFiles: [])
     }
@@ -193,7 +193,7 @@ enum OpEmitters {
     _ kernel: String, _ extra: [String], _ node: Node, _ c: inout EmitContext,
     file: String = "src/nnc_activation_f32.c"
   ) -> EmittedCall {
-    let n = c.graph.tensors[node.outputs[0]].elementCount
+    let n = c.count(node.outputs[0])
     let args = ["\(n)"] + extra + [c.input(node.inputs[0]), c.output(node.outputs[0])]
     return EmittedCall(lines: ["\(kernel)(\(args.joined(separator: ", ")));"], runtimeFiles: [file])
   }

@@ -1,0 +1,393 @@
+import NNIR
+import NNInterpreter
+
+public struct QuantizationError: Error, CustomStringConvertible {
+  public var description: String
+  init(_ description: String) { self.description = description }
+}
+
+/// Turns a float graph (BatchNormalization already folded) and calibrated activation ranges into
+/// an `Int8Program`.
+///
+/// The scheme (DESIGN §3, as TFLite and CMSIS-NN): weights int8 symmetric per output channel in
+/// [-127, 127]; activations int8 asymmetric per tensor; bias int32 at scale `s_in * s_w[c]`;
+/// requantization by a Q31 multiplier and shift. ReLU/ReLU6 that follow a Convolution, Affine or
+/// Add2 become that op's output clamp. Ops with no int8 kernel run in float between a dequantize
+/// and a quantize, and each is listed in `notes`.
+public enum Int8Quantizer {
+  public static func quantize(_ graph: ModelGraph, ranges: [Int: CalibratedRange]) throws -> Int8Program {
+    var builder = ProgramBuilder(graph: graph, ranges: ranges)
+    try builder.build()
+    return builder.program()
+  }
+
+  /// Activation parameters for a range: scale spreads it over the 256 codes, and the zero point
+  /// puts real 0 on a code.
+  public static func parameters(for r: CalibratedRange) -> QuantParams {
+    let span = Double(r.max) - Double(r.min)
+    let scale = span > 0 ? span / 255 : 1.0 / 255
+    let zero = (-128 - Double(r.min) / scale).rounded()
+    return QuantParams(scale: Float(scale), zeroPoint: Int32(Swift.min(Swift.max(zero, -128), 127)))
+  }
+}
+
+/// The fixed output parameters TFLite uses where the output range is known in advance.
+enum FixedParameters {
+  static let probability = QuantParams(scale: 1.0 / 256, zeroPoint: -128)  // softmax, sigmoid: [0, 1)
+  static let tanh = QuantParams(scale: 1.0 / 128, zeroPoint: 0)  // [-1, 1)
+}
+
+struct ProgramBuilder {
+  let graph: ModelGraph
+  let ranges: [Int: CalibratedRange]
+  var tensors: [ProgramTensor] = []
+  var steps: [ProgramStep] = []
+  var notes: [String] = []
+  /// Float-graph tensor → its int8 program tensor / its float program tensor, where they exist.
+  var int8Of: [Int: Int] = [:]
+  var floatOf: [Int: Int] = [:]
+  var programInputs: [Int] = []
+  var quantizedInputs: [Int] = []
+
+  init(graph: ModelGraph, ranges: [Int: CalibratedRange]) {
+    self.graph = graph
+    self.ranges = ranges
+  }
+
+  func program() -> Int8Program {
+    var outputs: [Int] = []
+    var quantizedOutputs: [Int?] = []
+    for t in graph.outputs {
+      outputs.append(floatOf[t]!)
+      quantizedOutputs.append(int8Of[t])
+    }
+    return Int8Program(
+      name: graph.name, tensors: tensors, steps: steps, inputs: programInputs, outputs: outputs,
+      quantizedInputs: quantizedInputs, quantizedOutputs: quantizedOutputs, notes: notes)
+  }
+
+  // MARK: - Tensors
+
+  mutating func addTensor(_ t: ProgramTensor) -> Int {
+    tensors.append(t)
+    return tensors.count - 1
+  }
+
+  func calibrated(_ t: Int) throws -> QuantParams {
+    guard let r = ranges[t] else {
+      throw QuantizationError("no calibration range for tensor '\(graph.tensors[t].name)'")
+    }
+    return Int8Quantizer.parameters(for: r)
+  }
+
+  /// The int8 version of float-graph tensor `t`, quantizing its float version if needed.
+  mutating func int8(_ t: Int) throws -> Int {
+    if let q = int8Of[t] { return q }
+    guard let f = floatOf[t] else { throw QuantizationError("tensor '\(graph.tensors[t].name)' is used before it is computed") }
+    let q = addTensor(ProgramTensor(name: graph.tensors[t].name, shape: graph.tensors[t].shape, type: .int8, quant: try calibrated(t), floatTensor: t))
+    steps.append(ProgramStep(name: "quantize \(graph.tensors[t].name)", kernel: .quantize, inputs: [f], output: q))
+    int8Of[t] = q
+    return q
+  }
+
+  /// The float version of float-graph tensor `t`, dequantizing its int8 version if needed.
+  mutating func float(_ t: Int) throws -> Int {
+    if let f = floatOf[t] { return f }
+    if let data = graph.tensors[t].data {
+      let f = addTensor(ProgramTensor(name: graph.tensors[t].name, shape: graph.tensors[t].shape, type: .float32, floatData: data))
+      floatOf[t] = f
+      return f
+    }
+    guard let q = int8Of[t] else { throw QuantizationError("tensor '\(graph.tensors[t].name)' is used before it is computed") }
+    let f = addTensor(ProgramTensor(name: graph.tensors[t].name, shape: graph.tensors[t].shape, type: .float32, floatTensor: t))
+    steps.append(ProgramStep(name: "dequantize \(graph.tensors[t].name)", kernel: .dequantize, inputs: [q], output: f))
+    floatOf[t] = f
+    return f
+  }
+
+  /// A new int8 output for float-graph tensor `t`.
+  mutating func int8Output(_ t: Int, _ params: QuantParams) -> Int {
+    let q = addTensor(ProgramTensor(name: graph.tensors[t].name, shape: graph.tensors[t].shape, type: .int8, quant: params, floatTensor: t))
+    int8Of[t] = q
+    return q
+  }
+
+  func quant(_ programTensor: Int) -> QuantParams { tensors[programTensor].quant! }
+
+  // MARK: - The walk
+
+  mutating func build() throws {
+    for t in graph.inputs {
+      let f = addTensor(ProgramTensor(name: graph.tensors[t].name, shape: graph.tensors[t].shape, type: .float32, floatTensor: t))
+      floatOf[t] = f
+      programInputs.append(f)
+    }
+    for t in graph.inputs { quantizedInputs.append(try int8(t)) }
+
+    var readers: [Int: [Int]] = [:]
+    for (i, node) in graph.nodes.enumerated() { for t in node.inputs { readers[t, default: []].append(i) } }
+    var fusedInto: [Int: Int] = [:]  // activation node → producer node
+    var activationOf: [Int: Int] = [:]  // producer node → activation node
+    for (i, node) in graph.nodes.enumerated() {
+      switch node.op {
+      case .convolution, .depthwiseConvolution, .affine, .add2, .sub2: break
+      default: continue
+      }
+      let out = node.outputs[0]
+      guard !graph.outputs.contains(out), let r = readers[out], r.count == 1 else { continue }
+      switch graph.nodes[r[0]].op {
+      case .relu, .relu6:
+        fusedInto[r[0]] = i
+        activationOf[i] = r[0]
+      default: break
+      }
+    }
+    if !fusedInto.isEmpty {
+      notes.append("fused \(fusedInto.count) ReLU/ReLU6 into the op before them")
+    }
+
+    for (i, node) in graph.nodes.enumerated() where fusedInto[i] == nil {
+      let activation = activationOf[i].map { graph.nodes[$0] }
+      try lower(node, activation: activation)
+    }
+    for t in graph.outputs where floatOf[t] == nil { _ = try float(t) }
+  }
+
+  /// Clamp bounds in the output's int8 domain for a fused activation.
+  func clampBounds(_ activation: Node?, _ out: QuantParams) -> (Int32, Int32) {
+    switch activation?.op {
+    case .relu?: return (Int32(out.quantize(0)), 127)
+    case .relu6?: return (Int32(out.quantize(0)), Int32(out.quantize(6)))
+    default: return (-128, 127)
+    }
+  }
+
+  mutating func lower(_ node: Node, activation: Node?) throws {
+    let x = node.inputs.first ?? 0
+    let outT = activation?.outputs[0] ?? node.outputs[0]
+    let name = activation.map { "\(node.name)+\($0.name)" } ?? node.name
+    let xs = graph.tensors[x].shape
+    let ys = graph.tensors[node.outputs[0]].shape
+
+    switch node.op {
+    case .convolution(let a) where xs.count - a.baseAxis - 1 <= 2 && xs.count - a.baseAxis - 1 >= 1:
+      try lowerConvolution(node, name: name, outT: outT, activation: activation, baseAxis: a.baseAxis, pad: a.pad, stride: a.stride, dilation: a.dilation, group: a.group)
+    case .depthwiseConvolution(let a) where xs.count - a.baseAxis - 1 <= 2 && xs.count - a.baseAxis - 1 >= 1:
+      try lowerConvolution(node, name: name, outT: outT, activation: activation, baseAxis: a.baseAxis, pad: a.pad, stride: a.stride, dilation: a.dilation, group: xs[a.baseAxis])
+    case .affine(let a):
+      try lowerAffine(node, name: name, outT: outT, activation: activation, baseAxis: a.baseAxis)
+
+    case .maxPooling(let a) where a.kernel.count <= 2:
+      let q = try int8(x)
+      let out = int8Output(outT, quant(q))
+      steps.append(ProgramStep(name: name, kernel: .maxPooling(poolGeometry(xs, ys, a)), inputs: [q], output: out))
+    case .averagePooling(let a) where a.kernel.count <= 2:
+      let q = try int8(x)
+      let p = quant(q)
+      let out = int8Output(outT, p)
+      let r = requantization(from: p, to: p)
+      steps.append(ProgramStep(name: name, kernel: .averagePooling(Int8Pooling(geometry: poolGeometry(xs, ys, a), requantization: r)), inputs: [q], output: out))
+    case .sumPooling(let a) where a.kernel.count <= 2:
+      let q = try int8(x)
+      let po = try calibrated(outT)
+      let out = int8Output(outT, po)
+      let r = requantization(from: quant(q), to: po)
+      steps.append(ProgramStep(name: name, kernel: .sumPooling(Int8Pooling(geometry: poolGeometry(xs, ys, a), requantization: r)), inputs: [q], output: out))
+    case .globalAveragePooling:
+      let q = try int8(x)
+      let p = quant(q)
+      let out = int8Output(outT, p)
+      let g = Int8GlobalPooling(outer: xs.prefix(2).reduce(1, *), size: xs.dropFirst(2).reduce(1, *), requantization: requantization(from: p, to: p))
+      steps.append(ProgramStep(name: name, kernel: .globalAveragePooling(g), inputs: [q], output: out))
+
+    case .relu, .relu6:
+      let q = try int8(x)
+      let p = quant(q)
+      let out = int8Output(outT, p)
+      let (lo, hi) = clampBounds(node, p)
+      steps.append(ProgramStep(name: name, kernel: .clamp(lo: Int8(lo), hi: Int8(hi)), inputs: [q], output: out, reuse: .inPlace))
+    case .leakyReLU, .elu, .sigmoid, .tanh, .swish, .addScalar, .mulScalar:
+      let q = try int8(x)
+      let pin = quant(q)
+      let pout: QuantParams
+      switch node.op {
+      case .sigmoid: pout = FixedParameters.probability
+      case .tanh: pout = FixedParameters.tanh
+      default: pout = try calibrated(outT)
+      }
+      let out = int8Output(outT, pout)
+      steps.append(ProgramStep(name: name, kernel: .lookupTable(Self.table(node.op, pin, pout)), inputs: [q], output: out, reuse: .inPlace))
+    case .softmax(let axis):
+      let q = try int8(x)
+      let out = int8Output(outT, FixedParameters.probability)
+      steps.append(ProgramStep(name: name, kernel: .softmax(axis: axis), inputs: [q], output: out))
+
+    case .add2, .sub2:
+      let a = try int8(node.inputs[0]), b = try int8(node.inputs[1])
+      let (pa, pb) = (quant(a), quant(b))
+      let po = try calibrated(outT)
+      let out = int8Output(outT, po)
+      let twiceMax = 2 * Double(max(pa.scale, pb.scale))
+      let leftShift: Int32 = 20
+      let ma = QuantizedMultiplier(real: Double(pa.scale) / twiceMax)
+      var mb = QuantizedMultiplier(real: Double(pb.scale) / twiceMax)
+      if case .sub2 = node.op { mb.multiplier = -mb.multiplier }
+      let mo = QuantizedMultiplier(real: twiceMax / (Double(1 << leftShift) * Double(po.scale)))
+      let (lo, hi) = clampBounds(activation, po)
+      let add = Int8Add(
+        geometry: BroadcastGeometry(y: ys, a: graph.tensors[node.inputs[0]].shape, b: graph.tensors[node.inputs[1]].shape),
+        aOffset: -pa.zeroPoint, bOffset: -pb.zeroPoint, leftShift: leftShift, aMultiplier: ma.multiplier, aShift: ma.shift,
+        bMultiplier: mb.multiplier, bShift: mb.shift, outputMultiplier: mo.multiplier, outputShift: mo.shift,
+        outputOffset: po.zeroPoint, activationMin: lo, activationMax: hi)
+      steps.append(ProgramStep(name: name, kernel: .add(add), inputs: [a, b], output: out))
+    case .mul2:
+      let a = try int8(node.inputs[0]), b = try int8(node.inputs[1])
+      let (pa, pb) = (quant(a), quant(b))
+      let po = try calibrated(outT)
+      let out = int8Output(outT, po)
+      let m = QuantizedMultiplier(real: Double(pa.scale) * Double(pb.scale) / Double(po.scale))
+      let mul = Int8Mul(
+        geometry: BroadcastGeometry(y: ys, a: graph.tensors[node.inputs[0]].shape, b: graph.tensors[node.inputs[1]].shape),
+        aOffset: -pa.zeroPoint, bOffset: -pb.zeroPoint, outputMultiplier: m.multiplier, outputShift: m.shift,
+        outputOffset: po.zeroPoint, activationMin: -128, activationMax: 127)
+      steps.append(ProgramStep(name: name, kernel: .mul(mul), inputs: [a, b], output: out))
+
+    case .concatenate(let axis):
+      let qs = try node.inputs.map { try int8($0) }
+      let po = try calibrated(outT)
+      let out = int8Output(outT, po)
+      let rescales = qs.map { q -> Requantization? in quant(q) == po ? nil : requantization(from: quant(q), to: po) }
+      steps.append(ProgramStep(name: name, kernel: .concatenate(axis: axis, rescales: rescales), inputs: qs, output: out))
+    case .reshape, .dropout, .identity:
+      let q = try int8(x)
+      let out = int8Output(outT, quant(q))
+      steps.append(ProgramStep(name: name, kernel: .copy, inputs: [q], output: out, reuse: .alias))
+    case .transpose(let axes) where xs.count <= 6:
+      let q = try int8(x)
+      let out = int8Output(outT, quant(q))
+      steps.append(ProgramStep(name: name, kernel: .transpose(axes: axes), inputs: [q], output: out))
+    case .slice(let a) where xs.count <= 6:
+      let q = try int8(x)
+      let out = int8Output(outT, quant(q))
+      steps.append(ProgramStep(name: name, kernel: .slice(a), inputs: [q], output: out))
+    case .pad(let a) where xs.count <= 6:
+      let q = try int8(x)
+      let p = quant(q)
+      let out = int8Output(outT, p)
+      steps.append(ProgramStep(name: name, kernel: .pad(a, value: p.quantize(a.constantValue)), inputs: [q], output: out))
+
+    default:
+      // No int8 kernel: run the float kernel between a dequantize and (for int8 readers) a quantize.
+      let inputs = try node.inputs.map { try float($0) }
+      let out = addTensor(ProgramTensor(name: graph.tensors[outT].name, shape: graph.tensors[outT].shape, type: .float32, floatTensor: outT))
+      floatOf[outT] = out
+      steps.append(ProgramStep(name: name, kernel: .float(node.op), inputs: inputs, output: out, reuse: node.op.isElementwiseUnary ? .inPlace : .none))
+      if let activation {
+        let r = addTensor(ProgramTensor(name: graph.tensors[outT].name, shape: graph.tensors[outT].shape, type: .float32, floatTensor: outT))
+        steps.append(ProgramStep(name: activation.name, kernel: .float(activation.op), inputs: [out], output: r, reuse: .inPlace))
+        floatOf[outT] = r
+      }
+      notes.append("'\(node.name)' (\(node.op.typeName)) runs in float32: no int8 kernel for it")
+    }
+  }
+
+  // MARK: - Weight layers
+
+  /// Per-output-channel symmetric int8 weights: scale = max|w| / 127.
+  static func quantizeWeights(_ w: [Float], channels: Int, channelOf: (Int) -> Int) -> (q: [Int8], scales: [Double]) {
+    var maxAbs = [Double](repeating: 0, count: channels)
+    for i in w.indices { maxAbs[channelOf(i)] = max(maxAbs[channelOf(i)], Double(abs(w[i]))) }
+    let scales = maxAbs.map { $0 > 0 ? $0 / 127 : 1 }
+    let q = w.indices.map { i -> Int8 in
+      let v = (Double(w[i]) / scales[channelOf(i)]).rounded()
+      return Int8(min(max(v, -127), 127))
+    }
+    return (q, scales)
+  }
+
+  static func quantizeBias(_ b: [Float]?, inputScale: Double, weightScales: [Double]) -> [Int32]? {
+    guard let b else { return nil }
+    return b.indices.map { c in
+      let v = (Double(b[c]) / (inputScale * weightScales[c])).rounded()
+      return Int32(min(max(v, Double(Int32.min)), Double(Int32.max)))
+    }
+  }
+
+  mutating func lowerConvolution(
+    _ node: Node, name: String, outT: Int, activation: Node?, baseAxis: Int, pad: [Int], stride: [Int], dilation: [Int], group: Int
+  ) throws {
+    let q = try int8(node.inputs[0])
+    let pin = quant(q)
+    let po = try calibrated(outT)
+    let xs = graph.tensors[node.inputs[0]].shape
+    let ys = graph.tensors[node.outputs[0]].shape
+    let wT = graph.tensors[node.inputs[1]]
+    guard let w = wT.data?.values else { throw QuantizationError("'\(node.name)': the weights must be parameters for int8") }
+    let outC = ys[baseAxis]
+    let perChannel = w.count / outC
+    let (wq, ws) = Self.quantizeWeights(w, channels: outC) { $0 / perChannel }
+    let bias = Self.quantizeBias(node.inputs.count > 2 ? graph.tensors[node.inputs[2]].data?.values : nil, inputScale: Double(pin.scale), weightScales: ws)
+    let m = ws.map { QuantizedMultiplier(real: Double(pin.scale) * $0 / Double(po.scale)) }
+    let n = xs.count - baseAxis - 1
+    let lift = { (v: [Int], fill: Int) in [Int](repeating: fill, count: 2 - v.count) + v }
+    let inS = lift(Array(xs.suffix(n)), 1), outS = lift(Array(ys.suffix(n)), 1), k = lift(Array(wT.shape.suffix(n)), 1)
+    let (s, p, d) = (lift(stride, 1), lift(pad, 0), lift(dilation, 1))
+    let geometry = ConvGeometry(
+      batch: xs[..<baseAxis].reduce(1, *), inC: xs[baseAxis], inH: inS[0], inW: inS[1], outC: outC, outH: outS[0], outW: outS[1],
+      kernelH: k[0], kernelW: k[1], strideH: s[0], strideW: s[1], padH: p[0], padW: p[1], dilationH: d[0], dilationW: d[1], group: group)
+    let out = int8Output(outT, po)
+    let (lo, hi) = clampBounds(activation, po)
+    let conv = Int8Convolution(
+      geometry: geometry, weights: wq, bias: bias, multipliers: m.map(\.multiplier), shifts: m.map(\.shift),
+      inputOffset: -pin.zeroPoint, outputOffset: po.zeroPoint, activationMin: lo, activationMax: hi)
+    steps.append(ProgramStep(name: name, kernel: .convolution(conv), inputs: [q], output: out))
+  }
+
+  mutating func lowerAffine(_ node: Node, name: String, outT: Int, activation: Node?, baseAxis: Int) throws {
+    let q = try int8(node.inputs[0])
+    let pin = quant(q)
+    let po = try calibrated(outT)
+    let xs = graph.tensors[node.inputs[0]].shape
+    let wT = graph.tensors[node.inputs[1]]
+    guard let w = wT.data?.values else { throw QuantizationError("'\(node.name)': the weights must be parameters for int8") }
+    let inF = wT.shape[0]
+    let outF = wT.shape.dropFirst().reduce(1, *)
+    // nnabla stores [in, out]; the kernel reads one output's weights contiguously: [out, in].
+    var transposed = [Float](repeating: 0, count: w.count)
+    for i in 0..<inF { for o in 0..<outF { transposed[o * inF + i] = w[i * outF + o] } }
+    let (wq, ws) = Self.quantizeWeights(transposed, channels: outF) { $0 / inF }
+    let bias = Self.quantizeBias(node.inputs.count > 2 ? graph.tensors[node.inputs[2]].data?.values : nil, inputScale: Double(pin.scale), weightScales: ws)
+    let m = ws.map { QuantizedMultiplier(real: Double(pin.scale) * $0 / Double(po.scale)) }
+    let out = int8Output(outT, po)
+    let (lo, hi) = clampBounds(activation, po)
+    let affine = Int8Affine(
+      outer: xs[..<baseAxis].reduce(1, *), inFeatures: inF, outFeatures: outF, weights: wq, bias: bias,
+      multipliers: m.map(\.multiplier), shifts: m.map(\.shift), inputOffset: -pin.zeroPoint, outputOffset: po.zeroPoint,
+      activationMin: lo, activationMax: hi)
+    steps.append(ProgramStep(name: name, kernel: .affine(affine), inputs: [q], output: out))
+  }
+
+  // MARK: - Helpers
+
+  func requantization(from a: QuantParams, to b: QuantParams) -> Requantization {
+    let m = QuantizedMultiplier(real: Double(a.scale) / Double(b.scale))
+    return Requantization(inputOffset: -a.zeroPoint, outputOffset: b.zeroPoint, multiplier: m.multiplier, shift: m.shift)
+  }
+
+  func poolGeometry(_ x: [Int], _ y: [Int], _ a: PoolingAttributes) -> PoolGeometry {
+    let n = a.kernel.count
+    let lift = { (v: [Int], fill: Int) in [Int](repeating: fill, count: 2 - v.count) + v }
+    let inS = lift(Array(x.suffix(n)), 1), outS = lift(Array(y.suffix(n)), 1)
+    let (k, s, p) = (lift(a.kernel, 1), lift(a.stride, 1), lift(a.pad, 0))
+    return PoolGeometry(
+      outer: x.dropLast(n).reduce(1, *), inH: inS[0], inW: inS[1], outH: outS[0], outW: outS[1], kernelH: k[0], kernelW: k[1],
+      strideH: s[0], strideW: s[1], padH: p[0], padW: p[1], includingPad: a.includingPad)
+  }
+
+  /// The 256 outputs of an element-wise op for every int8 input code, computed by the float kernel.
+  static func table(_ op: Op, _ pin: QuantParams, _ pout: QuantParams) -> [Int8] {
+    let codes = FloatTensor(shape: [256], values: (0..<256).map { pin.dequantize(Int8($0 - 128)) })
+    let y = FloatInterpreter.evaluate(op, [codes])
+    return y.values.map { pout.quantize($0) }
+  }
+}
