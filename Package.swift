@@ -28,7 +28,7 @@ let package = Package(
     // MARK: - Driver and CLI
     .target(
       name: "NNCompileKit",
-      dependencies: ["NNFormats", "NNIR", "NNImport", "NNInterpreter", "NNCodegen", "NNHostSim"]),
+      dependencies: ["NNFormats", "NNIR", "NNImport", "NNInterpreter", "NNPasses", "NNQuantize", "NNCodegen", "NNHostSim"]),
     .executableTarget(name: "nncompile", dependencies: ["NNCompileKit"]),
 
     // MARK: - C runtime (the kernels generated code calls)

@@ -2,60 +2,115 @@ import Foundation
 import NNCodegen
 import NNImport
 import NNIR
+import NNPasses
+import NNQuantize
 
 /// The version printed by `--version` and in every generated file's header.
 public let nncompileVersion = "0.1.0"
 
 /// What to compile and how.
-public struct CompileOptions: Sendable {
+public struct CompileOptions: @unchecked Sendable {
   public var target: TargetDescription
-  /// `float32` (int8 arrives with calibration).
+  /// `float32` or `int8`.
   public var quantization: String
   public var prefix: String
   public var executor: String?
   /// `greedy` (default) or `linear`.
   public var planner: String
+  /// int8: the calibration data (dataset CSV, image folder or file, `.npy`, raw float32 `.bin`).
+  public var calibrationData: String?
+  public var calibrationMethod: RangeMethod
+  /// Images are fed as pixel / 255 unless this is false or the executor says otherwise.
+  public var normalizeImages: Bool
+  /// Shows calibration progress (a terminal progress bar, or nothing).
+  public var progress: (any ProgressReporter)?
 
-  public init(target: TargetDescription, quantization: String? = nil, prefix: String = "model", executor: String? = nil, planner: String = "greedy") {
+  public init(
+    target: TargetDescription, quantization: String? = nil, prefix: String = "model", executor: String? = nil,
+    planner: String = "greedy", calibrationData: String? = nil, calibrationMethod: RangeMethod = .minMax,
+    normalizeImages: Bool = true, progress: (any ProgressReporter)? = nil
+  ) {
     self.target = target
     self.quantization = quantization ?? target.defaultQuantization
     self.prefix = prefix
     self.executor = executor
     self.planner = planner
+    self.calibrationData = calibrationData
+    self.calibrationMethod = calibrationMethod
+    self.normalizeImages = normalizeImages
+    self.progress = progress
   }
 }
 
 /// One compiled model: the graph and the C that computes it.
-public struct Compilation: Sendable {
+public struct Compilation: @unchecked Sendable {
   public var modelPath: String
   public var model: ImportedModel
   public var code: GeneratedCode
   public var options: CompileOptions
+  /// int8 builds: the float graph after BatchNormalization folding (the float reference) and the
+  /// program the C computes.
+  public var foldedGraph: ModelGraph?
+  public var program: Int8Program?
+
+  /// True when images should be divided by 255 for this model.
+  public var normalizeImages: Bool { options.normalizeImages && !model.noImageNormalization }
 }
 
 /// import → check → plan → emit, as one call; writing `out/` is separate so `verify` can use a
 /// scratch folder.
 public enum Driver {
   public static func compile(modelPath: String, options: CompileOptions) throws -> Compilation {
-    guard options.quantization == "float32" else {
-      throw CompileError(file: modelPath, "error: --quantize \(options.quantization) is not available yet; use --quantize float32")
+    guard ["float32", "int8"].contains(options.quantization) else {
+      throw CompileError(file: modelPath, "error: --quantize must be float32 or int8, not \(options.quantization)")
     }
     guard !options.prefix.isEmpty, CNamesPublic.isIdentifier(options.prefix) else {
       throw CompileError(file: modelPath, "error: --name '\(options.prefix)' is not a C identifier")
     }
     let model = try ModelLoader.load(path: modelPath, executor: options.executor)
     let planner: any MemoryPlanner = options.planner == "linear" ? LinearPlanner() : GreedyPlanner()
-    let code: GeneratedCode
-    do {
-      code = try ModelEmitter.emit(
-        model.graph,
-        options: EmitOptions(prefix: options.prefix, sourceName: URL(fileURLWithPath: modelPath).lastPathComponent, toolVersion: nncompileVersion),
-        planner: planner)
-    } catch {
-      throw CompileError(file: modelPath, wrapping: error)
+    let emitOptions = EmitOptions(
+      prefix: options.prefix, sourceName: URL(fileURLWithPath: modelPath).lastPathComponent, toolVersion: nncompileVersion)
+    var compilation = Compilation(
+      modelPath: modelPath, model: model, code: GeneratedCode(files: [], plan: MemoryPlan(graph: model.graph), weightBytes: 0),
+      options: options)
+    if options.quantization == "int8" {
+      let program = try quantize(&compilation)
+      do { compilation.code = try Int8ModelEmitter.emit(program, options: emitOptions, planner: planner) } catch {
+        throw CompileError(file: modelPath, wrapping: error)
+      }
+    } else {
+      do { compilation.code = try ModelEmitter.emit(model.graph, options: emitOptions, planner: planner) } catch {
+        throw CompileError(file: modelPath, wrapping: error)
+      }
     }
-    try checkBudget(code, target: options.target, modelPath: modelPath)
-    return Compilation(modelPath: modelPath, model: model, code: code, options: options)
+    try checkBudget(compilation.code, target: options.target, modelPath: modelPath)
+    return compilation
+  }
+
+  /// BatchNormalization folding, calibration on the user's data, and the int8 rewrite.
+  static func quantize(_ c: inout Compilation) throws -> Int8Program {
+    guard let data = c.options.calibrationData else {
+      throw CompileError(
+        file: c.modelPath,
+        "error: int8 needs calibration data to choose activation ranges: pass --calibrate <data> (an NNC dataset CSV, a folder of images, .npy or raw float32 .bin), or --quantize float32")
+    }
+    let (folded, _) = BatchNormFolding.fold(c.model.graph)
+    c.foldedGraph = folded
+    let samples = try InputLoader(graph: folded, normalizeImages: c.normalizeImages).load(path: data)
+    let ranges: [Int: CalibratedRange]
+    do {
+      ranges = try Calibration.calibrate(folded, samples: samples, method: c.options.calibrationMethod, progress: c.options.progress)
+    } catch {
+      throw CompileError(file: data, "error: calibration: \(error)")
+    }
+    do {
+      let program = try Int8Quantizer.quantize(folded, ranges: ranges)
+      c.program = program
+      return program
+    } catch {
+      throw CompileError(file: c.modelPath, wrapping: error)
+    }
   }
 
   /// A model that cannot fit the target stops the compile with the numbers.

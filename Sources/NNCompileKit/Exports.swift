@@ -5,3 +5,5 @@
 @_exported import NNIR
 @_exported import NNImport
 @_exported import NNInterpreter
+@_exported import NNPasses
+@_exported import NNQuantize

@@ -21,6 +21,14 @@ public struct InputLoader {
   var sampleSize: Int { inputShapes.map { $0.reduce(1, *) }.reduce(0, +) }
 
   public func load(path: String) throws -> [[FloatTensor]] {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      // A folder of images, in name order (a calibration set).
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+      let images = names.filter { n in [".png", ".pgm", ".ppm"].contains { n.lowercased().hasSuffix($0) } }.sorted()
+      guard !images.isEmpty else { throw CompileError(file: path, "error: the folder holds no .png, .pgm or .ppm images") }
+      return try images.flatMap { try load(path: URL(fileURLWithPath: path).appendingPathComponent($0).path) }
+    }
     do {
       let lower = path.lowercased()
       if lower.hasSuffix(".csv") { return try loadCSV(path) }

@@ -21,6 +21,12 @@ public struct GeneratedCode: Sendable {
   public var files: [(name: String, contents: String)]
   public var plan: MemoryPlan
   public var weightBytes: Int
+
+  public init(files: [(name: String, contents: String)], plan: MemoryPlan, weightBytes: Int) {
+    self.files = files
+    self.plan = plan
+    self.weightBytes = weightBytes
+  }
 }
 
 public struct CodegenError: Error, CustomStringConvertible {

@@ -15,7 +15,7 @@ enum CompileCommand: Subcommand {
     """
 
   static func run(_ args: [String]) throws -> Int32 {
-    let a = try Arguments(args, options: CompileOptionGroup.options.union(["output"]), flags: [], aliases: ["o": "output"])
+    let a = try Arguments(args, options: CompileOptionGroup.options.union(["output"]), flags: CompileOptionGroup.flags, aliases: ["o": "output"])
     let model = try a.model()
     let options = try CompileOptionGroup.parse(a)
     let output = a.value("output") ?? "out"
@@ -30,7 +30,7 @@ enum CompileCommand: Subcommand {
         \(g.nodes.count) layers, \(macs) MACs
         weights: \(compilation.code.weightBytes) bytes (const, flash)
         arena:   \(plan.arenaBytes) bytes (\(plan.plannerName); lower bound \(plan.lowerBound))
-        files:   \(compilation.code.files.map(\.name).joined(separator: " "))
+        files:   \(compilation.code.files.map(\.name).joined(separator: " "))\(compilation.program.map { p in p.notes.map { "\n  note:    \($0)" }.joined() } ?? "")
         time:    \(String(format: "%.3f", Date().timeIntervalSince(start))) s
       """)
     return 0

@@ -13,10 +13,15 @@ protocol Subcommand {
 
 /// Options shared by `compile` and `verify`.
 enum CompileOptionGroup {
-  static let options: Set<String> = ["target", "quantize", "name", "executor", "planner"]
+  static let options: Set<String> = ["target", "quantize", "name", "executor", "planner", "calibrate", "calibration-method"]
+  static let flags: Set<String> = ["no-image-normalization"]
   static let help = """
       --target <target>       cortex-m4f (default) or host, or a path to a target .json
-      --quantize <type>       float32 (int8 is planned)
+      --quantize <type>       int8 or float32 (default: the target's, int8 for cortex-m4f)
+      --calibrate <data>      int8: data to calibrate activation ranges on: an NNC dataset CSV, a
+                              folder of images, an image, .npy or raw float32 .bin
+      --calibration-method <m>  minmax (default), percentile[:99.99] or entropy (KL divergence)
+      --no-image-normalization  feed image pixels as 0–255 instead of pixel / 255
       --name <prefix>         prefix of the files and symbols (default: model)
       --executor <name>       which executor of the .nnp to compile (default: the first)
       --planner <planner>     arena planner: greedy (default) or linear
@@ -33,9 +38,24 @@ enum CompileOptionGroup {
     if let p = a.value("planner"), !["greedy", "linear"].contains(p) {
       throw Arguments.UsageError(message: "'--planner' must be greedy or linear, got '\(p)'")
     }
+    var method = RangeMethod.minMax
+    if let m = a.value("calibration-method") {
+      let parts = m.split(separator: ":", maxSplits: 1).map(String.init)
+      switch parts[0] {
+      case "minmax": method = .minMax
+      case "entropy": method = .entropy
+      case "percentile":
+        let p = parts.count > 1 ? Double(parts[1]) : 99.99
+        guard let p, p > 0, p <= 100 else { throw Arguments.UsageError(message: "'--calibration-method percentile:<p>' needs 0 < p ≤ 100") }
+        method = .percentile(p)
+      default: throw Arguments.UsageError(message: "'--calibration-method' must be minmax, percentile[:p] or entropy, got '\(m)'")
+      }
+    }
     return CompileOptions(
       target: target, quantization: a.value("quantize"), prefix: a.value("name") ?? "model",
-      executor: a.value("executor"), planner: a.value("planner") ?? "greedy")
+      executor: a.value("executor"), planner: a.value("planner") ?? "greedy", calibrationData: a.value("calibrate"),
+      calibrationMethod: method, normalizeImages: !a.flag("no-image-normalization"),
+      progress: TerminalProgressBar.forStandardError())
   }
 }
 

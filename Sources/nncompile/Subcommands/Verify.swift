@@ -22,7 +22,6 @@ enum VerifyCommand: Subcommand {
       --min-cosine <x>          fail below this cosine similarity
       --max-abs <x>             fail above this max-abs error
       --json <file>             also write the report as JSON (for CI)
-      --no-image-normalization  feed image pixels as 0–255 instead of pixel / 255
       -o, --output <dir>        also keep the generated C there
     \(CompileOptionGroup.help)
     """
@@ -32,7 +31,7 @@ enum VerifyCommand: Subcommand {
       args, options: CompileOptionGroup.options.union([
         "input", "expected", "tolerance", "output", "json", "min-top1-agreement", "max-rmse", "min-cosine", "max-abs",
       ]),
-      flags: ["no-image-normalization"], aliases: ["o": "output"])
+      flags: CompileOptionGroup.flags, aliases: ["o": "output"])
     let model = try a.model()
     let options = try CompileOptionGroup.parse(a)
     guard !a.all("input").isEmpty else { throw Arguments.UsageError(message: "missing '--input <file>'") }
@@ -41,8 +40,7 @@ enum VerifyCommand: Subcommand {
       minTop1Agreement: try a.double("min-top1-agreement"), maxRMSE: try a.double("max-rmse"),
       minCosine: try a.double("min-cosine"), maxAbs: try a.double("max-abs"))
     let compilation = try Driver.compile(modelPath: model, options: options)
-    let normalize = !(a.flag("no-image-normalization") || compilation.model.noImageNormalization)
-    let loader = InputLoader(graph: compilation.model.graph, normalizeImages: normalize)
+    let loader = InputLoader(graph: compilation.model.graph, normalizeImages: compilation.normalizeImages)
     let samples = try a.all("input").flatMap { try loader.load(path: $0) }
     var expected: [[FloatTensor]]?
     if let path = a.value("expected") {
