@@ -38,35 +38,57 @@ public struct VerifyThresholds: Sendable, Codable {
 public struct VerifyReport: Sendable, Codable {
   public struct OutputResult: Sendable, Codable {
     public var name: String
-    /// C against the Swift reference of the same arithmetic (the float interpreter here).
+    /// C against the Swift reference of the same arithmetic (the float interpreter, or the
+    /// int8 reference interpreter for int8 builds).
     public var againstInterpreter: ComparisonMetrics
+    /// int8 builds: C against the float model (what quantization cost).
+    public var againstFloat: ComparisonMetrics?
     public var againstExpected: ComparisonMetrics?
     /// The C output's top-1 index per sample (what a classifier predicts).
     public var predictedClasses: [Int]
     /// The C output per sample when the output holds one value, else nil.
     public var singleValues: [Float]?
   }
+  /// int8 builds: one layer's int8 output (dequantized) against the float model's tensor.
+  public struct LayerResult: Sendable, Codable {
+    public var name: String
+    public var kernel: String
+    public var metrics: ComparisonMetrics
+  }
   public var quantization: String
   public var samples: Int
   public var outputs: [OutputResult]
+  public var layers: [LayerResult]
+  /// int8 builds: steps whose C bytes differ from the Swift int8 reference (must be empty).
+  public var mismatchedSteps: [String]?
+  public var notes: [String]
   public var thresholds: VerifyThresholds
   /// Every limit that was exceeded; empty means PASS.
   public var failures: [String]
 
   public var passed: Bool { failures.isEmpty }
 
-  init(quantization: String, samples: Int, outputs: [OutputResult], thresholds: VerifyThresholds) {
+  init(
+    quantization: String, samples: Int, outputs: [OutputResult], thresholds: VerifyThresholds,
+    layers: [LayerResult] = [], mismatchedSteps: [String]? = nil, notes: [String] = []
+  ) {
     self.quantization = quantization
     self.samples = samples
     self.outputs = outputs
     self.thresholds = thresholds
+    self.layers = layers
+    self.mismatchedSteps = mismatchedSteps
+    self.notes = notes
     var failures: [String] = []
+    if let m = mismatchedSteps, !m.isEmpty {
+      failures.append("the C differs from the Swift int8 reference in \(m.count) step(s), first '\(m[0])'")
+    }
     for o in outputs {
       let m = o.againstInterpreter
       if !(m.maxRel <= thresholds.maxRel) {
         failures.append("output '\(o.name)': C differs from the interpreter by \(m.maxRel) of the range > \(thresholds.maxRel)")
       }
-      failures += thresholds.failures(m, "output '\(o.name)'")
+      failures += thresholds.failures(o.againstFloat ?? m, "output '\(o.name)'")
       if let e = o.againstExpected, !(e.maxRel <= thresholds.maxRel * 10) {
         failures.append("output '\(o.name)': C differs from the expected outputs by \(e.maxRel) of the range > \(thresholds.maxRel * 10)")
       }
@@ -82,7 +104,8 @@ public struct VerifyReport: Sendable, Codable {
     }
     for o in outputs {
       s += "output '\(o.name)':\n"
-      s += row("C vs Swift interpreter", o.againstInterpreter)
+      s += row(quantization == "int8" ? "C vs Swift int8 reference" : "C vs Swift interpreter", o.againstInterpreter)
+      if let f = o.againstFloat { s += row("int8 C vs float model", f) }
       if let e = o.againstExpected { s += row("C vs expected", e) }
       let more = o.predictedClasses.count > 20 ? " …" : ""
       if let values = o.singleValues {
@@ -92,6 +115,19 @@ public struct VerifyReport: Sendable, Codable {
         s += "  top-1 class per sample: " + o.predictedClasses.prefix(20).map(String.init).joined(separator: " ") + more + "\n"
       }
     }
+    if !layers.isEmpty {
+      s += "per layer, int8 (dequantized) vs float model:\n"
+      let width = max(5, layers.map(\.name.count).max() ?? 5)
+      s += "  " + "layer".padding(toLength: width, withPad: " ", startingAt: 0) + "  kernel         max-abs     rmse        cosine\n"
+      for l in layers {
+        s += "  " + l.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + l.kernel.padding(toLength: 13, withPad: " ", startingAt: 0)
+        s += String(format: "  %.3e   %.3e   %.6f\n", l.metrics.maxAbs, l.metrics.rmse, l.metrics.cosine)
+      }
+    }
+    if let m = mismatchedSteps {
+      s += m.isEmpty ? "int8 C is byte-identical to the Swift int8 reference in every step\n" : "int8 C differs from the Swift int8 reference in: \(m.joined(separator: ", "))\n"
+    }
+    for n in notes { s += "note: \(n)\n" }
     for f in failures { s += "  FAILED: \(f)\n" }
     s += passed ? "PASS\n" : "FAIL\n"
     return s
@@ -121,6 +157,11 @@ public enum Verifier {
     defer { try? fm.removeItem(at: work) }
     let src = work.appendingPathComponent("out")
     try Driver.write(compilation.code.files, to: src.path)
+    if let program = compilation.program {
+      return try verifyInt8(
+        compilation, program: program, samples: samples, expected: expected, source: src, work: work,
+        thresholds: thresholds ?? VerifyThresholds(maxRel: tolerance))
+    }
     let graph = compilation.model.graph
     let host = try HostModel.build(sourceDirectory: src, prefix: compilation.options.prefix, graph: graph, workDirectory: work)
     let actual = try host.run(samples)
@@ -132,6 +173,7 @@ public enum Verifier {
       results.append(.init(
         name: graph.tensors[t].name,
         againstInterpreter: ComparisonMetrics(actual: a, reference: reference.map { $0[k] }),
+        againstFloat: nil,
         againstExpected: expectedMetrics,
         predictedClasses: a.map { ComparisonMetrics.argmax($0.values) },
         singleValues: graph.tensors[t].elementCount == 1 ? a.map { $0.values[0] } : nil))
@@ -139,5 +181,85 @@ public enum Verifier {
     return VerifyReport(
       quantization: compilation.options.quantization, samples: samples.count, outputs: results,
       thresholds: thresholds ?? VerifyThresholds(maxRel: tolerance))
+  }
+
+  /// int8: the C's bytes against the Swift int8 reference at every step, its outputs against the
+  /// float model, and each layer's int8 tensor (dequantized) against the float tensor.
+  static func verifyInt8(
+    _ compilation: Compilation, program: Int8Program, samples: [[FloatTensor]], expected: [[FloatTensor]]?,
+    source: URL, work: URL, thresholds: VerifyThresholds
+  ) throws -> VerifyReport {
+    let floatGraph = compilation.foldedGraph ?? compilation.model.graph
+    let host = try HostModel.build(
+      sourceDirectory: source, prefix: compilation.options.prefix,
+      inputSizes: program.inputs.map { program.tensors[$0].elementCount },
+      outputShapes: program.outputs.map { program.tensors[$0].shape }, workDirectory: work, trace: true)
+    let (actual, traces) = try host.runTraced(samples, workDirectory: work)
+    let references = samples.map { Int8ProgramInterpreter.runAll(program, inputs: $0) }
+    let floats = samples.map { FloatInterpreter.runAll(floatGraph, inputs: $0) }
+
+    var mismatched: [String] = []
+    for (k, step) in program.steps.enumerated() {
+      let differs = zip(traces, references).contains { trace, ref in
+        k >= trace.count || trace[k] != ref[step.output]!.bytes
+      }
+      if differs || traces.count != samples.count { mismatched.append(step.name) }
+    }
+
+    var layers: [VerifyReport.LayerResult] = []
+    for (k, step) in program.steps.enumerated() {
+      let tensor = program.tensors[step.output]
+      guard tensor.type == .int8, let q = tensor.quant, let f = tensor.floatTensor else { continue }
+      if case .quantize = step.kernel { continue }
+      let actualLayer = traces.map { trace in
+        FloatTensor(shape: tensor.shape, values: (k < trace.count ? trace[k] : []).map { q.dequantize(Int8(bitPattern: $0)) })
+      }
+      guard actualLayer.allSatisfy({ $0.values.count == tensor.elementCount }) else { continue }
+      let floatLayer = floats.map { $0[f]! }
+      layers.append(.init(name: step.name, kernel: kernelName(step.kernel), metrics: ComparisonMetrics(actual: actualLayer, reference: floatLayer)))
+    }
+
+    var results: [VerifyReport.OutputResult] = []
+    for (k, t) in program.outputs.enumerated() {
+      let a = actual.map { $0[k] }
+      let ref = references.map { FloatTensor(shape: program.tensors[t].shape, values: $0[t]!.floatValues!) }
+      let floatOut = floats.map { $0[floatGraph.outputs[k]]! }
+      results.append(.init(
+        name: program.tensors[t].name,
+        againstInterpreter: ComparisonMetrics(actual: a, reference: ref),
+        againstFloat: ComparisonMetrics(actual: a, reference: floatOut),
+        againstExpected: expected.map { e in ComparisonMetrics(actual: a, reference: e.map { $0[k] }) },
+        predictedClasses: a.map { ComparisonMetrics.argmax($0.values) },
+        singleValues: program.tensors[t].elementCount == 1 ? a.map { $0.values[0] } : nil))
+    }
+    var limits = thresholds
+    limits.maxRel = 0  // int8 C must equal its reference exactly
+    return VerifyReport(
+      quantization: "int8", samples: samples.count, outputs: results, thresholds: limits, layers: layers,
+      mismatchedSteps: mismatched, notes: program.notes)
+  }
+
+  static func kernelName(_ k: Int8Kernel) -> String {
+    switch k {
+    case .quantize: "quantize"
+    case .dequantize: "dequantize"
+    case .convolution: "conv_s8"
+    case .affine: "affine_s8"
+    case .maxPooling: "maxpool_s8"
+    case .averagePooling: "avgpool_s8"
+    case .sumPooling: "sumpool_s8"
+    case .globalAveragePooling: "gavgpool_s8"
+    case .add: "add_s8"
+    case .mul: "mul_s8"
+    case .lookupTable: "lut_s8"
+    case .clamp: "clamp_s8"
+    case .concatenate: "concat_s8"
+    case .transpose: "transpose_s8"
+    case .slice: "slice_s8"
+    case .pad: "pad_s8"
+    case .softmax: "softmax_s8"
+    case .copy: "copy"
+    case .float(let op): "float " + op.typeName
+    }
   }
 }

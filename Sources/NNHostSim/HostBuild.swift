@@ -13,33 +13,74 @@ public struct HostModel: Sendable {
   public static let strictFlags = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic"]
 
   /// Compiles every `.c` in `sourceDirectory` plus a small stdin/stdout harness into `workDirectory`.
+  /// `trace`: build with `-DNNC_TRACE` so every step's output bytes are written to a file
+  /// (int8 models; see `runTraced`).
   public static func build(
-    sourceDirectory: URL, prefix: String, graph: ModelGraph, workDirectory: URL
+    sourceDirectory: URL, prefix: String, graph: ModelGraph, workDirectory: URL, trace: Bool = false
+  ) throws -> HostModel {
+    try build(
+      sourceDirectory: sourceDirectory, prefix: prefix, inputSizes: graph.inputs.map { graph.tensors[$0].elementCount },
+      outputShapes: graph.outputs.map { graph.tensors[$0].shape }, workDirectory: workDirectory, trace: trace)
+  }
+
+  public static func build(
+    sourceDirectory: URL, prefix: String, inputSizes: [Int], outputShapes: [[Int]], workDirectory: URL, trace: Bool = false
   ) throws -> HostModel {
     let harness = workDirectory.appendingPathComponent("nncompile_harness.c")
-    try HarnessSource.text(prefix: prefix, graph: graph).write(to: harness, atomically: true, encoding: .utf8)
+    try HarnessSource.text(prefix: prefix, inputSizes: inputSizes, outputSizes: outputShapes.map { $0.reduce(1, *) }, trace: trace)
+      .write(to: harness, atomically: true, encoding: .utf8)
     let sources = try FileManager.default.contentsOfDirectory(atPath: sourceDirectory.path)
       .filter { $0.hasSuffix(".c") }.sorted().map { sourceDirectory.appendingPathComponent($0).path }
     let exe = workDirectory.appendingPathComponent("\(prefix)_host")
-    let args = strictFlags + ["-I", sourceDirectory.path] + sources + [harness.path, "-lm", "-o", exe.path]
+    let args = strictFlags + (trace ? ["-DNNC_TRACE"] : []) + ["-I", sourceDirectory.path] + sources + [harness.path, "-lm", "-o", exe.path]
     let result = try ProcessRunner.run(compiler, args)
     guard result.status == 0 else {
       throw HostSimError("host C compiler (\(compiler)) failed:\n\(result.stderr)")
     }
-    return HostModel(
-      executable: exe, inputSizes: graph.inputs.map { graph.tensors[$0].elementCount },
-      outputShapes: graph.outputs.map { graph.tensors[$0].shape })
+    return HostModel(executable: exe, inputSizes: inputSizes, outputShapes: outputShapes)
   }
 
   /// Runs the compiled model on each sample (one tensor per model input) and returns its outputs.
   public func run(_ samples: [[FloatTensor]]) throws -> [[FloatTensor]] {
+    try run(samples, arguments: [])
+  }
+
+  /// Runs a model built with `trace: true`: the outputs, and per sample every step's output bytes
+  /// in step order.
+  public func runTraced(_ samples: [[FloatTensor]], workDirectory: URL) throws -> (outputs: [[FloatTensor]], steps: [[[UInt8]]]) {
+    let traceFile = workDirectory.appendingPathComponent("trace.bin")
+    let outputs = try run(samples, arguments: [traceFile.path])
+    let data = [UInt8](try Data(contentsOf: traceFile))
+    var entries: [(step: Int, bytes: [UInt8])] = []
+    var i = 0
+    func int32() -> Int {
+      defer { i += 4 }
+      return Int(Int32(bitPattern: UInt32(data[i]) | UInt32(data[i + 1]) << 8 | UInt32(data[i + 2]) << 16 | UInt32(data[i + 3]) << 24))
+    }
+    while i + 8 <= data.count {
+      let step = int32(), count = int32()
+      guard count >= 0, i + count <= data.count else { throw HostSimError("the trace file is truncated") }
+      entries.append((step, Array(data[i..<i + count])))
+      i += count
+    }
+    // Step 0 starts every sample.
+    var perSample: [[[UInt8]]] = []
+    for e in entries {
+      if e.step == 0 { perSample.append([]) }
+      guard !perSample.isEmpty else { throw HostSimError("the trace does not start at step 0") }
+      perSample[perSample.count - 1].append(e.bytes)
+    }
+    return (outputs, perSample)
+  }
+
+  func run(_ samples: [[FloatTensor]], arguments: [String]) throws -> [[FloatTensor]] {
     var input: [Float] = []
     for sample in samples {
       precondition(sample.map(\.count) == inputSizes, "sample sizes \(sample.map(\.count)) != \(inputSizes)")
       for t in sample { input += t.values }
     }
     let bytes = input.withUnsafeBytes { Data($0) }
-    let result = try ProcessRunner.run(executable.path, [], stdin: bytes)
+    let result = try ProcessRunner.run(executable.path, arguments, stdin: bytes)
     guard result.status == 0 else {
       throw HostSimError("the compiled model exited with status \(result.status): \(result.stderr)")
     }
@@ -72,31 +113,46 @@ public struct HostSimError: Error, CustomStringConvertible {
 
 /// The `main` linked with the generated code for host runs: float32 samples on stdin, outputs on stdout.
 enum HarnessSource {
-  static func text(prefix: String, graph: ModelGraph) -> String {
-    let inputSizes = graph.inputs.map { graph.tensors[$0].elementCount }
-    let outputSizes = graph.outputs.map { graph.tensors[$0].elementCount }
+  static func text(prefix: String, inputSizes: [Int], outputSizes: [Int], trace: Bool) -> String {
     let nIn = inputSizes.count, nOut = outputSizes.count
+    let traceCode = trace ? """
+      static FILE *trace_file;
+      void nnc_trace(int32_t step, const void *data, int32_t bytes);
+      void nnc_trace(int32_t step, const void *data, int32_t bytes) {
+        int32_t header[2];
+        header[0] = step;
+        header[1] = bytes;
+        if (!trace_file) return;
+        fwrite(header, sizeof(header), 1, trace_file);
+        fwrite(data, 1, (size_t)bytes, trace_file);
+      }
+
+      """ : ""
     return """
       /* Host harness generated by nncompile verify: reads float32 samples from stdin, writes outputs. */
       #include <stdio.h>
+      #include <stdint.h>
       #include "\(prefix).h"
 
       static float in_buf[\(max(inputSizes.reduce(0, +), 1))];
       static float out_buf[\(max(outputSizes.reduce(0, +), 1))];
       static const long in_sizes[\(max(nIn, 1))] = {\(inputSizes.map(String.init).joined(separator: ", "))\(nIn == 0 ? "0" : "")};
       static const long out_sizes[\(max(nOut, 1))] = {\(outputSizes.map(String.init).joined(separator: ", "))\(nOut == 0 ? "0" : "")};
-
-      int main(void) {
+      \(traceCode)
+      int main(int argc, char **argv) {
         const float *inputs[\(max(nIn, 1))];
         float *outputs[\(max(nOut, 1))];
         long total_in = 0, total_out = 0;
         int k;
+        \(trace ? "if (argc > 1) trace_file = fopen(argv[1], \"wb\");" : "(void)argc;")
+        (void)argv;
         for (k = 0; k < \(nIn); k++) { inputs[k] = in_buf + total_in; total_in += in_sizes[k]; }
         for (k = 0; k < \(nOut); k++) { outputs[k] = out_buf + total_out; total_out += out_sizes[k]; }
         while (fread(in_buf, sizeof(float), (size_t)total_in, stdin) == (size_t)total_in) {
           if (\(prefix)_run_multi(inputs, outputs) != 0) return 2;
           if (fwrite(out_buf, sizeof(float), (size_t)total_out, stdout) != (size_t)total_out) return 3;
         }
+        \(trace ? "if (trace_file) fclose(trace_file);" : "")
         return 0;
       }
 
