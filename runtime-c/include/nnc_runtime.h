@@ -1,5 +1,5 @@
 /*
- * nnc_runtime.h — umbrella header of the nncompile C runtime (float32 kernels).
+ * nnc_runtime.h — umbrella header of the nncompile C runtime (float32 and int8 kernels).
  */
 #ifndef NNC_RUNTIME_H
 #define NNC_RUNTIME_H
@@ -7,5 +7,6 @@
 #include "nnc_types.h"
 #include "nnc_spatial.h"
 #include "nnc_pointwise.h"
+#include "nnc_int8.h"
 
 #endif /* NNC_RUNTIME_H */

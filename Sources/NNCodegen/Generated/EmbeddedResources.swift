@@ -2,6 +2,332 @@
 
 enum RuntimeSources {
   static let files: [String: String] = [
+    "include/nnc_int8.h": #"""
+/*
+ * nnc_int8.h — int8 reference kernels and the one requantization rule they share.
+ *
+ * The numbers (TFLite / CMSIS-NN compatible, so users can reason about them):
+ *
+ *   real = scale * (q - zero_point)
+ *     activations   int8, asymmetric: one (scale, zero_point) per tensor
+ *     weights       int8, symmetric (zero_point 0), one scale per output channel, in [-127, 127]
+ *     bias          int32, scale s_in * s_w[c], zero_point 0
+ *     accumulators  int32; the caller (the code generator) keeps them from overflowing, as TFLite
+ *   Kernels take offsets, not zero points: input_offset = -(input zero point),
+ *   output_offset = +(output zero point). act_min / act_max are the fused activation (ReLU,
+ *   ReLU6 or none) as an int8-domain clamp.
+ *
+ * Requantization of an int32 `acc` by (multiplier, shift), real multiplier ~ multiplier *
+ * 2^(shift - 31); multiplier may be negative (Sub2), shift is in [-31, 31] (positive = left):
+ *
+ *   left  = max(shift, 0), right = max(-shift, 0)
+ *   r     = RDBP(SRDHM(sat32(acc * 2^left), multiplier), right)
+ *   SRDHM(a, b) = INT32_MAX                                     if a == b == INT32_MIN
+ *               = (a*b + (a*b >= 0 ? 2^30 : 1 - 2^30)) / 2^31   in 64 bits, '/' truncating
+ *   RDBP(x, e)  = (x >> e) + ((x & mask) > (mask >> 1) + (x < 0)),  mask = 2^e - 1
+ *   y     = clamp(r + output_offset, act_min, act_max)          (formed without overflow)
+ *
+ *   step              rounds                                 example
+ *   SRDHM             to nearest, ties toward +infinity      -1.5 -> -1, 2.5 -> 3
+ *   RDBP              to nearest, ties away from zero        -2.5 -> -3, 2.5 -> 3
+ *   sat32(acc*2^left) saturates to [INT32_MIN, INT32_MAX]    (TFLite leaves the overflow undefined)
+ *
+ * SRDHM and RDBP are gemmlowp's SaturatingRoundingDoublingHighMul and RoundingDivideByPOT, which
+ * TFLite's MultiplyByQuantizedMultiplier composes the same way. The Swift twins are NNIR's
+ * FixedPoint / QuantizedMultiplier / QuantParams and NNInterpreter's Int8Kernels; they produce
+ * the same bytes for every input (Tests/NNCRuntimeTests/Int8CKernelTests.swift).
+ *
+ * Float <-> int8 (nnc_quantize_s8, nnc_dequantize_s8, softmax):
+ *   quantize(x)   = clamp(roundf(x / scale) + (float)zero_point, -128, 127), computed in float
+ *                   (one division, roundf = half away from zero); NaN gives zero_point
+ *   dequantize(q) = scale * (float)((int32_t)q - zero_point)
+ *
+ * Portability: C99, no malloc, no stdio. Nothing depends on the width of `int` (8-bit AVR has a
+ * 16-bit int): operands are widened to int32_t / int64_t before they are multiplied, constants
+ * are written INT32_C / INT64_C, and no negative value is shifted left. `>>` of a negative value
+ * is implementation-defined in C99; it is an arithmetic shift on every compiler we support (gcc,
+ * clang, arm-none-eabi-gcc, avr-gcc, IAR, armcc) and the kernels rely on that.
+ *
+ * Files: the helpers below are `static inline`, so every nnc_*_s8.c needs only this header (no
+ * shared .c file). Each kernel family is one source file, named after each prototype below.
+ * Tensors are dense, row-major, channel-first (NCHW) like the float kernels; geometry comes from
+ * the float parameter structs (nnc_spatial.h, nnc_pointwise.h) and has the same meaning.
+ */
+#ifndef NNC_INT8_H
+#define NNC_INT8_H
+
+#include <math.h>
+
+#include "nnc_types.h"
+#include "nnc_spatial.h"
+#include "nnc_pointwise.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- The requantization rule (see the table above) ------------------------------------------ */
+
+/* gemmlowp SaturatingRoundingDoublingHighMul: round(a * b / 2^31), ties toward +infinity. */
+static inline int32_t nnc_sat_rounding_doubling_high_mul(int32_t a, int32_t b)
+{
+    int64_t ab;
+    int64_t nudge;
+    if (a == INT32_MIN && b == INT32_MIN) {
+        return INT32_MAX;
+    }
+    ab = (int64_t)a * (int64_t)b;
+    nudge = (ab >= 0) ? (INT64_C(1) << 30) : (INT64_C(1) - (INT64_C(1) << 30));
+    return (int32_t)((ab + nudge) / (INT64_C(1) << 31));
+}
+
+/* gemmlowp RoundingDivideByPOT: round(x / 2^exponent), ties away from zero; exponent in [0, 31].
+ * The mask is applied to the two's complement bits through uint32_t (int32_t is two's complement
+ * by definition in C99). */
+static inline int32_t nnc_rounding_divide_by_pot(int32_t x, int32_t exponent)
+{
+    const int32_t mask = (int32_t)((INT64_C(1) << exponent) - 1);
+    const int32_t remainder = (int32_t)((uint32_t)x & (uint32_t)mask);
+    const int32_t threshold = (mask >> 1) + ((x < 0) ? 1 : 0);
+    return (x >> exponent) + ((remainder > threshold) ? 1 : 0);
+}
+
+/* acc * 2^left saturated to int32 (left in [0, 31]). */
+static inline int32_t nnc_saturating_mul_pot(int32_t acc, int32_t left)
+{
+    int64_t v;
+    if (left == 0) {
+        return acc;
+    }
+    v = (int64_t)acc * (INT64_C(1) << left);
+    if (v > INT32_MAX) {
+        return INT32_MAX;
+    }
+    if (v < INT32_MIN) {
+        return INT32_MIN;
+    }
+    return (int32_t)v;
+}
+
+/* The requantization of the table above: acc * multiplier * 2^(shift - 31), rounded. */
+static inline int32_t nnc_requantize(int32_t acc, int32_t multiplier, int32_t shift)
+{
+    const int32_t left = (shift > 0) ? shift : 0;
+    const int32_t right = (shift > 0) ? 0 : -shift;
+    return nnc_rounding_divide_by_pot(
+        nnc_sat_rounding_doubling_high_mul(nnc_saturating_mul_pot(acc, left), multiplier), right);
+}
+
+/* clamp(v + offset, lo, hi) as int8 with -128 <= lo <= hi <= 127 and |offset| <= 128, compared
+ * before the addition so that a saturated v cannot overflow. */
+static inline int8_t nnc_output_s8(int32_t v, int32_t offset, int32_t lo, int32_t hi)
+{
+    if (v < lo - offset) {
+        return (int8_t)lo;
+    }
+    if (v > hi - offset) {
+        return (int8_t)hi;
+    }
+    return (int8_t)(v + offset);
+}
+
+/* quantize(x) of the table above. */
+static inline int8_t nnc_quantize_one_s8(float x, float scale, int32_t zero_point)
+{
+    const float q = x / scale;
+    const float r = roundf(q);
+    const float v = r + (float)zero_point;
+    if (v != v) { /* NaN */
+        return (int8_t)zero_point;
+    }
+    if (v < -128.0f) {
+        return INT8_MIN;
+    }
+    if (v > 127.0f) {
+        return INT8_MAX;
+    }
+    return (int8_t)v;
+}
+
+/* dequantize(q) of the table above. */
+static inline float nnc_dequantize_one_s8(int8_t q, float scale, int32_t zero_point)
+{
+    return scale * (float)((int32_t)q - zero_point);
+}
+
+/* ---- Convolution (nnc_conv_s8.c) ------------------------------------------------------------ */
+
+typedef struct {
+    int32_t batch;                    /* geometry: exactly the fields of nnc_conv_params */
+    int32_t in_c, in_h, in_w;
+    int32_t out_c, out_h, out_w;
+    int32_t kernel_h, kernel_w;
+    int32_t stride_h, stride_w;
+    int32_t pad_h, pad_w;
+    int32_t dilation_h, dilation_w;
+    int32_t group;
+    int32_t input_offset;             /* -(input zero point) */
+    int32_t output_offset;            /* output zero point */
+    int32_t act_min, act_max;         /* fused activation, int8 domain */
+} nnc_conv_s8_params;
+
+/* Grouped convolution with nnc_conv_f32's geometry. x [batch, in_c, in_h, in_w], w [out_c,
+ * in_c/group, kernel_h, kernel_w] (symmetric per output channel), bias [out_c] or NULL,
+ * out_multiplier / out_shift [out_c], y [batch, out_c, out_h, out_w]. Per output element:
+ *   acc = bias[oc] + sum over the taps inside the input of (x + input_offset) * w
+ * (taps in the padding contribute nothing: the padding is the real value 0), then
+ *   y = clamp(requantize(acc, out_multiplier[oc], out_shift[oc]) + output_offset, act_min, act_max).
+ * Depthwise: group = in_c, out_c = in_c * multiplier; output channel oc reads input channel
+ * oc / multiplier. */
+void nnc_conv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w,
+                 const int32_t *bias, const int32_t *out_multiplier, const int32_t *out_shift,
+                 int8_t *y);
+
+/* ---- Affine (nnc_affine_s8.c) --------------------------------------------------------------- */
+
+typedef struct {
+    int32_t outer;          /* rows */
+    int32_t in_features;
+    int32_t out_features;
+    int32_t input_offset;   /* -(input zero point) */
+    int32_t output_offset;  /* output zero point */
+    int32_t act_min, act_max;
+} nnc_affine_s8_params;
+
+/* x [outer, in_features], w [out_features][in_features] (output-major: the code generator
+ * transposes nnabla's [in, out] at compile time so each row is contiguous), bias [out_features]
+ * or NULL, out_multiplier / out_shift [out_features], y [outer, out_features]:
+ *   acc = bias[o] + sum_i (x[r][i] + input_offset) * w[o][i]
+ *   y[r][o] = clamp(requantize(acc, out_multiplier[o], out_shift[o]) + output_offset,
+ *                   act_min, act_max) */
+void nnc_affine_s8(const nnc_affine_s8_params *p, const int8_t *x, const int8_t *w,
+                   const int32_t *bias, const int32_t *out_multiplier, const int32_t *out_shift,
+                   int8_t *y);
+
+/* ---- Pooling (nnc_pool_s8.c) ---------------------------------------------------------------- */
+
+/* Max of the real elements of each window (windows exactly as nnc_maxpool_f32: padding never
+ * wins; a window with no real element gives -128). y has x's quantization. */
+void nnc_maxpool_s8(const nnc_pool_params *p, const int8_t *x, int8_t *y);
+
+typedef struct {
+    nnc_pool_params geometry;
+    int32_t input_offset;   /* -(input zero point) */
+    int32_t output_offset;  /* output zero point */
+    int32_t multiplier, shift;
+    int32_t act_min, act_max;
+} nnc_pool_s8_params;
+
+/* acc = sum over the real elements of each window of (x + input_offset). Average pooling divides
+ * acc by nnc_avgpool_f32's divisor (geometry.including_pad ? positions of the window clipped to
+ * the padded input : real elements; a divisor of 0 gives acc = 0), rounding half away from zero;
+ * sum pooling keeps acc. Then
+ *   y = clamp(requantize(acc, multiplier, shift) + output_offset, act_min, act_max). */
+void nnc_avgpool_s8(const nnc_pool_s8_params *p, const int8_t *x, int8_t *y);
+void nnc_sumpool_s8(const nnc_pool_s8_params *p, const int8_t *x, int8_t *y);
+
+typedef struct {
+    int32_t outer;          /* N*C */
+    int32_t size;           /* product of the spatial axes */
+    int32_t input_offset;
+    int32_t output_offset;
+    int32_t multiplier, shift;
+} nnc_global_pool_s8_params;
+
+/* GlobalAveragePooling: acc = sum_i (x[r][i] + input_offset) divided by size (half away from
+ * zero), y[r] = clamp(requantize(acc, multiplier, shift) + output_offset, -128, 127). */
+void nnc_global_avgpool_s8(const nnc_global_pool_s8_params *p, const int8_t *x, int8_t *y);
+
+/* ---- Add2 / Sub2 / Mul2 with broadcasting (nnc_arith_s8.c) ---------------------------------- */
+
+typedef struct {
+    int32_t rank;                     /* as nnc_binary_params */
+    int32_t shape[NNC_MAX_DIMS];
+    int32_t a_strides[NNC_MAX_DIMS];  /* 0 where a is broadcast */
+    int32_t b_strides[NNC_MAX_DIMS];
+    int32_t a_offset, b_offset;       /* -(zero points) */
+    int32_t left_shift;               /* 20 for int8 (TFLite), at most 22 */
+    int32_t a_multiplier, a_shift;    /* s_a / (2 * max(s_a, s_b)) */
+    int32_t b_multiplier, b_shift;    /* s_b / (2 * max(s_a, s_b)); negated for Sub2 */
+    int32_t out_multiplier, out_shift;/* 2 * max(s_a, s_b) / (2^left_shift * s_y) */
+    int32_t output_offset;
+    int32_t act_min, act_max;
+} nnc_add_s8_params;
+
+/* TFLite's int8 Add, walking the output like nnc_add2_f32:
+ *   a' = requantize((qa + a_offset) * 2^left_shift, a_multiplier, a_shift), b' likewise,
+ *   y  = clamp(requantize(a' + b', out_multiplier, out_shift) + output_offset, act_min, act_max).
+ * Sub2 is this kernel with b_multiplier negated. In place as nnc_add2_f32. */
+void nnc_add_s8(const nnc_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y);
+
+typedef struct {
+    int32_t rank;
+    int32_t shape[NNC_MAX_DIMS];
+    int32_t a_strides[NNC_MAX_DIMS];
+    int32_t b_strides[NNC_MAX_DIMS];
+    int32_t a_offset, b_offset;
+    int32_t out_multiplier, out_shift; /* s_a * s_b / s_y */
+    int32_t output_offset;
+    int32_t act_min, act_max;
+} nnc_mul_s8_params;
+
+/* y = clamp(requantize((qa + a_offset) * (qb + b_offset), out_multiplier, out_shift)
+ *           + output_offset, act_min, act_max). In place as nnc_mul2_f32. */
+void nnc_mul_s8(const nnc_mul_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y);
+
+/* ---- Element-wise (nnc_activation_s8.c; in place: y == x allowed) --------------------------- */
+
+/* y[i] = table[x[i] + 128]. The 256-entry table is built at compile time as
+ * table[i] = quantize_out(f(dequantize_in(i - 128))): Sigmoid, Tanh, ELU, Swish, LeakyReLU. */
+void nnc_lut_s8(int32_t n, const int8_t *table, const int8_t *x, int8_t *y);
+
+/* y[i] = min(max(x[i], lo), hi): a standalone ReLU / ReLU6 in the int8 domain. */
+void nnc_clamp_s8(int32_t n, int8_t lo, int8_t hi, const int8_t *x, int8_t *y);
+
+/* ---- Concatenate (nnc_concat_s8.c) ---------------------------------------------------------- */
+
+typedef struct {
+    int32_t input_offset;   /* -(input zero point) */
+    int32_t output_offset;  /* output zero point */
+    int32_t multiplier, shift;
+} nnc_rescale_s8_params;
+
+/* One input of a Concatenate, placed like nnc_concatenate_f32. r == NULL copies the bytes (same
+ * quantization); otherwise each element is rescaled to y's quantization:
+ *   y = clamp(requantize(x + input_offset, multiplier, shift) + output_offset, -128, 127). */
+void nnc_concatenate_s8(const nnc_concatenate_params *p, const nnc_rescale_s8_params *r,
+                        const int8_t *x, int8_t *y);
+
+/* ---- Float <-> int8 (nnc_quantize_s8.c) ----------------------------------------------------- */
+
+/* y[i] = quantize(x[i]) and y[i] = dequantize(x[i]) exactly as in the table at the top. */
+void nnc_quantize_s8(int32_t n, float scale, int32_t zero_point, const float *x, int8_t *y);
+void nnc_dequantize_s8(int32_t n, float scale, int32_t zero_point, const int8_t *x, float *y);
+
+/* ---- Data movement (nnc_transpose_s8.c, nnc_slice_s8.c, nnc_pad_s8.c) ----------------------- */
+
+/* The float kernels' index rules on bytes; y has x's quantization. */
+void nnc_transpose_s8(const nnc_transpose_params *p, const int8_t *x, int8_t *y);
+void nnc_slice_s8(const nnc_slice_params *p, const int8_t *x, int8_t *y);
+
+/* nnc_pad_f32's rules; constant mode writes pad_value (quantize(constant_value)) and ignores
+ * p->constant_value. */
+void nnc_pad_s8(const nnc_pad_params *p, int8_t pad_value, const int8_t *x, int8_t *y);
+
+/* ---- Softmax (nnc_softmax_s8.c) ------------------------------------------------------------- */
+
+/* Softmax on the FPU: each value is dequantized, the float softmax runs exactly as
+ * nnc_softmax_f32 (same comparisons, expf, summation order, division), and each result is
+ * quantized with (out_scale, out_zero_point). In place (y == x) is allowed. */
+void nnc_softmax_s8(const nnc_softmax_params *p, float in_scale, int32_t in_zero_point,
+                    float out_scale, int32_t out_zero_point, const int8_t *x, int8_t *y);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NNC_INT8_H */
+"""#,
     "include/nnc_pointwise.h": #"""
 /*
  * nnc_pointwise.h — float32 reference kernels for the element-wise and data-movement ops:
@@ -161,7 +487,7 @@ void nnc_pad_f32(const nnc_pad_params *p, const float *x, float *y);
 """#,
     "include/nnc_runtime.h": #"""
 /*
- * nnc_runtime.h — umbrella header of the nncompile C runtime (float32 kernels).
+ * nnc_runtime.h — umbrella header of the nncompile C runtime (float32 and int8 kernels).
  */
 #ifndef NNC_RUNTIME_H
 #define NNC_RUNTIME_H
@@ -169,6 +495,7 @@ void nnc_pad_f32(const nnc_pad_params *p, const float *x, float *y);
 #include "nnc_types.h"
 #include "nnc_spatial.h"
 #include "nnc_pointwise.h"
+#include "nnc_int8.h"
 
 #endif /* NNC_RUNTIME_H */
 """#,
@@ -417,6 +744,31 @@ void nnc_swish_f32(int32_t n, const float *x, float *y)
     }
 }
 """#,
+    "src/nnc_activation_s8.c": #"""
+/*
+ * nnc_activation_s8.c — table lookup (Sigmoid, Tanh, ELU, Swish, LeakyReLU) and clamp (ReLU,
+ * ReLU6), int8 reference. See nnc_int8.h. Mirrors Int8Kernels.lookup / clamp in Swift.
+ * Both read x[i] before writing y[i], so y == x (in place) is allowed.
+ */
+#include "nnc_int8.h"
+
+void nnc_lut_s8(int32_t n, const int8_t *table, const int8_t *x, int8_t *y)
+{
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        y[i] = table[(int32_t)x[i] + 128];
+    }
+}
+
+void nnc_clamp_s8(int32_t n, int8_t lo, int8_t hi, const int8_t *x, int8_t *y)
+{
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        const int8_t v = x[i];
+        y[i] = (v < lo) ? lo : ((v > hi) ? hi : v);
+    }
+}
+"""#,
     "src/nnc_affine_f32.c": #"""
 /*
  * nnc_affine_f32.c — Affine (fully connected) layer, float32 reference. See nnc_spatial.h.
@@ -441,6 +793,37 @@ void nnc_affine_f32(const nnc_affine_params *p, const float *x, const float *w, 
                 acc += prod;
             }
             yr[o] = (b != NULL) ? acc + b[o] : acc;
+        }
+    }
+}
+"""#,
+    "src/nnc_affine_s8.c": #"""
+/*
+ * nnc_affine_s8.c — Affine (fully connected) layer, int8 reference, output-major weights.
+ * See nnc_int8.h for the numbers. Mirrors Int8Kernels.affine in Swift.
+ */
+#include "nnc_int8.h"
+
+void nnc_affine_s8(const nnc_affine_s8_params *p, const int8_t *x, const int8_t *w,
+                   const int32_t *bias, const int32_t *out_multiplier, const int32_t *out_shift,
+                   int8_t *y)
+{
+    const int32_t n_in = p->in_features;
+    const int32_t n_out = p->out_features;
+    const int32_t input_offset = p->input_offset;
+    int32_t r, o, i;
+
+    for (r = 0; r < p->outer; ++r) {
+        const int8_t *xr = x + r * n_in;
+        int8_t *yr = y + r * n_out;
+        for (o = 0; o < n_out; ++o) {
+            const int8_t *wo = w + o * n_in;
+            int32_t acc = (bias != NULL) ? bias[o] : 0;
+            for (i = 0; i < n_in; ++i) {
+                acc += ((int32_t)xr[i] + input_offset) * (int32_t)wo[i];
+            }
+            yr[o] = nnc_output_s8(nnc_requantize(acc, out_multiplier[o], out_shift[o]),
+                                  p->output_offset, p->act_min, p->act_max);
         }
     }
 }
@@ -525,6 +908,102 @@ NNC_BINARY_KERNEL(nnc_sub2_f32, -)
 NNC_BINARY_KERNEL(nnc_mul2_f32, *)
 NNC_BINARY_KERNEL(nnc_div2_f32, /)
 """#,
+    "src/nnc_arith_s8.c": #"""
+/*
+ * nnc_arith_s8.c — Add2 / Sub2 (one kernel) and Mul2 with numpy-style broadcasting, int8
+ * reference. Numbers in nnc_int8.h; the output is walked exactly like nnc_arith_f32.c.
+ * Mirrors Int8Kernels.add / mul in Swift.
+ */
+#include "nnc_int8.h"
+
+/* Moves the odometer over the outer axes (all but the last) one row on, updating the offsets of
+ * a and b; returns 0 after the last row. */
+static int32_t nnc_next_row(int32_t rank, const int32_t *shape, const int32_t *a_strides,
+                            const int32_t *b_strides, int32_t *idx, int32_t *ao, int32_t *bo)
+{
+    int32_t d;
+    for (d = rank - 2; d >= 0; --d) {
+        *ao += a_strides[d];
+        *bo += b_strides[d];
+        if (++idx[d] < shape[d]) {
+            return 1;
+        }
+        *ao -= a_strides[d] * shape[d];
+        *bo -= b_strides[d] * shape[d];
+        idx[d] = 0;
+    }
+    return 0;
+}
+
+/* Returns the length of the rows to walk (0 when the output is empty); a rank-0 output is one
+ * row of one element. */
+static int32_t nnc_first_row(int32_t rank, const int32_t *shape, int32_t *idx)
+{
+    int32_t d;
+    if (rank <= 0) {
+        return 1;
+    }
+    for (d = 0; d < rank; ++d) {
+        if (shape[d] <= 0) {
+            return 0;
+        }
+        idx[d] = 0;
+    }
+    return shape[rank - 1];
+}
+
+static int8_t nnc_add_one_s8(const nnc_add_s8_params *p, int8_t qa, int8_t qb)
+{
+    const int32_t scale = INT32_C(1) << p->left_shift;
+    const int32_t a = nnc_requantize(((int32_t)qa + p->a_offset) * scale, p->a_multiplier,
+                                     p->a_shift);
+    const int32_t b = nnc_requantize(((int32_t)qb + p->b_offset) * scale, p->b_multiplier,
+                                     p->b_shift);
+    return nnc_output_s8(nnc_requantize(a + b, p->out_multiplier, p->out_shift), p->output_offset,
+                         p->act_min, p->act_max);
+}
+
+void nnc_add_s8(const nnc_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y)
+{
+    int32_t idx[NNC_MAX_DIMS];
+    const int32_t rank = p->rank;
+    const int32_t n = nnc_first_row(rank, p->shape, idx);
+    const int32_t sa = (rank > 0) ? p->a_strides[rank - 1] : 0;
+    const int32_t sb = (rank > 0) ? p->b_strides[rank - 1] : 0;
+    int32_t ao = 0, bo = 0, j;
+    if (n == 0) {
+        return;
+    }
+    do {
+        for (j = 0; j < n; ++j) {
+            y[j] = nnc_add_one_s8(p, a[ao + j * sa], b[bo + j * sb]);
+        }
+        y += n;
+    } while (nnc_next_row(rank, p->shape, p->a_strides, p->b_strides, idx, &ao, &bo));
+}
+
+void nnc_mul_s8(const nnc_mul_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y)
+{
+    int32_t idx[NNC_MAX_DIMS];
+    const int32_t rank = p->rank;
+    const int32_t n = nnc_first_row(rank, p->shape, idx);
+    const int32_t sa = (rank > 0) ? p->a_strides[rank - 1] : 0;
+    const int32_t sb = (rank > 0) ? p->b_strides[rank - 1] : 0;
+    int32_t ao = 0, bo = 0, j;
+    if (n == 0) {
+        return;
+    }
+    do {
+        for (j = 0; j < n; ++j) {
+            const int32_t va = (int32_t)a[ao + j * sa] + p->a_offset;
+            const int32_t vb = (int32_t)b[bo + j * sb] + p->b_offset;
+            y[j] = nnc_output_s8(nnc_requantize(va * vb, p->out_multiplier, p->out_shift),
+                                 p->output_offset, p->act_min, p->act_max);
+        }
+        y += n;
+    } while (nnc_next_row(rank, p->shape, p->a_strides, p->b_strides, idx, &ao, &bo));
+}
+"""#,
     "src/nnc_batchnorm_f32.c": #"""
 /*
  * nnc_batchnorm_f32.c — inference BatchNormalization, float32 reference. See nnc_spatial.h.
@@ -570,6 +1049,35 @@ void nnc_concatenate_f32(const nnc_concatenate_params *p, const float *x, float 
         float *dst = y + o * p->y_inner + p->y_offset;
         for (j = 0; j < inner; ++j) {
             dst[j] = src[j];
+        }
+    }
+}
+"""#,
+    "src/nnc_concat_s8.c": #"""
+/*
+ * nnc_concat_s8.c — Concatenate, int8 reference: one call per input, copied or rescaled to the
+ * output's quantization. See nnc_int8.h. Mirrors Int8Kernels.concatenate in Swift.
+ */
+#include "nnc_int8.h"
+
+void nnc_concatenate_s8(const nnc_concatenate_params *p, const nnc_rescale_s8_params *r,
+                        const int8_t *x, int8_t *y)
+{
+    const int32_t inner = p->x_inner;
+    int32_t o, j;
+    for (o = 0; o < p->outer; ++o) {
+        const int8_t *src = x + o * inner;
+        int8_t *dst = y + o * p->y_inner + p->y_offset;
+        if (r == NULL) {
+            for (j = 0; j < inner; ++j) {
+                dst[j] = src[j];
+            }
+        } else {
+            for (j = 0; j < inner; ++j) {
+                const int32_t v = nnc_requantize((int32_t)src[j] + r->input_offset, r->multiplier,
+                                                 r->shift);
+                dst[j] = nnc_output_s8(v, r->output_offset, INT8_MIN, INT8_MAX);
+            }
         }
     }
 }
@@ -628,6 +1136,69 @@ void nnc_conv_f32(const nnc_conv_params *p, const float *x, const float *w, cons
                         }
                     }
                     y_map[oh * out_w + ow] = (b != NULL) ? acc + b[oc] : acc;
+                }
+            }
+        }
+    }
+}
+"""#,
+    "src/nnc_conv_s8.c": #"""
+/*
+ * nnc_conv_s8.c — grouped 2-D convolution (also 1-D and depthwise), int8 reference.
+ * See nnc_int8.h for the numbers. Mirrors Int8Kernels.convolution in Swift.
+ */
+#include "nnc_int8.h"
+
+void nnc_conv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w,
+                 const int32_t *bias, const int32_t *out_multiplier, const int32_t *out_shift,
+                 int8_t *y)
+{
+    const int32_t in_h = p->in_h, in_w = p->in_w;
+    const int32_t out_h = p->out_h, out_w = p->out_w;
+    const int32_t k_h = p->kernel_h, k_w = p->kernel_w;
+    const int32_t in_map = in_h * in_w;
+    const int32_t k_size = k_h * k_w;
+    const int32_t in_per_group = p->in_c / p->group;
+    const int32_t out_per_group = p->out_c / p->group;
+    const int32_t input_offset = p->input_offset;
+    int32_t n, oc, oh, ow, icl, kh, kw;
+
+    for (n = 0; n < p->batch; ++n) {
+        for (oc = 0; oc < p->out_c; ++oc) {
+            const int32_t g = oc / out_per_group;
+            const int8_t *x_group = x + (n * p->in_c + g * in_per_group) * in_map;
+            const int8_t *w_filter = w + oc * in_per_group * k_size;
+            const int32_t multiplier = out_multiplier[oc];
+            const int32_t shift = out_shift[oc];
+            int8_t *y_map = y + (n * p->out_c + oc) * out_h * out_w;
+            for (oh = 0; oh < out_h; ++oh) {
+                const int32_t ih0 = oh * p->stride_h - p->pad_h;
+                for (ow = 0; ow < out_w; ++ow) {
+                    const int32_t iw0 = ow * p->stride_w - p->pad_w;
+                    int32_t acc = (bias != NULL) ? bias[oc] : 0;
+                    for (icl = 0; icl < in_per_group; ++icl) {
+                        const int8_t *xc = x_group + icl * in_map;
+                        const int8_t *wc = w_filter + icl * k_size;
+                        for (kh = 0; kh < k_h; ++kh) {
+                            const int32_t ih = ih0 + kh * p->dilation_h;
+                            const int8_t *x_row;
+                            const int8_t *w_row;
+                            if (ih < 0 || ih >= in_h) {
+                                continue;
+                            }
+                            x_row = xc + ih * in_w;
+                            w_row = wc + kh * k_w;
+                            for (kw = 0; kw < k_w; ++kw) {
+                                const int32_t iw = iw0 + kw * p->dilation_w;
+                                if (iw < 0 || iw >= in_w) {
+                                    continue;
+                                }
+                                acc += ((int32_t)x_row[iw] + input_offset) * (int32_t)w_row[kw];
+                            }
+                        }
+                    }
+                    y_map[oh * out_w + ow] = nnc_output_s8(nnc_requantize(acc, multiplier, shift),
+                                                           p->output_offset, p->act_min, p->act_max);
                 }
             }
         }
@@ -801,6 +1372,105 @@ void nnc_pad_f32(const nnc_pad_params *p, const float *x, float *y)
     }
 }
 """#,
+    "src/nnc_pad_s8.c": #"""
+/*
+ * nnc_pad_s8.c — Pad (constant / reflect / repeat), int8 (byte copy). See nnc_int8.h.
+ * Index rules from nnabla's src/nbla/function/generic/pad.cpp; mirrors Int8Kernels.pad.
+ */
+#include "nnc_int8.h"
+
+/* Source index along one axis for output index o, or -1 for a constant-mode position outside x
+ * (nnc_pad_f32.c's rule). */
+static int32_t nnc_pad_source_s8(int32_t o, int32_t before, int32_t len, int32_t mode)
+{
+    int32_t i = o - before;
+    if (mode == NNC_PAD_REPEAT) {
+        return i < 0 ? 0 : (i > len - 1 ? len - 1 : i);
+    }
+    if (mode == NNC_PAD_REFLECT) {
+        const int32_t l = len - 1;
+        int32_t r;
+        if (l <= 0) {
+            return 0;
+        }
+        if (i < 0) {
+            i = -i;
+        }
+        r = ((i / l) & 1) * l - i % l;
+        return r < 0 ? -r : r;
+    }
+    return (i >= 0 && i < len) ? i : -1;
+}
+
+void nnc_pad_s8(const nnc_pad_params *p, int8_t pad_value, const int8_t *x, int8_t *y)
+{
+    int32_t idx[NNC_MAX_DIMS];
+    int32_t y_shape[NNC_MAX_DIMS];
+    int32_t x_stride[NNC_MAX_DIMS];
+    const int32_t rank = p->rank;
+    const int32_t mode = p->mode;
+    const int8_t c = pad_value;
+    int32_t last, d, j, before, len, n;
+
+    if (rank <= 0) {
+        y[0] = x[0];
+        return;
+    }
+    for (d = rank - 1; d >= 0; --d) {
+        y_shape[d] = p->pad_before[d] + p->x_shape[d] + p->pad_after[d];
+        x_stride[d] = (d == rank - 1) ? 1 : x_stride[d + 1] * p->x_shape[d + 1];
+        if (y_shape[d] <= 0) {
+            return;
+        }
+        idx[d] = 0;
+    }
+    last = rank - 1;
+    before = p->pad_before[last];
+    len = p->x_shape[last];
+    n = y_shape[last];
+    for (;;) {
+        /* Source row for the current outer index, or a row of constant_value. */
+        int32_t off = 0;
+        int32_t outside = 0;
+        for (d = 0; d < last; ++d) {
+            const int32_t s = nnc_pad_source_s8(idx[d], p->pad_before[d], p->x_shape[d], mode);
+            if (s < 0) {
+                outside = 1;
+                break;
+            }
+            off += s * x_stride[d];
+        }
+        if (outside) {
+            for (j = 0; j < n; ++j) {
+                y[j] = c;
+            }
+        } else {
+            const int8_t *row = x + off;
+            for (j = 0; j < before; ++j) {
+                const int32_t s = nnc_pad_source_s8(j, before, len, mode);
+                y[j] = s < 0 ? c : row[s];
+            }
+            for (j = 0; j < len; ++j) {
+                y[before + j] = row[j];
+            }
+            for (j = before + len; j < n; ++j) {
+                const int32_t s = nnc_pad_source_s8(j, before, len, mode);
+                y[j] = s < 0 ? c : row[s];
+            }
+        }
+        y += n;
+        for (d = last - 1; d >= 0; --d) {
+            if (++idx[d] < y_shape[d]) {
+                break;
+            }
+            idx[d] = 0;
+        }
+        if (d < 0) {
+            return;
+        }
+    }
+}
+"""#,
     "src/nnc_pool_f32.c": #"""
 /*
  * nnc_pool_f32.c — max / average / sum pooling and global average pooling, float32 reference.
@@ -894,6 +1564,150 @@ void nnc_global_avgpool_f32(const nnc_global_pool_params *p, const float *x, flo
     }
 }
 """#,
+    "src/nnc_pool_s8.c": #"""
+/*
+ * nnc_pool_s8.c — max / average / sum pooling and global average pooling, int8 reference.
+ * Windows exactly as nnc_pool_f32.c; numbers in nnc_int8.h. Mirrors Int8Kernels.maxPooling,
+ * averagePooling, sumPooling and globalAveragePooling in Swift.
+ */
+#include "nnc_int8.h"
+
+enum { NNC_POOL_S8_SUM, NNC_POOL_S8_AVG };
+
+static int32_t nnc_min_i32(int32_t a, int32_t b) { return a < b ? a : b; }
+static int32_t nnc_max_i32(int32_t a, int32_t b) { return a > b ? a : b; }
+
+/* acc / count rounded to nearest, ties away from zero (count > 0; 0 when count == 0). */
+static int32_t nnc_rounded_divide(int32_t acc, int32_t count)
+{
+    const int32_t half = count / 2;
+    if (count <= 0) {
+        return 0;
+    }
+    return (acc >= 0) ? (acc + half) / count : (acc - half) / count;
+}
+
+void nnc_maxpool_s8(const nnc_pool_params *p, const int8_t *x, int8_t *y)
+{
+    const int32_t in_h = p->in_h, in_w = p->in_w;
+    const int32_t in_map = in_h * in_w;
+    int32_t r, oh, ow, ih, iw;
+
+    for (r = 0; r < p->outer; ++r) {
+        const int8_t *xc = x + r * in_map;
+        for (oh = 0; oh < p->out_h; ++oh) {
+            const int32_t h0 = oh * p->stride_h - p->pad_h;
+            const int32_t hs = nnc_max_i32(h0, 0);
+            const int32_t he = nnc_min_i32(nnc_min_i32(h0 + p->kernel_h, in_h + p->pad_h), in_h);
+            for (ow = 0; ow < p->out_w; ++ow) {
+                const int32_t w0 = ow * p->stride_w - p->pad_w;
+                const int32_t ws = nnc_max_i32(w0, 0);
+                const int32_t we = nnc_min_i32(nnc_min_i32(w0 + p->kernel_w, in_w + p->pad_w), in_w);
+                int8_t m = INT8_MIN;
+                for (ih = hs; ih < he; ++ih) {
+                    const int8_t *row = xc + ih * in_w;
+                    for (iw = ws; iw < we; ++iw) {
+                        if (row[iw] > m) {
+                            m = row[iw];
+                        }
+                    }
+                }
+                *y++ = m;
+            }
+        }
+    }
+}
+
+static void nnc_pool_s8(const nnc_pool_s8_params *q, const int8_t *x, int8_t *y, int32_t mode)
+{
+    const nnc_pool_params *p = &q->geometry;
+    const int32_t in_h = p->in_h, in_w = p->in_w;
+    const int32_t in_map = in_h * in_w;
+    const int32_t input_offset = q->input_offset;
+    int32_t r, oh, ow, ih, iw;
+
+    for (r = 0; r < p->outer; ++r) {
+        const int8_t *xc = x + r * in_map;
+        for (oh = 0; oh < p->out_h; ++oh) {
+            /* Window clipped to the padded input, then to the real input. */
+            const int32_t h0 = oh * p->stride_h - p->pad_h;
+            const int32_t h1 = nnc_min_i32(h0 + p->kernel_h, in_h + p->pad_h);
+            const int32_t hs = nnc_max_i32(h0, 0);
+            const int32_t he = nnc_min_i32(h1, in_h);
+            for (ow = 0; ow < p->out_w; ++ow) {
+                const int32_t w0 = ow * p->stride_w - p->pad_w;
+                const int32_t w1 = nnc_min_i32(w0 + p->kernel_w, in_w + p->pad_w);
+                const int32_t ws = nnc_max_i32(w0, 0);
+                const int32_t we = nnc_min_i32(w1, in_w);
+                int32_t acc = 0;
+                for (ih = hs; ih < he; ++ih) {
+                    const int8_t *row = xc + ih * in_w;
+                    for (iw = ws; iw < we; ++iw) {
+                        acc += (int32_t)row[iw] + input_offset;
+                    }
+                }
+                if (mode == NNC_POOL_S8_AVG) {
+                    const int32_t count = p->including_pad
+                        ? (h1 - h0) * (w1 - w0)
+                        : nnc_max_i32(he - hs, 0) * nnc_max_i32(we - ws, 0);
+                    acc = nnc_rounded_divide(acc, count);
+                }
+                *y++ = nnc_output_s8(nnc_requantize(acc, q->multiplier, q->shift), q->output_offset,
+                                     q->act_min, q->act_max);
+            }
+        }
+    }
+}
+
+void nnc_avgpool_s8(const nnc_pool_s8_params *p, const int8_t *x, int8_t *y)
+{
+    nnc_pool_s8(p, x, y, NNC_POOL_S8_AVG);
+}
+
+void nnc_sumpool_s8(const nnc_pool_s8_params *p, const int8_t *x, int8_t *y)
+{
+    nnc_pool_s8(p, x, y, NNC_POOL_S8_SUM);
+}
+
+void nnc_global_avgpool_s8(const nnc_global_pool_s8_params *p, const int8_t *x, int8_t *y)
+{
+    int32_t r, i;
+    for (r = 0; r < p->outer; ++r) {
+        const int8_t *xr = x + r * p->size;
+        int32_t acc = 0;
+        for (i = 0; i < p->size; ++i) {
+            acc += (int32_t)xr[i] + p->input_offset;
+        }
+        acc = nnc_rounded_divide(acc, p->size);
+        y[r] = nnc_output_s8(nnc_requantize(acc, p->multiplier, p->shift), p->output_offset,
+                             INT8_MIN, INT8_MAX);
+    }
+}
+"""#,
+    "src/nnc_quantize_s8.c": #"""
+/*
+ * nnc_quantize_s8.c — float32 <-> int8 conversion at the edges of an int8 model. The rule is
+ * written once, in nnc_int8.h (nnc_quantize_one_s8 / nnc_dequantize_one_s8). Mirrors
+ * QuantParams.quantize / dequantize in Swift.
+ */
+#include "nnc_int8.h"
+
+void nnc_quantize_s8(int32_t n, float scale, int32_t zero_point, const float *x, int8_t *y)
+{
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        y[i] = nnc_quantize_one_s8(x[i], scale, zero_point);
+    }
+}
+
+void nnc_dequantize_s8(int32_t n, float scale, int32_t zero_point, const int8_t *x, float *y)
+{
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        y[i] = nnc_dequantize_one_s8(x[i], scale, zero_point);
+    }
+}
+"""#,
     "src/nnc_slice_f32.c": #"""
 /*
  * nnc_slice_f32.c — Slice with per-axis start and step (step may be > 1 or negative), float32
@@ -927,6 +1741,57 @@ void nnc_slice_f32(const nnc_slice_params *p, const float *x, float *y)
     s = stride[last];
     for (;;) {
         const float *src = x + off;
+        for (j = 0; j < n; ++j) {
+            y[j] = src[j * s];
+        }
+        y += n;
+        for (d = last - 1; d >= 0; --d) {
+            off += stride[d];
+            if (++idx[d] < p->y_shape[d]) {
+                break;
+            }
+            off -= stride[d] * p->y_shape[d];
+            idx[d] = 0;
+        }
+        if (d < 0) {
+            return;
+        }
+    }
+}
+"""#,
+    "src/nnc_slice_s8.c": #"""
+/*
+ * nnc_slice_s8.c — Slice with per-axis start and step (step may be > 1 or negative), int8
+ * (byte copy). See nnc_int8.h. Mirrors Int8Kernels.slice: a strided gather walking y in order.
+ */
+#include "nnc_int8.h"
+
+void nnc_slice_s8(const nnc_slice_params *p, const int8_t *x, int8_t *y)
+{
+    int32_t idx[NNC_MAX_DIMS];
+    int32_t stride[NNC_MAX_DIMS]; /* input elements per output step along each axis */
+    const int32_t rank = p->rank;
+    int32_t last, n, s, d, j;
+    int32_t x_stride = 1;
+    int32_t off = 0;
+    if (rank <= 0) {
+        y[0] = x[0];
+        return;
+    }
+    for (d = rank - 1; d >= 0; --d) {
+        if (p->y_shape[d] <= 0) {
+            return;
+        }
+        idx[d] = 0;
+        off += p->start[d] * x_stride;
+        stride[d] = p->step[d] * x_stride;
+        x_stride *= p->x_shape[d];
+    }
+    last = rank - 1;
+    n = p->y_shape[last];
+    s = stride[last];
+    for (;;) {
+        const int8_t *src = x + off;
         for (j = 0; j < n; ++j) {
             y[j] = src[j * s];
         }
@@ -983,6 +1848,51 @@ void nnc_softmax_f32(const nnc_softmax_params *p, const float *x, float *y)
     }
 }
 """#,
+    "src/nnc_softmax_s8.c": #"""
+/*
+ * nnc_softmax_s8.c — Softmax of int8 values on the FPU: dequantize, nnc_softmax_f32's algorithm,
+ * quantize. See nnc_int8.h. Mirrors Int8Kernels.softmax in Swift.
+ *
+ * y is int8, so there is nowhere to keep exp(x - max) between the sum and the division: it is
+ * computed again, which gives the same float (expf is a function), so every output equals
+ * quantize(nnc_softmax_f32(dequantize(x))). Each x[k] is read before y[k] is written and never
+ * after, so y == x (in place) is allowed.
+ */
+#include <math.h>
+
+#include "nnc_int8.h"
+
+void nnc_softmax_s8(const nnc_softmax_params *p, float in_scale, int32_t in_zero_point,
+                    float out_scale, int32_t out_zero_point, const int8_t *x, int8_t *y)
+{
+    const int32_t size1 = p->axis_size, size2 = p->inner;
+    int32_t i0, i1, i2;
+
+    for (i0 = 0; i0 < p->outer; ++i0) {
+        for (i2 = 0; i2 < size2; ++i2) {
+            const int32_t j = i0 * size1 * size2 + i2;
+            float max_x = nnc_dequantize_one_s8(x[j], in_scale, in_zero_point);
+            float exp_sum = 0.0f;
+            for (i1 = 0; i1 < size1; ++i1) {
+                const float v = nnc_dequantize_one_s8(x[j + i1 * size2], in_scale, in_zero_point);
+                max_x = (max_x >= v) ? max_x : v;
+            }
+            for (i1 = 0; i1 < size1; ++i1) {
+                const float v = nnc_dequantize_one_s8(x[j + i1 * size2], in_scale, in_zero_point);
+                const float e = expf(v - max_x);
+                exp_sum += e;
+            }
+            for (i1 = 0; i1 < size1; ++i1) {
+                const int32_t k = j + i1 * size2;
+                const float v = nnc_dequantize_one_s8(x[k], in_scale, in_zero_point);
+                const float e = expf(v - max_x);
+                const float s = e / exp_sum;
+                y[k] = nnc_quantize_one_s8(s, out_scale, out_zero_point);
+            }
+        }
+    }
+}
+"""#,
     "src/nnc_transpose_f32.c": #"""
 /*
  * nnc_transpose_f32.c — Transpose (any permutation, rank <= NNC_MAX_DIMS), float32 reference.
@@ -1011,6 +1921,52 @@ void nnc_transpose_f32(const nnc_transpose_params *p, const float *x, float *y)
     s = p->x_strides[last];
     for (;;) {
         const float *src = x + off;
+        for (j = 0; j < n; ++j) {
+            y[j] = src[j * s];
+        }
+        y += n;
+        for (d = last - 1; d >= 0; --d) {
+            off += p->x_strides[d];
+            if (++idx[d] < p->y_shape[d]) {
+                break;
+            }
+            off -= p->x_strides[d] * p->y_shape[d];
+            idx[d] = 0;
+        }
+        if (d < 0) {
+            return;
+        }
+    }
+}
+"""#,
+    "src/nnc_transpose_s8.c": #"""
+/*
+ * nnc_transpose_s8.c — Transpose (any permutation, rank <= NNC_MAX_DIMS), int8 (byte) copy.
+ * See nnc_int8.h. Mirrors Int8Kernels.transpose: a strided gather walking y in order.
+ */
+#include "nnc_int8.h"
+
+void nnc_transpose_s8(const nnc_transpose_params *p, const int8_t *x, int8_t *y)
+{
+    int32_t idx[NNC_MAX_DIMS];
+    const int32_t rank = p->rank;
+    int32_t last, n, s, d, j;
+    int32_t off = 0;
+    if (rank <= 0) {
+        y[0] = x[0];
+        return;
+    }
+    for (d = 0; d < rank; ++d) {
+        if (p->y_shape[d] <= 0) {
+            return;
+        }
+        idx[d] = 0;
+    }
+    last = rank - 1;
+    n = p->y_shape[last];
+    s = p->x_strides[last];
+    for (;;) {
+        const int8_t *src = x + off;
         for (j = 0; j < n; ++j) {
             y[j] = src[j * s];
         }

@@ -1,0 +1,97 @@
+/*
+ * nnc_pad_s8.c — Pad (constant / reflect / repeat), int8 (byte copy). See nnc_int8.h.
+ * Index rules from nnabla's src/nbla/function/generic/pad.cpp; mirrors Int8Kernels.pad.
+ */
+#include "nnc_int8.h"
+
+/* Source index along one axis for output index o, or -1 for a constant-mode position outside x
+ * (nnc_pad_f32.c's rule). */
+static int32_t nnc_pad_source_s8(int32_t o, int32_t before, int32_t len, int32_t mode)
+{
+    int32_t i = o - before;
+    if (mode == NNC_PAD_REPEAT) {
+        return i < 0 ? 0 : (i > len - 1 ? len - 1 : i);
+    }
+    if (mode == NNC_PAD_REFLECT) {
+        const int32_t l = len - 1;
+        int32_t r;
+        if (l <= 0) {
+            return 0;
+        }
+        if (i < 0) {
+            i = -i;
+        }
+        r = ((i / l) & 1) * l - i % l;
+        return r < 0 ? -r : r;
+    }
+    return (i >= 0 && i < len) ? i : -1;
+}
+
+void nnc_pad_s8(const nnc_pad_params *p, int8_t pad_value, const int8_t *x, int8_t *y)
+{
+    int32_t idx[NNC_MAX_DIMS];
+    int32_t y_shape[NNC_MAX_DIMS];
+    int32_t x_stride[NNC_MAX_DIMS];
+    const int32_t rank = p->rank;
+    const int32_t mode = p->mode;
+    const int8_t c = pad_value;
+    int32_t last, d, j, before, len, n;
+
+    if (rank <= 0) {
+        y[0] = x[0];
+        return;
+    }
+    for (d = rank - 1; d >= 0; --d) {
+        y_shape[d] = p->pad_before[d] + p->x_shape[d] + p->pad_after[d];
+        x_stride[d] = (d == rank - 1) ? 1 : x_stride[d + 1] * p->x_shape[d + 1];
+        if (y_shape[d] <= 0) {
+            return;
+        }
+        idx[d] = 0;
+    }
+    last = rank - 1;
+    before = p->pad_before[last];
+    len = p->x_shape[last];
+    n = y_shape[last];
+    for (;;) {
+        /* Source row for the current outer index, or a row of constant_value. */
+        int32_t off = 0;
+        int32_t outside = 0;
+        for (d = 0; d < last; ++d) {
+            const int32_t s = nnc_pad_source_s8(idx[d], p->pad_before[d], p->x_shape[d], mode);
+            if (s < 0) {
+                outside = 1;
+                break;
+            }
+            off += s * x_stride[d];
+        }
+        if (outside) {
+            for (j = 0; j < n; ++j) {
+                y[j] = c;
+            }
+        } else {
+            const int8_t *row = x + off;
+            for (j = 0; j < before; ++j) {
+                const int32_t s = nnc_pad_source_s8(j, before, len, mode);
+                y[j] = s < 0 ? c : row[s];
+            }
+            for (j = 0; j < len; ++j) {
+                y[before + j] = row[j];
+            }
+            for (j = before + len; j < n; ++j) {
+                const int32_t s = nnc_pad_source_s8(j, before, len, mode);
+                y[j] = s < 0 ? c : row[s];
+            }
+        }
+        y += n;
+        for (d = last - 1; d >= 0; --d) {
+            if (++idx[d] < y_shape[d]) {
+                break;
+            }
+            idx[d] = 0;
+        }
+        if (d < 0) {
+            return;
+        }
+    }
+}
