@@ -95,7 +95,7 @@ public enum Driver {
         file: c.modelPath,
         "error: int8 needs calibration data to choose activation ranges: pass --calibrate <data> (an NNC dataset CSV, a folder of images, .npy or raw float32 .bin), or --quantize float32")
     }
-    let (folded, _) = BatchNormFolding.fold(c.model.graph)
+    let (folded, foldedNames) = BatchNormFolding.fold(c.model.graph)
     c.foldedGraph = folded
     let samples = try InputLoader(graph: folded, normalizeImages: c.normalizeImages).load(path: data)
     let ranges: [Int: CalibratedRange]
@@ -105,7 +105,10 @@ public enum Driver {
       throw CompileError(file: data, "error: calibration: \(error)")
     }
     do {
-      let program = try Int8Quantizer.quantize(folded, ranges: ranges)
+      var program = try Int8Quantizer.quantize(folded, ranges: ranges)
+      if !foldedNames.isEmpty {
+        program.notes.insert("folded \(foldedNames.count) BatchNormalization into the layer before: \(foldedNames.joined(separator: ", "))", at: 0)
+      }
       c.program = program
       return program
     } catch {
