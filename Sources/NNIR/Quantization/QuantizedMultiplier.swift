@@ -1,0 +1,62 @@
+/// A real scale factor as an int32 fixed-point `multiplier` and a power-of-two `shift`:
+/// `real ≈ multiplier · 2^(shift − 31)` with `|multiplier|` in `[2^30, 2^31)` (or 0).
+///
+/// Built like TFLite's `QuantizeMultiplier`: `real = q · 2^shift` with `|q|` in `[0.5, 1)` (frexp),
+/// `multiplier = round(q · 2^31)` (half away from zero); a `|multiplier|` that rounds up to 2^31 is
+/// halved with `shift + 1`; a `shift < -31` (|real| < 2^-32) flushes to `(0, 0)`. Negative reals
+/// (Sub2's `b` side) are accepted and give exactly the negated multiplier of `|real|`.
+///
+///     QuantizedMultiplier(real: 0.75)   // (1_610_612_736, 0): 0.75 · 2^31, shift 0
+///     QuantizedMultiplier(real: 3.0)    // (1_610_612_736, 2)
+public struct QuantizedMultiplier: Sendable, Equatable, Hashable, CustomStringConvertible {
+  public var multiplier: Int32
+  /// Positive shifts left, negative right; in `-31...31`.
+  public var shift: Int32
+
+  public init(multiplier: Int32, shift: Int32) {
+    self.multiplier = multiplier
+    self.shift = shift
+  }
+
+  /// - Precondition: `real` is finite and `|real| < 2^31` (larger factors cannot be applied to an
+  ///   int32 accumulator without saturating every non-zero value).
+  public init(real: Double) {
+    precondition(real.isFinite && real.magnitude < 0x1p31, "multiplier \(real) is not finite or not below 2^31")
+    if real == 0 {
+      self.init(multiplier: 0, shift: 0)
+      return
+    }
+    // frexp: |real| = q · 2^e with q in [0.5, 1). Swift's significand is in [1, 2), so halve it.
+    let q = real.magnitude.significand / 2
+    var e = Int(real.magnitude.exponent) + 1
+    var fixed = Int64((q * 0x1p31).rounded())
+    if fixed == 1 << 31 {
+      fixed /= 2
+      e += 1
+    }
+    if e < -31 {
+      self.init(multiplier: 0, shift: 0)
+      return
+    }
+    let signed = real < 0 ? -fixed : fixed
+    self.init(multiplier: Int32(signed), shift: Int32(e))
+  }
+
+  /// `multiplier · 2^(shift − 31)` as a Double (exact).
+  public var real: Double { Double(multiplier) * Double(sign: .plus, exponent: Int(shift) - 31, significand: 1) }
+
+  /// `FixedPoint.requantize(acc, multiplier:, shift:)`.
+  @inlinable
+  public func apply(_ acc: Int32) -> Int32 {
+    FixedPoint.requantize(acc, multiplier: multiplier, shift: shift)
+  }
+
+  public var description: String { "(\(multiplier), \(shift))" }
+
+  /// Per-channel output multipliers of a layer with weights: `s_in · s_w[c] / s_out` (in Double,
+  /// as TFLite computes them). Their `multiplier`s and `shift`s are the `out_multiplier` /
+  /// `out_shift` arrays of `nnc_conv_s8` and `nnc_affine_s8`.
+  public static func perChannel(inputScale: Float, weightScales: [Float], outputScale: Float) -> [QuantizedMultiplier] {
+    weightScales.map { QuantizedMultiplier(real: Double(inputScale) * Double($0) / Double(outputScale)) }
+  }
+}
