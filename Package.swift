@@ -35,7 +35,7 @@ let package = Package(
     .target(name: "NNCRuntime", path: "runtime-c"),
 
     // MARK: - Tests
-    .target(name: "_NNTestSupport", dependencies: ["NNFormats"], path: "Tests/_NNTestSupport"),
+    .target(name: "_NNTestSupport", dependencies: ["NNFormats", "NNIR"], path: "Tests/_NNTestSupport"),
     .testTarget(name: "NNFormatsTests", dependencies: ["_NNTestSupport", "NNFormats"]),
     .testTarget(name: "NNIRTests", dependencies: ["_NNTestSupport", "NNIR"]),
     .testTarget(name: "NNImportTests", dependencies: ["_NNTestSupport", "NNImport", "NNFormats"]),

@@ -222,7 +222,10 @@ typedef struct {
  * acc by nnc_avgpool_f32's divisor (geometry.including_pad ? positions of the window clipped to
  * the padded input : real elements; a divisor of 0 gives acc = 0), rounding half away from zero;
  * sum pooling keeps acc. Then
- *   y = clamp(requantize(acc, multiplier, shift) + output_offset, act_min, act_max). */
+ *   y = clamp(requantize(acc, multiplier, shift) + output_offset, act_min, act_max).
+ * The average is rounded in the input's units before it is requantized, so it is within one
+ * output step of the float result when the output scale is at least the input scale (TFLite
+ * keeps them equal). */
 void nnc_avgpool_s8(const nnc_pool_s8_params *p, const int8_t *x, int8_t *y);
 void nnc_sumpool_s8(const nnc_pool_s8_params *p, const int8_t *x, int8_t *y);
 

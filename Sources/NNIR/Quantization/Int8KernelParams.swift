@@ -136,8 +136,9 @@ public struct AddS8Params: Sendable, Equatable, Hashable {
     leftShift: Int32, aMultiplier: Int32, aShift: Int32, bMultiplier: Int32, bShift: Int32,
     outMultiplier: Int32, outShift: Int32, outputOffset: Int32, actMin: Int32 = -128, actMax: Int32 = 127
   ) {
-    precondition(aStrides.count == shape.count && bStrides.count == shape.count && shape.count <= 6,
-                 "add rank mismatch or above NNC_MAX_DIMS")
+    precondition(
+      aStrides.count == shape.count && bStrides.count == shape.count && shape.count <= 6,
+      "add rank mismatch or above NNC_MAX_DIMS")
     self.shape = shape
     self.aStrides = aStrides
     self.bStrides = bStrides
@@ -192,8 +193,9 @@ public struct MulS8Params: Sendable, Equatable, Hashable {
     shape: [Int32], aStrides: [Int32], bStrides: [Int32], aOffset: Int32, bOffset: Int32,
     outMultiplier: Int32, outShift: Int32, outputOffset: Int32, actMin: Int32 = -128, actMax: Int32 = 127
   ) {
-    precondition(aStrides.count == shape.count && bStrides.count == shape.count && shape.count <= 6,
-                 "mul rank mismatch or above NNC_MAX_DIMS")
+    precondition(
+      aStrides.count == shape.count && bStrides.count == shape.count && shape.count <= 6,
+      "mul rank mismatch or above NNC_MAX_DIMS")
     self.shape = shape
     self.aStrides = aStrides
     self.bStrides = bStrides
@@ -240,6 +242,7 @@ public struct RescaleS8Params: Sendable, Equatable, Hashable {
   public init?(from input: QuantParams, to output: QuantParams) {
     if input == output { return nil }
     let m = QuantizedMultiplier(real: Double(input.scale) / Double(output.scale))
-    self.init(inputOffset: input.inputOffset, outputOffset: output.outputOffset, multiplier: m.multiplier, shift: m.shift)
+    self.init(
+      inputOffset: input.inputOffset, outputOffset: output.outputOffset, multiplier: m.multiplier, shift: m.shift)
   }
 }

@@ -26,7 +26,8 @@ public struct QuantParams: Sendable, Equatable, Hashable, CustomStringConvertibl
   /// exactly, so zero padding is exact): `scale = (hi − lo) / 255`,
   /// `zeroPoint = clamp(round(-128 − lo / scale))`.
   public init(covering lo: Float, _ hi: Float) {
-    let lo = min(lo, 0), hi = max(hi, 0)
+    let lo = min(lo, 0)
+    let hi = max(hi, 0)
     let scale = hi > lo ? (hi - lo) / 255 : 1
     let zp = (-128 - lo / scale).rounded()
     self.init(scale: scale, zeroPoint: Int32(min(max(zp, -128), 127)))

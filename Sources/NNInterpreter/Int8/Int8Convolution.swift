@@ -18,10 +18,14 @@ extension Int8Kernels {
     let (dH, dW, group) = (Int(p.dilationH), Int(p.dilationW), Int(p.group))
     precondition(group >= 1 && inC % group == 0 && outC % group == 0, "conv_s8: group does not divide the channels")
     precondition(x.count == p.inputCount && weight.count == p.weightCount, "conv_s8: x or weight size mismatch")
-    precondition(outputMultiplier.count == outC && outputShift.count == outC, "conv_s8: one multiplier per output channel")
+    precondition(
+      outputMultiplier.count == outC && outputShift.count == outC, "conv_s8: one multiplier per output channel")
     if let bias { precondition(bias.count == outC, "conv_s8: bias size mismatch") }
-    let inPerGroup = inC / group, outPerGroup = outC / group
-    let inMap = inH * inW, kSize = kH * kW, outMap = outH * outW
+    let inPerGroup = inC / group
+    let outPerGroup = outC / group
+    let inMap = inH * inW
+    let kSize = kH * kW
+    let outMap = outH * outW
     let inputOffset = p.inputOffset
     let total = p.outputCount
 

@@ -12,14 +12,16 @@ extension Int8Kernels {
     var offset = 0
     for d in xStrides.indices { offset += Int(p.start[d]) * xStrides[d] }
     return stridedGather(
-      x, shape: p.yShape.map(Int.init), offset: offset, strides: xStrides.indices.map { Int(p.step[$0]) * xStrides[$0] })
+      x, shape: p.yShape.map(Int.init), offset: offset, strides: xStrides.indices.map { Int(p.step[$0]) * xStrides[$0] }
+    )
   }
 
   /// `nnc_pad_s8`: `FloatKernels.pad`'s index rules (`FloatKernels.padSourceIndex`) on bytes;
   /// constant mode writes `padValue` (the quantized constant).
   public static func pad(_ p: PadParams, padValue: Int8, x: [Int8]) -> [Int8] {
     let rank = p.xShape.count
-    let xShape = p.xShape.map(Int.init), before = p.padBefore.map(Int.init)
+    let xShape = p.xShape.map(Int.init)
+    let before = p.padBefore.map(Int.init)
     let yShape = p.yShape.map(Int.init)
     let xStrides = FloatKernels.rowMajorStrides(xShape)
     let total = yShape.reduce(1, *)

@@ -21,7 +21,9 @@ extension Int8Kernels {
   /// `nnc_avgpool_s8`: `acc = Σ (x + inputOffset)` over the real elements of each window, divided
   /// (`FixedPoint.roundedDivide`: half away from zero) by `FloatKernels.averagePooling`'s divisor
   /// (`includingPad` ? positions of the window clipped to the padded input : real elements), then
-  /// `y = clamp(requantize(acc, multiplier, shift) + outputOffset, actMin, actMax)`.
+  /// `y = clamp(requantize(acc, multiplier, shift) + outputOffset, actMin, actMax)`. The average
+  /// is rounded in the input's units before it is requantized, so it is within one output step of
+  /// the float result when the output scale is at least the input scale (TFLite keeps them equal).
   public static func averagePooling(_ p: PoolS8Params, x: [Int8]) -> [Int8] {
     pool(p, x: x, average: true)
   }
@@ -87,11 +89,13 @@ extension Int8Kernels {
           // Window clipped to the padded input, then to the real input.
           let h0 = oh * Int(p.strideH) - Int(p.padH)
           let h1 = min(h0 + Int(p.kernelH), inH + Int(p.padH))
-          let hs = max(h0, 0), he = max(min(h1, inH), hs)
+          let hs = max(h0, 0)
+          let he = max(min(h1, inH), hs)
           for ow in 0..<Int(p.outW) {
             let w0 = ow * Int(p.strideW) - Int(p.padW)
             let w1 = min(w0 + Int(p.kernelW), inW + Int(p.padW))
-            let ws = max(w0, 0), we = max(min(w1, inW), ws)
+            let ws = max(w0, 0)
+            let we = max(min(w1, inW), ws)
             body(map, hs, he, ws, we, (h1 - h0) * (w1 - w0))
           }
         }
