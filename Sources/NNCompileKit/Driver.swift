@@ -122,8 +122,8 @@ public enum Driver {
     if target.ramBytes > 0 && code.plan.arenaBytes > target.ramBytes {
       problems.append("error: the arena needs \(code.plan.arenaBytes) bytes of RAM; target '\(target.name)' has \(target.ramBytes)")
     }
-    if target.flashBytes > 0 && code.weightBytes > target.flashBytes {
-      problems.append("error: the weights need \(code.weightBytes) bytes of flash; target '\(target.name)' has \(target.flashBytes)")
+    if target.flashBytes > 0 && code.flashConstantBytes > target.flashBytes {
+      problems.append("error: the weights need \(code.flashConstantBytes) bytes of flash; target '\(target.name)' has \(target.flashBytes)")
     }
     if !problems.isEmpty { throw CompileError(file: modelPath, problems) }
   }

@@ -45,7 +45,9 @@ public enum Int8ModelEmitter {
       guard let text = RuntimeSources.files[key] else { throw CodegenError("runtime file \(key) is missing from the build") }
       files.append((String(key.split(separator: "/").last!), text + "\n"))
     }
-    return GeneratedCode(files: files, plan: plan, weightBytes: constants.totalBytes)
+    return GeneratedCode(
+      files: files, plan: plan, weightBytes: constants.totalBytes - constants.requantizationBytes,
+      requantizationBytes: constants.requantizationBytes)
   }
 
   /// The memory facts of the program: int8 tensors take one byte an element.
@@ -95,8 +97,8 @@ public enum Int8ModelEmitter {
     case .convolution(let conv):
       let w = constants.int8("conv_w\(k)", step.name, conv.weights)
       let b = conv.bias.map { constants.int32("conv_b\(k)", step.name, $0) } ?? "NULL"
-      let m = constants.int32("conv_m\(k)", step.name, conv.multipliers)
-      let s = constants.int32("conv_s\(k)", step.name, conv.shifts)
+      let m = constants.int32("conv_m\(k)", step.name, conv.multipliers, requantization: true)
+      let s = constants.int32("conv_s\(k)", step.name, conv.shifts, requantization: true)
       let fields = conv.geometry.cFields + [
         ("input_offset", "\(conv.inputOffset)"), ("output_offset", "\(conv.outputOffset)"),
         ("act_min", "\(conv.activationMin)"), ("act_max", "\(conv.activationMax)"),
@@ -107,8 +109,8 @@ public enum Int8ModelEmitter {
     case .affine(let fc):
       let w = constants.int8("fc_w\(k)", step.name, fc.weights)
       let b = fc.bias.map { constants.int32("fc_b\(k)", step.name, $0) } ?? "NULL"
-      let m = constants.int32("fc_m\(k)", step.name, fc.multipliers)
-      let s = constants.int32("fc_s\(k)", step.name, fc.shifts)
+      let m = constants.int32("fc_m\(k)", step.name, fc.multipliers, requantization: true)
+      let s = constants.int32("fc_s\(k)", step.name, fc.shifts, requantization: true)
       let fields = [
         ("outer", "\(fc.outer)"), ("in_features", "\(fc.inFeatures)"), ("out_features", "\(fc.outFeatures)"),
         ("input_offset", "\(fc.inputOffset)"), ("output_offset", "\(fc.outputOffset)"),
@@ -163,7 +165,7 @@ public enum Int8ModelEmitter {
       return EmittedCall(lines: ["nnc_mul_s8(&\(p), \(arg(0)), \(arg(1)), \(out));"], runtimeFiles: ["src/nnc_arith_s8.c", quantFile])
 
     case .lookupTable(let table):
-      let t = constants.int8("lut\(k)", step.name, table)
+      let t = constants.int8("lut\(k)", step.name, table, requantization: true)
       return EmittedCall(lines: ["nnc_lut_s8(\(n), \(t), \(arg(0)), \(out));"], runtimeFiles: ["src/nnc_elementwise_s8.c", quantFile])
     case .clamp(let lo, let hi):
       return EmittedCall(lines: ["nnc_clamp_s8(\(n), \(lo), \(hi), \(arg(0)), \(out));"], runtimeFiles: ["src/nnc_elementwise_s8.c", quantFile])
@@ -407,6 +409,8 @@ struct ConstantArrays {
   var declarations: [String] = []
   var definitions: [String] = []
   var totalBytes = 0
+  /// Of `totalBytes`, the requantization multipliers and shifts and the lookup tables.
+  var requantizationBytes = 0
 
   init(prefix: String) { self.prefix = prefix }
 
@@ -423,14 +427,16 @@ struct ConstantArrays {
     totalBytes += values.count * bytes
   }
 
-  mutating func int8(_ stem: String, _ comment: String, _ values: [Int8]) -> String {
+  mutating func int8(_ stem: String, _ comment: String, _ values: [Int8], requantization: Bool = false) -> String {
     let name = "\(prefix)_\(stem)"
     add("int8_t", name, comment, values.map(String.init), bytes: 1)
+    if requantization { requantizationBytes += values.count }
     return name
   }
 
-  mutating func int32(_ stem: String, _ comment: String, _ values: [Int32]) -> String {
+  mutating func int32(_ stem: String, _ comment: String, _ values: [Int32], requantization: Bool = false) -> String {
     let name = "\(prefix)_\(stem)"
+    if requantization { requantizationBytes += 4 * values.count }
     // INT32_MIN has no literal form; write every value through INT32_C so 16-bit ints are fine.
     add("int32_t", name, comment, values.map { $0 == Int32.min ? "(-INT32_C(2147483647) - 1)" : "INT32_C(\($0))" }, bytes: 4)
     return name

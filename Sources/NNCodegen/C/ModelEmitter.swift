@@ -20,12 +20,17 @@ public struct GeneratedCode: Sendable {
   /// File name → contents, everything `out/` holds.
   public var files: [(name: String, contents: String)]
   public var plan: MemoryPlan
+  /// Weights and biases (`const`, flash).
   public var weightBytes: Int
+  /// int8: requantization multipliers and shifts and lookup tables (`const`, flash, besides the weights).
+  public var requantizationBytes: Int
+  public var flashConstantBytes: Int { weightBytes + requantizationBytes }
 
-  public init(files: [(name: String, contents: String)], plan: MemoryPlan, weightBytes: Int) {
+  public init(files: [(name: String, contents: String)], plan: MemoryPlan, weightBytes: Int, requantizationBytes: Int = 0) {
     self.files = files
     self.plan = plan
     self.weightBytes = weightBytes
+    self.requantizationBytes = requantizationBytes
   }
 }
 

@@ -206,6 +206,12 @@ struct ProgramBuilder {
       let out = int8Output(outT, p)
       let (lo, hi) = clampBounds(node, p)
       steps.append(ProgramStep(name: name, kernel: .clamp(lo: Int8(lo), hi: Int8(hi)), inputs: [q], output: out, reuse: .inPlace))
+    case .mulScalar(let v) where v > 0 && v.isFinite:
+      // y = v·x only relabels the int8 codes: same bytes, scale × v (free, and no table).
+      let q = try int8(x)
+      let p = quant(q)
+      let out = int8Output(outT, QuantParams(scale: Float(Double(p.scale) * v), zeroPoint: p.zeroPoint))
+      steps.append(ProgramStep(name: name, kernel: .copy, inputs: [q], output: out, reuse: .alias))
     case .leakyReLU, .elu, .sigmoid, .tanh, .swish, .addScalar, .mulScalar:
       let q = try int8(x)
       let pin = quant(q)

@@ -28,7 +28,7 @@ enum CompileCommand: Subcommand {
     print("""
       \(model) → \(output)/ (\(options.quantization), target \(options.target.name))
         \(g.nodes.count) layers, \(macs) MACs
-        weights: \(compilation.code.weightBytes) bytes (const, flash)
+        weights: \(compilation.code.weightBytes) bytes (const, flash)\(compilation.code.requantizationBytes > 0 ? " + \(compilation.code.requantizationBytes) bytes of requantization multipliers, shifts and tables" : "")
         arena:   \(plan.arenaBytes) bytes (\(plan.plannerName); lower bound \(plan.lowerBound))
         files:   \(compilation.code.files.map(\.name).joined(separator: " "))\(compilation.program.map { p in p.notes.map { "\n  note:    \($0)" }.joined() } ?? "")
         time:    \(String(format: "%.3f", Date().timeIntervalSince(start))) s

@@ -1,0 +1,94 @@
+import Foundation
+import NNCompileKit
+import Testing
+import _NNTestSupport
+
+/// int8 end to end: the generated C, built on the host, gives the same bytes as the Swift int8
+/// reference at every step, and stays close to the float model.
+@Suite struct Int8ParityTests {
+  struct Case: CustomStringConvertible, Sendable {
+    var model: String
+    /// Calibration and test inputs (raw float32, fed as they are).
+    var inputs: [String]
+    var description: String { model }
+  }
+
+  static let cases: [Case] = [
+    Case(model: "real/nnabla_lenet_010000.nnp", inputs: ["real/nnabla_lenet_010000__nnabla_5.input.bin"]),
+    Case(model: "real/nnc_result.nnp", inputs: (1...4).map { "real/nnc_result__nnc_00\($0).input.bin" }),
+    Case(model: "real/nnc_result2.nnp", inputs: (1...4).map { "real/nnc_result2__nnc_00\($0).input.bin" }),
+    Case(model: "nnabla/iris_mlp/model.nnp", inputs: ["nnabla/iris_mlp/inputs.bin"]),
+    Case(model: "nnabla/lenet28/model.nnp", inputs: ["nnabla/lenet28/inputs.bin"]),
+    Case(model: "nnabla/cnn_bn/model.nnp", inputs: ["nnabla/cnn_bn/inputs.bin"]),
+  ]
+
+  static func int8(_ model: String, calibration: String) throws -> Compilation {
+    try Driver.compile(
+      modelPath: Fixtures.path(model),
+      options: CompileOptions(target: try .named("cortex-m4f"), quantization: "int8", calibrationData: calibration))
+  }
+
+  @Test(arguments: cases)
+  func generatedC_isByteIdenticalToTheInt8Reference(_ c: Case) throws {
+    // Calibrate on the same samples the check runs on (all the fixtures have).
+    let dir = try Fixtures.temporaryDirectory("int8")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var data = Data()
+    for input in c.inputs { data.append(try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(input)))) }
+    let calibration = dir.appendingPathComponent("calibration.bin")
+    try data.write(to: calibration)
+    let compilation = try Self.int8(c.model, calibration: calibration.path)
+    let samples = try InputLoader(graph: compilation.model.graph, normalizeImages: false).load(path: calibration.path)
+    let report = try Verifier.verify(compilation, samples: samples)
+    #expect(report.mismatchedSteps == [], "\(report.text)")
+    #expect(report.passed, "\(report.text)")
+    for o in report.outputs {
+      #expect(o.againstInterpreter.maxAbs == 0)
+      #expect(o.againstFloat!.cosine > 0.99, "\(report.text)")
+    }
+    #expect(!report.layers.isEmpty)
+  }
+
+  /// The trained digit classifier on 400 held-out samples it never saw, calibrated on 100 training
+  /// samples: the int8 build must agree with float on ≥ 99% and lose ≤ 1 point of accuracy.
+  @Test func digitClassifier_keepsItsAccuracy() throws {
+    let compilation = try Self.int8("nnabla/digits_lenet/model.nnp", calibration: Fixtures.path("nnabla/digits_lenet/calibration.bin"))
+    let samples = try InputLoader(graph: compilation.model.graph, normalizeImages: false)
+      .load(path: Fixtures.path("nnabla/digits_lenet/test_inputs.bin"))
+    let labels = try Fixtures.bytes("nnabla/digits_lenet/test_labels.bin").map(Int.init)
+    #expect(samples.count == 400 && labels.count == 400)
+    let report = try Verifier.verify(compilation, samples: samples)
+    #expect(report.mismatchedSteps == [], "\(report.text)")
+    let output = report.outputs[0]
+    #expect(output.againstFloat!.top1Agreement >= 0.99, "\(report.text)")
+    let int8Accuracy = Double(zip(output.predictedClasses, labels).filter { $0 == $1 }.count) / 400
+    let nnablaOutputs = try Fixtures.floats("nnabla/digits_lenet/test_outputs.bin")
+    let floatPredictions = (0..<400).map { i in ComparisonMetrics.argmax(Array(nnablaOutputs[i * 10..<(i + 1) * 10])) }
+    let floatAccuracy = Double(zip(floatPredictions, labels).filter { $0 == $1 }.count) / 400
+    #expect(floatAccuracy - int8Accuracy <= 0.01, "float \(floatAccuracy), int8 \(int8Accuracy)")
+    // BatchNormalization was folded and the ReLUs fused: no float step is left but the softmax's inside.
+    #expect(compilation.program!.notes.contains { $0.hasPrefix("folded 1 BatchNormalization") })
+    #expect(!compilation.program!.steps.contains { if case .float = $0.kernel { true } else { false } })
+  }
+
+  @Test func lenetSample_weightsShrinkToAQuarter() throws {
+    let float = try Driver.compile(
+      modelPath: Fixtures.path("real/nnabla_lenet_010000.nnp"),
+      options: CompileOptions(target: try .named("cortex-m4f"), quantization: "float32"))
+    let int8 = try Self.int8("real/nnabla_lenet_010000.nnp", calibration: Fixtures.path("real/nnabla_lenet_010000__nnabla_5.input.bin"))
+    // int8 weights and int32 biases; the per-channel multipliers and shifts come on top.
+    #expect(Double(int8.code.weightBytes) <= 0.26 * Double(float.code.weightBytes), "\(int8.code.weightBytes) vs \(float.code.weightBytes)")
+    #expect(Double(int8.code.flashConstantBytes) <= 0.27 * Double(float.code.weightBytes), "\(int8.code.flashConstantBytes)")
+    #expect(int8.code.plan.arenaBytes * 3 < float.code.plan.arenaBytes, "\(int8.code.plan.arenaBytes) vs \(float.code.plan.arenaBytes)")
+  }
+
+  @Test func int8WithoutCalibrationData_saysHowToPassIt() throws {
+    #expect {
+      _ = try Driver.compile(
+        modelPath: Fixtures.path("real/nnabla_lenet_010000.nnp"),
+        options: CompileOptions(target: try .named("cortex-m4f"), quantization: "int8"))
+    } throws: { error in
+      "\(error)".contains("--calibrate") && "\(error)".contains("--quantize float32")
+    }
+  }
+}
