@@ -70,7 +70,7 @@ import _NNTestSupport
 
   @Test func verifyPassesOnTheLeNetSampleAndComparesWithNNabla() throws {
     let r = try CLI.run([
-      "verify", Self.lenet, "--input", Fixtures.path("real/nnabla_5.pgm"), "--no-image-normalization",
+      "verify", Self.lenet, "--quantize", "float32", "--input", Fixtures.path("real/nnabla_5.pgm"), "--no-image-normalization",
       "--expected", Fixtures.path("real/nnabla_lenet_010000__nnabla_5.output.bin"),
     ])
     #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
@@ -88,7 +88,7 @@ import _NNTestSupport
     let path = dir.appendingPathComponent("wrong.bin")
     try Data(wrong.withUnsafeBufferPointer { Data(buffer: $0) }).write(to: path)
     let r = try CLI.run([
-      "verify", Self.lenet, "--input", Fixtures.path("real/nnabla_lenet_010000__nnabla_5.input.bin"),
+      "verify", Self.lenet, "--quantize", "float32", "--input", Fixtures.path("real/nnabla_lenet_010000__nnabla_5.input.bin"),
       "--expected", path.path,
     ])
     #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
@@ -111,7 +111,7 @@ import _NNTestSupport
     for i in 1...4 { expected.append(try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("real/nnc_result2__nnc_00\(i).output.bin")))) }
     let expectedPath = dir.appendingPathComponent("expected.bin")
     try expected.write(to: expectedPath)
-    let r = try CLI.run(["verify", Fixtures.path("real/nnc_result2.nnp"), "--input", csv.path, "--expected", expectedPath.path])
+    let r = try CLI.run(["verify", Fixtures.path("real/nnc_result2.nnp"), "--quantize", "float32", "--input", csv.path, "--expected", expectedPath.path])
     #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     #expect(r.stdout.contains("verified 4 sample(s)"), "\(r.stdout)")
     #expect(r.stdout.contains("top-1 class per sample: 4 4 9 9\n"), "\(r.stdout)")
@@ -120,7 +120,7 @@ import _NNTestSupport
   /// NNC's 4-vs-9 logistic model has one sigmoid output: verify shows the score, not a class.
   @Test func verifyShowsTheScoreOfAOneValueOutput() throws {
     let inputs = (1...4).flatMap { ["--input", Fixtures.path("real/nnc_result__nnc_00\($0).input.bin")] }
-    let r = try CLI.run(["verify", Fixtures.path("real/nnc_result.nnp")] + inputs)
+    let r = try CLI.run(["verify", Fixtures.path("real/nnc_result.nnp"), "--quantize", "float32"] + inputs)
     #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     let line = r.stdout.split(separator: "\n").first { $0.hasPrefix("  value per sample: ") }
     let scores = line.map { $0.dropFirst("  value per sample: ".count).split(separator: " ").compactMap { Float($0) } } ?? []
@@ -133,7 +133,7 @@ import _NNTestSupport
     defer { try? FileManager.default.removeItem(at: dir) }
     let json = dir.appendingPathComponent("report.json")
     let input = Fixtures.path("real/nnabla_lenet_010000__nnabla_5.input.bin")
-    let pass = try CLI.run(["verify", Self.lenet, "--input", input, "--min-top1-agreement", "1", "--min-cosine", "0.999999", "--json", json.path])
+    let pass = try CLI.run(["verify", Self.lenet, "--quantize", "float32", "--input", input, "--min-top1-agreement", "1", "--min-cosine", "0.999999", "--json", json.path])
     #expect(pass.status == 0, "\(pass.stdout)\(pass.stderr)")
     let object = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
     #expect((object?["failures"] as? [Any])?.isEmpty == true)
@@ -141,9 +141,38 @@ import _NNTestSupport
     #expect((outputs?.first?["predictedClasses"] as? [Int]) == [5], "\(String(describing: object))")
 
     // A cosine above 1 cannot be met: the run fails and says which limit.
-    let fail = try CLI.run(["verify", Self.lenet, "--input", input, "--min-cosine", "1.5"])
+    let fail = try CLI.run(["verify", Self.lenet, "--quantize", "float32", "--input", input, "--min-cosine", "1.5"])
     #expect(fail.status == 1)
     #expect(fail.stdout.contains("FAILED: output 'y': cosine"), "\(fail.stdout)")
+  }
+
+  /// cortex-m4f defaults to int8; verify shows per-layer figures and gates on --min-top1-agreement.
+  @Test func int8IsTheDefaultForCortexM4FAndVerifyReportsEveryLayer() throws {
+    let model = Fixtures.path("nnabla/digits_lenet/model.nnp")
+    let calibration = Fixtures.path("nnabla/digits_lenet/calibration.bin")
+    let missing = try CLI.run([model, "--target", "cortex-m4f", "-o", "/nonexistent/out"])
+    #expect(missing.status == 1)
+    #expect(missing.stderr.contains("pass --calibrate"), "\(missing.stderr)")
+    let dir = try Fixtures.temporaryDirectory("cli")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let json = dir.appendingPathComponent("int8.json")
+    let r = try CLI.run([
+      "verify", model, "--calibrate", calibration, "--calibration-method", "percentile:99.99",
+      "--input", calibration, "--min-top1-agreement", "0.99", "--json", json.path,
+    ])
+    #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    #expect(r.stdout.contains("int8 C is byte-identical to the Swift int8 reference in every step"), "\(r.stdout)")
+    #expect(r.stdout.contains("per layer, int8 (dequantized) vs float model:"))
+    #expect(r.stdout.contains("conv_s8") && r.stdout.contains("affine_s8") && r.stdout.contains("softmax_s8"))
+    let object = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
+    #expect((object?["layers"] as? [Any])?.count == 7, "\(String(describing: object?["layers"]))")
+    #expect((object?["mismatchedSteps"] as? [Any])?.isEmpty == true)
+    let header = dir.appendingPathComponent("out")
+    let compiled = try CLI.run([model, "--calibrate", calibration, "-o", header.path])
+    #expect(compiled.status == 0, "\(compiled.stderr)")
+    let h = try String(contentsOf: header.appendingPathComponent("model.h"), encoding: .utf8)
+    #expect(h.contains("int model_run_int8(const int8_t *input, int8_t *output);"))
+    #expect(h.contains("#define MODEL_INPUT_ZERO_POINT") && h.contains("#define MODEL_OUTPUT_SCALE"))
   }
 
   @Test func usageErrorsExitTwo() throws {

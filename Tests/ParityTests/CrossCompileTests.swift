@@ -36,6 +36,26 @@ import _NNTestSupport
     }
   }
 
+  /// The int8 build, with every int8 kernel family the digit model uses, under the same flags.
+  @Test func int8C_isWarningFreeOnEveryCompiler() throws {
+    let compilation = try Driver.compile(
+      modelPath: Fixtures.path("nnabla/digits_lenet/model.nnp"),
+      options: CompileOptions(
+        target: try .named("cortex-m4f"), quantization: "int8", calibrationData: Fixtures.path("nnabla/digits_lenet/calibration.bin")))
+    let dir = try Fixtures.temporaryDirectory("cross8")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out")
+    try Driver.write(compilation.code.files, to: out.path)
+    let sources = compilation.code.files.map(\.name).filter { $0.hasSuffix(".c") }.map { out.appendingPathComponent($0).path }
+    for (cc, flags) in Self.compilers {
+      for source in sources {
+        let obj = dir.appendingPathComponent(URL(fileURLWithPath: source).lastPathComponent + ".\(cc).o").path
+        let r = try ProcessRunner.run(cc, Self.strict + flags + ["-I", out.path, source, "-o", obj])
+        #expect(r.status == 0, "\(cc) \(source):\n\(r.stderr)")
+      }
+    }
+  }
+
   @Test func generatedC_hasNoMallocNoStdioAndConstWeights() throws {
     let compilation = try Driver.compile(
       modelPath: Fixtures.path("real/nnc_result2.nnp"), options: CompileOptions(target: try .named("cortex-m4f"), quantization: "float32"))

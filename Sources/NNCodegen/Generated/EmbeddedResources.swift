@@ -2003,7 +2003,7 @@ enum BuiltinTargets {
   "flashBytes": 8388608,
   "fpu": "fpv4-sp-d16",
   "dsp": true,
-  "defaultQuantization": "float32",
+  "defaultQuantization": "int8",
   "crossCompiler": "arm-none-eabi-gcc",
   "crossFlags": ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
 }
