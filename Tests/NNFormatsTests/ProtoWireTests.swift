@@ -10,6 +10,7 @@ enum ProtoFixtures {
     "real/nnabla_lenet_010000.nnp", "real/nnc_result.nnp", "real/nnc_result2.nnp",
     "nnabla/cnn_bn/model.nnp", "nnabla/cnn_bn/model_pb.nnp", "nnabla/iris_mlp/model.nnp",
     "nnabla/iris_mlp/model_pb.nnp", "nnabla/lenet28/model.nnp", "nnabla/lenet28/model_pb.nnp",
+    "nnabla/digits_lenet/model.nnp",
   ]
 
   struct Expectation: Decodable {
