@@ -9,7 +9,7 @@ import NNQuantize
 public let nncompileVersion = "0.1.0"
 
 /// What to compile and how.
-public struct CompileOptions: @unchecked Sendable {
+public struct CompileOptions: Sendable {
   public var target: TargetDescription
   /// `float32` or `int8`.
   public var quantization: String
@@ -22,13 +22,11 @@ public struct CompileOptions: @unchecked Sendable {
   public var calibrationMethod: RangeMethod
   /// Images are fed as pixel / 255 unless this is false or the executor says otherwise.
   public var normalizeImages: Bool
-  /// Shows calibration progress (a terminal progress bar, or nothing).
-  public var progress: (any ProgressReporter)?
 
   public init(
     target: TargetDescription, quantization: String? = nil, prefix: String = "model", executor: String? = nil,
     planner: String = "greedy", calibrationData: String? = nil, calibrationMethod: RangeMethod = .minMax,
-    normalizeImages: Bool = true, progress: (any ProgressReporter)? = nil
+    normalizeImages: Bool = true
   ) {
     self.target = target
     self.quantization = quantization ?? target.defaultQuantization
@@ -38,12 +36,11 @@ public struct CompileOptions: @unchecked Sendable {
     self.calibrationData = calibrationData
     self.calibrationMethod = calibrationMethod
     self.normalizeImages = normalizeImages
-    self.progress = progress
   }
 }
 
 /// One compiled model: the graph and the C that computes it.
-public struct Compilation: @unchecked Sendable {
+public struct Compilation: Sendable {
   public var modelPath: String
   public var model: ImportedModel
   public var code: GeneratedCode
@@ -60,7 +57,8 @@ public struct Compilation: @unchecked Sendable {
 /// import → check → plan → emit, as one call; writing `out/` is separate so `verify` can use a
 /// scratch folder.
 public enum Driver {
-  public static func compile(modelPath: String, options: CompileOptions) throws -> Compilation {
+  /// `progress` shows calibration progress (a terminal progress bar, or nothing).
+  public static func compile(modelPath: String, options: CompileOptions, progress: (any ProgressReporter)? = nil) throws -> Compilation {
     guard ["float32", "int8"].contains(options.quantization) else {
       throw CompileError(file: modelPath, "error: --quantize must be float32 or int8, not \(options.quantization)")
     }
@@ -75,7 +73,7 @@ public enum Driver {
       modelPath: modelPath, model: model, code: GeneratedCode(files: [], plan: MemoryPlan(graph: model.graph), weightBytes: 0),
       options: options)
     if options.quantization == "int8" {
-      let program = try quantize(&compilation)
+      let program = try quantize(&compilation, progress: progress)
       do { compilation.code = try Int8ModelEmitter.emit(program, options: emitOptions, planner: planner) } catch {
         throw CompileError(file: modelPath, wrapping: error)
       }
@@ -89,7 +87,7 @@ public enum Driver {
   }
 
   /// BatchNormalization folding, calibration on the user's data, and the int8 rewrite.
-  static func quantize(_ c: inout Compilation) throws -> Int8Program {
+  static func quantize(_ c: inout Compilation, progress: (any ProgressReporter)?) throws -> Int8Program {
     guard let data = c.options.calibrationData else {
       throw CompileError(
         file: c.modelPath,
@@ -100,7 +98,7 @@ public enum Driver {
     let samples = try InputLoader(graph: folded, normalizeImages: c.normalizeImages).load(path: data)
     let ranges: [Int: CalibratedRange]
     do {
-      ranges = try Calibration.calibrate(folded, samples: samples, method: c.options.calibrationMethod, progress: c.options.progress)
+      ranges = try Calibration.calibrate(folded, samples: samples, method: c.options.calibrationMethod, progress: progress)
     } catch {
       throw CompileError(file: data, "error: calibration: \(error)")
     }

@@ -20,7 +20,7 @@ enum CompileCommand: Subcommand {
     let options = try CompileOptionGroup.parse(a)
     let output = a.value("output") ?? "out"
     let start = Date()
-    let compilation = try Driver.compile(modelPath: model, options: options)
+    let compilation = try Driver.compile(modelPath: model, options: options, progress: TerminalProgressBar.forStandardError())
     try Driver.write(compilation.code.files, to: output)
     let plan = compilation.code.plan
     let g = compilation.model.graph

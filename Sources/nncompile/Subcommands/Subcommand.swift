@@ -54,8 +54,7 @@ enum CompileOptionGroup {
     return CompileOptions(
       target: target, quantization: a.value("quantize"), prefix: a.value("name") ?? "model",
       executor: a.value("executor"), planner: a.value("planner") ?? "greedy", calibrationData: a.value("calibrate"),
-      calibrationMethod: method, normalizeImages: !a.flag("no-image-normalization"),
-      progress: TerminalProgressBar.forStandardError())
+      calibrationMethod: method, normalizeImages: !a.flag("no-image-normalization"))
   }
 }
 

@@ -39,7 +39,7 @@ enum VerifyCommand: Subcommand {
       maxRel: try a.double("tolerance") ?? Verifier.defaultTolerance,
       minTop1Agreement: try a.double("min-top1-agreement"), maxRMSE: try a.double("max-rmse"),
       minCosine: try a.double("min-cosine"), maxAbs: try a.double("max-abs"))
-    let compilation = try Driver.compile(modelPath: model, options: options)
+    let compilation = try Driver.compile(modelPath: model, options: options, progress: TerminalProgressBar.forStandardError())
     let loader = InputLoader(graph: compilation.model.graph, normalizeImages: compilation.normalizeImages)
     let samples = try a.all("input").flatMap { try loader.load(path: $0) }
     var expected: [[FloatTensor]]?
