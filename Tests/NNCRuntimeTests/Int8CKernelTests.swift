@@ -305,7 +305,7 @@ import _NNTestSupport
       let rank = rng.int(1...4)
       let shape = (0..<rank).map { _ in rng.int(1...5) }
       let x = rng.int8s(shape.reduce(1, *))
-      let xStrides = FloatKernels.rowMajorStrides(shape)
+      let xStrides = rowMajorStrides(shape)
       let asFloat = FloatTensor(shape: shape, values: x.map { Float($0) })
 
       // Transpose: a random permutation; also checked against the float kernel on the same values.

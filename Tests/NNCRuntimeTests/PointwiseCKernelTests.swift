@@ -91,28 +91,17 @@ import _NNTestSupport
     return t
   }
 
-  static func rowMajorStrides(_ shape: [Int]) -> [Int] {
-    var strides = [Int](repeating: 1, count: shape.count)
-    for i in stride(from: shape.count - 2, through: 0, by: -1) { strides[i] = strides[i + 1] * shape[i + 1] }
-    return strides
-  }
-
   /// The importer's axis rule (negative counts from the end); the generator sees it resolved.
   static func resolveAxis(_ axis: Int, rank: Int) -> Int { axis < 0 ? axis + rank : axis }
 
-  /// `binaryTable`: output rank and shape; each operand right-aligned to the output, with stride 0
-  /// on its size-1 axes.
+  /// As the generator: output rank and shape; each operand right-aligned to the output, with
+  /// stride 0 where it is broadcast (NNIR's `broadcastStrides`).
   static func binaryParams(a: [Int], b: [Int], y: [Int]) -> nnc_binary_params {
-    func strides(_ s: [Int]) -> [Int] {
-      let aligned = [Int](repeating: 1, count: y.count - s.count) + s
-      let rowMajor = rowMajorStrides(aligned)
-      return aligned.indices.map { aligned[$0] == 1 ? 0 : rowMajor[$0] }
-    }
     var p = nnc_binary_params()
     p.rank = Int32(y.count)
     p.shape = dims(y)
-    p.a_strides = dims(strides(a))
-    p.b_strides = dims(strides(b))
+    p.a_strides = dims(broadcastStrides(a, to: y))
+    p.b_strides = dims(broadcastStrides(b, to: y))
     return p
   }
 

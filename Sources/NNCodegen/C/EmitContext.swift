@@ -19,8 +19,8 @@ struct EmitContext {
     self.shares = shares
   }
 
-  /// The float path: tensors of `graph`, placed by `plan`, parameters from `weights`.
-  init(graph: ModelGraph, plan: MemoryPlan, weights: WeightEmitter, prefix: String) {
+  /// The float path: tensors of `graph`, placed by `plan`, parameters as `ConstantArrays` symbols.
+  init(graph: ModelGraph, plan: MemoryPlan, prefix: String) {
     self.init(
       prefix: prefix, shapes: graph.tensors.map(\.shape),
       pointer: { t, mutable in
@@ -59,15 +59,9 @@ struct EmitContext {
   ) -> String {
     if let slot = plan.assignment.inputAliasOf[t] { return "inputs[\(slot)]" }
     if graph.tensors[t].isParameter {
-      return WeightEmitter.symbol(for: graph.tensors[t].name, index: t, prefix: prefix)
+      return ConstantArrays.symbol(for: graph.tensors[t].name, index: t, prefix: prefix)
     }
     let offset = plan.offset(ofTensor: t) ?? 0
     return mutable ? "(float *)(a + \(offset))" : "(const float *)(a + \(offset))"
   }
-}
-
-/// One node's C: the statements and the runtime sources they call into.
-struct EmittedCall {
-  var lines: [String]
-  var runtimeFiles: [String]
 }

@@ -32,15 +32,14 @@ public struct Buffer: Sendable, Equatable {
 /// The memory facts of a program, whatever its element types: what each step reads and writes,
 /// how many bytes each tensor takes, and which outputs may reuse their first input's bytes.
 public struct Schedule: Sendable {
-  public enum Reuse: Sendable { case none, alias, inPlace }
   public struct Step: Sendable {
     public var inputs: [Int]
     public var output: Int
     /// `.alias`: the output is the input's bytes (reshape). `.inPlace`: the kernel may overwrite
     /// its first input (element-wise), so the output takes the input's buffer when nothing reads
     /// the input later.
-    public var reuse: Reuse
-    public init(inputs: [Int], output: Int, reuse: Reuse) {
+    public var reuse: StepReuse
+    public init(inputs: [Int], output: Int, reuse: StepReuse) {
       self.inputs = inputs
       self.output = output
       self.reuse = reuse

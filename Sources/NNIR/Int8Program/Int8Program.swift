@@ -92,28 +92,30 @@ public struct ProgramStep: Sendable {
   }
 }
 
-/// One kernel call with every integer it needs, precomputed.
+/// One kernel call with every integer it needs, precomputed. The payloads are the Swift twins of
+/// the C parameter structs (`NNIR/Quantization`, `NNIR/KernelParams`), so the C emitter writes
+/// and the Swift reference reads the very same numbers.
 public enum Int8Kernel: Sendable {
   /// float → int8 with the output tensor's parameters.
   case quantize
   /// int8 → float with the input tensor's parameters.
   case dequantize
-  case convolution(Int8Convolution)
-  case affine(Int8Affine)
+  case convolution(Int8WeightLayer<ConvS8Params>)
+  case affine(Int8WeightLayer<AffineS8Params>)
   /// Output keeps the input's parameters.
-  case maxPooling(PoolGeometry)
-  case averagePooling(Int8Pooling)
-  case sumPooling(Int8Pooling)
-  case globalAveragePooling(Int8GlobalPooling)
+  case maxPooling(PoolParams)
+  case averagePooling(PoolS8Params)
+  case sumPooling(PoolS8Params)
+  case globalAveragePooling(GlobalPoolS8Params)
   /// Add2 and Sub2 (Sub2 negates the second input's multiplier).
-  case add(Int8Add)
-  case mul(Int8Mul)
+  case add(AddS8Params)
+  case mul(MulS8Params)
   /// `y = table[x + 128]`: any element-wise function of one input.
   case lookupTable([Int8])
   /// ReLU / ReLU6 on a tensor that keeps its parameters.
   case clamp(lo: Int8, hi: Int8)
   /// One call per input; nil rescale = plain copy (same parameters).
-  case concatenate(axis: Int, rescales: [Requantization?])
+  case concatenate(axis: Int, rescales: [RescaleS8Params?])
   case transpose(axes: [Int])
   case slice(SliceAttributes)
   case pad(PadAttributes, value: Int8)
@@ -125,212 +127,21 @@ public enum Int8Kernel: Sendable {
   case float(Op)
 }
 
-/// `y = clamp(requantize(x + inputOffset) + outputOffset)`: moves int8 values to other parameters.
-public struct Requantization: Sendable, Equatable {
-  public var inputOffset: Int32
-  public var outputOffset: Int32
-  public var multiplier: Int32
-  public var shift: Int32
-  public init(inputOffset: Int32, outputOffset: Int32, multiplier: Int32, shift: Int32) {
-    self.inputOffset = inputOffset
-    self.outputOffset = outputOffset
-    self.multiplier = multiplier
-    self.shift = shift
-  }
-}
-
-/// Convolution geometry as the C kernels take it: 2-D, 1-D maps as H = 1.
-public struct ConvGeometry: Sendable, Equatable {
-  public var batch, inC, inH, inW, outC, outH, outW: Int
-  public var kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, group: Int
-  public init(
-    batch: Int, inC: Int, inH: Int, inW: Int, outC: Int, outH: Int, outW: Int, kernelH: Int, kernelW: Int,
-    strideH: Int, strideW: Int, padH: Int, padW: Int, dilationH: Int, dilationW: Int, group: Int
-  ) {
-    (self.batch, self.inC, self.inH, self.inW, self.outC, self.outH, self.outW) = (batch, inC, inH, inW, outC, outH, outW)
-    (self.kernelH, self.kernelW, self.strideH, self.strideW) = (kernelH, kernelW, strideH, strideW)
-    (self.padH, self.padW, self.dilationH, self.dilationW, self.group) = (padH, padW, dilationH, dilationW, group)
-  }
-}
-
-/// Pooling geometry as the C kernels take it.
-public struct PoolGeometry: Sendable, Equatable {
-  public var outer, inH, inW, outH, outW, kernelH, kernelW, strideH, strideW, padH, padW: Int
-  public var includingPad: Bool
-  public init(
-    outer: Int, inH: Int, inW: Int, outH: Int, outW: Int, kernelH: Int, kernelW: Int, strideH: Int, strideW: Int,
-    padH: Int, padW: Int, includingPad: Bool
-  ) {
-    (self.outer, self.inH, self.inW, self.outH, self.outW) = (outer, inH, inW, outH, outW)
-    (self.kernelH, self.kernelW, self.strideH, self.strideW, self.padH, self.padW) = (kernelH, kernelW, strideH, strideW, padH, padW)
-    self.includingPad = includingPad
-  }
-}
-
-/// Weights int8 per output channel, bias int32 at scale `s_in * s_w[c]`, one multiplier and shift
-/// per output channel, and the clamp of a fused ReLU/ReLU6 (or the int8 range).
-public struct Int8Convolution: Sendable {
-  public var geometry: ConvGeometry
-  /// `[outC][inC/group][kh][kw]`.
+/// A convolution or affine layer: its kernel parameters and its constants. Weights are int8 per
+/// output channel (`[outC][inC/group][kh][kw]`, or `[out][in]` for affine: nnabla's `[in, out]`
+/// transposed at compile time), biases int32 at scale `s_in * s_w[c]`, and one multiplier and
+/// shift per output channel.
+public struct Int8WeightLayer<Params: Sendable>: Sendable {
+  public var params: Params
   public var weights: [Int8]
   public var bias: [Int32]?
   public var multipliers: [Int32]
   public var shifts: [Int32]
-  public var inputOffset: Int32
-  public var outputOffset: Int32
-  public var activationMin: Int32
-  public var activationMax: Int32
-  public init(
-    geometry: ConvGeometry, weights: [Int8], bias: [Int32]?, multipliers: [Int32], shifts: [Int32],
-    inputOffset: Int32, outputOffset: Int32, activationMin: Int32, activationMax: Int32
-  ) {
-    self.geometry = geometry
+  public init(params: Params, weights: [Int8], bias: [Int32]?, multipliers: [Int32], shifts: [Int32]) {
+    self.params = params
     self.weights = weights
     self.bias = bias
     self.multipliers = multipliers
     self.shifts = shifts
-    self.inputOffset = inputOffset
-    self.outputOffset = outputOffset
-    self.activationMin = activationMin
-    self.activationMax = activationMax
-  }
-}
-
-public struct Int8Affine: Sendable {
-  public var outer: Int
-  public var inFeatures: Int
-  public var outFeatures: Int
-  /// `[outFeatures][inFeatures]` (nnabla's `[in, out]` transposed at compile time).
-  public var weights: [Int8]
-  public var bias: [Int32]?
-  public var multipliers: [Int32]
-  public var shifts: [Int32]
-  public var inputOffset: Int32
-  public var outputOffset: Int32
-  public var activationMin: Int32
-  public var activationMax: Int32
-  public init(
-    outer: Int, inFeatures: Int, outFeatures: Int, weights: [Int8], bias: [Int32]?, multipliers: [Int32],
-    shifts: [Int32], inputOffset: Int32, outputOffset: Int32, activationMin: Int32, activationMax: Int32
-  ) {
-    self.outer = outer
-    self.inFeatures = inFeatures
-    self.outFeatures = outFeatures
-    self.weights = weights
-    self.bias = bias
-    self.multipliers = multipliers
-    self.shifts = shifts
-    self.inputOffset = inputOffset
-    self.outputOffset = outputOffset
-    self.activationMin = activationMin
-    self.activationMax = activationMax
-  }
-}
-
-public struct Int8Pooling: Sendable {
-  public var geometry: PoolGeometry
-  public var requantization: Requantization
-  public var activationMin: Int32
-  public var activationMax: Int32
-  public init(geometry: PoolGeometry, requantization: Requantization, activationMin: Int32 = -128, activationMax: Int32 = 127) {
-    self.geometry = geometry
-    self.requantization = requantization
-    self.activationMin = activationMin
-    self.activationMax = activationMax
-  }
-}
-
-public struct Int8GlobalPooling: Sendable {
-  public var outer: Int
-  public var size: Int
-  public var requantization: Requantization
-  public init(outer: Int, size: Int, requantization: Requantization) {
-    self.outer = outer
-    self.size = size
-    self.requantization = requantization
-  }
-}
-
-/// Broadcast strides as `nnc_binary_params` takes them: 0 where an input is broadcast.
-public struct BroadcastGeometry: Sendable, Equatable {
-  public var shape: [Int]
-  public var aStrides: [Int]
-  public var bStrides: [Int]
-  public init(shape: [Int], aStrides: [Int], bStrides: [Int]) {
-    self.shape = shape
-    self.aStrides = aStrides
-    self.bStrides = bStrides
-  }
-
-  /// Output shape `y`, inputs `a`, `b` aligned at the right (numpy).
-  public init(y: [Int], a: [Int], b: [Int]) {
-    func strides(_ s: [Int]) -> [Int] {
-      let aligned = [Int](repeating: 1, count: y.count - s.count) + s
-      var row = [Int](repeating: 1, count: aligned.count)
-      for i in stride(from: aligned.count - 2, through: 0, by: -1) { row[i] = row[i + 1] * aligned[i + 1] }
-      return aligned.indices.map { aligned[$0] == 1 ? 0 : row[$0] }
-    }
-    self.init(shape: y, aStrides: strides(a), bStrides: strides(b))
-  }
-}
-
-/// TFLite's add: both inputs scaled up by `2^leftShift`, moved to a common scale, summed, and the
-/// sum requantized to the output.
-public struct Int8Add: Sendable {
-  public var geometry: BroadcastGeometry
-  public var aOffset: Int32
-  public var bOffset: Int32
-  public var leftShift: Int32
-  public var aMultiplier: Int32
-  public var aShift: Int32
-  public var bMultiplier: Int32
-  public var bShift: Int32
-  public var outputMultiplier: Int32
-  public var outputShift: Int32
-  public var outputOffset: Int32
-  public var activationMin: Int32
-  public var activationMax: Int32
-  public init(
-    geometry: BroadcastGeometry, aOffset: Int32, bOffset: Int32, leftShift: Int32, aMultiplier: Int32, aShift: Int32,
-    bMultiplier: Int32, bShift: Int32, outputMultiplier: Int32, outputShift: Int32, outputOffset: Int32,
-    activationMin: Int32, activationMax: Int32
-  ) {
-    self.geometry = geometry
-    self.aOffset = aOffset
-    self.bOffset = bOffset
-    self.leftShift = leftShift
-    self.aMultiplier = aMultiplier
-    self.aShift = aShift
-    self.bMultiplier = bMultiplier
-    self.bShift = bShift
-    self.outputMultiplier = outputMultiplier
-    self.outputShift = outputShift
-    self.outputOffset = outputOffset
-    self.activationMin = activationMin
-    self.activationMax = activationMax
-  }
-}
-
-public struct Int8Mul: Sendable {
-  public var geometry: BroadcastGeometry
-  public var aOffset: Int32
-  public var bOffset: Int32
-  public var outputMultiplier: Int32
-  public var outputShift: Int32
-  public var outputOffset: Int32
-  public var activationMin: Int32
-  public var activationMax: Int32
-  public init(
-    geometry: BroadcastGeometry, aOffset: Int32, bOffset: Int32, outputMultiplier: Int32, outputShift: Int32,
-    outputOffset: Int32, activationMin: Int32, activationMax: Int32
-  ) {
-    self.geometry = geometry
-    self.aOffset = aOffset
-    self.bOffset = bOffset
-    self.outputMultiplier = outputMultiplier
-    self.outputShift = outputShift
-    self.outputOffset = outputOffset
-    self.activationMin = activationMin
-    self.activationMax = activationMax
   }
 }

@@ -23,14 +23,14 @@ public struct QuantParams: Sendable, Equatable, Hashable, CustomStringConvertibl
   }
 
   /// Asymmetric int8 parameters covering `[min(lo, 0), max(hi, 0)]` (0 is always representable
-  /// exactly, so zero padding is exact): `scale = (hi − lo) / 255`,
-  /// `zeroPoint = clamp(round(-128 − lo / scale))`.
+  /// exactly, so zero padding is exact): `scale = (hi − lo) / 255` (1/255 for an empty range),
+  /// `zeroPoint = clamp(round(-128 − lo / scale))`, computed in Double.
   public init(covering lo: Float, _ hi: Float) {
-    let lo = min(lo, 0)
-    let hi = max(hi, 0)
-    let scale = hi > lo ? (hi - lo) / 255 : 1
+    let lo = Double(min(lo, 0))
+    let hi = Double(max(hi, 0))
+    let scale = hi > lo ? (hi - lo) / 255 : 1.0 / 255
     let zp = (-128 - lo / scale).rounded()
-    self.init(scale: scale, zeroPoint: Int32(min(max(zp, -128), 127)))
+    self.init(scale: Float(scale), zeroPoint: Int32(min(max(zp, -128), 127)))
   }
 
   /// The int8 value nearest to `x` (saturating; NaN gives the zero point).

@@ -14,23 +14,17 @@ extension Int8Kernels {
     x.map { $0 < lo ? lo : ($0 > hi ? hi : $0) }
   }
 
-  /// The table of a float element-wise op for the given quantizations, with `FloatKernels`'
-  /// formula (so the int8 op is the float op, rounded once):
-  /// `table[i] = output.quantize(f(input.dequantize(i − 128)))`. `nil` for ops that are not a
-  /// table (ReLU / ReLU6 are clamps; everything else has its own kernel).
+  /// The table of a float element-wise op for the given quantizations, with the float
+  /// interpreter's own formula (so the int8 op is the float op, rounded once):
+  /// `table[i] = output.quantize(f(input.dequantize(i − 128)))`. `nil` for ReLU / ReLU6 (clamps)
+  /// and for ops that are not element-wise on one input.
   public static func activationTable(_ op: Op, input: QuantParams, output: QuantParams) -> [Int8]? {
-    let f: (FloatTensor) -> FloatTensor
-    switch op {
-    case .sigmoid: f = FloatKernels.sigmoid
-    case .tanh: f = FloatKernels.tanh
-    case .swish: f = FloatKernels.swish
-    case .elu(let alpha): f = { FloatKernels.elu($0, alpha: alpha) }
-    case .leakyReLU(let alpha): f = { FloatKernels.leakyReLU($0, alpha: alpha) }
-    default: return nil
-    }
+    if case .relu = op { return nil }
+    if case .relu6 = op { return nil }
+    guard op.isElementwiseUnary else { return nil }
     // All 256 inputs through the float kernel at once: element i is f(input.dequantize(i − 128)),
     // so this is `LookupTable.build(input:output:f)` with the kernel's own formula.
     let xs = FloatTensor(shape: [256], values: (0..<256).map { input.dequantize(Int8($0 - 128)) })
-    return f(xs).values.map { output.quantize($0) }
+    return FloatInterpreter.evaluate(op, [xs]).values.map { output.quantize($0) }
   }
 }

@@ -8,7 +8,7 @@ extension Int8Kernels {
 
   /// `nnc_slice_s8`: `FloatKernels.slice`'s gather on bytes.
   public static func slice(_ p: SliceParams, x: [Int8]) -> [Int8] {
-    let xStrides = FloatKernels.rowMajorStrides(p.xShape.map(Int.init))
+    let xStrides = rowMajorStrides(p.xShape.map(Int.init))
     var offset = 0
     for d in xStrides.indices { offset += Int(p.start[d]) * xStrides[d] }
     return stridedGather(
@@ -23,7 +23,7 @@ extension Int8Kernels {
     let xShape = p.xShape.map(Int.init)
     let before = p.padBefore.map(Int.init)
     let yShape = p.yShape.map(Int.init)
-    let xStrides = FloatKernels.rowMajorStrides(xShape)
+    let xStrides = rowMajorStrides(xShape)
     let total = yShape.reduce(1, *)
     precondition(x.count == xShape.reduce(1, *), "pad_s8: x size mismatch")
     let source = { (o: Int, d: Int) in

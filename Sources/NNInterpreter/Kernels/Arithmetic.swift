@@ -22,21 +22,6 @@ extension FloatKernels {
     return out
   }
 
-  /// The element strides of a row-major tensor of `shape` along each axis of `outShape` (which it
-  /// broadcasts to): 0 for a missing leading axis or an axis of size 1 broadcast to a larger one.
-  /// These are `nnc_binary_params.a_strides` / `b_strides`.
-  public static func broadcastStrides(_ shape: [Int], to outShape: [Int]) -> [Int] {
-    precondition(shape.count <= outShape.count, "cannot broadcast rank \(shape.count) to \(outShape.count)")
-    var strides = [Int](repeating: 0, count: outShape.count)
-    var step = 1
-    let lead = outShape.count - shape.count
-    for i in stride(from: shape.count - 1, through: 0, by: -1) {
-      strides[lead + i] = (shape[i] == 1 && outShape[lead + i] != 1) ? 0 : step
-      step *= shape[i]
-    }
-    return strides
-  }
-
   /// `y = a OP b` over the broadcast shape, walked exactly like `NNC_BINARY_KERNEL` in
   /// `nnc_arith_f32.c`: row by row (last axis innermost) with an odometer over the outer axes.
   @inline(__always)

@@ -1,17 +1,6 @@
 import NNIR
 
 extension FloatKernels {
-  /// The row-major element strides of `shape`.
-  public static func rowMajorStrides(_ shape: [Int]) -> [Int] {
-    var strides = [Int](repeating: 1, count: shape.count)
-    var s = 1
-    for i in stride(from: shape.count - 1, through: 0, by: -1) {
-      strides[i] = s
-      s *= shape[i]
-    }
-    return strides
-  }
-
   /// `y[j0…jr] = x[offset + Σ j_i * strides[i]]`, walking y in row-major order with an odometer
   /// over the outer axes (the loop of `nnc_transpose_f32` / `nnc_slice_f32`).
   static func stridedGather(_ x: FloatTensor, shape: [Int], offset: Int, strides: [Int]) -> FloatTensor {

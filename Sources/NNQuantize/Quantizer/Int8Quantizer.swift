@@ -24,10 +24,7 @@ public enum Int8Quantizer {
   /// Activation parameters for a range: scale spreads it over the 256 codes, and the zero point
   /// puts real 0 on a code.
   public static func parameters(for r: CalibratedRange) -> QuantParams {
-    let span = Double(r.max) - Double(r.min)
-    let scale = span > 0 ? span / 255 : 1.0 / 255
-    let zero = (-128 - Double(r.min) / scale).rounded()
-    return QuantParams(scale: Float(scale), zeroPoint: Int32(Swift.min(Swift.max(zero, -128), 127)))
+    QuantParams(covering: r.min, r.max)
   }
 }
 
@@ -156,8 +153,8 @@ struct ProgramBuilder {
   /// Clamp bounds in the output's int8 domain for a fused activation.
   func clampBounds(_ activation: Node?, _ out: QuantParams) -> (Int32, Int32) {
     switch activation?.op {
-    case .relu?: return (Int32(out.quantize(0)), 127)
-    case .relu6?: return (Int32(out.quantize(0)), Int32(out.quantize(6)))
+    case .relu?: return out.activationRange(lower: 0, upper: .infinity)
+    case .relu6?: return out.activationRange(lower: 0, upper: 6)
     default: return (-128, 127)
     }
   }
@@ -177,27 +174,29 @@ struct ProgramBuilder {
     case .affine(let a):
       try lowerAffine(node, name: name, outT: outT, activation: activation, baseAxis: a.baseAxis)
 
-    case .maxPooling(let a) where a.kernel.count <= 2:
+    case .maxPooling(let a) where PoolParams(x: xs, y: ys, a) != nil:
       let q = try int8(x)
       let out = int8Output(outT, quant(q))
-      steps.append(ProgramStep(name: name, kernel: .maxPooling(poolGeometry(xs, ys, a)), inputs: [q], output: out))
-    case .averagePooling(let a) where a.kernel.count <= 2:
+      steps.append(ProgramStep(name: name, kernel: .maxPooling(PoolParams(x: xs, y: ys, a)!), inputs: [q], output: out))
+    case .averagePooling(let a) where PoolParams(x: xs, y: ys, a) != nil:
+      // The output keeps the input's parameters.
       let q = try int8(x)
-      let p = quant(q)
-      let out = int8Output(outT, p)
-      let r = requantization(from: p, to: p)
-      steps.append(ProgramStep(name: name, kernel: .averagePooling(Int8Pooling(geometry: poolGeometry(xs, ys, a), requantization: r)), inputs: [q], output: out))
-    case .sumPooling(let a) where a.kernel.count <= 2:
+      let out = int8Output(outT, quant(q))
+      let params = poolParams(PoolParams(x: xs, y: ys, a)!, from: quant(q), to: quant(q))
+      steps.append(ProgramStep(name: name, kernel: .averagePooling(params), inputs: [q], output: out))
+    case .sumPooling(let a) where PoolParams(x: xs, y: ys, a) != nil:
       let q = try int8(x)
-      let po = try calibrated(outT)
-      let out = int8Output(outT, po)
-      let r = requantization(from: quant(q), to: po)
-      steps.append(ProgramStep(name: name, kernel: .sumPooling(Int8Pooling(geometry: poolGeometry(xs, ys, a), requantization: r)), inputs: [q], output: out))
+      let out = int8Output(outT, try calibrated(outT))
+      let params = poolParams(PoolParams(x: xs, y: ys, a)!, from: quant(q), to: quant(out))
+      steps.append(ProgramStep(name: name, kernel: .sumPooling(params), inputs: [q], output: out))
     case .globalAveragePooling:
       let q = try int8(x)
       let p = quant(q)
       let out = int8Output(outT, p)
-      let g = Int8GlobalPooling(outer: xs.prefix(2).reduce(1, *), size: xs.dropFirst(2).reduce(1, *), requantization: requantization(from: p, to: p))
+      let m = QuantizedMultiplier(real: 1)
+      let g = GlobalPoolS8Params(
+        outer: Int32(xs.prefix(2).reduce(1, *)), size: Int32(xs.dropFirst(2).reduce(1, *)), inputOffset: p.inputOffset,
+        outputOffset: p.outputOffset, multiplier: m.multiplier, shift: m.shift)
       steps.append(ProgramStep(name: name, kernel: .globalAveragePooling(g), inputs: [q], output: out))
 
     case .relu, .relu6:
@@ -222,47 +221,37 @@ struct ProgramBuilder {
       default: pout = try calibrated(outT)
       }
       let out = int8Output(outT, pout)
-      steps.append(ProgramStep(name: name, kernel: .lookupTable(Self.table(node.op, pin, pout)), inputs: [q], output: out, reuse: .inPlace))
+      steps.append(ProgramStep(name: name, kernel: .lookupTable(Int8Kernels.activationTable(node.op, input: pin, output: pout)!), inputs: [q], output: out, reuse: .inPlace))
     case .softmax(let axis):
       let q = try int8(x)
       let out = int8Output(outT, FixedParameters.probability)
       steps.append(ProgramStep(name: name, kernel: .softmax(axis: axis), inputs: [q], output: out))
 
-    case .add2, .sub2:
+    case .add2, .sub2, .mul2:
       let a = try int8(node.inputs[0]), b = try int8(node.inputs[1])
-      let (pa, pb) = (quant(a), quant(b))
       let po = try calibrated(outT)
       let out = int8Output(outT, po)
-      let twiceMax = 2 * Double(max(pa.scale, pb.scale))
-      let leftShift: Int32 = 20
-      let ma = QuantizedMultiplier(real: Double(pa.scale) / twiceMax)
-      var mb = QuantizedMultiplier(real: Double(pb.scale) / twiceMax)
-      if case .sub2 = node.op { mb.multiplier = -mb.multiplier }
-      let mo = QuantizedMultiplier(real: twiceMax / (Double(1 << leftShift) * Double(po.scale)))
-      let (lo, hi) = clampBounds(activation, po)
-      let add = Int8Add(
-        geometry: BroadcastGeometry(y: ys, a: graph.tensors[node.inputs[0]].shape, b: graph.tensors[node.inputs[1]].shape),
-        aOffset: -pa.zeroPoint, bOffset: -pb.zeroPoint, leftShift: leftShift, aMultiplier: ma.multiplier, aShift: ma.shift,
-        bMultiplier: mb.multiplier, bShift: mb.shift, outputMultiplier: mo.multiplier, outputShift: mo.shift,
-        outputOffset: po.zeroPoint, activationMin: lo, activationMax: hi)
-      steps.append(ProgramStep(name: name, kernel: .add(add), inputs: [a, b], output: out))
-    case .mul2:
-      let a = try int8(node.inputs[0]), b = try int8(node.inputs[1])
-      let (pa, pb) = (quant(a), quant(b))
-      let po = try calibrated(outT)
-      let out = int8Output(outT, po)
-      let m = QuantizedMultiplier(real: Double(pa.scale) * Double(pb.scale) / Double(po.scale))
-      let mul = Int8Mul(
-        geometry: BroadcastGeometry(y: ys, a: graph.tensors[node.inputs[0]].shape, b: graph.tensors[node.inputs[1]].shape),
-        aOffset: -pa.zeroPoint, bOffset: -pb.zeroPoint, outputMultiplier: m.multiplier, outputShift: m.shift,
-        outputOffset: po.zeroPoint, activationMin: -128, activationMax: 127)
-      steps.append(ProgramStep(name: name, kernel: .mul(mul), inputs: [a, b], output: out))
+      let shape = ys.map { Int32($0) }
+      let aStrides = broadcastStrides(graph.tensors[node.inputs[0]].shape, to: ys).map { Int32($0) }
+      let bStrides = broadcastStrides(graph.tensors[node.inputs[1]].shape, to: ys).map { Int32($0) }
+      let kernel: Int8Kernel
+      if case .mul2 = node.op {
+        kernel = .mul(MulS8Params(shape: shape, aStrides: aStrides, bStrides: bStrides, a: quant(a), b: quant(b), output: po))
+      } else {
+        let (lo, hi) = clampBounds(activation, po)
+        var isSub = false
+        if case .sub2 = node.op { isSub = true }
+        kernel = .add(AddS8Params(
+          shape: shape, aStrides: aStrides, bStrides: bStrides, a: quant(a), b: quant(b), output: po, subtract: isSub,
+          actMin: lo, actMax: hi))
+      }
+      steps.append(ProgramStep(name: name, kernel: kernel, inputs: [a, b], output: out))
 
     case .concatenate(let axis):
       let qs = try node.inputs.map { try int8($0) }
       let po = try calibrated(outT)
       let out = int8Output(outT, po)
-      let rescales = qs.map { q -> Requantization? in quant(q) == po ? nil : requantization(from: quant(q), to: po) }
+      let rescales = qs.map { RescaleS8Params(from: quant($0), to: po) }
       steps.append(ProgramStep(name: name, kernel: .concatenate(axis: axis, rescales: rescales), inputs: qs, output: out))
     case .reshape, .dropout, .identity:
       let q = try int8(x)
@@ -334,18 +323,14 @@ struct ProgramBuilder {
     let (wq, ws) = Self.quantizeWeights(w, channels: outC) { $0 / perChannel }
     let bias = Self.quantizeBias(node.inputs.count > 2 ? graph.tensors[node.inputs[2]].data?.values : nil, inputScale: Double(pin.scale), weightScales: ws)
     let m = ws.map { QuantizedMultiplier(real: Double(pin.scale) * $0 / Double(po.scale)) }
-    let n = xs.count - baseAxis - 1
-    let lift = { (v: [Int], fill: Int) in [Int](repeating: fill, count: 2 - v.count) + v }
-    let inS = lift(Array(xs.suffix(n)), 1), outS = lift(Array(ys.suffix(n)), 1), k = lift(Array(wT.shape.suffix(n)), 1)
-    let (s, p, d) = (lift(stride, 1), lift(pad, 0), lift(dilation, 1))
-    let geometry = ConvGeometry(
-      batch: xs[..<baseAxis].reduce(1, *), inC: xs[baseAxis], inH: inS[0], inW: inS[1], outC: outC, outH: outS[0], outW: outS[1],
-      kernelH: k[0], kernelW: k[1], strideH: s[0], strideW: s[1], padH: p[0], padW: p[1], dilationH: d[0], dilationW: d[1], group: group)
+    guard let geometry = ConvGeometry(
+      x: xs, y: ys, w: wT.shape, baseAxis: baseAxis, pad: pad, stride: stride, dilation: dilation, group: group)
+    else { throw QuantizationError("'\(node.name)': only 1-D and 2-D convolutions have int8 kernels") }
     let out = int8Output(outT, po)
     let (lo, hi) = clampBounds(activation, po)
-    let conv = Int8Convolution(
-      geometry: geometry, weights: wq, bias: bias, multipliers: m.map(\.multiplier), shifts: m.map(\.shift),
-      inputOffset: -pin.zeroPoint, outputOffset: po.zeroPoint, activationMin: lo, activationMax: hi)
+    let conv = Int8WeightLayer(
+      params: ConvS8Params(geometry: geometry, inputOffset: pin.inputOffset, outputOffset: po.outputOffset, actMin: lo, actMax: hi),
+      weights: wq, bias: bias, multipliers: m.map(\.multiplier), shifts: m.map(\.shift))
     steps.append(ProgramStep(name: name, kernel: .convolution(conv), inputs: [q], output: out))
   }
 
@@ -366,34 +351,19 @@ struct ProgramBuilder {
     let m = ws.map { QuantizedMultiplier(real: Double(pin.scale) * $0 / Double(po.scale)) }
     let out = int8Output(outT, po)
     let (lo, hi) = clampBounds(activation, po)
-    let affine = Int8Affine(
-      outer: xs[..<baseAxis].reduce(1, *), inFeatures: inF, outFeatures: outF, weights: wq, bias: bias,
-      multipliers: m.map(\.multiplier), shifts: m.map(\.shift), inputOffset: -pin.zeroPoint, outputOffset: po.zeroPoint,
-      activationMin: lo, activationMax: hi)
+    let params = AffineS8Params(
+      outer: Int32(xs[..<baseAxis].reduce(1, *)), inFeatures: Int32(inF), outFeatures: Int32(outF),
+      inputOffset: pin.inputOffset, outputOffset: po.outputOffset, actMin: lo, actMax: hi)
+    let affine = Int8WeightLayer(params: params, weights: wq, bias: bias, multipliers: m.map(\.multiplier), shifts: m.map(\.shift))
     steps.append(ProgramStep(name: name, kernel: .affine(affine), inputs: [q], output: out))
   }
 
   // MARK: - Helpers
 
-  func requantization(from a: QuantParams, to b: QuantParams) -> Requantization {
-    let m = QuantizedMultiplier(real: Double(a.scale) / Double(b.scale))
-    return Requantization(inputOffset: -a.zeroPoint, outputOffset: b.zeroPoint, multiplier: m.multiplier, shift: m.shift)
-  }
-
-  func poolGeometry(_ x: [Int], _ y: [Int], _ a: PoolingAttributes) -> PoolGeometry {
-    let n = a.kernel.count
-    let lift = { (v: [Int], fill: Int) in [Int](repeating: fill, count: 2 - v.count) + v }
-    let inS = lift(Array(x.suffix(n)), 1), outS = lift(Array(y.suffix(n)), 1)
-    let (k, s, p) = (lift(a.kernel, 1), lift(a.stride, 1), lift(a.pad, 0))
-    return PoolGeometry(
-      outer: x.dropLast(n).reduce(1, *), inH: inS[0], inW: inS[1], outH: outS[0], outW: outS[1], kernelH: k[0], kernelW: k[1],
-      strideH: s[0], strideW: s[1], padH: p[0], padW: p[1], includingPad: a.includingPad)
-  }
-
-  /// The 256 outputs of an element-wise op for every int8 input code, computed by the float kernel.
-  static func table(_ op: Op, _ pin: QuantParams, _ pout: QuantParams) -> [Int8] {
-    let codes = FloatTensor(shape: [256], values: (0..<256).map { pin.dequantize(Int8($0 - 128)) })
-    let y = FloatInterpreter.evaluate(op, [codes])
-    return y.values.map { pout.quantize($0) }
+  /// Pooling of int8 values summed (and for average, divided) in the input's units, then moved to
+  /// the output's parameters.
+  func poolParams(_ geometry: PoolParams, from p: QuantParams, to po: QuantParams) -> PoolS8Params {
+    let m = QuantizedMultiplier(real: Double(p.scale) / Double(po.scale))
+    return PoolS8Params(geometry: geometry, inputOffset: p.inputOffset, outputOffset: po.outputOffset, multiplier: m.multiplier, shift: m.shift)
   }
 }

@@ -1,0 +1,162 @@
+import NNIR
+
+/// C designated initializers (`{.field = value, …}`) for the kernels' parameter structs, written
+/// from their Swift twins so the C reads exactly the numbers the Swift reference ran with.
+/// Array fields are padded to `NNC_MAX_DIMS` so no initializer is partial.
+enum CInitializer {
+  static let maxRank = 6
+
+  static func designated(_ fields: [(String, String)]) -> String {
+    "{" + fields.map { ".\($0.0) = \($0.1)" }.joined(separator: ", ") + "}"
+  }
+
+  static func dims<T: BinaryInteger>(_ values: [T]) -> String {
+    let padded = values.map { "\($0)" } + [String](repeating: "0", count: max(0, maxRank - values.count))
+    return "{" + padded.joined(separator: ", ") + "}"
+  }
+}
+
+/// A Swift twin of a C parameter struct.
+protocol CParameterStruct {
+  var cFields: [(String, String)] { get }
+}
+
+extension CParameterStruct {
+  var cInitializer: String { CInitializer.designated(cFields) }
+}
+
+extension ConvGeometry: CParameterStruct {
+  var cFields: [(String, String)] {
+    [
+      ("batch", batch), ("in_c", inC), ("in_h", inH), ("in_w", inW), ("out_c", outC), ("out_h", outH), ("out_w", outW),
+      ("kernel_h", kernelH), ("kernel_w", kernelW), ("stride_h", strideH), ("stride_w", strideW),
+      ("pad_h", padH), ("pad_w", padW), ("dilation_h", dilationH), ("dilation_w", dilationW), ("group", group),
+    ].map { ($0.0, "\($0.1)") }
+  }
+}
+
+extension ConvS8Params: CParameterStruct {
+  var cFields: [(String, String)] {
+    [
+      ("batch", batch), ("in_c", inC), ("in_h", inH), ("in_w", inW), ("out_c", outC), ("out_h", outH), ("out_w", outW),
+      ("kernel_h", kernelH), ("kernel_w", kernelW), ("stride_h", strideH), ("stride_w", strideW),
+      ("pad_h", padH), ("pad_w", padW), ("dilation_h", dilationH), ("dilation_w", dilationW), ("group", group),
+      ("input_offset", inputOffset), ("output_offset", outputOffset), ("act_min", actMin), ("act_max", actMax),
+    ].map { ($0.0, "\($0.1)") }
+  }
+}
+
+extension AffineS8Params: CParameterStruct {
+  var cFields: [(String, String)] {
+    [
+      ("outer", outer), ("in_features", inFeatures), ("out_features", outFeatures), ("input_offset", inputOffset),
+      ("output_offset", outputOffset), ("act_min", actMin), ("act_max", actMax),
+    ].map { ($0.0, "\($0.1)") }
+  }
+}
+
+extension PoolParams: CParameterStruct {
+  var cFields: [(String, String)] {
+    [
+      ("outer", outer), ("in_h", inH), ("in_w", inW), ("out_h", outH), ("out_w", outW),
+      ("kernel_h", kernelH), ("kernel_w", kernelW), ("stride_h", strideH), ("stride_w", strideW),
+      ("pad_h", padH), ("pad_w", padW), ("including_pad", includingPad ? 1 : 0),
+    ].map { ($0.0, "\($0.1)") }
+  }
+}
+
+extension PoolS8Params: CParameterStruct {
+  var cFields: [(String, String)] {
+    [("geometry", geometry.cInitializer)]
+      + [
+        ("input_offset", inputOffset), ("output_offset", outputOffset), ("multiplier", multiplier), ("shift", shift),
+        ("act_min", actMin), ("act_max", actMax),
+      ].map { ($0.0, "\($0.1)") }
+  }
+}
+
+extension GlobalPoolS8Params: CParameterStruct {
+  var cFields: [(String, String)] {
+    [
+      ("outer", outer), ("size", size), ("input_offset", inputOffset), ("output_offset", outputOffset),
+      ("multiplier", multiplier), ("shift", shift),
+    ].map { ($0.0, "\($0.1)") }
+  }
+}
+
+extension AddS8Params: CParameterStruct {
+  var cFields: [(String, String)] {
+    [
+      ("rank", "\(rank)"), ("shape", CInitializer.dims(shape)), ("a_strides", CInitializer.dims(aStrides)),
+      ("b_strides", CInitializer.dims(bStrides)),
+    ]
+      + [
+        ("a_offset", aOffset), ("b_offset", bOffset), ("left_shift", leftShift), ("a_multiplier", aMultiplier),
+        ("a_shift", aShift), ("b_multiplier", bMultiplier), ("b_shift", bShift), ("out_multiplier", outMultiplier),
+        ("out_shift", outShift), ("output_offset", outputOffset), ("act_min", actMin), ("act_max", actMax),
+      ].map { ($0.0, "\($0.1)") }
+  }
+}
+
+extension MulS8Params: CParameterStruct {
+  var cFields: [(String, String)] {
+    [
+      ("rank", "\(rank)"), ("shape", CInitializer.dims(shape)), ("a_strides", CInitializer.dims(aStrides)),
+      ("b_strides", CInitializer.dims(bStrides)),
+    ]
+      + [
+        ("a_offset", aOffset), ("b_offset", bOffset), ("out_multiplier", outMultiplier), ("out_shift", outShift),
+        ("output_offset", outputOffset), ("act_min", actMin), ("act_max", actMax),
+      ].map { ($0.0, "\($0.1)") }
+  }
+}
+
+extension RescaleS8Params: CParameterStruct {
+  var cFields: [(String, String)] {
+    [("input_offset", inputOffset), ("output_offset", outputOffset), ("multiplier", multiplier), ("shift", shift)]
+      .map { ($0.0, "\($0.1)") }
+  }
+}
+
+extension SoftmaxParams: CParameterStruct {
+  var cFields: [(String, String)] {
+    [("outer", outer), ("axis_size", axisSize), ("inner", inner)].map { ($0.0, "\($0.1)") }
+  }
+}
+
+extension ConcatenateParams: CParameterStruct {
+  var cFields: [(String, String)] {
+    [("outer", outer), ("x_inner", xInner), ("y_inner", yInner), ("y_offset", yOffset)].map { ($0.0, "\($0.1)") }
+  }
+}
+
+extension TransposeParams: CParameterStruct {
+  var cFields: [(String, String)] {
+    [("rank", "\(rank)"), ("y_shape", CInitializer.dims(yShape)), ("x_strides", CInitializer.dims(xStrides))]
+  }
+}
+
+extension SliceParams: CParameterStruct {
+  var cFields: [(String, String)] {
+    [
+      ("rank", "\(rank)"), ("x_shape", CInitializer.dims(xShape)), ("start", CInitializer.dims(start)),
+      ("step", CInitializer.dims(step)), ("y_shape", CInitializer.dims(yShape)),
+    ]
+  }
+}
+
+extension PadParams: CParameterStruct {
+  /// Without `constant_value`: the float emitter adds it, the int8 kernel takes the value apart.
+  var cFields: [(String, String)] {
+    let mode: String
+    switch self.mode {
+    case .constant: mode = "NNC_PAD_CONSTANT"
+    case .reflect: mode = "NNC_PAD_REFLECT"
+    case .repeating: mode = "NNC_PAD_REPEAT"
+    }
+    return [
+      ("rank", "\(rank)"), ("x_shape", CInitializer.dims(xShape)), ("pad_before", CInitializer.dims(padBefore)),
+      ("pad_after", CInitializer.dims(padAfter)), ("mode", mode),
+    ]
+  }
+}

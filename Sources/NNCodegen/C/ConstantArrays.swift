@@ -1,0 +1,61 @@
+/// The `const` arrays of a model (flash): float weights, or int8 weights and tables, int32 biases,
+/// multipliers and shifts, and the float parameters of ops an int8 model runs in float.
+struct ConstantArrays {
+  let prefix: String
+  private var declarations: [String] = []
+  private var definitions: [String] = []
+  private(set) var totalBytes = 0
+  /// Of `totalBytes`, the requantization multipliers and shifts and the lookup tables.
+  private(set) var requantizationBytes = 0
+
+  init(prefix: String) { self.prefix = prefix }
+
+  /// The symbol of the parameter tensor `index` called `name`.
+  static func symbol(for name: String, index: Int, prefix: String) -> String {
+    "\(prefix)_w\(index)_\(CNames.identifier(name))"
+  }
+
+  private mutating func add(_ type: String, _ name: String, _ comment: String, _ values: [String], bytes: Int) {
+    declarations.append("extern const \(type) \(name)[\(values.count)]; /* \(CNames.comment(comment)) */")
+    var text = "/* \(CNames.comment(comment)) */\nconst \(type) \(name)[\(values.count)] = {\n"
+    var i = 0
+    while i < values.count {
+      let end = min(i + 16, values.count)
+      text += "  " + values[i..<end].joined(separator: ", ") + ",\n"
+      i = end
+    }
+    definitions.append(text + "};\n")
+    totalBytes += values.count * bytes
+  }
+
+  mutating func int8(_ stem: String, _ comment: String, _ values: [Int8], requantization: Bool = false) -> String {
+    let name = "\(prefix)_\(stem)"
+    add("int8_t", name, comment, values.map(String.init), bytes: 1)
+    if requantization { requantizationBytes += values.count }
+    return name
+  }
+
+  mutating func int32(_ stem: String, _ comment: String, _ values: [Int32], requantization: Bool = false) -> String {
+    let name = "\(prefix)_\(stem)"
+    if requantization { requantizationBytes += 4 * values.count }
+    // INT32_MIN has no literal form; write every value through INT32_C so 16-bit ints are fine.
+    add("int32_t", name, comment, values.map { $0 == Int32.min ? "(-INT32_C(2147483647) - 1)" : "INT32_C(\($0))" }, bytes: 4)
+    return name
+  }
+
+  /// A float array under the exact symbol `name` (parameters keep their tensor's symbol).
+  mutating func float(_ name: String, _ comment: String, _ values: [Float]) {
+    add("float", name, comment, values.map(CNames.float), bytes: 4)
+  }
+
+  func header(banner: String) -> String {
+    let guardName = "\(prefix.uppercased())_WEIGHTS_H"
+    return ([banner, "#ifndef \(guardName)", "#define \(guardName)", "", "#include <stdint.h>", ""] + declarations
+      + ["", "#endif /* \(guardName) */", ""]).joined(separator: "\n")
+  }
+
+  /// `<math.h>` for the `NAN` / `HUGE_VALF` a float weight may be written as.
+  func source(banner: String) -> String {
+    "\(banner)\n#include \"\(prefix)_weights.h\"\n#include <math.h>\n\n" + definitions.joined(separator: "\n")
+  }
+}
