@@ -45,61 +45,8 @@ extension FloatKernels {
   public static func pad(
     _ x: FloatTensor, before: [Int], after: [Int], mode: PadAttributes.Mode, constantValue c: Float
   ) -> FloatTensor {
-    let rank = x.shape.count
-    let xShape = x.shape
-    let yShape = (0..<rank).map { before[$0] + xShape[$0] + after[$0] }
-    let xStrides = rowMajorStrides(xShape)
-    let total = yShape.reduce(1, *)
-    let y = [Float](unsafeUninitializedCapacity: total) { yp, initialized in
-      initialized = total
-      guard total > 0 else { return }
-      x.values.withUnsafeBufferPointer { xp in
-        guard rank > 0 else {
-          yp[0] = xp[0]
-          return
-        }
-        let last = rank - 1
-        let b = before[last]
-        let len = xShape[last]
-        let n = yShape[last]
-        var idx = [Int](repeating: 0, count: rank)
-        var yo = 0
-        while true {
-          var off = 0
-          var outside = false
-          for d in 0..<last {
-            let s = padSourceIndex(idx[d], before: before[d], length: xShape[d], mode: mode)
-            if s < 0 {
-              outside = true
-              break
-            }
-            off += s * xStrides[d]
-          }
-          if outside {
-            for j in 0..<n { yp[yo + j] = c }
-          } else {
-            for j in 0..<b {
-              let s = padSourceIndex(j, before: b, length: len, mode: mode)
-              yp[yo + j] = s < 0 ? c : xp[off + s]
-            }
-            for j in 0..<len { yp[yo + b + j] = xp[off + j] }
-            for j in (b + len)..<n {
-              let s = padSourceIndex(j, before: b, length: len, mode: mode)
-              yp[yo + j] = s < 0 ? c : xp[off + s]
-            }
-          }
-          yo += n
-          var d = last - 1
-          while d >= 0 {
-            idx[d] += 1
-            if idx[d] < yShape[d] { break }
-            idx[d] = 0
-            d -= 1
-          }
-          if d < 0 { return }
-        }
-      }
-    }
-    return FloatTensor(shape: yShape, values: y)
+    let yShape = x.shape.indices.map { before[$0] + x.shape[$0] + after[$0] }
+    return FloatTensor(
+      shape: yShape, values: DataMovement.pad(x.values, xShape: x.shape, before: before, after: after, mode: mode, fill: c))
   }
 }

@@ -17,15 +17,8 @@ extension FloatKernels {
     let rank = x.shape.count
     precondition(a.start.count == rank && a.stop.count == rank && a.step.count == rank,
                  "Slice attributes do not match rank \(rank)")
-    let xStrides = rowMajorStrides(x.shape)
-    var shape = [Int](repeating: 0, count: rank)
-    var strides = [Int](repeating: 0, count: rank)
-    var offset = 0
-    for d in 0..<rank {
-      shape[d] = sliceCount(start: a.start[d], stop: a.stop[d], step: a.step[d])
-      strides[d] = a.step[d] * xStrides[d]
-      offset += a.start[d] * xStrides[d]
-    }
-    return stridedGather(x, shape: shape, offset: offset, strides: strides)
+    let shape = (0..<rank).map { sliceCount(start: a.start[$0], stop: a.stop[$0], step: a.step[$0]) }
+    let (offset, strides) = DataMovement.sliceWalk(xShape: x.shape, start: a.start, step: a.step)
+    return FloatTensor(shape: shape, values: DataMovement.stridedGather(x.values, shape: shape, offset: offset, strides: strides))
   }
 }
