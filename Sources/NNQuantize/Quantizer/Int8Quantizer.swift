@@ -20,12 +20,6 @@ public enum Int8Quantizer {
     try builder.build()
     return builder.program()
   }
-
-  /// Activation parameters for a range: scale spreads it over the 256 codes, and the zero point
-  /// puts real 0 on a code.
-  public static func parameters(for r: CalibratedRange) -> QuantParams {
-    QuantParams(covering: r.min, r.max)
-  }
 }
 
 /// The fixed output parameters TFLite uses where the output range is known in advance.
@@ -70,18 +64,23 @@ struct ProgramBuilder {
     return tensors.count - 1
   }
 
+  /// A new program tensor standing for float-graph tensor `t`.
+  mutating func addTensor(for t: Int, _ type: ElementType, quant: QuantParams? = nil) -> Int {
+    addTensor(ProgramTensor(name: graph.tensors[t].name, shape: graph.tensors[t].shape, type: type, quant: quant, floatTensor: t))
+  }
+
   func calibrated(_ t: Int) throws -> QuantParams {
     guard let r = ranges[t] else {
       throw QuantizationError("no calibration range for tensor '\(graph.tensors[t].name)'")
     }
-    return Int8Quantizer.parameters(for: r)
+    return QuantParams(covering: r.min, r.max)
   }
 
   /// The int8 version of float-graph tensor `t`, quantizing its float version if needed.
   mutating func int8(_ t: Int) throws -> Int {
     if let q = int8Of[t] { return q }
     guard let f = floatOf[t] else { throw QuantizationError("tensor '\(graph.tensors[t].name)' is used before it is computed") }
-    let q = addTensor(ProgramTensor(name: graph.tensors[t].name, shape: graph.tensors[t].shape, type: .int8, quant: try calibrated(t), floatTensor: t))
+    let q = addTensor(for: t, .int8, quant: try calibrated(t))
     steps.append(ProgramStep(name: "quantize \(graph.tensors[t].name)", kernel: .quantize, inputs: [f], output: q))
     int8Of[t] = q
     return q
@@ -96,7 +95,7 @@ struct ProgramBuilder {
       return f
     }
     guard let q = int8Of[t] else { throw QuantizationError("tensor '\(graph.tensors[t].name)' is used before it is computed") }
-    let f = addTensor(ProgramTensor(name: graph.tensors[t].name, shape: graph.tensors[t].shape, type: .float32, floatTensor: t))
+    let f = addTensor(for: t, .float32)
     steps.append(ProgramStep(name: "dequantize \(graph.tensors[t].name)", kernel: .dequantize, inputs: [q], output: f))
     floatOf[t] = f
     return f
@@ -104,7 +103,7 @@ struct ProgramBuilder {
 
   /// A new int8 output for float-graph tensor `t`.
   mutating func int8Output(_ t: Int, _ params: QuantParams) -> Int {
-    let q = addTensor(ProgramTensor(name: graph.tensors[t].name, shape: graph.tensors[t].shape, type: .int8, quant: params, floatTensor: t))
+    let q = addTensor(for: t, .int8, quant: params)
     int8Of[t] = q
     return q
   }
@@ -115,7 +114,7 @@ struct ProgramBuilder {
 
   mutating func build() throws {
     for t in graph.inputs {
-      let f = addTensor(ProgramTensor(name: graph.tensors[t].name, shape: graph.tensors[t].shape, type: .float32, floatTensor: t))
+      let f = addTensor(for: t, .float32)
       floatOf[t] = f
       programInputs.append(f)
     }
@@ -167,28 +166,30 @@ struct ProgramBuilder {
     let ys = graph.tensors[node.outputs[0]].shape
 
     switch node.op {
-    case .convolution(let a) where xs.count - a.baseAxis - 1 <= 2 && xs.count - a.baseAxis - 1 >= 1:
+    case .convolution(let a):
       try lowerConvolution(node, name: name, outT: outT, activation: activation, baseAxis: a.baseAxis, pad: a.pad, stride: a.stride, dilation: a.dilation, group: a.group)
-    case .depthwiseConvolution(let a) where xs.count - a.baseAxis - 1 <= 2 && xs.count - a.baseAxis - 1 >= 1:
+    case .depthwiseConvolution(let a):
       try lowerConvolution(node, name: name, outT: outT, activation: activation, baseAxis: a.baseAxis, pad: a.pad, stride: a.stride, dilation: a.dilation, group: xs[a.baseAxis])
     case .affine(let a):
       try lowerAffine(node, name: name, outT: outT, activation: activation, baseAxis: a.baseAxis)
 
-    case .maxPooling(let a) where PoolParams(x: xs, y: ys, a) != nil:
+    case .maxPooling(let a), .averagePooling(let a), .sumPooling(let a):
+      guard let geometry = PoolParams(x: xs, y: ys, a) else { return try lowerInFloat(node, name: name, outT: outT, activation: activation) }
       let q = try int8(x)
-      let out = int8Output(outT, quant(q))
-      steps.append(ProgramStep(name: name, kernel: .maxPooling(PoolParams(x: xs, y: ys, a)!), inputs: [q], output: out))
-    case .averagePooling(let a) where PoolParams(x: xs, y: ys, a) != nil:
-      // The output keeps the input's parameters.
-      let q = try int8(x)
-      let out = int8Output(outT, quant(q))
-      let params = poolParams(PoolParams(x: xs, y: ys, a)!, from: quant(q), to: quant(q))
-      steps.append(ProgramStep(name: name, kernel: .averagePooling(params), inputs: [q], output: out))
-    case .sumPooling(let a) where PoolParams(x: xs, y: ys, a) != nil:
-      let q = try int8(x)
-      let out = int8Output(outT, try calibrated(outT))
-      let params = poolParams(PoolParams(x: xs, y: ys, a)!, from: quant(q), to: quant(out))
-      steps.append(ProgramStep(name: name, kernel: .sumPooling(params), inputs: [q], output: out))
+      switch node.op {
+      case .maxPooling:
+        let out = int8Output(outT, quant(q))
+        steps.append(ProgramStep(name: name, kernel: .maxPooling(geometry), inputs: [q], output: out))
+      case .averagePooling:
+        // The output keeps the input's parameters.
+        let out = int8Output(outT, quant(q))
+        let params = poolParams(geometry, from: quant(q), to: quant(q))
+        steps.append(ProgramStep(name: name, kernel: .averagePooling(params), inputs: [q], output: out))
+      default:
+        let out = int8Output(outT, try calibrated(outT))
+        let params = poolParams(geometry, from: quant(q), to: quant(out))
+        steps.append(ProgramStep(name: name, kernel: .sumPooling(params), inputs: [q], output: out))
+      }
     case .globalAveragePooling:
       let q = try int8(x)
       let p = quant(q)
@@ -272,18 +273,22 @@ struct ProgramBuilder {
       steps.append(ProgramStep(name: name, kernel: .pad(a, value: p.quantize(a.constantValue)), inputs: [q], output: out))
 
     default:
-      // No int8 kernel: run the float kernel between a dequantize and (for int8 readers) a quantize.
-      let inputs = try node.inputs.map { try float($0) }
-      let out = addTensor(ProgramTensor(name: graph.tensors[outT].name, shape: graph.tensors[outT].shape, type: .float32, floatTensor: outT))
-      floatOf[outT] = out
-      steps.append(ProgramStep(name: name, kernel: .float(node.op), inputs: inputs, output: out, reuse: node.op.isElementwiseUnary ? .inPlace : .none))
-      if let activation {
-        let r = addTensor(ProgramTensor(name: graph.tensors[outT].name, shape: graph.tensors[outT].shape, type: .float32, floatTensor: outT))
-        steps.append(ProgramStep(name: activation.name, kernel: .float(activation.op), inputs: [out], output: r, reuse: .inPlace))
-        floatOf[outT] = r
-      }
-      notes.append("'\(node.name)' (\(node.op.typeName)) runs in float32: no int8 kernel for it")
+      try lowerInFloat(node, name: name, outT: outT, activation: activation)
     }
+  }
+
+  /// No int8 kernel: run the float kernel between a dequantize and (for int8 readers) a quantize.
+  mutating func lowerInFloat(_ node: Node, name: String, outT: Int, activation: Node?) throws {
+    let inputs = try node.inputs.map { try float($0) }
+    let out = addTensor(for: outT, .float32)
+    floatOf[outT] = out
+    steps.append(ProgramStep(name: name, kernel: .float(node.op), inputs: inputs, output: out, reuse: node.op.isElementwiseUnary ? .inPlace : .none))
+    if let activation {
+      let r = addTensor(for: outT, .float32)
+      steps.append(ProgramStep(name: activation.name, kernel: .float(activation.op), inputs: [out], output: r, reuse: .inPlace))
+      floatOf[outT] = r
+    }
+    notes.append("'\(node.name)' (\(node.op.typeName)) runs in float32: no int8 kernel for it")
   }
 
   // MARK: - Weight layers
@@ -311,21 +316,21 @@ struct ProgramBuilder {
   mutating func lowerConvolution(
     _ node: Node, name: String, outT: Int, activation: Node?, baseAxis: Int, pad: [Int], stride: [Int], dilation: [Int], group: Int
   ) throws {
-    let q = try int8(node.inputs[0])
-    let pin = quant(q)
-    let po = try calibrated(outT)
     let xs = graph.tensors[node.inputs[0]].shape
     let ys = graph.tensors[node.outputs[0]].shape
     let wT = graph.tensors[node.inputs[1]]
+    guard let geometry = ConvGeometry(
+      x: xs, y: ys, w: wT.shape, baseAxis: baseAxis, pad: pad, stride: stride, dilation: dilation, group: group)
+    else { return try lowerInFloat(node, name: name, outT: outT, activation: activation) }  // 3-D
+    let q = try int8(node.inputs[0])
+    let pin = quant(q)
+    let po = try calibrated(outT)
     guard let w = wT.data?.values else { throw QuantizationError("'\(node.name)': the weights must be parameters for int8") }
     let outC = ys[baseAxis]
     let perChannel = w.count / outC
     let (wq, ws) = Self.quantizeWeights(w, channels: outC) { $0 / perChannel }
     let bias = Self.quantizeBias(node.inputs.count > 2 ? graph.tensors[node.inputs[2]].data?.values : nil, inputScale: Double(pin.scale), weightScales: ws)
     let m = ws.map { QuantizedMultiplier(real: Double(pin.scale) * $0 / Double(po.scale)) }
-    guard let geometry = ConvGeometry(
-      x: xs, y: ys, w: wT.shape, baseAxis: baseAxis, pad: pad, stride: stride, dilation: dilation, group: group)
-    else { throw QuantizationError("'\(node.name)': only 1-D and 2-D convolutions have int8 kernels") }
     let out = int8Output(outT, po)
     let (lo, hi) = clampBounds(activation, po)
     let conv = Int8WeightLayer(
