@@ -48,6 +48,16 @@ public struct VerifyReport: Sendable, Codable {
     public var predictedClasses: [Int]
     /// The C output per sample when the output holds one value, else nil.
     public var singleValues: [Float]?
+
+    /// The figures of one output: the C's `actual` values against each reference given.
+    init(name: String, actual: [FloatTensor], interpreter: [FloatTensor], float: [FloatTensor]?, expected: [FloatTensor]?) {
+      self.name = name
+      againstInterpreter = ComparisonMetrics(actual: actual, reference: interpreter)
+      againstFloat = float.map { ComparisonMetrics(actual: actual, reference: $0) }
+      againstExpected = expected.map { ComparisonMetrics(actual: actual, reference: $0) }
+      predictedClasses = actual.map { ComparisonMetrics.argmax($0.values) }
+      singleValues = actual.first?.values.count == 1 ? actual.map { $0.values[0] } : nil
+    }
   }
   /// int8 builds: one layer's int8 output (dequantized) against the float model's tensor.
   public struct LayerResult: Sendable, Codable {
@@ -166,17 +176,10 @@ public enum Verifier {
     let host = try HostModel.build(sourceDirectory: src, prefix: compilation.options.prefix, graph: graph, workDirectory: work)
     let actual = try host.run(samples)
     let reference = samples.map { FloatInterpreter.run(graph, inputs: $0) }
-    var results: [VerifyReport.OutputResult] = []
-    for (k, t) in graph.outputs.enumerated() {
-      let a = actual.map { $0[k] }
-      let expectedMetrics = expected.map { e in ComparisonMetrics(actual: a, reference: e.map { $0[k] }) }
-      results.append(.init(
-        name: graph.tensors[t].name,
-        againstInterpreter: ComparisonMetrics(actual: a, reference: reference.map { $0[k] }),
-        againstFloat: nil,
-        againstExpected: expectedMetrics,
-        predictedClasses: a.map { ComparisonMetrics.argmax($0.values) },
-        singleValues: graph.tensors[t].elementCount == 1 ? a.map { $0.values[0] } : nil))
+    let results = graph.outputs.enumerated().map { k, t in
+      VerifyReport.OutputResult(
+        name: graph.tensors[t].name, actual: actual.map { $0[k] }, interpreter: reference.map { $0[k] }, float: nil,
+        expected: expected.map { e in e.map { $0[k] } })
     }
     return VerifyReport(
       quantization: compilation.options.quantization, samples: samples.count, outputs: results,
@@ -219,18 +222,11 @@ public enum Verifier {
       layers.append(.init(name: step.name, kernel: kernelName(step.kernel), metrics: ComparisonMetrics(actual: actualLayer, reference: floatLayer)))
     }
 
-    var results: [VerifyReport.OutputResult] = []
-    for (k, t) in program.outputs.enumerated() {
-      let a = actual.map { $0[k] }
-      let ref = references.map { FloatTensor(shape: program.tensors[t].shape, values: $0[t]!.floatValues!) }
-      let floatOut = floats.map { $0[floatGraph.outputs[k]]! }
-      results.append(.init(
-        name: program.tensors[t].name,
-        againstInterpreter: ComparisonMetrics(actual: a, reference: ref),
-        againstFloat: ComparisonMetrics(actual: a, reference: floatOut),
-        againstExpected: expected.map { e in ComparisonMetrics(actual: a, reference: e.map { $0[k] }) },
-        predictedClasses: a.map { ComparisonMetrics.argmax($0.values) },
-        singleValues: program.tensors[t].elementCount == 1 ? a.map { $0.values[0] } : nil))
+    let results = program.outputs.enumerated().map { k, t in
+      VerifyReport.OutputResult(
+        name: program.tensors[t].name, actual: actual.map { $0[k] },
+        interpreter: references.map { FloatTensor(shape: program.tensors[t].shape, values: $0[t]!.floatValues!) },
+        float: floats.map { $0[floatGraph.outputs[k]]! }, expected: expected.map { e in e.map { $0[k] } })
     }
     var limits = thresholds
     limits.maxRel = 0  // int8 C must equal its reference exactly
