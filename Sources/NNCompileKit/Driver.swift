@@ -51,7 +51,12 @@ public struct Compilation: Sendable {
   public var program: Int8Program?
 
   /// True when images should be divided by 255 for this model.
-  public var normalizeImages: Bool { options.normalizeImages && !model.noImageNormalization }
+  public var normalizeImages: Bool { options.normalizesImages(for: model) }
+}
+
+extension CompileOptions {
+  /// Images are divided by 255 unless the option or the model's executor says otherwise.
+  public func normalizesImages(for model: ImportedModel) -> Bool { normalizeImages && !model.noImageNormalization }
 }
 
 /// import → check → plan → emit, as one call; writing `out/` is separate so `verify` can use a
@@ -69,36 +74,38 @@ public enum Driver {
     let planner: any MemoryPlanner = options.planner == "linear" ? LinearPlanner() : GreedyPlanner()
     let emitOptions = EmitOptions(
       prefix: options.prefix, sourceName: URL(fileURLWithPath: modelPath).lastPathComponent, toolVersion: nncompileVersion)
-    var compilation = Compilation(
-      modelPath: modelPath, model: model, code: GeneratedCode(files: [], plan: MemoryPlan(graph: model.graph), weightBytes: 0),
-      options: options)
+    var foldedGraph: ModelGraph?
+    var program: Int8Program?
+    let code: GeneratedCode
     if options.quantization == "int8" {
-      let program = try quantize(&compilation, progress: progress)
-      do { compilation.code = try Int8ModelEmitter.emit(program, options: emitOptions, planner: planner) } catch {
+      let quantized = try quantize(model, modelPath: modelPath, options: options, progress: progress)
+      (foldedGraph, program) = (quantized.folded, quantized.program)
+      do { code = try Int8ModelEmitter.emit(quantized.program, options: emitOptions, planner: planner) } catch {
         throw CompileError(file: modelPath, wrapping: error)
       }
     } else {
-      do { compilation.code = try ModelEmitter.emit(model.graph, options: emitOptions, planner: planner) } catch {
+      do { code = try ModelEmitter.emit(model.graph, options: emitOptions, planner: planner) } catch {
         throw CompileError(file: modelPath, wrapping: error)
       }
     }
-    try checkBudget(compilation.code, target: options.target, modelPath: modelPath)
-    return compilation
+    try checkBudget(code, target: options.target, modelPath: modelPath)
+    return Compilation(modelPath: modelPath, model: model, code: code, options: options, foldedGraph: foldedGraph, program: program)
   }
 
   /// BatchNormalization folding, calibration on the user's data, and the int8 rewrite.
-  static func quantize(_ c: inout Compilation, progress: (any ProgressReporter)?) throws -> Int8Program {
-    guard let data = c.options.calibrationData else {
+  static func quantize(
+    _ model: ImportedModel, modelPath: String, options: CompileOptions, progress: (any ProgressReporter)?
+  ) throws -> (folded: ModelGraph, program: Int8Program) {
+    guard let data = options.calibrationData else {
       throw CompileError(
-        file: c.modelPath,
+        file: modelPath,
         "error: int8 needs calibration data to choose activation ranges: pass --calibrate <data> (an NNC dataset CSV, a folder of images, .npy or raw float32 .bin), or --quantize float32")
     }
-    let (folded, foldedNames) = BatchNormFolding.fold(c.model.graph)
-    c.foldedGraph = folded
-    let samples = try InputLoader(graph: folded, normalizeImages: c.normalizeImages).load(path: data)
+    let (folded, foldedNames) = BatchNormFolding.fold(model.graph)
+    let samples = try InputLoader(graph: folded, normalizeImages: options.normalizesImages(for: model)).load(path: data)
     let ranges: [Int: CalibratedRange]
     do {
-      ranges = try Calibration.calibrate(folded, samples: samples, method: c.options.calibrationMethod, progress: progress)
+      ranges = try Calibration.calibrate(folded, samples: samples, method: options.calibrationMethod, progress: progress)
     } catch {
       throw CompileError(file: data, "error: calibration: \(error)")
     }
@@ -107,10 +114,9 @@ public enum Driver {
       if !foldedNames.isEmpty {
         program.notes.insert("folded \(foldedNames.count) BatchNormalization into the layer before: \(foldedNames.joined(separator: ", "))", at: 0)
       }
-      c.program = program
-      return program
+      return (folded, program)
     } catch {
-      throw CompileError(file: c.modelPath, wrapping: error)
+      throw CompileError(file: modelPath, wrapping: error)
     }
   }
 

@@ -26,7 +26,7 @@ public struct GeneratedCode: Sendable {
   public var requantizationBytes: Int
   public var flashConstantBytes: Int { weightBytes + requantizationBytes }
 
-  public init(files: [(name: String, contents: String)], plan: MemoryPlan, weightBytes: Int, requantizationBytes: Int = 0) {
+  init(files: [(name: String, contents: String)], plan: MemoryPlan, weightBytes: Int, requantizationBytes: Int = 0) {
     self.files = files
     self.plan = plan
     self.weightBytes = weightBytes
