@@ -67,7 +67,7 @@ public enum Driver {
     guard ["float32", "int8"].contains(options.quantization) else {
       throw CompileError(file: modelPath, "error: --quantize must be float32 or int8, not \(options.quantization)")
     }
-    guard !options.prefix.isEmpty, CNamesPublic.isIdentifier(options.prefix) else {
+    guard CNames.isIdentifier(options.prefix) else {
       throw CompileError(file: modelPath, "error: --name '\(options.prefix)' is not a C identifier")
     }
     let model = try ModelLoader.load(path: modelPath, executor: options.executor)

@@ -20,7 +20,13 @@ struct CWriter {
 }
 
 /// C naming helpers.
-enum CNames {
+public enum CNames {
+  /// True for a valid C identifier (letters, digits, `_`, not starting with a digit).
+  public static func isIdentifier(_ s: String) -> Bool {
+    guard let first = s.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+    return s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
+  }
+
   /// A valid C identifier fragment from any model name (`conv1/conv/W` → `conv1_conv_W`).
   static func identifier(_ name: String) -> String {
     var s = String(name.unicodeScalars.map { c -> Character in
@@ -43,14 +49,5 @@ enum CNames {
   /// A C comment-safe version of a string (no `*/`, one line).
   static func comment(_ s: String) -> String {
     s.replacingOccurrences(of: "*/", with: "* /").replacingOccurrences(of: "\n", with: " ")
-  }
-}
-
-/// C naming checks the driver needs before emitting.
-public enum CNamesPublic {
-  /// True for a valid C identifier (letters, digits, `_`, not starting with a digit).
-  public static func isIdentifier(_ s: String) -> Bool {
-    guard let first = s.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
-    return s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
   }
 }
