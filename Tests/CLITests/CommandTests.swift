@@ -19,6 +19,10 @@ import _NNTestSupport
       #expect(names.contains(expected), "\(names)")
     }
     #expect(!names.contains("model.h"))
+    // Exactly the kernels LeNet calls: no int8 file rides along on a float build.
+    #expect(names.filter { $0.hasSuffix(".c") && $0.hasPrefix("nnc_") }.sorted() == [
+      "nnc_activation_f32.c", "nnc_affine_f32.c", "nnc_arith_f32.c", "nnc_conv_f32.c", "nnc_pool_f32.c",
+    ])
     let header = try String(contentsOf: out.appendingPathComponent("digits.h"), encoding: .utf8)
     #expect(header.contains("#define DIGITS_INPUT_SIZE 784"))
     #expect(header.contains("#define DIGITS_OUTPUT_SIZE 10"))
@@ -170,6 +174,9 @@ import _NNTestSupport
     let header = dir.appendingPathComponent("out")
     let compiled = try CLI.run([model, "--calibrate", calibration, "-o", header.path])
     #expect(compiled.status == 0, "\(compiled.stderr)")
+    // Everything runs in int8 (softmax's float math is inside nnc_softmax_s8): no float kernel file.
+    let kernels = try FileManager.default.contentsOfDirectory(atPath: header.path).filter { $0.hasPrefix("nnc_") && $0.hasSuffix(".c") }
+    #expect(kernels.sorted() == ["nnc_affine_s8.c", "nnc_conv_s8.c", "nnc_pool_s8.c", "nnc_quantize_s8.c", "nnc_softmax_s8.c"])
     let h = try String(contentsOf: header.appendingPathComponent("model.h"), encoding: .utf8)
     #expect(h.contains("int model_run_int8(const int8_t *input, int8_t *output);"))
     #expect(h.contains("#define MODEL_INPUT_ZERO_POINT") && h.contains("#define MODEL_OUTPUT_SCALE"))

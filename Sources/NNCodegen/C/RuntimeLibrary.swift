@@ -25,10 +25,10 @@ enum RuntimeLibrary {
     return files
   }
 
-  /// Every `nnc_identifier(` in `text`.
+  /// Every `nnc_identifier(` in `text`, outside comments (which name kernels they mirror).
   static func calledNames(_ text: String) -> Set<String> {
     var names: Set<String> = []
-    let chars = Array(text.utf8)
+    let chars = withoutComments(Array(text.utf8))
     var i = 0
     while i + 4 < chars.count {
       if chars[i] == UInt8(ascii: "n"), chars[i + 1] == UInt8(ascii: "n"), chars[i + 2] == UInt8(ascii: "c"),
@@ -45,12 +45,35 @@ enum RuntimeLibrary {
     return names
   }
 
-  /// A definition starts at column 0 with its return type and is not a prototype (`…);`).
+  /// An exported definition starts at column 0 with its return type, is not `static` (a
+  /// file's own helper, which other files may repeat) and is not a prototype (`…);`).
   static func isDefined(_ name: String, in text: String) -> Bool {
     text.split(separator: "\n").contains { line in
       line.contains(" \(name)(") && !line.hasPrefix(" ") && !line.hasPrefix("\t") && !line.hasPrefix("/")
-        && !line.hasPrefix("*") && !line.trimmingCharacters(in: .whitespaces).hasSuffix(";")
+        && !line.hasPrefix("*") && !line.hasPrefix("static") && !line.trimmingCharacters(in: .whitespaces).hasSuffix(";")
     }
+  }
+
+  /// `text` with every `/* … */` and `// …` replaced by a space.
+  static func withoutComments(_ text: [UInt8]) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(text.count)
+    var i = 0
+    let (slash, star, newline) = (UInt8(ascii: "/"), UInt8(ascii: "*"), UInt8(ascii: "\n"))
+    while i < text.count {
+      if text[i] == slash, i + 1 < text.count, text[i + 1] == star {
+        i += 2
+        while i + 1 < text.count, !(text[i] == star && text[i + 1] == slash) { i += 1 }
+        i += 2
+        out.append(UInt8(ascii: " "))
+      } else if text[i] == slash, i + 1 < text.count, text[i + 1] == slash {
+        while i < text.count, text[i] != newline { i += 1 }
+      } else {
+        out.append(text[i])
+        i += 1
+      }
+    }
+    return out
   }
 
   private static func isIdentifierByte(_ c: UInt8) -> Bool {
