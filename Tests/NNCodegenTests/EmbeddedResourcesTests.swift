@@ -37,4 +37,21 @@ import _NNTestSupport
       #expect(BuiltinTargets.json[String(key.dropLast(5))].map { $0 + "\n" } == text, "\(key) is stale")
     }
   }
+
+  /// The generator picks runtime files by the calls it writes: every kernel a header declares must
+  /// be found in exactly one source file, or a model using it would not link.
+  @Test func everyDeclaredKernelHasOneDefiningFile() {
+    var declared: Set<String> = []
+    for (key, text) in RuntimeSources.files where key.hasPrefix("include/") {
+      for line in text.split(separator: "\n") where line.hasPrefix("void nnc_") {
+        declared.formUnion(RuntimeLibrary.calledNames(String(line)))
+      }
+    }
+    #expect(declared.count > 40)
+    for name in declared.sorted() {
+      let files = RuntimeSources.files.filter { $0.key.hasPrefix("src/") && RuntimeLibrary.exportedDefinitions($0.value).contains(name) }
+      #expect(files.count == 1, "\(name) is defined in \(files.keys.sorted())")
+      #expect(RuntimeLibrary.definitions[name] == files.first?.key)
+    }
+  }
 }

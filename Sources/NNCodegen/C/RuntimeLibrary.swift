@@ -7,9 +7,7 @@ enum RuntimeLibrary {
   static let definitions: [String: String] = {
     var result: [String: String] = [:]
     for (key, text) in RuntimeSources.files where key.hasPrefix("src/") {
-      for name in calledNames(text) where text.contains("\(name)(") && isDefined(name, in: text) {
-        result[name] = key
-      }
+      for name in exportedDefinitions(text) { result[name] = key }
     }
     return result
   }()
@@ -45,12 +43,17 @@ enum RuntimeLibrary {
     return names
   }
 
-  /// An exported definition starts at column 0 with its return type, is not `static` (a
-  /// file's own helper, which other files may repeat) and is not a prototype (`…);`).
-  static func isDefined(_ name: String, in text: String) -> Bool {
-    text.split(separator: "\n").contains { line in
-      line.contains(" \(name)(") && !line.hasPrefix(" ") && !line.hasPrefix("\t") && !line.hasPrefix("/")
-        && !line.hasPrefix("*") && !line.hasPrefix("static") && !line.trimmingCharacters(in: .whitespaces).hasSuffix(";")
+  /// The functions `text` exports: lines at column 0 that start a definition of an `nnc_*`
+  /// function and are not `static` (a file's own helper, which other files may repeat), a
+  /// comment, or a prototype (`…);`). A definition made by a macro, `KERNEL(nnc_add2_f32, +)`,
+  /// counts too.
+  static func exportedDefinitions(_ text: String) -> [String] {
+    text.split(separator: "\n").compactMap { line in
+      guard let first = line.first, first.isLetter, !line.hasPrefix("static"), !line.hasPrefix("#"), !line.hasSuffix(";")
+      else { return nil }
+      if let name = calledNames(String(line)).first { return name }
+      guard let open = line.firstIndex(of: "("), line[line.index(after: open)...].hasPrefix("nnc_") else { return nil }
+      return String(line[line.index(after: open)...].prefix { $0.isLetter || $0.isNumber || $0 == "_" })
     }
   }
 
