@@ -42,7 +42,7 @@ public enum CNames {
     if value.isNaN { return "NAN" }
     if value.isInfinite { return value < 0 ? "(-HUGE_VALF)" : "HUGE_VALF" }
     var s = "\(value)"
-    if !s.contains(".") && !s.contains("e") { s += ".0" }
+    if !s.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") }) { s += ".0" }
     return s + "f"
   }
 
