@@ -26,7 +26,7 @@ enum CompileCommand: Subcommand {
     let g = compilation.model.graph
     let macs = g.nodes.map { Cost.macs($0, in: g) }.reduce(0, +)
     print("""
-      \(model) → \(output)/ (\(options.quantization), target \(options.target.name))
+      \(model) → \(output.hasSuffix("/") ? output : output + "/") (\(options.quantization), target \(options.target.name))
         \(g.nodes.count) layers, \(macs) MACs
         weights: \(compilation.code.weightBytes) bytes (const, flash)\(compilation.code.requantizationBytes > 0 ? " + \(compilation.code.requantizationBytes) bytes of requantization multipliers, shifts and tables" : "")
         arena:   \(plan.arenaBytes) bytes (\(plan.plannerName); lower bound \(plan.lowerBound))
