@@ -25,6 +25,9 @@ let package = Package(
     .target(name: "NNCodegen", dependencies: ["NNIR"]),
     .target(name: "NNHostSim", dependencies: ["NNIR", "NNInterpreter", "NNCodegen"]),
 
+    // MARK: - Training
+    .target(name: "NNTrain", dependencies: ["NNIR", "NNInterpreter", "NNFormats"]),
+
     // MARK: - Driver and CLI
     .target(
       name: "NNCompileKit",
@@ -45,6 +48,7 @@ let package = Package(
     .testTarget(name: "NNCRuntimeTests", dependencies: ["_NNTestSupport", "NNCRuntime", "NNInterpreter", "NNIR"]),
     .testTarget(name: "NNCodegenTests", dependencies: ["_NNTestSupport", "NNCodegen", "NNCompileKit"]),
     .testTarget(name: "ParityTests", dependencies: ["_NNTestSupport", "NNCompileKit"]),
+    .testTarget(name: "NNTrainTests", dependencies: ["_NNTestSupport", "NNTrain", "NNIR", "NNInterpreter", "NNFormats", "NNImport"]),
     .testTarget(name: "CLITests", dependencies: ["_NNTestSupport", "NNCompileKit"]),
   ]
 )

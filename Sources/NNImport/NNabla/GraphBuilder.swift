@@ -9,10 +9,13 @@ struct GraphBuilder {
   private var diagnostics: [Diagnostic] = []
   private var tensors: [TensorInfo] = []
   private var index: [String: Int] = [:]
+  /// Training keeps `Dropout` (inference turns it into `Identity`).
+  let keepsDropout: Bool
 
-  init(network: NetworkDef, parameters: [String: ParameterDef]) {
+  init(network: NetworkDef, parameters: [String: ParameterDef], keepsDropout: Bool = false) {
     self.network = network
     self.parameters = parameters
+    self.keepsDropout = keepsDropout
     for v in network.variables { variables[v.name] = v }
   }
 
@@ -115,7 +118,7 @@ struct GraphBuilder {
         inputIndices = try completeBatchNormInputs(f, inputIndices)
         inputShapes = inputIndices.map { tensors[$0].shape }
       }
-      if case .dropout = op { op = .identity }
+      if case .dropout = op, !keepsDropout { op = .identity }
       let shape = try ShapeInference.outputShape(of: op, inputs: inputShapes)
       if let declared = declaredShape(outputName), !declared.isEmpty, declared != shape {
         diagnostics.append(.error("output '\(outputName)' is declared \(declared) but computes to \(shape)", at: f.location))

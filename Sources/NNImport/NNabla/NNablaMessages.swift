@@ -1,4 +1,5 @@
 import NNFormats
+import NNIR
 
 /// The parts of nnabla's `NNablaProtoBuf` message that compiling needs, decoded from text format.
 ///
@@ -42,11 +43,16 @@ struct VariableDef {
   var name: String
   var type: String
   var shape: [Int]
+  /// `initializer { type multiplier }`: how NNC asks a parameter to start when it has no values.
+  var initializer: ParameterInitializer?
 
   init(_ m: ProtoTextMessage) throws {
     name = try m.string("name") ?? ""
     type = try m.string("type") ?? "Buffer"
     shape = try m.message("shape")?.ints("dim") ?? []
+    if let i = m.message("initializer"), let t = try i.string("type") {
+      initializer = ParameterInitializer(type: t, multiplier: try i.double("multiplier") ?? 1)
+    }
   }
 }
 

@@ -1,0 +1,105 @@
+import Foundation
+import NNIR
+
+/// nnabla's loss functions, forward (per-element loss) and backward (gradient for the prediction;
+/// nnabla propagates none to labels).
+enum LossKernels {
+  /// nnabla clamps log arguments at the smallest normal float.
+  static let tiny = Float.leastNormalMagnitude
+
+  /// (outer, size, inner) of `shape` around `axis`.
+  static func around(_ shape: [Int], _ axis: Int) -> (Int, Int, Int) {
+    (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
+  }
+
+  static func outputShape(_ f: LossFunction, prediction: [Int]) -> [Int] {
+    switch f {
+    case .softmaxCrossEntropy(let axis), .categoricalCrossEntropy(let axis):
+      var s = prediction
+      s[axis] = 1
+      return s
+    default: return prediction
+    }
+  }
+
+  static func forward(_ f: LossFunction, x: FloatTensor, t: FloatTensor) -> FloatTensor {
+    let shape = outputShape(f, prediction: x.shape)
+    var y = [Float](repeating: 0, count: shape.reduce(1, *))
+    switch f {
+    case .softmaxCrossEntropy(let axis), .categoricalCrossEntropy(let axis):
+      let (outer, size, inner) = around(x.shape, axis)
+      for o in 0..<outer {
+        for i in 0..<inner {
+          let label = classIndex(t.values[o * inner + i], size)
+          let base = o * size * inner + i
+          if case .softmaxCrossEntropy = f {
+            var m = -Float.infinity
+            for k in 0..<size { m = max(m, x.values[base + k * inner]) }
+            var sum: Float = 0
+            for k in 0..<size { sum += Foundation.exp(x.values[base + k * inner] - m) }
+            y[o * inner + i] = -(x.values[base + label * inner] - m - Foundation.log(sum))
+          } else {
+            y[o * inner + i] = -Foundation.log(max(x.values[base + label * inner], tiny))
+          }
+        }
+      }
+    case .sigmoidCrossEntropy:
+      for i in 0..<y.count {
+        let v = x.values[i], l = t.values[i]
+        let positive: Float = v >= 0 ? 1 : 0
+        y[i] = -(v * (l - positive) - Foundation.log(1 + Foundation.exp(v - 2 * v * positive)))
+      }
+    case .binaryCrossEntropy:
+      for i in 0..<y.count {
+        let v = x.values[i], l = t.values[i]
+        y[i] = -(l * Foundation.log(max(v, tiny)) + (1 - l) * Foundation.log(max(1 - v, tiny)))
+      }
+    case .squaredError:
+      for i in 0..<y.count { let d = x.values[i] - t.values[i]; y[i] = d * d }
+    }
+    return FloatTensor(shape: shape, values: y)
+  }
+
+  /// dL/dx when every loss element's gradient is `scale` (the mean: 1/size).
+  static func backward(_ f: LossFunction, x: FloatTensor, t: FloatTensor, scale: Float) -> FloatTensor {
+    var dx = [Float](repeating: 0, count: x.count)
+    switch f {
+    case .softmaxCrossEntropy(let axis), .categoricalCrossEntropy(let axis):
+      let (outer, size, inner) = around(x.shape, axis)
+      for o in 0..<outer {
+        for i in 0..<inner {
+          let label = classIndex(t.values[o * inner + i], size)
+          let base = o * size * inner + i
+          if case .softmaxCrossEntropy = f {
+            var m = -Float.infinity
+            for k in 0..<size { m = max(m, x.values[base + k * inner]) }
+            var sum: Float = 0
+            for k in 0..<size { sum += Foundation.exp(x.values[base + k * inner] - m) }
+            for k in 0..<size {
+              let p = Foundation.exp(x.values[base + k * inner] - m) / sum
+              dx[base + k * inner] = scale * (p - (k == label ? 1 : 0))
+            }
+          } else {
+            dx[base + label * inner] = -scale / max(x.values[base + label * inner], tiny)
+          }
+        }
+      }
+    case .sigmoidCrossEntropy:
+      for i in 0..<dx.count { dx[i] = scale * (1 / (1 + Foundation.exp(-x.values[i])) - t.values[i]) }
+    case .binaryCrossEntropy:
+      for i in 0..<dx.count {
+        let v = x.values[i]
+        dx[i] = scale * (v - t.values[i]) / max((1 - v) * v, tiny)
+      }
+    case .squaredError:
+      for i in 0..<dx.count { dx[i] = scale * 2 * (x.values[i] - t.values[i]) }
+    }
+    return FloatTensor(shape: x.shape, values: dx)
+  }
+
+  static func classIndex(_ v: Float, _ size: Int) -> Int {
+    let label = Int(v)
+    precondition(label >= 0 && label < size, "label \(v) is not a class index below \(size)")
+    return label
+  }
+}

@@ -1,0 +1,238 @@
+import Dispatch
+import Foundation
+
+/// One blocked, vectorised matrix multiply that every Affine and Convolution pass (forward and
+/// backward) goes through: `C[m×n] (+)= op(A)[m×k] · op(B)[k×n]`.
+///
+/// - Blocks of `rowBlock × columnBlock` outputs are spread over the cores with
+///   `DispatchQueue.concurrentPerform`; when there are too few blocks (a weight gradient: small
+///   `m×n`, huge `k`), `k` is split instead and the partial products are summed.
+/// - Inside a block, `A` and `B` are packed per `depthBlock` slice into panels of 4 rows and 16
+///   columns (zero-padded at the edges), so the 4×16 register tile (eight `SIMD8<Float>`
+///   accumulators) reads both operands contiguously.
+/// - Transposed operands are handled by the packing, never by copying the whole matrix.
+public enum MatrixMultiply {
+  /// A matrix operand: element `(i, j)` is `base[i * rowStride + j]`, or `base[j * rowStride + i]`
+  /// when `transposed`.
+  public struct Operand: @unchecked Sendable {  // read-only during a multiply
+    public var base: UnsafePointer<Float>
+    public var rowStride: Int
+    public var transposed: Bool
+    public init(_ base: UnsafePointer<Float>, rowStride: Int, transposed: Bool = false) {
+      self.base = base
+      self.rowStride = rowStride
+      self.transposed = transposed
+    }
+    @inline(__always) func at(_ i: Int, _ j: Int) -> Float {
+      transposed ? base[j * rowStride + i] : base[i * rowStride + j]
+    }
+  }
+
+  static let tileRows = 4
+  static let tileColumns = 16
+  static let rowBlock = 64
+  static let columnBlock = 256
+  static let depthBlock = 256
+  /// Cores used; at least 1.
+  public static let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+  /// `C = A·B` (or `C += A·B` when `accumulate`), `C` row-major with row stride `ldc`.
+  public static func multiply(
+    m: Int, n: Int, k: Int, _ a: Operand, _ b: Operand,
+    into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+  ) {
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+      if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
+      return
+    }
+    let rowBlocks = (m + rowBlock - 1) / rowBlock
+    let columnBlocks = (n + columnBlock - 1) / columnBlock
+    let blocks = rowBlocks * columnBlocks
+    let depthSplits = blocks >= workers ? 1 : min(workers, max(1, k / (2 * depthBlock)))
+    if depthSplits > 1 {
+      multiplySplittingDepth(m: m, n: n, k: k, a, b, into: c, ldc: ldc, accumulate: accumulate, parts: depthSplits)
+      return
+    }
+    let cAddress = UInt(bitPattern: c)
+    let run: @Sendable (Int) -> Void = { block in
+      let c = UnsafeMutablePointer<Float>(bitPattern: cAddress)!
+      let r0 = (block / columnBlocks) * rowBlock
+      let c0 = (block % columnBlocks) * columnBlock
+      multiplyBlock(
+        rows: r0..<min(m, r0 + rowBlock), columns: c0..<min(n, c0 + columnBlock), k: k, a, b,
+        into: c, ldc: ldc, accumulate: accumulate)
+    }
+    if blocks == 1 || workers == 1 {
+      for block in 0..<blocks { run(block) }
+    } else {
+      DispatchQueue.concurrentPerform(iterations: blocks, execute: run)
+    }
+  }
+
+  /// Splits `k` into `parts` slices computed in parallel into private buffers, then sums them in
+  /// slice order (so the result does not depend on scheduling).
+  private static func multiplySplittingDepth(
+    m: Int, n: Int, k: Int, _ a: Operand, _ b: Operand,
+    into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, parts: Int
+  ) {
+    var partial = [Float](repeating: 0, count: parts * m * n)
+    let step = (k + parts - 1) / parts
+    partial.withUnsafeMutableBufferPointer { buffer in
+      let address = UInt(bitPattern: buffer.baseAddress!)
+      DispatchQueue.concurrentPerform(iterations: parts) { part in
+        let out = UnsafeMutablePointer<Float>(bitPattern: address)! + part * m * n
+        let k0 = part * step
+        let k1 = min(k, k0 + step)
+        if k0 >= k1 { return }
+        var aSlice = a
+        var bSlice = b
+        aSlice.base = a.transposed ? a.base + k0 * a.rowStride : a.base + k0
+        bSlice.base = b.transposed ? b.base + k0 : b.base + k0 * b.rowStride
+        multiplyBlock(rows: 0..<m, columns: 0..<n, k: k1 - k0, aSlice, bSlice, into: out, ldc: n, accumulate: false)
+      }
+      for i in 0..<m {
+        let row = c + i * ldc
+        if !accumulate { row.update(repeating: 0, count: n) }
+        for part in 0..<parts {
+          let src = buffer.baseAddress! + part * m * n + i * n
+          for j in 0..<n { row[j] += src[j] }
+        }
+      }
+    }
+  }
+
+  /// One output block, single-threaded: pack per depth slice, then run the register tiles.
+  private static func multiplyBlock(
+    rows: Range<Int>, columns: Range<Int>, k: Int, _ a: Operand, _ b: Operand,
+    into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+  ) {
+    let mr = tileRows, nr = tileColumns
+    let rowTiles = (rows.count + mr - 1) / mr
+    let columnTiles = (columns.count + nr - 1) / nr
+    let kcMax = min(k, depthBlock)
+    let aPack = UnsafeMutablePointer<Float>.allocate(capacity: rowTiles * mr * kcMax)
+    let bPack = UnsafeMutablePointer<Float>.allocate(capacity: columnTiles * nr * kcMax)
+    defer {
+      aPack.deallocate()
+      bPack.deallocate()
+    }
+    var p0 = 0
+    while p0 < k {
+      let kc = min(depthBlock, k - p0)
+      packA(a, rows: rows, depth: p0..<(p0 + kc), into: aPack)
+      packB(b, columns: columns, depth: p0..<(p0 + kc), into: bPack)
+      let add = accumulate || p0 > 0
+      for ct in 0..<columnTiles {
+        let j0 = columns.lowerBound + ct * nr
+        let width = min(nr, columns.upperBound - j0)
+        for rt in 0..<rowTiles {
+          let i0 = rows.lowerBound + rt * mr
+          let height = min(mr, rows.upperBound - i0)
+          tile(
+            aPack + rt * mr * kc, bPack + ct * nr * kc, depth: kc,
+            into: c + i0 * ldc + j0, ldc: ldc, height: height, width: width, add: add)
+        }
+      }
+      p0 += kc
+    }
+  }
+
+  /// `aPack[tile][p][r]` = A(row0 + tile*4 + r, p), zero past the last row.
+  private static func packA(_ a: Operand, rows: Range<Int>, depth: Range<Int>, into pack: UnsafeMutablePointer<Float>) {
+    let mr = tileRows
+    let kc = depth.count
+    var dst = pack
+    var i0 = rows.lowerBound
+    while i0 < rows.upperBound {
+      let height = min(mr, rows.upperBound - i0)
+      for p in 0..<kc {
+        for r in 0..<mr { dst[p * mr + r] = r < height ? a.at(i0 + r, depth.lowerBound + p) : 0 }
+      }
+      dst += mr * kc
+      i0 += mr
+    }
+  }
+
+  /// `bPack[tile][p][j]` = B(p, column0 + tile*16 + j), zero past the last column.
+  private static func packB(_ b: Operand, columns: Range<Int>, depth: Range<Int>, into pack: UnsafeMutablePointer<Float>) {
+    let nr = tileColumns
+    let kc = depth.count
+    var dst = pack
+    var j0 = columns.lowerBound
+    while j0 < columns.upperBound {
+      let width = min(nr, columns.upperBound - j0)
+      for p in 0..<kc {
+        let row = dst + p * nr
+        let pp = depth.lowerBound + p
+        if !b.transposed && width == nr {
+          (row).update(from: b.base + pp * b.rowStride + j0, count: nr)
+        } else {
+          for j in 0..<nr { row[j] = j < width ? b.at(pp, j0 + j) : 0 }
+        }
+      }
+      dst += nr * kc
+      j0 += nr
+    }
+  }
+
+  /// The 4×16 register tile: eight SIMD8 accumulators over the packed panels.
+  @inline(__always)
+  private static func tile(
+    _ ap: UnsafeMutablePointer<Float>, _ bp: UnsafeMutablePointer<Float>, depth kc: Int,
+    into c: UnsafeMutablePointer<Float>, ldc: Int, height: Int, width: Int, add: Bool
+  ) {
+    var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
+    var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
+    var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
+    var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
+    let braw = UnsafeRawPointer(bp)
+    for p in 0..<kc {
+      let b0 = braw.loadUnaligned(fromByteOffset: p * 64, as: SIMD8<Float>.self)
+      let b1 = braw.loadUnaligned(fromByteOffset: p * 64 + 32, as: SIMD8<Float>.self)
+      let a = ap + p * 4
+      let a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3]
+      c00 += b0 * a0
+      c01 += b1 * a0
+      c10 += b0 * a1
+      c11 += b1 * a1
+      c20 += b0 * a2
+      c21 += b1 * a2
+      c30 += b0 * a3
+      c31 += b1 * a3
+    }
+    let rows = [(c00, c01), (c10, c11), (c20, c21), (c30, c31)]
+    for r in 0..<height {
+      let out = c + r * ldc
+      let (lo, hi) = rows[r]
+      if width == 16 {
+        let raw = UnsafeMutableRawPointer(out)
+        if add {
+          raw.storeBytes(of: raw.loadUnaligned(as: SIMD8<Float>.self) + lo, as: SIMD8<Float>.self)
+          raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) + hi, toByteOffset: 32, as: SIMD8<Float>.self)
+        } else {
+          raw.storeBytes(of: lo, as: SIMD8<Float>.self)
+          raw.storeBytes(of: hi, toByteOffset: 32, as: SIMD8<Float>.self)
+        }
+      } else {
+        for j in 0..<width {
+          let v = j < 8 ? lo[j] : hi[j - 8]
+          out[j] = add ? out[j] + v : v
+        }
+      }
+    }
+  }
+
+  /// The plain triple loop (Float64 accumulation), for tests.
+  public static func naive(m: Int, n: Int, k: Int, _ a: Operand, _ b: Operand) -> [Float] {
+    var c = [Float](repeating: 0, count: m * n)
+    for i in 0..<m {
+      for j in 0..<n {
+        var s = 0.0
+        for p in 0..<k { s += Double(a.at(i, p)) * Double(b.at(p, j)) }
+        c[i * n + j] = Float(s)
+      }
+    }
+    return c
+  }
+}

@@ -1,0 +1,120 @@
+import NNIR
+
+/// Trains a `TrainingGraph`: forward, backward and update per mini-batch, decoupled from where the
+/// batches come from.
+///
+/// ```swift
+/// var trainer = try Trainer(graph: imported, optimizer: OptimizerSettings(), seed: 1)
+/// let loss = try trainer.step(batch: ["x": images, "y": labels])   // [B, …] each
+/// let (validLoss, outputs) = try trainer.evaluate(batch: validBatch)
+/// let trained = trainer.trainedGraph                               // parameters to save
+/// ```
+/// Batches are keyed by variable name (data inputs and labels); axis 0 is the batch. BN running
+/// statistics move in `step` and are what `evaluate` uses; Dropout is active only in `step`.
+public struct Trainer {
+  /// The batch-1 graph; its parameter tensors hold the current values.
+  private var master: TrainingGraph
+  private var batched: [Int: GraphExecutor] = [:]
+  private var optimizer: Optimizer
+  private var random: TrainingRandom
+  /// Current values of every parameter tensor (trained or statistics), by tensor index.
+  private var values: [Int: FloatTensor]
+  /// Parameters the optimizer updates (BN running statistics excluded).
+  public let trainedIndices: Set<Int>
+
+  public init(graph: TrainingGraph, optimizer: OptimizerSettings, seed: UInt64) throws {
+    var g = graph
+    try ParameterInitialization.initialize(&g, seed: seed)
+    master = g
+    self.optimizer = Optimizer(optimizer)
+    random = TrainingRandom(seed: seed ^ 0x5EED_D809)
+    values = [:]
+    for i in g.graph.parameterIndices { values[i] = g.graph.tensors[i].data }
+    var statistics = Set<Int>()
+    for node in g.graph.nodes { if case .batchNormalization = node.op { statistics.formUnion(node.inputs.dropFirst(3)) } }
+    trainedIndices = Set(g.graph.parameterIndices).subtracting(statistics)
+  }
+
+  /// Parameter values by tensor name (trained weights and BN running statistics).
+  public var parameters: [String: FloatTensor] {
+    var out: [String: FloatTensor] = [:]
+    for (i, t) in values { out[master.graph.tensors[i].name] = t }
+    return out
+  }
+
+  /// The training graph with the current parameter values.
+  public var trainedGraph: TrainingGraph {
+    var g = master
+    for (i, t) in values { g.graph.tensors[i].data = t }
+    return g
+  }
+
+  /// Learning rate the next step uses.
+  public var learningRate: Float { optimizer.learningRate }
+
+  /// One update on `batch`; returns the loss before the update.
+  @discardableResult
+  public mutating func step(batch: [String: FloatTensor]) throws -> Float {
+    let (executor, start) = try prepare(batch)
+    let forward = executor.forward(start, training: true, random: &random)
+    let gradients = executor.backward(forward)
+    for (i, t) in forward.runningStatistics { values[i] = t }
+    var trained = values.filter { trainedIndices.contains($0.key) }
+    optimizer.update(&trained, gradients: gradients)
+    for (i, t) in trained { values[i] = t }
+    return forward.loss
+  }
+
+  /// Loss and predictions (by name) on `batch`, in inference mode; labels may be absent (loss 0).
+  public mutating func evaluate(batch: [String: FloatTensor]) throws -> (loss: Float, outputs: [String: FloatTensor]) {
+    let (executor, start) = try prepare(batch, labelsRequired: false)
+    var scratch = random
+    let labelsPresent = master.labels.allSatisfy { start[$0] != nil }
+    var e = executor
+    if !labelsPresent { e = GraphExecutor(training: TrainingGraph(graph: executor.graph, labels: [], losses: [], batchNormalization: executor.training.batchNormalization)) }
+    let r = e.forward(start, training: false, random: &scratch)
+    var outputs: [String: FloatTensor] = [:]
+    for i in executor.graph.outputs { outputs[executor.graph.tensors[i].name] = r.values[i] }
+    return (r.loss, outputs)
+  }
+
+  /// Gradients of the loss on `batch` for every parameter, by name, without updating (for checks).
+  public mutating func gradients(batch: [String: FloatTensor], training: Bool = true) throws -> (loss: Float, gradients: [String: FloatTensor]) {
+    let (executor, start) = try prepare(batch)
+    var scratch = random
+    let forward = executor.forward(start, training: training, random: &scratch)
+    let grads = executor.backward(forward)
+    var out: [String: FloatTensor] = [:]
+    for i in trainedIndices.union(master.graph.inputs) { if let g = grads[i] { out[master.graph.tensors[i].name] = g } }
+    return (forward.loss, out)
+  }
+
+  /// Sets a parameter (by name), e.g. to probe finite differences.
+  public mutating func setParameter(_ name: String, _ t: FloatTensor) throws {
+    guard let i = master.graph.tensorIndex(named: name), values[i] != nil else { throw TrainingError("no parameter named '\(name)'") }
+    values[i] = t
+  }
+
+  private mutating func prepare(_ batch: [String: FloatTensor], labelsRequired: Bool = true) throws -> (GraphExecutor, [FloatTensor?]) {
+    let feeds = master.graph.inputs + master.labels
+    guard let first = feeds.first, let size = batch[master.graph.tensors[first].name]?.shape.first else {
+      throw TrainingError("the batch has no '\(feeds.first.map { master.graph.tensors[$0].name } ?? "?")'")
+    }
+    if batched[size] == nil { batched[size] = GraphExecutor(training: try Rebatching.rebatched(master, batch: size)) }
+    let executor = batched[size]!
+    var start = [FloatTensor?](repeating: nil, count: master.graph.tensors.count)
+    for (i, t) in values { start[i] = t }
+    for i in feeds {
+      let info = executor.graph.tensors[i]
+      guard let t = batch[info.name] else {
+        if !labelsRequired && master.labels.contains(i) { continue }
+        throw TrainingError("the batch has no '\(info.name)'")
+      }
+      guard t.count == info.elementCount else {
+        throw TrainingError("'\(info.name)' holds \(t.count) values; the network takes \(info.shape) (\(info.elementCount))")
+      }
+      start[i] = FloatTensor(shape: info.shape, values: t.values)
+    }
+    return (executor, start)
+  }
+}
