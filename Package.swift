@@ -27,6 +27,7 @@ let package = Package(
 
     // MARK: - Training
     .target(name: "NNTrain", dependencies: ["NNIR", "NNInterpreter", "NNFormats"]),
+    .executableTarget(name: "nncompile-bench", dependencies: ["NNTrain", "NNImport", "NNIR"]),
 
     // MARK: - Driver and CLI
     .target(

@@ -7,9 +7,10 @@ import Foundation
 /// - Blocks of `rowBlock × columnBlock` outputs are spread over the cores with
 ///   `DispatchQueue.concurrentPerform`; when there are too few blocks (a weight gradient: small
 ///   `m×n`, huge `k`), `k` is split instead and the partial products are summed.
-/// - Inside a block, `A` and `B` are packed per `depthBlock` slice into panels of 4 rows and 16
-///   columns (zero-padded at the edges), so the 4×16 register tile (eight `SIMD8<Float>`
-///   accumulators) reads both operands contiguously.
+/// - Inside a block, `A` and `B` are packed per `depthBlock` slice into panels of 6 rows and 8
+///   columns (zero-padded at the edges), so the 6×8 register tile (six `SIMD8<Float>`
+///   accumulators) reads both operands contiguously. 6×8 keeps the accumulators in registers on
+///   plain x86-64 (16 SSE registers, a SIMD8 takes two) as well as on AVX and NEON.
 /// - Transposed operands are handled by the packing, never by copying the whole matrix.
 public enum MatrixMultiply {
   /// A matrix operand: element `(i, j)` is `base[i * rowStride + j]`, or `base[j * rowStride + i]`
@@ -28,9 +29,9 @@ public enum MatrixMultiply {
     }
   }
 
-  static let tileRows = 4
-  static let tileColumns = 16
-  static let rowBlock = 64
+  static let tileRows = 6
+  static let tileColumns = 8
+  static let rowBlock = 72
   static let columnBlock = 256
   static let depthBlock = 256
   /// Cores used; at least 1.
@@ -138,7 +139,8 @@ public enum MatrixMultiply {
     }
   }
 
-  /// `aPack[tile][p][r]` = A(row0 + tile*4 + r, p), zero past the last row.
+  /// `aPack[tile][p][r]` = A(row0 + tile·6 + r, p), zero past the last row. Reads run along
+  /// memory (rows of A, or columns when transposed).
   private static func packA(_ a: Operand, rows: Range<Int>, depth: Range<Int>, into pack: UnsafeMutablePointer<Float>) {
     let mr = tileRows
     let kc = depth.count
@@ -146,15 +148,24 @@ public enum MatrixMultiply {
     var i0 = rows.lowerBound
     while i0 < rows.upperBound {
       let height = min(mr, rows.upperBound - i0)
-      for p in 0..<kc {
-        for r in 0..<mr { dst[p * mr + r] = r < height ? a.at(i0 + r, depth.lowerBound + p) : 0 }
+      if height < mr { dst.update(repeating: 0, count: mr * kc) }
+      if a.transposed {
+        for p in 0..<kc {
+          let src = a.base + (depth.lowerBound + p) * a.rowStride + i0
+          for r in 0..<height { dst[p * mr + r] = src[r] }
+        }
+      } else {
+        for r in 0..<height {
+          let src = a.base + (i0 + r) * a.rowStride + depth.lowerBound
+          for p in 0..<kc { dst[p * mr + r] = src[p] }
+        }
       }
       dst += mr * kc
       i0 += mr
     }
   }
 
-  /// `bPack[tile][p][j]` = B(p, column0 + tile*16 + j), zero past the last column.
+  /// `bPack[tile][p][j]` = B(p, column0 + tile·8 + j), zero past the last column.
   private static func packB(_ b: Operand, columns: Range<Int>, depth: Range<Int>, into pack: UnsafeMutablePointer<Float>) {
     let nr = tileColumns
     let kc = depth.count
@@ -162,13 +173,25 @@ public enum MatrixMultiply {
     var j0 = columns.lowerBound
     while j0 < columns.upperBound {
       let width = min(nr, columns.upperBound - j0)
-      for p in 0..<kc {
-        let row = dst + p * nr
-        let pp = depth.lowerBound + p
-        if !b.transposed && width == nr {
-          (row).update(from: b.base + pp * b.rowStride + j0, count: nr)
+      if width < nr { dst.update(repeating: 0, count: nr * kc) }
+      if b.transposed {
+        for j in 0..<width {
+          let src = b.base + (j0 + j) * b.rowStride + depth.lowerBound
+          for p in 0..<kc { dst[p * nr + j] = src[p] }
+        }
+      } else {
+        var src = b.base + depth.lowerBound * b.rowStride + j0
+        if width == nr {
+          let out = UnsafeMutableRawPointer(dst)
+          for p in 0..<kc {
+            out.storeBytes(of: UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self), toByteOffset: p * 32, as: SIMD8<Float>.self)
+            src += b.rowStride
+          }
         } else {
-          for j in 0..<nr { row[j] = j < width ? b.at(pp, j0 + j) : 0 }
+          for p in 0..<kc {
+            for j in 0..<width { dst[p * nr + j] = src[j] }
+            src += b.rowStride
+          }
         }
       }
       dst += nr * kc
@@ -176,50 +199,41 @@ public enum MatrixMultiply {
     }
   }
 
-  /// The 4×16 register tile: eight SIMD8 accumulators over the packed panels.
+  /// The 6×8 register tile: six SIMD8 accumulators over the packed panels.
   @inline(__always)
   private static func tile(
     _ ap: UnsafeMutablePointer<Float>, _ bp: UnsafeMutablePointer<Float>, depth kc: Int,
     into c: UnsafeMutablePointer<Float>, ldc: Int, height: Int, width: Int, add: Bool
   ) {
-    var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
-    var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
-    var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
-    var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
+    var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>()
+    var c3 = SIMD8<Float>(), c4 = SIMD8<Float>(), c5 = SIMD8<Float>()
     let braw = UnsafeRawPointer(bp)
     for p in 0..<kc {
-      let b0 = braw.loadUnaligned(fromByteOffset: p * 64, as: SIMD8<Float>.self)
-      let b1 = braw.loadUnaligned(fromByteOffset: p * 64 + 32, as: SIMD8<Float>.self)
-      let a = ap + p * 4
-      let a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3]
-      c00 += b0 * a0
-      c01 += b1 * a0
-      c10 += b0 * a1
-      c11 += b1 * a1
-      c20 += b0 * a2
-      c21 += b1 * a2
-      c30 += b0 * a3
-      c31 += b1 * a3
+      let b = braw.loadUnaligned(fromByteOffset: p * 32, as: SIMD8<Float>.self)
+      let a = ap + p * 6
+      c0 += b * a[0]
+      c1 += b * a[1]
+      c2 += b * a[2]
+      c3 += b * a[3]
+      c4 += b * a[4]
+      c5 += b * a[5]
     }
-    let rows = [(c00, c01), (c10, c11), (c20, c21), (c30, c31)]
-    for r in 0..<height {
-      let out = c + r * ldc
-      let (lo, hi) = rows[r]
-      if width == 16 {
-        let raw = UnsafeMutableRawPointer(out)
-        if add {
-          raw.storeBytes(of: raw.loadUnaligned(as: SIMD8<Float>.self) + lo, as: SIMD8<Float>.self)
-          raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) + hi, toByteOffset: 32, as: SIMD8<Float>.self)
-        } else {
-          raw.storeBytes(of: lo, as: SIMD8<Float>.self)
-          raw.storeBytes(of: hi, toByteOffset: 32, as: SIMD8<Float>.self)
-        }
-      } else {
-        for j in 0..<width {
-          let v = j < 8 ? lo[j] : hi[j - 8]
-          out[j] = add ? out[j] + v : v
-        }
-      }
+    store(c0, into: c, width: width, add: add)
+    if height > 1 { store(c1, into: c + ldc, width: width, add: add) }
+    if height > 2 { store(c2, into: c + 2 * ldc, width: width, add: add) }
+    if height > 3 { store(c3, into: c + 3 * ldc, width: width, add: add) }
+    if height > 4 { store(c4, into: c + 4 * ldc, width: width, add: add) }
+    if height > 5 { store(c5, into: c + 5 * ldc, width: width, add: add) }
+  }
+
+  /// Writes (or adds) one 8-wide tile row, of which `width` columns are real.
+  @inline(__always)
+  private static func store(_ v: SIMD8<Float>, into out: UnsafeMutablePointer<Float>, width: Int, add: Bool) {
+    if width == 8 {
+      let raw = UnsafeMutableRawPointer(out)
+      raw.storeBytes(of: add ? raw.loadUnaligned(as: SIMD8<Float>.self) + v : v, as: SIMD8<Float>.self)
+    } else {
+      for j in 0..<width { out[j] = add ? out[j] + v[j] : v[j] }
     }
   }
 

@@ -1,3 +1,4 @@
+import Dispatch
 import NNIR
 
 /// Convolution-shaped ops lowered onto `MatrixMultiply` through im2col / col2im.
@@ -5,7 +6,7 @@ import NNIR
 /// Spatial axes (1 to 3) are lifted to three (depth, height, width) as the interpreter does. A
 /// "batched matrix" `[C, N·S]` holds channel `c` of sample `n` at `(c, n·S + s)`, so one multiply
 /// covers the whole batch and a group at a time.
-struct ConvolutionGeometry {
+struct ConvolutionGeometry: Sendable {
   var batch: Int
   /// Channels of the image side (`input` in the im2col sense) and spatial sizes, lifted to 3 axes.
   var imageChannels: Int
@@ -33,62 +34,86 @@ struct ConvolutionGeometry {
   var columnSize: Int { columns[0] * columns[1] * columns[2] }
   var kernelSize: Int { kernel[0] * kernel[1] * kernel[2] }
 
-  /// Walks every (channel-in-group row, column) pair of the column matrix with the image index it
-  /// reads (`nil` in the padding). `body(row, column, imageIndex)`.
+  /// Visits one row of the column matrix: for kernel tap `(c, kd, kh, kw)` of sample `n`, every
+  /// output row `(od, oh)` whose tap lands inside the image, with the column range `ow` that does
+  /// and the image offset of `ow = 0`. `body(columnStart, imageRowStart, owRange)`; the image index
+  /// of column `columnStart + ow` is `imageRowStart + ow * stride`.
   @inline(__always)
-  func forEachTap(channels: Range<Int>, _ body: (Int, Int, Int?) -> Void) {
-    let (kD, kH, kW) = (kernel[0], kernel[1], kernel[2])
-    let (oD, oH, oW) = (columns[0], columns[1], columns[2])
-    let (iD, iH, iW) = (image[0], image[1], image[2])
-    let nS = batch * columnSize
-    var row = 0
-    for c in channels {
-      for kd in 0..<kD {
-        for kh in 0..<kH {
-          for kw in 0..<kW {
-            for n in 0..<batch {
-              let imageBase = (n * imageChannels + c) * imageSize
-              var column = n * columnSize
-              for od in 0..<oD {
-                let id = od * stride[0] - pad[0] + kd * dilation[0]
-                for oh in 0..<oH {
-                  let ih = oh * stride[1] - pad[1] + kh * dilation[1]
-                  for ow in 0..<oW {
-                    let iw = ow * stride[2] - pad[2] + kw * dilation[2]
-                    let inside = id >= 0 && id < iD && ih >= 0 && ih < iH && iw >= 0 && iw < iW
-                    body(row, column, inside ? imageBase + (id * iH + ih) * iW + iw : nil)
-                    column += 1
-                  }
-                }
-              }
-            }
-            _ = nS
-            row += 1
-          }
-        }
+  func forEachRun(channel c: Int, tap: Int, sample n: Int, _ body: (Int, Int, Range<Int>) -> Void) {
+    let kw = tap % kernel[2], kh = (tap / kernel[2]) % kernel[1], kd = tap / (kernel[2] * kernel[1])
+    let offW = kw * dilation[2] - pad[2]
+    // Output columns whose tap lands inside the input row.
+    let owLo = max(0, Self.ceilDiv(-offW, stride[2]))
+    let owHi = min(columns[2], Self.floorDiv(image[2] - 1 - offW, stride[2]) + 1)
+    if owLo >= owHi { return }
+    let imageBase = (n * imageChannels + c) * imageSize
+    for od in 0..<columns[0] {
+      let id = od * stride[0] - pad[0] + kd * dilation[0]
+      if id < 0 || id >= image[0] { continue }
+      for oh in 0..<columns[1] {
+        let ih = oh * stride[1] - pad[1] + kh * dilation[1]
+        if ih < 0 || ih >= image[1] { continue }
+        let column = n * columnSize + (od * columns[1] + oh) * columns[2]
+        body(column, imageBase + (id * image[1] + ih) * image[2] + offW, owLo..<owHi)
       }
     }
   }
 
-  /// `[channels·K, N·S]` from the NC… image.
+  static func ceilDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? (a + b - 1) / b : -((-a) / b) }
+  static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+
+  /// `[channels·K, N·S]` from the NC… image; rows are filled in parallel.
   func im2col(_ image: UnsafePointer<Float>, channels: Range<Int>) -> [Float] {
     let nS = batch * columnSize
-    var col = [Float](repeating: 0, count: channels.count * kernelSize * nS)
+    let rows = channels.count * kernelSize
+    var col = [Float](repeating: 0, count: rows * nS)
+    let k = kernelSize, s = stride[2]
+    let imageAddress = UInt(bitPattern: image)
     col.withUnsafeMutableBufferPointer { cp in
-      forEachTap(channels: channels) { row, column, index in
-        if let index { cp[row * nS + column] = image[index] }
+      let colAddress = UInt(bitPattern: cp.baseAddress!)
+      let fill: @Sendable (Int) -> Void = { row in
+        let image = UnsafePointer<Float>(bitPattern: imageAddress)!
+        let out = UnsafeMutablePointer<Float>(bitPattern: colAddress)! + row * nS
+        for n in 0..<self.batch {
+          self.forEachRun(channel: channels.lowerBound + row / k, tap: row % k, sample: n) { column, src, range in
+            for ow in range { out[column + ow] = image[src + ow * s] }
+          }
+        }
       }
+      Self.parallel(rows, work: rows * nS, fill)
     }
     return col
   }
 
-  /// Adds the column matrix back onto the image (the adjoint of `im2col`).
+  /// Adds the column matrix back onto the image (the adjoint of `im2col`), one image channel per
+  /// task so no two tasks write the same element.
   func col2im(_ col: [Float], channels: Range<Int>, into image: UnsafeMutablePointer<Float>) {
     let nS = batch * columnSize
+    let k = kernelSize, s = stride[2]
+    let imageAddress = UInt(bitPattern: image)
     col.withUnsafeBufferPointer { cp in
-      forEachTap(channels: channels) { row, column, index in
-        if let index { image[index] += cp[row * nS + column] }
+      let colAddress = UInt(bitPattern: cp.baseAddress!)
+      let add: @Sendable (Int) -> Void = { ci in
+        let image = UnsafeMutablePointer<Float>(bitPattern: imageAddress)!
+        for tap in 0..<k {
+          let src = UnsafePointer<Float>(bitPattern: colAddress)! + (ci * k + tap) * nS
+          for n in 0..<self.batch {
+            self.forEachRun(channel: channels.lowerBound + ci, tap: tap, sample: n) { column, dst, range in
+              for ow in range { image[dst + ow * s] += src[column + ow] }
+            }
+          }
+        }
       }
+      Self.parallel(channels.count, work: channels.count * k * nS, add)
+    }
+  }
+
+  /// Runs `body(0..<count)` over the cores when there is enough work to pay for it.
+  static func parallel(_ count: Int, work: Int, _ body: @Sendable (Int) -> Void) {
+    if count > 1 && work > 1 << 15 && MatrixMultiply.workers > 1 {
+      DispatchQueue.concurrentPerform(iterations: count, execute: body)
+    } else {
+      for i in 0..<count { body(i) }
     }
   }
 }

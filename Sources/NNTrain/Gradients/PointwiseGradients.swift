@@ -137,23 +137,33 @@ enum PointwiseGradients {
             let ws = max(w0, 0), we = min(w1, inS[2])
             let g = dy.values[yi]
             yi += 1
-            var indices: [Int] = []
-            for id in stride(from: ds, to: de, by: 1) {
-              for ih in stride(from: hs, to: he, by: 1) {
-                for iw in stride(from: ws, to: we, by: 1) { indices.append(xc + (id * inS[1] + ih) * inS[2] + iw) }
-              }
-            }
+            let count: Int
             switch op {
             case .maxPooling:
               var best = -1
               var m = -Float.infinity
-              for i in indices where x.values[i] > m { m = x.values[i]; best = i }
+              for id in stride(from: ds, to: de, by: 1) {
+                for ih in stride(from: hs, to: he, by: 1) {
+                  let row = xc + (id * inS[1] + ih) * inS[2]
+                  for iw in stride(from: ws, to: we, by: 1) where x.values[row + iw] > m {
+                    m = x.values[row + iw]
+                    best = row + iw
+                  }
+                }
+              }
               if best >= 0 { dx[best] += g }
+              continue
             case .averagePooling:
-              let count = a.includingPad ? (d1 - d0) * (h1 - h0) * (w1 - w0) : indices.count
-              for i in indices { dx[i] += g / Float(count) }
+              count = a.includingPad ? (d1 - d0) * (h1 - h0) * (w1 - w0) : max(de - ds, 0) * max(he - hs, 0) * max(we - ws, 0)
             default:
-              for i in indices { dx[i] += g }
+              count = 1
+            }
+            let share = count == 1 ? g : g / Float(count)
+            for id in stride(from: ds, to: de, by: 1) {
+              for ih in stride(from: hs, to: he, by: 1) {
+                let row = xc + (id * inS[1] + ih) * inS[2]
+                for iw in stride(from: ws, to: we, by: 1) { dx[row + iw] += share }
+              }
             }
           }
         }

@@ -1,0 +1,114 @@
+import Testing
+import NNIR
+import _NNTestSupport
+@testable import NNTrain
+
+/// Every op's backward rule against central finite differences of the loss.
+///
+/// The network is `loss = mean((op(x, params) − t)²)` at batch 2 with random x, params and t. Each
+/// input and parameter element is moved by ±h (h = 1e-2) and the float32 loss difference is
+/// compared with the analytic gradient. Tolerance: the loss is smooth enough that the O(h²)
+/// truncation stays near 1e-4, and float32 rounding of a loss of order 1 divided by 2h adds about
+/// 1e-5; we allow 1e-2 relative plus 2e-3 absolute, which still fails for a wrong sign, a missing
+/// term or a wrong scale.
+@Suite struct GradientCheckTests {
+  struct Case: CustomStringConvertible {
+    var name: String
+    var op: Op
+    var x: [Int]
+    var params: [[Int]]
+    var extraInputs: [[Int]] = []
+    var positiveParams = false
+    var description: String { name }
+  }
+
+  static let cases: [Case] = [
+    Case(name: "Affine", op: .affine(AffineAttributes()), x: [2, 3, 2], params: [[6, 4], [4]]),
+    Case(name: "Convolution", op: .convolution(.init(pad: [1, 0], stride: [1, 2], dilation: [1, 1])), x: [2, 2, 5, 6], params: [[3, 2, 3, 2], [3]]),
+    Case(name: "ConvolutionGroupsDilation", op: .convolution(.init(pad: [1, 1], stride: [2, 1], dilation: [2, 1], group: 2)), x: [2, 4, 6, 5], params: [[4, 2, 2, 3], [4]]),
+    Case(name: "Convolution1D", op: .convolution(.init(pad: [1], stride: [1], dilation: [1])), x: [2, 2, 7], params: [[3, 2, 3]]),
+    Case(name: "DepthwiseConvolution", op: .depthwiseConvolution(.init(pad: [1, 1], stride: [1, 1], dilation: [1, 1], multiplier: 2)), x: [2, 2, 4, 4], params: [[4, 3, 3], [4]]),
+    Case(name: "Deconvolution", op: .deconvolution(.init(pad: [1, 0], stride: [2, 1], dilation: [1, 1], group: 2, outputPadding: [1, 0])), x: [2, 4, 3, 3], params: [[4, 1, 3, 2], [2]]),
+    Case(name: "MaxPooling", op: .maxPooling(.init(kernel: [2, 2], stride: [2, 2], ignoreBorder: false, pad: [0, 1])), x: [2, 2, 5, 5], params: []),
+    Case(name: "AveragePooling", op: .averagePooling(.init(kernel: [3, 2], stride: [2, 2], pad: [1, 1], includingPad: false)), x: [2, 2, 5, 4], params: []),
+    Case(name: "SumPooling", op: .sumPooling(.init(kernel: [2, 2], stride: [1, 2], pad: [0, 0])), x: [2, 2, 4, 4], params: []),
+    Case(name: "GlobalAveragePooling", op: .globalAveragePooling, x: [2, 3, 3, 2], params: []),
+    Case(name: "ReLU", op: .relu, x: [2, 7], params: []),
+    Case(name: "LeakyReLU", op: .leakyReLU(alpha: 0.2), x: [2, 7], params: []),
+    Case(name: "ReLU6", op: .relu6, x: [2, 7], params: []),
+    Case(name: "ELU", op: .elu(alpha: 1.0), x: [2, 7], params: []),
+    Case(name: "Sigmoid", op: .sigmoid, x: [2, 7], params: []),
+    Case(name: "Tanh", op: .tanh, x: [2, 7], params: []),
+    Case(name: "Swish", op: .swish, x: [2, 7], params: []),
+    Case(name: "Softmax", op: .softmax(axis: 1), x: [2, 4, 3], params: []),
+    Case(name: "BatchNormalizationTraining", op: .batchNormalization(.init()), x: [2, 3, 2, 2], params: [[1, 3, 1, 1], [1, 3, 1, 1], [1, 3, 1, 1], [1, 3, 1, 1]], positiveParams: true),
+    Case(name: "Dropout", op: .dropout(p: 0.3), x: [2, 9], params: []),
+    Case(name: "Add2Broadcast", op: .add2, x: [2, 3, 4], params: [[1, 3, 1]]),
+    Case(name: "Sub2", op: .sub2, x: [2, 3], params: [[2, 3]]),
+    Case(name: "Mul2Broadcast", op: .mul2, x: [2, 3, 4], params: [[1, 1, 4]]),
+    Case(name: "Div2", op: .div2, x: [2, 3], params: [[2, 3]], positiveParams: true),
+    Case(name: "MulScalar", op: .mulScalar(value: -1.5), x: [2, 5], params: []),
+    Case(name: "AddScalar", op: .addScalar(value: 0.25), x: [2, 5], params: []),
+    Case(name: "Concatenate", op: .concatenate(axis: 1), x: [2, 2, 3], params: [[2, 3, 3]]),
+    Case(name: "Reshape", op: .reshape(shape: [2, 6]), x: [2, 3, 2], params: []),
+    Case(name: "Transpose", op: .transpose(axes: [0, 2, 1]), x: [2, 3, 4], params: []),
+    Case(name: "Slice", op: .slice(.init(start: [0, 3, 0], stop: [2, -1, 4], step: [1, -2, 2])), x: [2, 5, 4], params: []),
+    Case(name: "PadConstant", op: .pad(.init(padWidth: [1, 0, 2, 1], constantValue: 0.5)), x: [2, 2, 3], params: []),
+    Case(name: "PadReflect", op: .pad(.init(padWidth: [0, 0, 2, 1], mode: .reflect)), x: [2, 2, 4], params: []),
+  ]
+
+  @Test(arguments: cases)
+  func backwardMatchesFiniteDifferences(_ c: Case) throws {
+    var random = SeededRandom(seed: 77)
+    var tensors = [TensorInfo(name: "x", shape: c.x)]
+    for (i, shape) in c.params.enumerated() {
+      let n = shape.reduce(1, *)
+      let values = (0..<n).map { _ in c.positiveParams ? 0.5 + abs(random.float()) : random.float() }
+      tensors.append(TensorInfo(name: "p\(i)", shape: shape, data: FloatTensor(shape: shape, values: values)))
+    }
+    let outShape = try ShapeInference.outputShape(of: c.op, inputs: tensors.map(\.shape))
+    tensors.append(TensorInfo(name: "y", shape: outShape))
+    tensors.append(TensorInfo(name: "t", shape: outShape))
+    let n = tensors.count
+    let graph = ModelGraph(
+      name: c.name, tensors: tensors, nodes: [Node(name: "op", op: c.op, inputs: Array(0..<(n - 2)), outputs: [n - 2])],
+      inputs: [0], outputs: [n - 2])
+    let training = TrainingGraph(
+      graph: graph, labels: [n - 1], losses: [LossTerm(name: "loss", function: .squaredError, prediction: n - 2, label: n - 1)])
+    var trainer = try Trainer(graph: training, optimizer: OptimizerSettings(), seed: 3)
+    let x = FloatTensor(shape: c.x, values: (0..<c.x.reduce(1, *)).map { _ in random.float() * 2 })
+    let t = FloatTensor(shape: outShape, values: (0..<outShape.reduce(1, *)).map { _ in random.float() })
+    let (_, analytic) = try trainer.gradients(batch: ["x": x, "t": t])
+
+    let h: Float = 1e-2
+    func loss(_ x: FloatTensor) throws -> Float { try trainer.gradients(batch: ["x": x, "t": t]).loss }
+    // Input gradient.
+    let dx = try #require(analytic["x"])
+    for i in 0..<x.count {
+      var plus = x, minus = x
+      plus.values[i] += h
+      minus.values[i] -= h
+      let numeric = (try loss(plus) - loss(minus)) / (2 * h)
+      #expect(abs(numeric - dx.values[i]) <= 1e-2 * abs(numeric) + 2e-3, "\(c.name) dx[\(i)]: analytic \(dx.values[i]) numeric \(numeric)")
+    }
+    // Parameter gradients (BN mean/variance are statistics, not trained).
+    for (k, shape) in c.params.enumerated() {
+      if case .batchNormalization = c.op, k >= 2 { continue }
+      let name = "p\(k)"
+      let p0 = try #require(tensors[k + 1].data)
+      let dp = try #require(analytic[name], "\(c.name): no gradient for \(name)")
+      for i in 0..<shape.reduce(1, *) {
+        var plus = p0, minus = p0
+        plus.values[i] += h
+        minus.values[i] -= h
+        try trainer.setParameter(name, plus)
+        let lp = try loss(x)
+        try trainer.setParameter(name, minus)
+        let lm = try loss(x)
+        try trainer.setParameter(name, p0)
+        let numeric = (lp - lm) / (2 * h)
+        #expect(abs(numeric - dp.values[i]) <= 1e-2 * abs(numeric) + 2e-3, "\(c.name) d\(name)[\(i)]: analytic \(dp.values[i]) numeric \(numeric)")
+      }
+    }
+  }
+}
