@@ -73,3 +73,34 @@ import _NNTestSupport
     }
   }
 }
+
+/// BatchNormalization's running statistics after one training step, against nnabla 1.39
+/// (`F.batch_normalization(batch_stat=True, decay_rate=0.9)` on x = [1, 2, 3, 6] with mean 0 and
+/// variance 1 gives mean 0.3 and variance 1.3666668: the batch variance enters unbiased).
+@Suite struct BatchNormalizationRunningStatisticsTests {
+  @Test func runningStatisticsMatchNNabla() throws {
+    let stat = [1, 1]
+    let graph = ModelGraph(
+      name: "bn",
+      tensors: [
+        TensorInfo(name: "x", shape: [4, 1]),
+        TensorInfo(name: "beta", shape: stat, data: FloatTensor(shape: stat, values: [0])),
+        TensorInfo(name: "gamma", shape: stat, data: FloatTensor(shape: stat, values: [1])),
+        TensorInfo(name: "mean", shape: stat, data: FloatTensor(shape: stat, values: [0])),
+        TensorInfo(name: "var", shape: stat, data: FloatTensor(shape: stat, values: [1])),
+        TensorInfo(name: "y", shape: [4, 1]), TensorInfo(name: "t", shape: [4, 1]),
+      ],
+      nodes: [Node(name: "bn", op: .batchNormalization(.init(axes: [1])), inputs: [0, 1, 2, 3, 4], outputs: [5])],
+      inputs: [0], outputs: [5])
+    let t = TrainingGraph(
+      graph: graph, labels: [6], losses: [LossTerm(name: "l", function: .squaredError, prediction: 5, label: 6)],
+      batchNormalization: ["bn": BatchNormalizationTraining(decayRate: 0.9)])
+    var trainer = try Trainer(graph: t, optimizer: OptimizerSettings(solver: .sgd(learningRate: 0)), seed: 1)
+    try trainer.step(batch: ["x": FloatTensor(shape: [4, 1], values: [1, 2, 3, 6]), "t": FloatTensor(zeros: [4, 1])])
+    #expect(abs(trainer.parameters["mean"]!.values[0] - 0.3) < 1e-6)
+    #expect(abs(trainer.parameters["var"]!.values[0] - 1.3666668) < 1e-6)
+    // Evaluation normalises with the running statistics: (1 − 0.3)/√(1.3666668 + 1e-5).
+    let (_, out) = try trainer.evaluate(batch: ["x": FloatTensor(shape: [4, 1], values: [1, 2, 3, 6])])
+    #expect(abs(out["y"]!.values[0] - 0.7 / (1.3666668 + 1e-5 as Float).squareRoot()) < 1e-5)
+  }
+}
