@@ -5,11 +5,28 @@ import NNInterpreter
 /// losses to every tensor.
 struct GraphExecutor {
   let training: TrainingGraph
+  /// Tensors whose gradient is wanted: trained parameters, and graph inputs when
+  /// `inputGradients`, and everything computed from them. Layers skip the rest (a first
+  /// convolution never computes the gradient of the images).
+  let needsGradient: [Bool]
+
+  init(training: TrainingGraph, trained: Set<Int>, inputGradients: Bool) {
+    self.training = training
+    var needs = [Bool](repeating: false, count: training.graph.tensors.count)
+    for i in trained { needs[i] = true }
+    if inputGradients { for i in training.graph.inputs { needs[i] = true } }
+    for node in training.graph.nodes where node.inputs.contains(where: { needs[$0] }) {
+      for o in node.outputs { needs[o] = true }
+    }
+    needsGradient = needs
+  }
 
   /// Per-node state that backward reads.
   enum NodeState {
     case dropoutMask([Float])
     case batchNorm(BatchNormalizationKernels.Saved)
+    /// A convolution's im2col matrices, one per group.
+    case columns([[Float]])
   }
 
   struct ForwardResult {
@@ -37,10 +54,14 @@ struct GraphExecutor {
       case .affine(let a):
         y = LayerKernels.affineForward(x[0], x[1], x.count > 2 ? x[2] : nil, baseAxis: a.baseAxis, outShape: outShape)
       case .convolution(let a):
-        y = LayerKernels.convolutionForward(x[0], x[1], x.count > 2 ? x[2] : nil, Self.conv(a), outShape: outShape)
+        let columns: [[Float]]
+        (y, columns) = LayerKernels.convolutionForward(x[0], x[1], x.count > 2 ? x[2] : nil, Self.conv(a), outShape: outShape)
+        if isTraining { states[n] = .columns(columns) }
       case .depthwiseConvolution(let a):
         let (w, c) = Self.depthwiseAsGrouped(x[1], a, channels: x[0].shape[a.baseAxis])
-        y = LayerKernels.convolutionForward(x[0], w, x.count > 2 ? x[2] : nil, c, outShape: outShape)
+        let columns: [[Float]]
+        (y, columns) = LayerKernels.convolutionForward(x[0], w, x.count > 2 ? x[2] : nil, c, outShape: outShape)
+        if isTraining { states[n] = .columns(columns) }
       case .deconvolution(let a):
         y = LayerKernels.deconvolutionForward(x[0], x[1], x.count > 2 ? x[2] : nil, Self.conv(a), outShape: outShape)
       case .batchNormalization(let a) where isTraining && batchStat(node):
@@ -95,11 +116,11 @@ struct GraphExecutor {
       accumulate(term.prediction, LossKernels.backward(term.function, x: f.values[term.prediction]!, t: f.values[term.label]!, scale: scale))
     }
     for (n, node) in graph.nodes.enumerated().reversed() {
-      guard let dy = grads[node.outputs[0]] else { continue }
+      guard needsGradient[node.outputs[0]], let dy = grads[node.outputs[0]] else { continue }
       let x = node.inputs.map { f.values[$0]! }
       let y = f.values[node.outputs[0]]!
       for (slot, g) in inputGradients(node, n, x: x, y: y, dy: dy, states: f.states).enumerated() {
-        if let g { accumulate(node.inputs[slot], g) }
+        if let g, needsGradient[node.inputs[slot]] { accumulate(node.inputs[slot], g) }
       }
     }
     return grads
@@ -108,16 +129,17 @@ struct GraphExecutor {
   /// The gradient for each input of one node (nil where none flows).
   func inputGradients(_ node: Node, _ n: Int, x: [FloatTensor], y: FloatTensor, dy: FloatTensor, states: [Int: NodeState]) -> [FloatTensor?] {
     let hasBias = x.count > 2
+    let wantsX = needsGradient[node.inputs[0]]
     switch node.op {
     case .affine(let a):
-      let (dx, dw, db) = LayerKernels.affineBackward(x[0], x[1], hasBias: hasBias, dy, baseAxis: a.baseAxis)
+      let (dx, dw, db) = LayerKernels.affineBackward(x[0], x[1], hasBias: hasBias, dy, baseAxis: a.baseAxis, inputGradient: wantsX)
       return [dx, dw] + (hasBias ? [db] : [])
     case .convolution(let a):
-      let (dx, dw, db) = LayerKernels.convolutionBackward(x[0], x[1], hasBias: hasBias, dy, Self.conv(a))
+      let (dx, dw, db) = LayerKernels.convolutionBackward(x[0], x[1], hasBias: hasBias, dy, Self.conv(a), columns: columns(states[n]), inputGradient: wantsX)
       return [dx, dw] + (hasBias ? [db] : [])
     case .depthwiseConvolution(let a):
       let (w, c) = Self.depthwiseAsGrouped(x[1], a, channels: x[0].shape[a.baseAxis])
-      let (dx, dw, db) = LayerKernels.convolutionBackward(x[0], w, hasBias: hasBias, dy, c)
+      let (dx, dw, db) = LayerKernels.convolutionBackward(x[0], w, hasBias: hasBias, dy, c, columns: columns(states[n]), inputGradient: wantsX)
       return [dx, FloatTensor(shape: x[1].shape, values: dw.values)] + (hasBias ? [db] : [])
     case .deconvolution(let a):
       let (dx, dw, db) = LayerKernels.deconvolutionBackward(x[0], x[1], hasBias: hasBias, dy, Self.conv(a))
@@ -157,6 +179,11 @@ struct GraphExecutor {
       if a.mode == .constant { a.constantValue = -1 }
       return [PointwiseGradients.routed({ FloatInterpreter.evaluate(.pad(a), [$0]) }, xShape: x[0].shape, dy: dy)]
     }
+  }
+
+  private func columns(_ state: NodeState?) -> [[Float]]? {
+    if case .columns(let c) = state { return c }
+    return nil
   }
 
   static func conv(_ a: ConvolutionAttributes) -> LayerKernels.Conv {

@@ -14,6 +14,7 @@ import NNIR
 public struct Trainer {
   /// The batch-1 graph; its parameter tensors hold the current values.
   private var master: TrainingGraph
+  /// Executors by (batch size, whether input gradients are wanted).
   private var batched: [Int: GraphExecutor] = [:]
   private var optimizer: Optimizer
   private var random: TrainingRandom
@@ -71,7 +72,10 @@ public struct Trainer {
     var scratch = random
     let labelsPresent = master.labels.allSatisfy { start[$0] != nil }
     var e = executor
-    if !labelsPresent { e = GraphExecutor(training: TrainingGraph(graph: executor.graph, labels: [], losses: [], batchNormalization: executor.training.batchNormalization)) }
+    if !labelsPresent {
+      let inference = TrainingGraph(graph: executor.graph, labels: [], losses: [], batchNormalization: executor.training.batchNormalization)
+      e = GraphExecutor(training: inference, trained: [], inputGradients: false)
+    }
     let r = e.forward(start, training: false, random: &scratch)
     var outputs: [String: FloatTensor] = [:]
     for i in executor.graph.outputs { outputs[executor.graph.tensors[i].name] = r.values[i] }
@@ -80,7 +84,7 @@ public struct Trainer {
 
   /// Gradients of the loss on `batch` for every parameter, by name, without updating (for checks).
   public mutating func gradients(batch: [String: FloatTensor], training: Bool = true) throws -> (loss: Float, gradients: [String: FloatTensor]) {
-    let (executor, start) = try prepare(batch)
+    let (executor, start) = try prepare(batch, inputGradients: true)
     var scratch = random
     let forward = executor.forward(start, training: training, random: &scratch)
     let grads = executor.backward(forward)
@@ -95,13 +99,17 @@ public struct Trainer {
     values[i] = t
   }
 
-  private mutating func prepare(_ batch: [String: FloatTensor], labelsRequired: Bool = true) throws -> (GraphExecutor, [FloatTensor?]) {
+  private mutating func prepare(_ batch: [String: FloatTensor], labelsRequired: Bool = true, inputGradients: Bool = false) throws -> (GraphExecutor, [FloatTensor?]) {
     let feeds = master.graph.inputs + master.labels
     guard let first = feeds.first, let size = batch[master.graph.tensors[first].name]?.shape.first else {
       throw TrainingError("the batch has no '\(feeds.first.map { master.graph.tensors[$0].name } ?? "?")'")
     }
-    if batched[size] == nil { batched[size] = GraphExecutor(training: try Rebatching.rebatched(master, batch: size)) }
-    let executor = batched[size]!
+    let key = size * 2 + (inputGradients ? 1 : 0)
+    if batched[key] == nil {
+      batched[key] = GraphExecutor(
+        training: try Rebatching.rebatched(master, batch: size), trained: trainedIndices, inputGradients: inputGradients)
+    }
+    let executor = batched[key]!
     var start = [FloatTensor?](repeating: nil, count: master.graph.tensors.count)
     for (i, t) in values { start[i] = t }
     for i in feeds {

@@ -25,7 +25,7 @@ enum LayerKernels {
   }
 
   /// (dx, dW, db): dx = dy·Wᵀ, dW = xᵀ·dy, db = Σ_rows dy.
-  static func affineBackward(_ x: FloatTensor, _ w: FloatTensor, hasBias: Bool, _ dy: FloatTensor, baseAxis: Int)
+  static func affineBackward(_ x: FloatTensor, _ w: FloatTensor, hasBias: Bool, _ dy: FloatTensor, baseAxis: Int, inputGradient: Bool = true)
     -> (FloatTensor, FloatTensor, FloatTensor?)
   {
     let outer = x.shape[..<baseAxis].reduce(1, *)
@@ -36,10 +36,12 @@ enum LayerKernels {
     x.values.withUnsafeBufferPointer { xp in
       w.values.withUnsafeBufferPointer { wp in
         dy.values.withUnsafeBufferPointer { gp in
-          dx.withUnsafeMutableBufferPointer { dxp in
-            MatrixMultiply.multiply(
-              m: outer, n: inF, k: outF, Operand(gp.baseAddress!, rowStride: outF),
-              Operand(wp.baseAddress!, rowStride: outF, transposed: true), into: dxp.baseAddress!, ldc: inF, accumulate: false)
+          if inputGradient {
+            dx.withUnsafeMutableBufferPointer { dxp in
+              MatrixMultiply.multiply(
+                m: outer, n: inF, k: outF, Operand(gp.baseAddress!, rowStride: outF),
+                Operand(wp.baseAddress!, rowStride: outF, transposed: true), into: dxp.baseAddress!, ldc: inF, accumulate: false)
+            }
           }
           dw.withUnsafeMutableBufferPointer { dwp in
             MatrixMultiply.multiply(
@@ -71,16 +73,19 @@ enum LayerKernels {
       stride: a.stride, pad: a.pad, dilation: a.dilation)
   }
 
-  static func convolutionForward(_ x: FloatTensor, _ w: FloatTensor, _ b: FloatTensor?, _ a: Conv, outShape: [Int]) -> FloatTensor {
+  /// The output, and the column matrices per group (kept for backward while training).
+  static func convolutionForward(_ x: FloatTensor, _ w: FloatTensor, _ b: FloatTensor?, _ a: Conv, outShape: [Int]) -> (FloatTensor, [[Float]]) {
     let geo = convolutionGeometry(x.shape, w, outSpatial: Array(outShape[(a.baseAxis + 1)...]), a)
     let outC = w.shape[0], ocg = outC / a.group, cg = geo.imageChannels / a.group
     let ck = cg * geo.kernelSize, nS = geo.batch * geo.columnSize
     var y = [Float](repeating: 0, count: outShape.reduce(1, *))
+    var cols: [[Float]] = []
     x.values.withUnsafeBufferPointer { xp in
       w.values.withUnsafeBufferPointer { wp in
         y.withUnsafeMutableBufferPointer { yp in
           for g in 0..<a.group {
             let col = geo.im2col(xp.baseAddress!, channels: (g * cg)..<((g + 1) * cg))
+            cols.append(col)
             var out = [Float](repeating: 0, count: ocg * nS)
             col.withUnsafeBufferPointer { cp in
               out.withUnsafeMutableBufferPointer { op in
@@ -97,10 +102,11 @@ enum LayerKernels {
         }
       }
     }
-    return FloatTensor(shape: outShape, values: y)
+    return (FloatTensor(shape: outShape, values: y), cols)
   }
 
-  static func convolutionBackward(_ x: FloatTensor, _ w: FloatTensor, hasBias: Bool, _ dy: FloatTensor, _ a: Conv)
+  /// `columns`: the forward pass's column matrices, if kept (else they are rebuilt).
+  static func convolutionBackward(_ x: FloatTensor, _ w: FloatTensor, hasBias: Bool, _ dy: FloatTensor, _ a: Conv, columns: [[Float]]? = nil, inputGradient: Bool = true)
     -> (FloatTensor, FloatTensor, FloatTensor?)
   {
     let geo = convolutionGeometry(x.shape, w, outSpatial: Array(dy.shape[(a.baseAxis + 1)...]), a)
@@ -113,10 +119,10 @@ enum LayerKernels {
         dy.values.withUnsafeBufferPointer { gp in
           for g in 0..<a.group {
             let channels = (g * cg)..<((g + 1) * cg)
-            let col = geo.im2col(xp.baseAddress!, channels: channels)
+            let col = columns?[g] ?? geo.im2col(xp.baseAddress!, channels: channels)
             let dyg = BatchedMatrix.gather(
               gp.baseAddress!, batch: geo.batch, totalChannels: outC, channels: (g * ocg)..<((g + 1) * ocg), size: geo.columnSize)
-            var dcol = [Float](repeating: 0, count: ck * nS)
+            var dcol = [Float](repeating: 0, count: inputGradient ? ck * nS : 0)
             col.withUnsafeBufferPointer { cp in
               dyg.withUnsafeBufferPointer { dp in
                 dw.withUnsafeMutableBufferPointer { dwp in
@@ -125,14 +131,18 @@ enum LayerKernels {
                     Operand(cp.baseAddress!, rowStride: nS, transposed: true),
                     into: dwp.baseAddress! + g * ocg * ck, ldc: ck, accumulate: false)
                 }
-                dcol.withUnsafeMutableBufferPointer { dcp in
-                  MatrixMultiply.multiply(
-                    m: ck, n: nS, k: ocg, Operand(wp.baseAddress! + g * ocg * ck, rowStride: ck, transposed: true),
-                    Operand(dp.baseAddress!, rowStride: nS), into: dcp.baseAddress!, ldc: nS, accumulate: false)
+                if inputGradient {
+                  dcol.withUnsafeMutableBufferPointer { dcp in
+                    MatrixMultiply.multiply(
+                      m: ck, n: nS, k: ocg, Operand(wp.baseAddress! + g * ocg * ck, rowStride: ck, transposed: true),
+                      Operand(dp.baseAddress!, rowStride: nS), into: dcp.baseAddress!, ldc: nS, accumulate: false)
+                  }
                 }
               }
             }
-            dx.withUnsafeMutableBufferPointer { dxp in geo.col2im(dcol, channels: channels, into: dxp.baseAddress!) }
+            if inputGradient {
+              dx.withUnsafeMutableBufferPointer { dxp in geo.col2im(dcol, channels: channels, into: dxp.baseAddress!) }
+            }
           }
         }
       }
