@@ -41,6 +41,32 @@ import _NNTestSupport
     #expect(t.uninitialized[conv1] == .some(ParameterInitializer(type: "NormalConvolutionGlorot", multiplier: 1)))
   }
 
+  @Test func presentParametersAreContinuedNotReinitialised() throws {
+    let text = try String(contentsOfFile: Fixtures.path("nnabla/train_lenet/net.nntxt"), encoding: .utf8)
+    let bias = ParameterDef(name: "fc4/b", shape: [10], values: (0..<10).map(Float.init))
+    let t = try NNablaImporter.importTrainingText(text, extraParameters: [bias])
+    #expect(t.uninitialized.count == 7)
+    let trainer = try Trainer(graph: t, optimizer: OptimizerSettings(), seed: 1)
+    #expect(trainer.parameters["fc4/b"]?.values == (0..<10).map(Float.init))
+  }
+
+  @Test func unknownNetworkAndMissingFeedAreOneLineErrors() throws {
+    let text = try String(contentsOfFile: Fixtures.path("nnabla/train_lenet/net.nntxt"), encoding: .utf8)
+    do {
+      _ = try NNablaImporter.importTrainingText(text, network: "MainValidation")
+      Issue.record("expected an error")
+    } catch {
+      #expect("\(error)".contains("no network named 'MainValidation' (the file has: Main)"))
+    }
+    var trainer = try Trainer(graph: try Self.lenet(), optimizer: OptimizerSettings(), seed: 1)
+    #expect(throws: TrainingError("the batch has no 'y'")) {
+      try trainer.step(batch: ["x": FloatTensor(zeros: [2, 1, 28, 28])])
+    }
+    #expect(throws: TrainingError("'x' holds 10 values; the network takes [2, 1, 28, 28] (1568)")) {
+      try trainer.step(batch: ["x": FloatTensor(zeros: [2, 5]), "y": FloatTensor(zeros: [2, 1])])
+    }
+  }
+
   @Test func missingLossIsOneClearError() throws {
     let text = """
       network { name: "Main" variable { name: "x" type: "Buffer" shape: { dim: -1 dim: 2 } }
