@@ -1,3 +1,23 @@
+// NNTrain — module map (kept here: a README inside a target would be an unhandled resource).
+// Reverse-mode training of an imported network (`TrainingGraph`, from
+// `NNablaImporter.importTrainingText`/`importTrainingNNP`), so nncompile can train small models itself.
+//
+// | file | what it holds |
+// |---|---|
+// | `Trainer.swift` | the API: `Trainer(graph:optimizer:seed:)`, `step(batch:)`, `evaluate(batch:)`, `parameters`, `trainedGraph` |
+// | `GraphExecutor.swift` | forward with what backward needs (dropout masks, BN batch statistics, im2col columns) and backward from the losses |
+// | `Rebatching.swift` | the batch-1 imported graph at the mini-batch size (axis 0 of inputs, labels, Reshape targets) |
+// | `MatrixMultiply.swift` | the one blocked SIMD matrix multiply (6×8 `SIMD8<Float>` tiles, packing, `concurrentPerform`) |
+// | `Gradients/` | Affine/Convolution/Deconvolution through the multiply (`LayerGradients`, `ConvolutionLowering`), BN in training mode, pointwise and data-movement rules, losses |
+// | `Optimizer.swift` | SGD, Momentum, Adam with nnabla's defaults and form; weight decay; step schedule |
+// | `ParameterInitialization.swift` | nnabla's initialisers for parameters the file lacks |
+//
+// Every backward rule is checked against central finite differences in `Tests/NNTrainTests`.
+// `bench/train-speed.sh` prints images/second next to nnabla's CPU training of the same LeNet.
+//
+// Limits: the batch is axis 0 of every data input; Slice/Concatenate along the batch axis are not
+// rebatched; losses must take a prediction and a label that no function computes.
+
 import NNIR
 
 /// Trains a `TrainingGraph`: forward, backward and update per mini-batch, decoupled from where the
