@@ -27,6 +27,8 @@ struct GraphExecutor {
     case batchNorm(BatchNormalizationKernels.Saved)
     /// A convolution's im2col matrices, one per group.
     case columns([[Float]])
+    /// The input index that won each max-pooling window (-1: none).
+    case winners([Int32])
   }
 
   struct ForwardResult {
@@ -76,6 +78,10 @@ struct GraphExecutor {
           count: outer * inner, decay: self.training.batchNormalization[node.name]?.decayRate ?? 0.9)
         running[node.inputs[3]] = mean
         running[node.inputs[4]] = variance
+      case .maxPooling(let a) where isTraining:
+        let winners: [Int32]
+        (y, winners) = MaxPoolingTraining.forward(x[0], a, outShape: outShape)
+        states[n] = .winners(winners)
       case .dropout(let p) where isTraining && p > 0:
         // nnabla: keep an element when a uniform draw exceeds p, and scale kept ones by 1/(1-p).
         let scale = Float(1 / (1 - p))
@@ -154,7 +160,10 @@ struct GraphExecutor {
           x: x[0], gamma: x[2], mean: x[3], variance: x[4], dy: dy, axis: axis, eps: a.eps)
       }
       return [dx, dbeta, dgamma, nil, nil]
-    case .maxPooling, .averagePooling, .sumPooling:
+    case .maxPooling:
+      if case .winners(let w) = states[n] { return [MaxPoolingTraining.backward(xShape: x[0].shape, winners: w, dy: dy)] }
+      return [PointwiseGradients.pooling(node.op, x: x[0], dy: dy)]
+    case .averagePooling, .sumPooling:
       return [PointwiseGradients.pooling(node.op, x: x[0], dy: dy)]
     case .globalAveragePooling:
       return [PointwiseGradients.globalAveragePooling(xShape: x[0].shape, dy: dy)]

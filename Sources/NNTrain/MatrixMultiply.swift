@@ -122,16 +122,29 @@ public enum MatrixMultiply {
     while p0 < k {
       let kc = min(depthBlock, k - p0)
       packA(a, rows: rows, depth: p0..<(p0 + kc), into: aPack)
-      packB(b, columns: columns, depth: p0..<(p0 + kc), into: bPack)
+      // A row-major B already holds 8 contiguous floats per depth step: full-width tiles read it
+      // in place, and only the ragged last tile is packed.
+      let direct = !b.transposed
+      if direct {
+        let last = columns.lowerBound + (columnTiles - 1) * nr
+        if columns.upperBound - last < nr {
+          packB(b, columns: last..<columns.upperBound, depth: p0..<(p0 + kc), into: bPack + (columnTiles - 1) * nr * kc)
+        }
+      } else {
+        packB(b, columns: columns, depth: p0..<(p0 + kc), into: bPack)
+      }
       let add = accumulate || p0 > 0
       for ct in 0..<columnTiles {
         let j0 = columns.lowerBound + ct * nr
         let width = min(nr, columns.upperBound - j0)
+        let inPlace = direct && width == nr
+        let bTile = inPlace ? UnsafeMutablePointer(mutating: b.base + p0 * b.rowStride + j0) : bPack + ct * nr * kc
+        let bStride = inPlace ? b.rowStride : nr
         for rt in 0..<rowTiles {
           let i0 = rows.lowerBound + rt * mr
           let height = min(mr, rows.upperBound - i0)
           tile(
-            aPack + rt * mr * kc, bPack + ct * nr * kc, depth: kc,
+            aPack + rt * mr * kc, bTile, bStride: bStride, depth: kc,
             into: c + i0 * ldc + j0, ldc: ldc, height: height, width: width, add: add)
         }
       }
@@ -202,14 +215,14 @@ public enum MatrixMultiply {
   /// The 6×8 register tile: six SIMD8 accumulators over the packed panels.
   @inline(__always)
   private static func tile(
-    _ ap: UnsafeMutablePointer<Float>, _ bp: UnsafeMutablePointer<Float>, depth kc: Int,
+    _ ap: UnsafeMutablePointer<Float>, _ bp: UnsafeMutablePointer<Float>, bStride: Int, depth kc: Int,
     into c: UnsafeMutablePointer<Float>, ldc: Int, height: Int, width: Int, add: Bool
   ) {
     var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>()
     var c3 = SIMD8<Float>(), c4 = SIMD8<Float>(), c5 = SIMD8<Float>()
     let braw = UnsafeRawPointer(bp)
     for p in 0..<kc {
-      let b = braw.loadUnaligned(fromByteOffset: p * 32, as: SIMD8<Float>.self)
+      let b = braw.loadUnaligned(fromByteOffset: p * bStride * 4, as: SIMD8<Float>.self)
       let a = ap + p * 6
       c0 += b * a[0]
       c1 += b * a[1]
