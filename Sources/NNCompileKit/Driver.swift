@@ -143,7 +143,10 @@ public enum Driver {
       try fm.createDirectory(at: parent, withIntermediateDirectories: true)
       try fm.createDirectory(at: staging, withIntermediateDirectories: false)
       for file in files {
-        try Data(file.contents.utf8).write(to: staging.appendingPathComponent(file.name))
+        // A name may hold folders (`src/model.c` in an Arduino library).
+        let url = staging.appendingPathComponent(file.name)
+        try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(file.contents.utf8).write(to: url)
       }
       if fm.fileExists(atPath: target.path) {
         let old = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(UUID().uuidString.prefix(8))")

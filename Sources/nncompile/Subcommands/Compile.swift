@@ -11,17 +11,26 @@ enum CompileCommand: Subcommand {
 
     OPTIONS:
       -o, --output <dir>      output folder (default: out); replaced as a whole, never half-written
+      --format <format>       c (default): the C files; arduino: an Arduino library folder (src/ holds
+                              the C, examples/run_<name>/ a sketch that runs one input and prints
+                              the top class over Serial)
+      --example-input <file>  arduino: the input the sketch runs (as verify --input takes;
+                              default: the first calibration sample, else zeros)
     \(CompileOptionGroup.help)
     """
 
   static func run(_ args: [String]) throws -> Int32 {
-    let a = try Arguments(args, options: CompileOptionGroup.options.union(["output"]), flags: CompileOptionGroup.flags, aliases: ["o": "output"])
+    let a = try Arguments(
+      args, options: CompileOptionGroup.options.union(["output", "format", "example-input"]), flags: CompileOptionGroup.flags,
+      aliases: ["o": "output"])
     let model = try a.model()
     let options = try CompileOptionGroup.parse(a)
     let output = a.value("output") ?? "out"
+    let arduino = try isArduino(a)
     let start = Date()
     let compilation = try Driver.compile(modelPath: model, options: options, progress: TerminalProgressBar.forStandardError())
-    try Driver.write(compilation.code.files, to: output)
+    try Driver.write(
+      arduino ? try Driver.arduinoLibrary(compilation, exampleInput: a.value("example-input")) : compilation.code.files, to: output)
     let plan = compilation.code.plan
     let g = compilation.model.graph
     let macs = g.nodes.map { Cost.macs($0, in: g) }.reduce(0, +)
@@ -33,6 +42,17 @@ enum CompileCommand: Subcommand {
         files:   \(compilation.code.files.map(\.name).joined(separator: " "))\(compilation.program.map { p in p.notes.map { "\n  note:    \($0)" }.joined() } ?? "")
         time:    \(String(format: "%.3f", Date().timeIntervalSince(start))) s
       """)
+    if arduino { print("  arduino: library '\(options.prefix)' (src/, library.properties), sketch examples/run_\(options.prefix)/") }
     return 0
+  }
+
+  /// `--format arduino` writes an Arduino library folder instead of the bare C files.
+  static func isArduino(_ a: Arguments) throws -> Bool {
+    let format = a.value("format") ?? "c"
+    guard ["c", "arduino"].contains(format) else { throw Arguments.UsageError(message: "'--format' must be c or arduino, got '\(format)'") }
+    if format == "c" && a.value("example-input") != nil {
+      throw Arguments.UsageError(message: "'--example-input' needs '--format arduino'")
+    }
+    return format == "arduino"
   }
 }
