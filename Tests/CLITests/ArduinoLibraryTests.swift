@@ -119,47 +119,88 @@ import _NNTestSupport
     #expect(zeros.contains("static const float example_input[MODEL_INPUT_SIZE] = {0.0f}; /* all zeros */"))
   }
 
-  /// The sketch builds as C++11 with -Werror against a stub core, links with the library's C, and
-  /// prints the class `verify` computes for the same input.
+  /// Builds `library`'s C with `cc`, its sketch `examples/<sketch>/<sketch>.ino` as C++11 with
+  /// -Werror against the stub core (plus a file including every header of `src/`, so those are
+  /// C++-clean too), runs it, and returns the lines it printed.
+  static func buildAndRunSketch(_ library: URL, sketch: String, in dir: URL, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String] {
+    let src = library.appendingPathComponent("src")
+    var objects: [String] = []
+    for name in try tree(src) where name.hasSuffix(".c") {
+      let object = dir.appendingPathComponent("\(name).o").path
+      let cc = try ProcessRunner.run("cc", ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic", "-c", src.appendingPathComponent(name).path, "-o", object])
+      #expect(cc.status == 0, "\(name): \(cc.stderr)", sourceLocation: sourceLocation)
+      objects.append(object)
+    }
+    let includeAll = dir.appendingPathComponent("headers.cpp")
+    try (try tree(src).filter { $0.hasSuffix(".h") }.map { "#include \"\($0)\"\n" }.joined()).write(to: includeAll, atomically: true, encoding: .utf8)
+    let program = dir.appendingPathComponent(sketch).path
+    let gxx = try ProcessRunner.run(
+      "g++",
+      ["-std=c++11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I", stub, "-I", src.path, "-x", "c++",
+        library.appendingPathComponent("examples/\(sketch)/\(sketch).ino").path, "-x", "none", "\(stub)/main.cpp", includeAll.path]
+        + objects + ["-lm", "-o", program])
+    #expect(gxx.status == 0, "\(gxx.stderr)", sourceLocation: sourceLocation)
+    let run = try ProcessRunner.run(program, [])
+    #expect(run.status == 0, sourceLocation: sourceLocation)
+    return String(decoding: run.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+  }
+
+  /// The sketch builds and prints the class `verify` computes for the same input.
   @Test func sketchBuildsOnTheHostAndPrintsTheClassVerifyGives() throws {
     let dir = try Fixtures.temporaryDirectory("arduino-sketch")
     defer { try? FileManager.default.removeItem(at: dir) }
     let library = dir.appendingPathComponent("lenet")
     let r = try CLI.run(Self.int8Options + ["--format", "arduino", "--example-input", Self.digit, "-o", library.path])
     #expect(r.status == 0, "\(r.stderr)")
-    let src = library.appendingPathComponent("src")
-    var objects: [String] = []
-    for name in try Self.tree(src) where name.hasSuffix(".c") {
-      let object = dir.appendingPathComponent("\(name).o").path
-      let cc = try ProcessRunner.run("cc", ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic", "-c", src.appendingPathComponent(name).path, "-o", object])
-      #expect(cc.status == 0, "\(name): \(cc.stderr)")
-      objects.append(object)
-    }
-    // Every header of src/ is C++-clean too, for sketches that reach past lenet.h.
-    let headers = try Self.tree(src).filter { $0.hasSuffix(".h") }
-    let includeAll = dir.appendingPathComponent("headers.cpp")
-    try (headers.map { "#include \"\($0)\"\n" }.joined() + "int headers_compile(void) { return LENET_OUTPUT_SIZE; }\n")
-      .write(to: includeAll, atomically: true, encoding: .utf8)
-    let cxxFlags = ["-std=c++11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I", Self.stub, "-I", src.path]
-    let sketch = dir.appendingPathComponent("sketch").path
-    let gxx = try ProcessRunner.run(
-      "g++",
-      cxxFlags + ["-x", "c++", library.appendingPathComponent("examples/run_lenet/run_lenet.ino").path, "-x", "none",
-        "\(Self.stub)/main.cpp", includeAll.path] + objects + ["-lm", "-o", sketch])
-    #expect(gxx.status == 0, "\(gxx.stderr)")
-    let run = try ProcessRunner.run(sketch, [])
-    let printed = String(decoding: run.stdout, as: UTF8.self)
-    #expect(run.status == 0)
-    let lines = printed.split(separator: "\n").map(String.init)
-    #expect(lines.count == 12, "\(printed)")
-    #expect((0..<10).allSatisfy { k in lines.contains { $0.hasPrefix("y[\(k)] = ") } }, "\(printed)")
-    #expect(lines.last?.hasPrefix("time: ") == true && lines.last?.hasSuffix(" us") == true, "\(printed)")
+    let lines = try Self.buildAndRunSketch(library, sketch: "run_lenet", in: dir)
+    #expect(lines.count == 12, "\(lines)")
+    #expect((0..<10).allSatisfy { k in lines.contains { $0.hasPrefix("y[\(k)] = ") } }, "\(lines)")
+    #expect(lines.last?.hasPrefix("time: ") == true && lines.last?.hasSuffix(" us") == true, "\(lines)")
 
     let verify = try CLI.run(["verify"] + Self.int8Options + ["--input", Self.digit])
     #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     let verifiedClass = verify.stdout.split(separator: "\n").first { $0.hasPrefix("  top-1 class per sample: ") }?.split(separator: " ").last
     #expect(verifiedClass == "5", "\(verify.stdout)")
-    #expect(lines.contains("top class of y: \(verifiedClass ?? "?")"), "\(printed)")
+    #expect(lines.contains("top class of y: \(verifiedClass ?? "?")"), "\(lines)")
+  }
+
+  /// Two inputs and two outputs: the sketch calls `<prefix>_run_multi` and prints both outputs.
+  @Test func sketchOfATwoInputTwoOutputModelRunsEveryPort() throws {
+    let dir = try Fixtures.temporaryDirectory("arduino-multi")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let model = dir.appendingPathComponent("pair.nntxt")
+    try """
+      network {
+        name: "net"
+        batch_size: 1
+        variable { name: "a" type: "Buffer" shape { dim: -1 dim: 3 } }
+        variable { name: "b" type: "Buffer" shape { dim: -1 dim: 3 } }
+        variable { name: "sum" type: "Buffer" shape { dim: -1 dim: 3 } }
+        variable { name: "prod" type: "Buffer" shape { dim: -1 dim: 3 } }
+        function { name: "Add2" type: "Add2" input: "a" input: "b" output: "sum" }
+        function { name: "Mul2" type: "Mul2" input: "a" input: "b" output: "prod" }
+      }
+      executor {
+        name: "runtime"
+        network_name: "net"
+        data_variable { variable_name: "a" data_name: "a" }
+        data_variable { variable_name: "b" data_name: "b" }
+        output_variable { variable_name: "sum" data_name: "sum" }
+        output_variable { variable_name: "prod" data_name: "prod" }
+      }
+      """.write(to: model, atomically: true, encoding: .utf8)
+    let input = dir.appendingPathComponent("ab.bin")
+    try [Float(1), 2, 3, 4, -5, 0.5].withUnsafeBufferPointer { Data(buffer: $0) }.write(to: input)
+    let library = dir.appendingPathComponent("pair")
+    let r = try CLI.run([model.path, "--quantize", "float32", "--name", "pair", "--format", "arduino", "--example-input", input.path, "-o", library.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    let ino = try Self.text(library.appendingPathComponent("examples/run_pair/run_pair.ino"))
+    #expect(ino.contains("int status = pair_run_multi(inputs, outputs);"))
+    let lines = try Self.buildAndRunSketch(library, sketch: "run_pair", in: dir)
+    #expect(Array(lines.dropLast()) == [
+      "sum[0] = 5.000000", "sum[1] = -3.000000", "sum[2] = 3.500000", "top class of sum: 0",
+      "prod[0] = 4.000000", "prod[1] = -10.000000", "prod[2] = 1.500000", "top class of prod: 0",
+    ])
   }
 
   /// The library's C builds with -Werror for the SPRESENSE CPU and for an 8-bit AVR (16-bit int,

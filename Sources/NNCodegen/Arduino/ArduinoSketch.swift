@@ -93,7 +93,7 @@ struct ArduinoSketch {
     var w = CWriter()
     w.line(banner)
     w.line("/* The input \(library.exampleName) feeds \(prefix): \(CNames.comment(example.origin)).")
-    w.line("   Values are in the layout and scale \(prefix)_run takes (see \(prefix).h). */")
+    w.line("   Values are in the layout and scale \(prefix)_\(single ? "run" : "run_multi") takes (see \(prefix).h). */")
     w.line("#ifndef EXAMPLE_INPUT_H")
     w.line("#define EXAMPLE_INPUT_H")
     w.line()
