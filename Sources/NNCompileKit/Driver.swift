@@ -15,7 +15,7 @@ public struct CompileOptions: Sendable {
   public var quantization: String
   public var prefix: String
   public var executor: String?
-  /// `greedy` (default) or `linear`.
+  /// `best` (default: the best of the greedy orders), `greedy` (greedy by size) or `linear`.
   public var planner: String
   /// int8: the calibration data (dataset CSV, image folder or file, `.npy`, raw float32 `.bin`).
   public var calibrationData: String?
@@ -25,7 +25,7 @@ public struct CompileOptions: Sendable {
 
   public init(
     target: TargetDescription, quantization: String? = nil, prefix: String = "model", executor: String? = nil,
-    planner: String = "greedy", calibrationData: String? = nil, calibrationMethod: RangeMethod = .minMax,
+    planner: String = "best", calibrationData: String? = nil, calibrationMethod: RangeMethod = .minMax,
     normalizeImages: Bool = true
   ) {
     self.target = target
@@ -73,7 +73,12 @@ public enum Driver {
       throw CompileError(file: modelPath, "error: --name '\(options.prefix)' is not a C identifier")
     }
     let model = try ModelLoader.load(path: modelPath, executor: options.executor)
-    let planner: any MemoryPlanner = options.planner == "linear" ? LinearPlanner() : GreedyPlanner()
+    let planner: any MemoryPlanner =
+      switch options.planner {
+      case "linear": LinearPlanner()
+      case "greedy": GreedyPlanner()
+      default: BestOfGreedyPlanner()
+      }
     let emitOptions = EmitOptions(
       prefix: options.prefix, sourceName: URL(fileURLWithPath: modelPath).lastPathComponent, toolVersion: nncompileVersion)
     var foldedGraph: ModelGraph?
