@@ -5,41 +5,8 @@ import _NNTestSupport
 
 /// A model that does not fit the target stops the compile with one line per budget and the numbers.
 @Suite struct FitCheckTests {
-  /// One 3×3 convolution from a 256×256 image to 8 channels: 2,097,152 bytes of float output
-  /// (more than SPRESENSE's 1.5 MB), 72 weights.
-  static let bigActivation = """
-    network {
-      name: "big"
-      batch_size: 1
-      variable { name: "x" type: "Buffer" shape { dim: -1 dim: 1 dim: 256 dim: 256 } }
-      variable { name: "conv/W" type: "Parameter" shape { dim: 8 dim: 1 dim: 3 dim: 3 } }
-      variable { name: "y" type: "Buffer" shape { dim: -1 dim: 8 dim: 256 dim: 256 } }
-      function {
-        name: "conv" type: "Convolution" input: "x" input: "conv/W" output: "y"
-        convolution_param { base_axis: 1 pad { dim: 1 dim: 1 } stride { dim: 1 dim: 1 } dilation { dim: 1 dim: 1 } group: 1 }
-      }
-    }
-    parameter {
-      variable_name: "conv/W" shape { dim: 8 dim: 1 dim: 3 dim: 3 }
-      \((0..<72).map { _ in "data: 0.125" }.joined(separator: " "))
-    }
-    executor {
-      name: "runtime" network_name: "big"
-      data_variable { variable_name: "x" data_name: "x" }
-      output_variable { variable_name: "y" data_name: "y" }
-    }
-
-    """
-
-  static func writeBigModel() throws -> (dir: URL, model: String) {
-    let dir = try Fixtures.temporaryDirectory("fit")
-    let model = dir.appendingPathComponent("big.nntxt")
-    try Data(bigActivation.utf8).write(to: model)
-    return (dir, model.path)
-  }
-
   @Test func tooMuchRAM_stopsWithTheNumbers() throws {
-    let (dir, model) = try Self.writeBigModel()
+    let (dir, model) = try FitCheckFixture.writeBigModel()
     defer { try? FileManager.default.removeItem(at: dir) }
     // The same model on the host (no budget) gives the estimates the message must show.
     let host = try Driver.compile(modelPath: model, options: CompileOptions(target: try .named("host"), quantization: "float32"))
@@ -60,7 +27,7 @@ import _NNTestSupport
   }
 
   @Test func tooMuchFlash_stopsWithTheNumbers() throws {
-    let (dir, model) = try Self.writeBigModel()
+    let (dir, model) = try FitCheckFixture.writeBigModel()
     defer { try? FileManager.default.removeItem(at: dir) }
     var tiny = try TargetDescription.named("host")
     tiny.name = "tiny"
