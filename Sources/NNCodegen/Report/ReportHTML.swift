@@ -4,7 +4,7 @@ import Foundation
 /// is also well-formed XML, so a test can parse it.
 ///
 /// - budget bars for flash and RAM;
-/// - the memory timeline: arena offset (down) × step (across), each buffer a rectangle over its
+/// - the memory timeline: arena offset (up) × step (across), each buffer a rectangle over its
 ///   lifetime, the live-bytes curve and the lower bound as lines;
 /// - per-step bars of MACs and weight bytes;
 /// - the table of `report.txt`.
@@ -68,13 +68,13 @@ extension CompileReport {
     let (left, top, width, height) = (70.0, 20.0, 760.0, 320.0)
     let arena = Double(max(totals.arenaBytes, totals.arenaLowerBound, 1))
     func x(_ step: Int) -> Double { left + width * Double(step) / Double(steps) }
-    func y(_ bytes: Int) -> Double { top + height * Double(bytes) / arena }
+    func y(_ bytes: Int) -> Double { top + height - height * Double(bytes) / arena }
     var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(f(left + width + 20)) \(f(top + height + 50))\" role=\"img\">\n"
     s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(width))\" height=\"\(f(height))\" class=\"frame\"/>\n"
     for (i, b) in buffers.enumerated() {
       let hue = (i * 137) % 360
-      s += "<rect x=\"\(f(x(b.firstStep)))\" y=\"\(f(y(b.offset)))\" width=\"\(f(x(b.lastStep + 1) - x(b.firstStep)))\" "
-      s += "height=\"\(f(max(y(b.offset + b.bytes) - y(b.offset), 1)))\" fill=\"hsl(\(hue),60%,70%)\" stroke=\"hsl(\(hue),50%,40%)\">"
+      s += "<rect x=\"\(f(x(b.firstStep)))\" y=\"\(f(y(b.offset + b.bytes)))\" width=\"\(f(x(b.lastStep + 1) - x(b.firstStep)))\" "
+      s += "height=\"\(f(max(y(b.offset) - y(b.offset + b.bytes), 1)))\" fill=\"hsl(\(hue),60%,70%)\" stroke=\"hsl(\(hue),50%,40%)\">"
       s += "<title>\(esc(b.tensors.joined(separator: ", "))): \(grouped(b.bytes)) B at offset \(grouped(b.offset)), steps \(b.firstStep)–\(b.lastStep)</title></rect>\n"
     }
     // Bytes live at each step: the curve the lower bound is the maximum of.
@@ -85,8 +85,8 @@ extension CompileReport {
     }
     s += "<polyline points=\"\(points.joined(separator: " "))\" class=\"live\"/>\n"
     s += "<line x1=\"\(f(left))\" y1=\"\(f(y(totals.arenaLowerBound)))\" x2=\"\(f(left + width))\" y2=\"\(f(y(totals.arenaLowerBound)))\" class=\"bound\"/>\n"
-    s += "<text x=\"\(f(left - 6))\" y=\"\(f(top + 4))\" class=\"axis end\">0</text>\n"
-    s += "<text x=\"\(f(left - 6))\" y=\"\(f(top + height))\" class=\"axis end\">\(grouped(totals.arenaBytes))</text>\n"
+    s += "<text x=\"\(f(left - 6))\" y=\"\(f(top + height))\" class=\"axis end\">0</text>\n"
+    s += "<text x=\"\(f(left - 6))\" y=\"\(f(top + 8))\" class=\"axis end\">\(grouped(totals.arenaBytes))</text>\n"
     let tick = max(1, steps / 20)
     for step in stride(from: 0, to: steps, by: tick) {
       s += "<text x=\"\(f((x(step) + x(step + 1)) / 2))\" y=\"\(f(top + height + 16))\" class=\"axis mid\">\(step)</text>\n"
