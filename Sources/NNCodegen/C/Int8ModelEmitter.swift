@@ -3,7 +3,7 @@ import NNIR
 /// Emits C99 for an `Int8Program`: the same files and float API as the float path, plus an int8
 /// entry point, with every integer (weights, biases, multipliers, shifts, tables) precomputed.
 public enum Int8ModelEmitter {
-  public static func emit(_ program: Int8Program, options: EmitOptions, planner: any MemoryPlanner = GreedyPlanner()) throws -> GeneratedCode {
+  public static func emit(_ program: Int8Program, options: EmitOptions, planner: any MemoryPlanner = BestOfGreedyPlanner()) throws -> GeneratedCode {
     let prefix = CNames.identifier(options.prefix)
     let plan = MemoryPlan(schedule: schedule(program), planner: planner)
     var constants = ConstantArrays(prefix: prefix)

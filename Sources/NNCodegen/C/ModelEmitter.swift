@@ -42,7 +42,7 @@ public struct CodegenError: Error, CustomStringConvertible {
 /// Emits float32 C99 for a graph: `<prefix>.h`, `<prefix>.c`, `<prefix>_weights.c` and the runtime
 /// kernels the graph uses.
 public enum ModelEmitter {
-  public static func emit(_ graph: ModelGraph, options: EmitOptions, planner: any MemoryPlanner = GreedyPlanner()) throws -> GeneratedCode {
+  public static func emit(_ graph: ModelGraph, options: EmitOptions, planner: any MemoryPlanner = BestOfGreedyPlanner()) throws -> GeneratedCode {
     let prefix = CNames.identifier(options.prefix)
     let plan = MemoryPlan(graph: graph, planner: planner)
     var constants = ConstantArrays(prefix: prefix)

@@ -24,7 +24,7 @@ enum CompileOptionGroup {
       --no-image-normalization  feed image pixels as 0–255 instead of pixel / 255
       --name <prefix>         prefix of the files and symbols (default: model)
       --executor <name>       which executor of the .nnp to compile (default: the first)
-      --planner <planner>     arena planner: greedy (default) or linear
+      --planner <planner>     arena planner: best (default; the best of several greedy orders), greedy (by size) or linear
     """
 
   static func parse(_ a: Arguments) throws -> CompileOptions {
@@ -35,8 +35,8 @@ enum CompileOptionGroup {
     if let q = a.value("quantize"), !["float32", "int8"].contains(q) {
       throw Arguments.UsageError(message: "'--quantize' must be float32 or int8, got '\(q)'")
     }
-    if let p = a.value("planner"), !["greedy", "linear"].contains(p) {
-      throw Arguments.UsageError(message: "'--planner' must be greedy or linear, got '\(p)'")
+    if let p = a.value("planner"), !["best", "greedy", "linear"].contains(p) {
+      throw Arguments.UsageError(message: "'--planner' must be best, greedy or linear, got '\(p)'")
     }
     var method = RangeMethod.minMax
     if let m = a.value("calibration-method") {
@@ -53,7 +53,7 @@ enum CompileOptionGroup {
     }
     return CompileOptions(
       target: target, quantization: a.value("quantize"), prefix: a.value("name") ?? "model",
-      executor: a.value("executor"), planner: a.value("planner") ?? "greedy", calibrationData: a.value("calibrate"),
+      executor: a.value("executor"), planner: a.value("planner") ?? "best", calibrationData: a.value("calibrate"),
       calibrationMethod: method, normalizeImages: !a.flag("no-image-normalization"))
   }
 }
