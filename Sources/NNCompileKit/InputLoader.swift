@@ -86,31 +86,14 @@ public struct InputLoader {
       throw InputError("image is \(image.width)×\(image.height) but the model input \(shape) needs \(w)×\(h)")
     }
     guard c == 1 || c == 3 else { throw InputError("model input \(shape) has \(c) channels; images feed 1 or 3") }
-    let scale: Float = normalizeImages ? 1.0 / 255.0 : 1.0
-    var values = [Float](repeating: 0, count: c * h * w)
-    let ic = image.channels
-    for y in 0..<h {
-      for x in 0..<w {
-        let p = (y * w + x) * ic
-        let px = image.pixels
-        let rgb: (Int, Int, Int) = ic >= 3 ? (Int(px[p]), Int(px[p + 1]), Int(px[p + 2])) : (Int(px[p]), Int(px[p]), Int(px[p]))
-        if c == 1 {
-          let gray = ic >= 3 ? (rgb.0 * 299 + rgb.1 * 587 + rgb.2 * 114) / 1000 : rgb.0
-          values[y * w + x] = Float(gray) * scale
-        } else {
-          values[y * w + x] = Float(rgb.0) * scale
-          values[h * w + y * w + x] = Float(rgb.1) * scale
-          values[2 * h * w + y * w + x] = Float(rgb.2) * scale
-        }
-      }
-    }
+    let values = image.planarFloats(channels: c, scale: normalizeImages ? 1.0 / 255.0 : 1.0)
     return FloatTensor(shape: shape, values: values)
   }
 
   private func loadCSV(_ path: String) throws -> [[FloatTensor]] {
     let bytes = try ModelLoader.readFile(path)
     guard let text = String(validating: bytes, as: UTF8.self) else { throw InputError("not UTF-8 text") }
-    let rows = CSV.parse(text)
+    let rows = CSV.parse(text).map(\.fields)
     guard let header = rows.first, rows.count > 1 else { throw InputError("a dataset CSV needs a header and at least one row") }
     guard inputShapes.count == 1, let shape = inputShapes.first else {
       throw InputError("CSV datasets feed models with one input; this one has \(inputShapes.count)")
@@ -148,39 +131,4 @@ public struct InputLoader {
 public struct InputError: Error, CustomStringConvertible {
   public var description: String
   init(_ description: String) { self.description = description }
-}
-
-/// RFC 4180-style CSV: commas, double-quoted fields with "" escapes, CRLF or LF lines.
-enum CSV {
-  static func parse(_ text: String) -> [[String]] {
-    var rows: [[String]] = []
-    var row: [String] = []
-    var field = ""
-    var quoted = false
-    var chars = text.makeIterator()
-    while let c = chars.next() {
-      if quoted {
-        if c == "\"" {
-          if let next = chars.next() {
-            if next == "\"" { field.append("\"") } else {
-              quoted = false
-              if next == "," { row.append(field); field = "" }
-              else if next == "\n" || next == "\r\n" { row.append(field); rows.append(row); row = []; field = "" }
-              else if next != "\r" { field.append(next) }
-            }
-          } else { quoted = false }
-        } else { field.append(c) }
-      } else if c == "\"" && field.isEmpty {
-        quoted = true
-      } else if c == "," {
-        row.append(field); field = ""
-      } else if c == "\n" || c == "\r\n" {
-        row.append(field); rows.append(row); row = []; field = ""
-      } else if c != "\r" {
-        field.append(c)
-      }
-    }
-    if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
-    return rows
-  }
 }
