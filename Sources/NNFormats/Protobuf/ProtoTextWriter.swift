@@ -63,6 +63,12 @@ extension ProtoTextMessage {
     fields.append(Field(name: name, value: value.isNaN || value.isInfinite ? .identifier(text) : .number(text)))
   }
 
+  /// A float32 field in its shortest round-trip form (`1e-05` for eps rather than its double).
+  public mutating func add(_ name: String, _ value: Float) {
+    guard value.isFinite else { return add(name, Double(value)) }
+    fields.append(Field(name: name, value: .number("\(value)")))
+  }
+
   public mutating func add(_ name: String, _ value: Bool) {
     fields.append(Field(name: name, value: .identifier(value ? "true" : "false")))
   }
