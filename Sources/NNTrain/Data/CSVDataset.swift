@@ -10,8 +10,9 @@ import NNFormats
 ///   (→ `[channels, height, width]`, gray 1 channel, colour 3, alpha dropped), a `.npy` array or
 ///   a `.csv` matrix of numbers (→ `[rows, columns]`). A variable's first data row decides which;
 ///   every row must give it the same shape.
-/// - Image pixels are divided by 255 unless `normalizeImages` is false (NNC's "Image
-///   Normalization" setting, `no_image_normalization` in the executor).
+/// - Image pixels are scaled to 0...1 unless `normalizeImages` is false (NNC's "Image
+///   Normalization" setting, `no_image_normalization` in the executor), as nnabla's
+///   `CsvDataSource` does it: `pixel_as_float32 * Float(1.0 / 255.0)`, a float32 multiply.
 extension Dataset {
   public static func loadCSV(path: String, normalizeImages: Bool = true) throws -> Dataset {
     let text = try readText(path)
@@ -76,7 +77,7 @@ extension Dataset {
       if [".png", ".pgm", ".ppm"].contains(where: lower.hasSuffix) {
         let image = lower.hasSuffix(".png") ? try PNG.decode(bytes) : try PGM.decode(bytes)
         let planes = image.planeCount
-        let values = image.planarFloats(channels: planes, scale: normalizeImages ? 1 / 255 : 1)
+        let values = image.planarFloats(channels: planes, scale: normalizeImages ? Float(1.0 / 255.0) : 1)
         return (values, [planes, image.height, image.width])
       }
       if lower.hasSuffix(".npy") {
@@ -112,7 +113,8 @@ extension Dataset {
     guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
       throw DatasetError(file: path, isDirectory.boolValue ? "is a directory, expected a CSV file" : "cannot read the file")
     }
-    guard let text = String(validating: [UInt8](data), as: UTF8.self) else { throw DatasetError(file: path, "not UTF-8 text") }
+    guard var text = String(validating: [UInt8](data), as: UTF8.self) else { throw DatasetError(file: path, "not UTF-8 text") }
+    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }  // a byte-order mark, as Excel saves CSV
     return text
   }
 }

@@ -5,8 +5,8 @@ import NNFormats
 /// 0x00000803, `[n, 28, 28]` bytes) and an IDX label file (`…-labels-idx1-ubyte`, magic
 /// 0x00000801, `[n]` bytes), plain or gzip'd (`.gz`).
 ///
-/// The dataset has variables `x` (`[1, rows, columns]`, pixels / 255 unless `normalizeImages`
-/// is false) and `y` (`[1]`, the digit), the names NNC's MNIST samples use.
+/// The dataset has variables `x` (`[1, rows, columns]`, pixels × Float(1/255) unless
+/// `normalizeImages` is false) and `y` (`[1]`, the digit), the names NNC's MNIST samples use.
 extension Dataset {
   public static func loadMNIST(images: String, labels: String, normalizeImages: Bool = true) throws -> Dataset {
     let x = try readIDX(images)
@@ -20,7 +20,7 @@ extension Dataset {
     guard x.shape[0] == y.shape[0] else {
       throw DatasetError(file: labels, "holds \(y.shape[0]) labels for the \(x.shape[0]) images of \(images)")
     }
-    let scale: Float = normalizeImages ? 1 / 255 : 1
+    let scale = Float(1.0 / 255.0)  // as nnabla's data sources: float32 multiply
     return try Dataset(
       variables: [Variable(name: "x", shape: [1, x.shape[1], x.shape[2]]), Variable(name: "y", shape: [1])],
       data: [normalizeImages ? x.values.map { $0 * scale } : x.values, y.values])
