@@ -40,6 +40,18 @@ import _NNTestSupport
     #expect(try PNG.decode(PNG.encode(image)) == image)
   }
 
+  /// The bytes Python writes for the same image with `zlib.compress(raw, 0)` and `zlib.crc32`
+  /// (so chunk CRCs, the stored block and the Adler-32 agree with zlib itself).
+  @Test func pngWriter_matchesPythonsZlibByteForByte() throws {
+    let hex = "89504e470d0a1a0a0000000d494844520000000200000002080000000057dd52f800000011494441547801010600f9ff"
+      + "0000400080ff030501c0b41696930000000049454e44ae426082"
+    let expected = stride(from: 0, to: hex.count, by: 2).map { i -> UInt8 in
+      let start = hex.index(hex.startIndex, offsetBy: i)
+      return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)!
+    }
+    #expect(try PNG.encode(Image(width: 2, height: 2, channels: 1, pixels: [0, 64, 128, 255])) == expected)
+  }
+
   @Test func pngWriter_rejectsAMismatchedBuffer() {
     #expect(throws: FormatError("png", "image 2x2x1 does not match its 3 pixel bytes")) {
       _ = try PNG.encode(Image(width: 2, height: 2, channels: 1, pixels: [1, 2, 3]))

@@ -118,6 +118,26 @@ import _NNTestSupport
     #expect(DatasetError(file: "/nonexistent/train.csv", "no such file").description == "/nonexistent/train.csv: error: no such file")
   }
 
+  // MARK: - The bundled digits example
+
+  /// `examples/digits/test.csv` is the digit classifier fixture's held-out split: the same
+  /// labels in the same order, the same images to within the 8-bit rounding (1/510).
+  @Test func digitsExample_testSplitIsTheFixturesHeldOutSet() throws {
+    let root = Fixtures.repositoryRoot.appendingPathComponent("examples/digits")
+    let test = try Dataset.loadCSV(path: root.appendingPathComponent("test.csv").path)
+    #expect(test.variables == [.init(name: "x", shape: [1, 28, 28]), .init(name: "y", shape: [1])])
+    #expect(test.count == 400)
+    #expect(test.data[1] == (try Fixtures.bytes("nnabla/digits_lenet/test_labels.bin")).map(Float.init))
+    let fixture = try Fixtures.floats("nnabla/digits_lenet/test_inputs.bin")
+    let worst = zip(test.data[0], fixture).map { abs($0 - $1) }.max() ?? 1
+    #expect(test.data[0].count == fixture.count && worst <= 1.0 / 510 + 1e-6, "largest difference \(worst)")
+
+    let fourNine = try Dataset.loadCSV(path: root.appendingPathComponent("test_4_9.csv").path)
+    let digits = Dictionary(zip(0..<400, test.data[1]), uniquingKeysWith: { a, _ in a })
+    #expect(fourNine.count == digits.values.filter { $0 == 4 || $0 == 9 }.count)
+    #expect(Set(fourNine.data[1]) == [0, 1])
+  }
+
   // MARK: - MNIST IDX
 
   @Test(arguments: ["", ".gz"])
