@@ -32,7 +32,9 @@ let package = Package(
     // MARK: - Driver and CLI
     .target(
       name: "NNCompileKit",
-      dependencies: ["NNFormats", "NNIR", "NNImport", "NNInterpreter", "NNPasses", "NNQuantize", "NNCodegen", "NNHostSim"]),
+      dependencies: [
+        "NNFormats", "NNIR", "NNImport", "NNInterpreter", "NNPasses", "NNQuantize", "NNCodegen", "NNHostSim", "NNTrain",
+      ]),
     .executableTarget(name: "nncompile", dependencies: ["NNCompileKit"]),
 
     // MARK: - C runtime (the kernels generated code calls)

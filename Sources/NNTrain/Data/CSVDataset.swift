@@ -13,8 +13,11 @@ import NNFormats
 /// - Image pixels are scaled to 0...1 unless `normalizeImages` is false (NNC's "Image
 ///   Normalization" setting, `no_image_normalization` in the executor), as nnabla's
 ///   `CsvDataSource` does it: `pixel_as_float32 * Float(1.0 / 255.0)`, a float32 multiply.
+/// - `imageChannels` (1 or 3) converts every image to that many planes, as Pillow converts
+///   between gray and RGB; nil keeps each image's own (gray 1, colour 3).
 extension Dataset {
-  public static func loadCSV(path: String, normalizeImages: Bool = true) throws -> Dataset {
+  public static func loadCSV(path: String, normalizeImages: Bool = true, imageChannels: Int? = nil) throws -> Dataset {
+    precondition(imageChannels == nil || imageChannels == 1 || imageChannels == 3, "imageChannels: 1 or 3")
     let text = try readText(path)
     var rows = CSV.parse(text).filter { !$0.isBlank }
     guard !rows.isEmpty else { throw DatasetError(file: path, "the file is empty; a dataset CSV needs a header line") }
@@ -46,7 +49,9 @@ extension Dataset {
           } else if shapes[v] == [1] {
             throw DatasetError(file: path, line: row.line, "column '\(header.fields[variable.columns[0]])': '\(cell)' is not a number")
           } else {
-            (values, shape) = try loadCell(cell, relativeTo: directory, normalizeImages: normalizeImages, file: path, line: row.line)
+            (values, shape) = try loadCell(
+              cell, relativeTo: directory, normalizeImages: normalizeImages, imageChannels: imageChannels, file: path,
+              line: row.line)
           }
         }
         if let expected = shapes[v], expected != shape {
@@ -63,7 +68,7 @@ extension Dataset {
 
   /// One cell naming a file: an image, a `.npy` array or a `.csv` matrix.
   private static func loadCell(
-    _ cell: String, relativeTo directory: URL, normalizeImages: Bool, file: String, line: Int
+    _ cell: String, relativeTo directory: URL, normalizeImages: Bool, imageChannels: Int?, file: String, line: Int
   ) throws -> ([Float], [Int]) {
     guard !cell.isEmpty else { throw DatasetError(file: file, line: line, "empty cell where a number or file path was expected") }
     let target = cell.hasPrefix("/") ? cell : directory.appendingPathComponent(cell).path
@@ -76,7 +81,7 @@ extension Dataset {
     do {
       if [".png", ".pgm", ".ppm"].contains(where: lower.hasSuffix) {
         let image = lower.hasSuffix(".png") ? try PNG.decode(bytes) : try PGM.decode(bytes)
-        let planes = image.planeCount
+        let planes = imageChannels ?? image.planeCount
         let values = image.planarFloats(channels: planes, scale: normalizeImages ? Float(1.0 / 255.0) : 1)
         return (values, [planes, image.height, image.width])
       }
