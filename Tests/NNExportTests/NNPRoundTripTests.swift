@@ -36,6 +36,7 @@ import _NNTestSupport
 
   static let cases = [
     Case(model: "iris_mlp", variant: "replaced"), Case(model: "iris_mlp", variant: "graph"),
+    Case(model: "iris_mlp", variant: "sections"),
     Case(model: "lenet28", variant: "replaced"), Case(model: "lenet28", variant: "graph"),
     Case(model: "cnn_bn", variant: "replaced"), Case(model: "cnn_bn", variant: "graph"),
     Case(model: "nnc_result2", variant: "replaced"),
@@ -71,7 +72,22 @@ import _NNTestSupport
     }
     var g = graph
     for i in g.parameterIndices { g.tensors[i].data = values[g.tensors[i].name] }
-    return (try NNPWriter.archive(graph: g), values)
+    if c.variant == "graph" { return (try NNPWriter.archive(graph: g), values) }
+    // "sections": the rebuilt network plus every training section nnabla's loader links up.
+    let writer = NNablaNetworkWriter(graph: g)
+    let x = g.tensors[g.inputs[0]].name, y = g.tensors[g.outputs[0]].name
+    var definition = ProtoTextMessage()
+    definition.add("global_config", NNablaTrainingSections.globalConfig())
+    definition.add("training_config", NNablaTrainingSections.trainingConfig(maxEpoch: 3, iterPerEpoch: 2))
+    definition.add("network", try writer.network(name: "Main"))
+    definition.add("dataset", NNablaTrainingSections.dataset(name: "Training", uri: "train.csv", batchSize: 8, shuffle: true))
+    definition.add("optimizer", NNablaTrainingSections.optimizer(
+      network: "Main", dataset: "Training", solver: .adam(), data: [(x, "x")], loss: y,
+      parameters: writer.parameters().map(\.name)))
+    definition.add("monitor", NNablaTrainingSections.monitor(
+      name: "train_error", network: "Main", dataset: "Training", data: [(x, "x")], errors: [y]))
+    definition.add("executor", writer.executor(name: "Executor", networkName: "Main"))
+    return (try NNPWriter.archive(definition: definition, parameters: writer.parameters()), values)
   }
 
   @Test(arguments: cases)
