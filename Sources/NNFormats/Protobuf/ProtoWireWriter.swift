@@ -55,8 +55,12 @@ public struct ProtoWireWriter: Sendable {
     guard !values.isEmpty else { return }
     key(number, wireType: 2)
     putVarint(UInt64(values.count * 4))
-    bytes.reserveCapacity(bytes.count + values.count * 4)
-    for v in values { put32(v.bitPattern) }
+    #if _endian(little)
+      values.withUnsafeBytes { bytes.append(contentsOf: $0) }  // already the wire layout: one copy
+    #else
+      bytes.reserveCapacity(bytes.count + values.count * 4)
+      for v in values { put32(v.bitPattern) }
+    #endif
   }
 
   private mutating func key(_ number: Int, wireType: Int) {
