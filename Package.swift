@@ -16,6 +16,10 @@ let package = Package(
     .target(name: "NNIR"),
     .target(name: "NNImport", dependencies: ["NNFormats", "NNIR"]),
     .target(name: "NNInterpreter", dependencies: ["NNIR"]),
+    .target(name: "NNExport", dependencies: ["NNFormats", "NNIR"]),
+
+    // MARK: - Training (datasets, gradients, optimizers)
+    .target(name: "NNTrain", dependencies: ["NNIR", "NNInterpreter", "NNFormats"]),
 
     // MARK: - Graph passes and int8 quantization
     .target(name: "NNPasses", dependencies: ["NNIR"]),
@@ -28,7 +32,9 @@ let package = Package(
     // MARK: - Driver and CLI
     .target(
       name: "NNCompileKit",
-      dependencies: ["NNFormats", "NNIR", "NNImport", "NNInterpreter", "NNPasses", "NNQuantize", "NNCodegen", "NNHostSim"]),
+      dependencies: [
+        "NNFormats", "NNIR", "NNImport", "NNInterpreter", "NNPasses", "NNQuantize", "NNCodegen", "NNHostSim", "NNTrain",
+      ]),
     .executableTarget(name: "nncompile", dependencies: ["NNCompileKit"]),
 
     // MARK: - C runtime (the kernels generated code calls)
@@ -40,6 +46,8 @@ let package = Package(
     .testTarget(name: "NNIRTests", dependencies: ["_NNTestSupport", "NNIR"]),
     .testTarget(name: "NNImportTests", dependencies: ["_NNTestSupport", "NNImport", "NNFormats"]),
     .testTarget(name: "NNInterpreterTests", dependencies: ["_NNTestSupport", "NNInterpreter", "NNIR"]),
+    .testTarget(name: "NNExportTests", dependencies: ["_NNTestSupport", "NNExport", "NNFormats", "NNIR", "NNImport", "NNInterpreter"]),
+    .testTarget(name: "NNTrainTests", dependencies: ["_NNTestSupport", "NNTrain", "NNIR", "NNInterpreter", "NNFormats", "NNImport"]),
     .testTarget(name: "NNPassesTests", dependencies: ["_NNTestSupport", "NNPasses", "NNIR", "NNInterpreter", "NNImport"]),
     .testTarget(name: "NNQuantizeTests", dependencies: ["_NNTestSupport", "NNQuantize", "NNIR", "NNInterpreter", "NNImport"]),
     .testTarget(name: "NNCRuntimeTests", dependencies: ["_NNTestSupport", "NNCRuntime", "NNInterpreter", "NNIR"]),
