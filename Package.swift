@@ -24,11 +24,12 @@ let package = Package(
     // MARK: - Code generation and verification
     .target(name: "NNCodegen", dependencies: ["NNIR"]),
     .target(name: "NNHostSim", dependencies: ["NNIR", "NNInterpreter", "NNCodegen"]),
+    .target(name: "NNEmulation", dependencies: ["NNHostSim"]),
 
     // MARK: - Driver and CLI
     .target(
       name: "NNCompileKit",
-      dependencies: ["NNFormats", "NNIR", "NNImport", "NNInterpreter", "NNPasses", "NNQuantize", "NNCodegen", "NNHostSim"]),
+      dependencies: ["NNFormats", "NNIR", "NNImport", "NNInterpreter", "NNPasses", "NNQuantize", "NNCodegen", "NNHostSim", "NNEmulation"]),
     .executableTarget(name: "nncompile", dependencies: ["NNCompileKit"]),
 
     // MARK: - C runtime (the kernels generated code calls)
