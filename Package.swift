@@ -47,5 +47,6 @@ let package = Package(
     .testTarget(name: "NNCodegenTests", dependencies: ["_NNTestSupport", "NNCodegen", "NNCompileKit"]),
     .testTarget(name: "ParityTests", dependencies: ["_NNTestSupport", "NNCompileKit"]),
     .testTarget(name: "CLITests", dependencies: ["_NNTestSupport", "NNCompileKit"]),
+    .testTarget(name: "EmulationTests", dependencies: ["_NNTestSupport", "NNCompileKit", "NNEmulation"]),
   ]
 )
