@@ -31,6 +31,8 @@ let package = Package(
       name: "NNCompileKit",
       dependencies: ["NNFormats", "NNIR", "NNImport", "NNInterpreter", "NNPasses", "NNQuantize", "NNCodegen", "NNHostSim", "NNEmulation"]),
     .executableTarget(name: "nncompile", dependencies: ["NNCompileKit"]),
+    // The emulated Cortex-M4F benchmark: swift run -c release nncompile-bench (see README).
+    .executableTarget(name: "nncompile-bench", dependencies: ["NNCompileKit"], path: "bench/nncompile-bench"),
 
     // MARK: - C runtime (the kernels generated code calls)
     .target(name: "NNCRuntime", path: "runtime-c"),
