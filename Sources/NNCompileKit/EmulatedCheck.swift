@@ -65,8 +65,12 @@ public struct EmulationReport: Sendable, Codable {
 
 enum EmulatedCheck {
   /// Finds the cross compiler, QEMU and cc, or fails with the one line that says how to get them.
+  /// Only Cortex-M4 targets can run on the emulated board.
   static func toolchain(for target: TargetDescription) throws -> Toolchain {
-    try Toolchain.locate(crossCompiler: target.crossCompiler)
+    guard target.cpu == "cortex-m4" else {
+      throw EmulationError("--emulate runs the code on an emulated Cortex-M4F; target '\(target.name)' is '\(target.cpu)': use --target cortex-m4f")
+    }
+    return try Toolchain.locate(crossCompiler: target.crossCompiler)
   }
 
   /// Builds `source` for the Cortex-M4F, runs the samples on QEMU and compares with the host's

@@ -25,4 +25,12 @@ import _NNTestSupport
         == "nncompile: error: --emulate needs no-such-gcc, no-such-objdump, which are not installed: apt-get install -y --no-install-recommends gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm\n"
     )
   }
+
+  @Test func hostTarget_isRefusedWithOneLine() throws {
+    let r = try CLI.run([
+      "verify", Fixtures.path("nnabla/iris_mlp/model.nnp"), "--target", "host", "--input", Fixtures.path("nnabla/iris_mlp/inputs.bin"), "--emulate",
+    ])
+    #expect(r.status == 1)
+    #expect(r.stderr == "nncompile: error: --emulate runs the code on an emulated Cortex-M4F; target 'host' is 'host': use --target cortex-m4f\n")
+  }
 }
