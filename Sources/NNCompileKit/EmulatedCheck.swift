@@ -15,6 +15,8 @@ public struct EmulationReport: Sendable, Codable {
   /// Multiply-accumulates of the model (`NNIR.Cost`), and MACs per estimated cycle.
   public var macs: Int
   public var macsPerCycle: Double
+  /// `cycles` at the target's clock (`clockHz`), in milliseconds; nil when the clock is unknown.
+  public var estimatedMilliseconds: Double?
   /// Whole image (start-up, libc and harness included) and the model's own share (model,
   /// kernels, weights).
   public var flashBytes: Int
@@ -49,7 +51,8 @@ public struct EmulationReport: Sendable, Codable {
     var s = "emulated Cortex-M4F (QEMU mps2-an386):\n"
     let counts = Set(instructionsPerSample).count == 1 ? "" : " (first sample; range \(instructionsPerSample.min()!)–\(instructionsPerSample.max()!))"
     s += "  instructions in the model call  \(instructions)\(counts)\n"
-    s += "  cycles (Cortex-M4 estimate)     \(cycles)\n"
+    s += "  cycles (Cortex-M4 estimate)     \(cycles)"
+    s += estimatedMilliseconds.map { String(format: " (%.2f ms at the target's clock)\n", $0) } ?? "\n"
     s += String(format: "  MACs %d  MAC/cycle %.3f\n", macs, macsPerCycle)
     s += "  flash  \(flashBytes) bytes (model + kernels + weights: \(modelFlashBytes))\n"
     s += "  RAM    \(ramStaticBytes) bytes static (model: \(modelRAMStaticBytes)), peak stack \(peakStackBytes) bytes\n"
@@ -103,9 +106,11 @@ enum EmulatedCheck {
     }
     let macs = compilation.model.graph.nodes.map { Cost.macs($0, in: compilation.model.graph) }.reduce(0, +)
     let cycles = result.cycles.first ?? 0
+    let clockHz = compilation.options.target.clockHz
     return EmulationReport(
       instructions: result.instructions.first ?? 0, instructionsPerSample: result.instructions, cycles: cycles,
       cyclesPerSample: result.cycles, macs: macs, macsPerCycle: cycles > 0 ? Double(macs) / Double(cycles) : 0,
+      estimatedMilliseconds: clockHz > 0 ? Double(cycles) / Double(clockHz) * 1000 : nil,
       flashBytes: result.image.flashBytes, modelFlashBytes: result.image.modelFlashBytes, ramStaticBytes: result.image.ramStaticBytes,
       modelRAMStaticBytes: result.image.modelRAMStaticBytes, peakStackBytes: result.peakStackBytes, outputsBitExact: bitExact,
       againstHost: metrics, mismatchedSteps: mismatched)

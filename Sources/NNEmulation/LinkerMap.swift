@@ -39,7 +39,7 @@ enum LinkerMap {
   /// Code and constants count as flash; .data as both (its load image sits in flash); .bss as RAM.
   private static func add(output: String, bytes: Int, to flash: inout Int, _ ram: inout Int) {
     switch output {
-    case ".text", ".ARM.exidx": flash += bytes
+    case ".text", ".rodata", ".ARM.exidx": flash += bytes
     case ".data": flash += bytes; ram += bytes
     case ".bss": ram += bytes
     default: break

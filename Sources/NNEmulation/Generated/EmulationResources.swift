@@ -273,8 +273,13 @@ SECTIONS
   {
     KEEP(*(.vectors))
     *(.text .text.*)
-    *(.rodata .rodata.*)
     KEEP(*(.init)) KEEP(*(.fini))
+  } > FLASH
+  /* Constants (the weights) in a section of their own, so the disassembly the cycle model reads
+   * holds only code. */
+  .rodata :
+  {
+    *(.rodata .rodata.*)
     . = ALIGN(4);
     __preinit_array_start = .; KEEP(*(.preinit_array)) __preinit_array_end = .;
     __init_array_start = .; KEEP(*(SORT(.init_array.*))) KEEP(*(.init_array)) __init_array_end = .;
