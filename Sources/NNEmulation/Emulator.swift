@@ -45,7 +45,7 @@ public enum Emulator {
     let modelObjects = try build.compile(sources, flags: build.modelFlags + include, tag: "")
 
     func harness(trace: Bool) throws -> String {
-      let url = work.appendingPathComponent(trace ? "harness_trace.c" : "harness.c")
+      let url = work.appendingPathComponent(trace ? "nnc_emu_harness_trace.c" : "nnc_emu_harness.c")
       try GuestHarness.text(
         prefix: model.prefix, inputSizes: model.inputSizes, outputSizes: model.outputSizes, files: files, trace: trace
       ).write(to: url, atomically: true, encoding: .utf8)
