@@ -28,14 +28,18 @@ let package = Package(
     // MARK: - Code generation and verification
     .target(name: "NNCodegen", dependencies: ["NNIR"]),
     .target(name: "NNHostSim", dependencies: ["NNIR", "NNInterpreter", "NNCodegen"]),
+    .target(name: "NNEmulation", dependencies: ["NNHostSim"]),
 
     // MARK: - Driver and CLI
     .target(
       name: "NNCompileKit",
       dependencies: [
         "NNFormats", "NNIR", "NNImport", "NNInterpreter", "NNPasses", "NNQuantize", "NNCodegen", "NNHostSim", "NNTrain",
+        "NNEmulation",
       ]),
     .executableTarget(name: "nncompile", dependencies: ["NNCompileKit"]),
+    // The emulated Cortex-M4F benchmark: swift run -c release nncompile-bench (see README).
+    .executableTarget(name: "nncompile-bench", dependencies: ["NNCompileKit"], path: "bench/nncompile-bench"),
 
     // MARK: - C runtime (the kernels generated code calls)
     .target(name: "NNCRuntime", path: "runtime-c"),
@@ -54,5 +58,6 @@ let package = Package(
     .testTarget(name: "NNCodegenTests", dependencies: ["_NNTestSupport", "NNCodegen", "NNCompileKit"]),
     .testTarget(name: "ParityTests", dependencies: ["_NNTestSupport", "NNCompileKit"]),
     .testTarget(name: "CLITests", dependencies: ["_NNTestSupport", "NNCompileKit"]),
+    .testTarget(name: "EmulationTests", dependencies: ["_NNTestSupport", "NNCompileKit", "NNEmulation"]),
   ]
 )
