@@ -35,6 +35,12 @@ struct ConstantArrays {
     return name
   }
 
+  mutating func int16(_ stem: String, _ comment: String, _ values: [Int16]) -> String {
+    let name = "\(prefix)_\(stem)"
+    add("int16_t", name, comment, values.map(String.init), bytes: 2)
+    return name
+  }
+
   mutating func int32(_ stem: String, _ comment: String, _ values: [Int32], requantization: Bool = false) -> String {
     let name = "\(prefix)_\(stem)"
     if requantization { requantizationBytes += 4 * values.count }
