@@ -40,11 +40,11 @@ static inline void nnc_write_u32(void *p, uint32_t v)
 
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
 
+/* The accumulator is tied in and out ("+r") so gcc keeps it in one register. */
 static inline int32_t nnc_smlad(uint32_t x, uint32_t y, int32_t acc)
 {
-    int32_t r;
-    __asm__("smlad %0, %1, %2, %3" : "=r"(r) : "r"(x), "r"(y), "r"(acc));
-    return r;
+    __asm__("smlad %0, %1, %2, %0" : "+r"(acc) : "r"(x), "r"(y));
+    return acc;
 }
 
 static inline uint32_t nnc_sxtb16(uint32_t x)

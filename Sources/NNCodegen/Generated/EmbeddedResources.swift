@@ -45,11 +45,11 @@ static inline void nnc_write_u32(void *p, uint32_t v)
 
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
 
+/* The accumulator is tied in and out ("+r") so gcc keeps it in one register. */
 static inline int32_t nnc_smlad(uint32_t x, uint32_t y, int32_t acc)
 {
-    int32_t r;
-    __asm__("smlad %0, %1, %2, %3" : "=r"(r) : "r"(x), "r"(y), "r"(acc));
-    return r;
+    __asm__("smlad %0, %1, %2, %0" : "+r"(acc) : "r"(x), "r"(y));
+    return acc;
 }
 
 static inline uint32_t nnc_sxtb16(uint32_t x)
@@ -1388,16 +1388,16 @@ void nnc_conv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w,
 
 /* ---- Dot products over int16 pairs ----------------------------------------------------------- */
 
-/* Four channels (weights interleaved per k pair: [k/2][channel][2]) by two columns. */
-static void nnc_dot4x2(const int16_t *w, const int16_t *c0, const int16_t *c1, int32_t pairs,
-                       int32_t acc[8])
+/* Four channels (weights interleaved per k pair: [k/2][channel][2]) by two columns (interleaved
+ * per k pair too: [k/2][column][2]), unrolled by two pairs. */
+static void nnc_dot4x2(const int16_t *w, const int16_t *c, int32_t pairs, int32_t acc[8])
 {
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     int32_t a4 = acc[4], a5 = acc[5], a6 = acc[6], a7 = acc[7];
-    const int16_t *end = c0 + 2 * pairs;
-    while (c0 != end) {
-        const uint32_t x0 = nnc_read_u32(c0);
-        const uint32_t x1 = nnc_read_u32(c1);
+    const int16_t *end = c + 4 * pairs;
+    if (pairs & 1) {
+        const uint32_t x0 = nnc_read_u32(c);
+        const uint32_t x1 = nnc_read_u32(c + 2);
         uint32_t v = nnc_read_u32(w);
         a0 = nnc_smlad(v, x0, a0);
         a1 = nnc_smlad(v, x1, a1);
@@ -1411,23 +1411,53 @@ static void nnc_dot4x2(const int16_t *w, const int16_t *c0, const int16_t *c1, i
         a6 = nnc_smlad(v, x0, a6);
         a7 = nnc_smlad(v, x1, a7);
         w += 8;
-        c0 += 2;
-        c1 += 2;
+        c += 4;
+    }
+    while (c != end) {
+        uint32_t x0 = nnc_read_u32(c);
+        uint32_t x1 = nnc_read_u32(c + 2);
+        uint32_t v = nnc_read_u32(w);
+        a0 = nnc_smlad(v, x0, a0);
+        a1 = nnc_smlad(v, x1, a1);
+        v = nnc_read_u32(w + 2);
+        a2 = nnc_smlad(v, x0, a2);
+        a3 = nnc_smlad(v, x1, a3);
+        v = nnc_read_u32(w + 4);
+        a4 = nnc_smlad(v, x0, a4);
+        a5 = nnc_smlad(v, x1, a5);
+        v = nnc_read_u32(w + 6);
+        a6 = nnc_smlad(v, x0, a6);
+        a7 = nnc_smlad(v, x1, a7);
+        x0 = nnc_read_u32(c + 4);
+        x1 = nnc_read_u32(c + 6);
+        v = nnc_read_u32(w + 8);
+        a0 = nnc_smlad(v, x0, a0);
+        a1 = nnc_smlad(v, x1, a1);
+        v = nnc_read_u32(w + 10);
+        a2 = nnc_smlad(v, x0, a2);
+        a3 = nnc_smlad(v, x1, a3);
+        v = nnc_read_u32(w + 12);
+        a4 = nnc_smlad(v, x0, a4);
+        a5 = nnc_smlad(v, x1, a5);
+        v = nnc_read_u32(w + 14);
+        a6 = nnc_smlad(v, x0, a6);
+        a7 = nnc_smlad(v, x1, a7);
+        w += 16;
+        c += 8;
     }
     acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
     acc[4] = a4; acc[5] = a5; acc[6] = a6; acc[7] = a7;
 }
 
-/* One channel (a plain weight row) by two columns. */
-static void nnc_dot1x2(const int16_t *w, const int16_t *c0, const int16_t *c1, int32_t pairs,
-                       int32_t acc[2])
+/* One channel (a plain weight row) by two interleaved columns. */
+static void nnc_dot1x2(const int16_t *w, const int16_t *c, int32_t pairs, int32_t acc[2])
 {
     int32_t a0 = acc[0], a1 = acc[1];
     int32_t i;
     for (i = 0; i < pairs; ++i) {
         const uint32_t v = nnc_read_u32(w + 2 * i);
-        a0 = nnc_smlad(v, nnc_read_u32(c0 + 2 * i), a0);
-        a1 = nnc_smlad(v, nnc_read_u32(c1 + 2 * i), a1);
+        a0 = nnc_smlad(v, nnc_read_u32(c + 4 * i), a0);
+        a1 = nnc_smlad(v, nnc_read_u32(c + 4 * i + 2), a1);
     }
     acc[0] = a0;
     acc[1] = a1;
@@ -1463,7 +1493,7 @@ static int32_t nnc_dot1x1(const int16_t *w, const int16_t *c, int32_t pairs, int
 /* ---- Columns ----------------------------------------------------------------------------------- */
 
 /* dst[i] = src[i] for i < n, four at a time with SXTB16 (little-endian word order). */
-static void nnc_widen_s8(const int8_t *src, int32_t n, int16_t *dst)
+static inline void nnc_widen_s8(const int8_t *src, int32_t n, int16_t *dst)
 {
     while (n >= 4) {
         const uint32_t v = nnc_read_u32(src);
@@ -1483,18 +1513,21 @@ static void nnc_widen_s8(const int8_t *src, int32_t n, int16_t *dst)
 
 /* The column of output pixel (oh, ow) of one group: its taps in weight order [ic][kh][kw] as
  * int16, the input zero point where a tap falls in the padding (so that with the input offset
- * folded into the bias it adds exactly nothing), zeros up to k_padded. */
+ * folded into the bias it adds exactly nothing), zero up to k_padded. Written interleaved with
+ * the other column of its pair: tap k at col[2k - k % 2] (col is the pair's base, + 2 for the
+ * second column). */
 static void nnc_im2col_s16(const nnc_conv_s8_params *p, const int8_t *x_group, int32_t oh,
-                           int32_t ow, int32_t k_padded, int16_t *col)
+                           int32_t ow, int16_t *col)
 {
     const int32_t in_per_group = p->in_c / p->group;
     const int32_t in_map = p->in_h * p->in_w;
-    const int32_t k_h = p->kernel_h, k_w = p->kernel_w;
+    const int32_t k_h = p->kernel_h, k_w = p->kernel_w, d_w = p->dilation_w;
     const int32_t ih0 = oh * p->stride_h - p->pad_h;
     const int32_t iw0 = ow * p->stride_w - p->pad_w;
-    const int32_t cols_inside = iw0 >= 0 && iw0 + (k_w - 1) * p->dilation_w < p->in_w;
+    const int32_t cols_inside = iw0 >= 0 && iw0 + (k_w - 1) * d_w < p->in_w;
     const int16_t pad = (int16_t)(-p->input_offset);
     int16_t *d = col;
+    int32_t step = 1; /* 1 after an even tap, 3 after an odd one */
     int32_t icl, kh, kw;
 
     for (icl = 0; icl < in_per_group; ++icl) {
@@ -1503,22 +1536,30 @@ static void nnc_im2col_s16(const nnc_conv_s8_params *p, const int8_t *x_group, i
             const int32_t ih = ih0 + kh * p->dilation_h;
             if (ih < 0 || ih >= p->in_h) {
                 for (kw = 0; kw < k_w; ++kw) {
-                    *d++ = pad;
+                    *d = pad;
+                    d += step;
+                    step ^= 2;
                 }
-            } else if (cols_inside && p->dilation_w == 1) {
-                nnc_widen_s8(xc + ih * p->in_w + iw0, k_w, d);
-                d += k_w;
+            } else if (cols_inside) {
+                const int8_t *row = xc + ih * p->in_w + iw0;
+                for (kw = 0; kw < k_w; ++kw) {
+                    *d = row[kw * d_w];
+                    d += step;
+                    step ^= 2;
+                }
             } else {
                 const int8_t *row = xc + ih * p->in_w;
                 for (kw = 0; kw < k_w; ++kw) {
-                    const int32_t iw = iw0 + kw * p->dilation_w;
-                    *d++ = (iw < 0 || iw >= p->in_w) ? pad : (int16_t)row[iw];
+                    const int32_t iw = iw0 + kw * d_w;
+                    *d = (iw < 0 || iw >= p->in_w) ? pad : (int16_t)row[iw];
+                    d += step;
+                    step ^= 2;
                 }
             }
         }
     }
-    while (d < col + k_padded) {
-        *d++ = 0;
+    if (step == 3) { /* K odd: the last pair's second tap */
+        *d = 0;
     }
 }
 
@@ -1526,8 +1567,8 @@ static void nnc_im2col_s16(const nnc_conv_s8_params *p, const int8_t *x_group, i
 
 static int32_t nnc_max2_i32(int32_t a, int32_t b) { return a > b ? a : b; }
 
-/* Accumulators of every channel of one group over `ncols` columns (ncols even, col j at
- * cols + j * k_padded), reduced: with `pooled`, the max over all columns goes to out[c];
+/* Accumulators of every channel of one group over `ncols` columns (ncols even, the pair of
+ * columns j, j + 1 interleaved at cols + j * k_padded), reduced: with `pooled`, the max over all columns goes to out[c];
  * otherwise columns 0 and 1 go to out[2c] and out[2c + 1]. */
 static void nnc_conv_columns(const int16_t *w, const int32_t *bias, int32_t channels,
                              int32_t k_padded, const int16_t *cols, int32_t ncols, int32_t pooled,
@@ -1544,7 +1585,7 @@ static void nnc_conv_columns(const int16_t *w, const int32_t *bias, int32_t chan
                 acc[2 * i] = bias[c + i];
                 acc[2 * i + 1] = bias[c + i];
             }
-            nnc_dot4x2(wb, cols + j * k_padded, cols + (j + 1) * k_padded, pairs, acc);
+            nnc_dot4x2(wb, cols + j * k_padded, pairs, acc);
             if (!pooled) {
                 for (i = 0; i < 8; ++i) {
                     out[2 * c + i] = acc[i];
@@ -1569,7 +1610,7 @@ static void nnc_conv_columns(const int16_t *w, const int32_t *bias, int32_t chan
             int32_t acc[2];
             acc[0] = bias[c];
             acc[1] = bias[c];
-            nnc_dot1x2(wr, cols + j * k_padded, cols + (j + 1) * k_padded, pairs, acc);
+            nnc_dot1x2(wr, cols + j * k_padded, pairs, acc);
             if (!pooled) {
                 out[2 * c] = acc[0];
                 out[2 * c + 1] = acc[1];
@@ -1615,9 +1656,8 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
             if (!pooled) {
                 for (pos = 0; pos < out_map; pos += 2) {
                     const int32_t last = (pos + 1 < out_map) ? pos + 1 : pos;
-                    nnc_im2col_s16(p, xg, pos / q->out_w, pos % q->out_w, k_padded, scratch);
-                    nnc_im2col_s16(p, xg, last / q->out_w, last % q->out_w, k_padded,
-                                   scratch + k_padded);
+                    nnc_im2col_s16(p, xg, pos / q->out_w, pos % q->out_w, scratch);
+                    nnc_im2col_s16(p, xg, last / q->out_w, last % q->out_w, scratch + 2);
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, 2, 0, acc);
                     for (oc = 0; oc < out_per_group; ++oc) {
                         const int32_t m = out_multiplier[c0 + oc], s = out_shift[c0 + oc];
@@ -1632,8 +1672,8 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
                     for (j = 0; j < ncols; ++j) {
                         /* An odd window repeats its last pixel: the max does not change. */
                         const int32_t i = (j < window) ? j : window - 1;
-                        nnc_im2col_s16(p, xg, oh0 + i / q->pool_w, ow0 + i % q->pool_w, k_padded,
-                                       scratch + j * k_padded);
+                        nnc_im2col_s16(p, xg, oh0 + i / q->pool_w, ow0 + i % q->pool_w,
+                                       scratch + (j / 2) * 2 * k_padded + (j % 2) * 2);
                     }
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, ncols, 1, acc);
                     for (oc = 0; oc < out_per_group; ++oc) {
