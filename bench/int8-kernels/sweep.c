@@ -27,7 +27,7 @@
 #define MAX_W 16384
 #define MAX_Y 16384
 #define MAX_C 64
-#define MAX_SCRATCH 8192
+#define MAX_SCRATCH 16384
 
 static int8_t xs[MAX_X], ws[MAX_W], y_ref[MAX_Y], y_opt[MAX_Y], conv_full[MAX_Y];
 static int16_t w16[MAX_W + 4 * MAX_C];

@@ -40,6 +40,10 @@ static inline void nnc_write_u32(void *p, uint32_t v)
 
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
 
+/* Keeps gcc from hoisting the loads of an unrolled loop's next step above this point, which
+ * would need more registers than the M4 has and spill accumulators. Code only: no instruction. */
+#define NNC_DSP_SCHEDULE_BARRIER() __asm__ volatile("" ::: "memory")
+
 /* The accumulator is tied in and out ("+r") so gcc keeps it in one register. */
 static inline int32_t nnc_smlad(uint32_t x, uint32_t y, int32_t acc)
 {
@@ -76,6 +80,8 @@ static inline uint32_t nnc_pkhtb_asr16(uint32_t a, uint32_t b)
 }
 
 #else /* portable C99: the same bits */
+
+#define NNC_DSP_SCHEDULE_BARRIER() ((void)0)
 
 /* The int16 in bits 16*half .. 16*half+15 of x, without implementation-defined conversions. */
 static inline int32_t nnc_half_s16(uint32_t x, int32_t half)

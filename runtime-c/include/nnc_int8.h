@@ -262,8 +262,8 @@ typedef struct {
     int32_t out_h, out_w;     /* y's spatial size: conv.out_h / pool_h, conv.out_w / pool_w */
 } nnc_conv_s8_opt_params;
 
-/* scratch: C * k_padded int16 plus 2 * (out_c / group) int32, where C is 2 without pooling
- * and pool_h * pool_w rounded up to even with it. */
+/* scratch: C * k_padded int16, then 2 * (out_c / group) + k_padded int32, where C is 2 without
+ * pooling and pool_h * pool_w rounded up to even with it. */
 void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *p, const int8_t *x, const int16_t *w,
                      const int32_t *bias, const int32_t *out_multiplier, const int32_t *out_shift,
                      int16_t *scratch, int8_t *y);

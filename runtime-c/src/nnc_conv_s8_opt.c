@@ -9,65 +9,88 @@
 
 /* ---- Dot products over int16 pairs ----------------------------------------------------------- */
 
-/* Four channels (weights interleaved per k pair: [k/2][channel][2]) by two columns (interleaved
- * per k pair too: [k/2][column][2]), unrolled by two pairs. */
-static void nnc_dot4x2(const int16_t *w, const int16_t *c, int32_t pairs, int32_t acc[8])
+/* Four channels (weights interleaved per k pair: [k/2][channel][2]) by `ncols` columns
+ * (interleaved by pairs per k pair too: [k/2][column][2] at cols + j * k_padded for the pair
+ * j, j + 1), unrolled by two k pairs. With `pooled` out[c] is the max over the columns;
+ * otherwise out[2c], out[2c + 1] are columns 0 and 1. */
+static void nnc_block4(const int16_t *w_block, const int32_t *bias, const int16_t *cols,
+                       int32_t ncols, int32_t k_padded, int32_t pooled, int32_t *out)
 {
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    int32_t a4 = acc[4], a5 = acc[5], a6 = acc[6], a7 = acc[7];
-    const int16_t *end = c + 4 * pairs;
-    if (pairs & 1) {
-        const uint32_t x0 = nnc_read_u32(c);
-        const uint32_t x1 = nnc_read_u32(c + 2);
-        uint32_t v = nnc_read_u32(w);
-        a0 = nnc_smlad(v, x0, a0);
-        a1 = nnc_smlad(v, x1, a1);
-        v = nnc_read_u32(w + 2);
-        a2 = nnc_smlad(v, x0, a2);
-        a3 = nnc_smlad(v, x1, a3);
-        v = nnc_read_u32(w + 4);
-        a4 = nnc_smlad(v, x0, a4);
-        a5 = nnc_smlad(v, x1, a5);
-        v = nnc_read_u32(w + 6);
-        a6 = nnc_smlad(v, x0, a6);
-        a7 = nnc_smlad(v, x1, a7);
-        w += 8;
-        c += 4;
+    const int32_t pairs = k_padded / 2;
+    int32_t m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+    int32_t j;
+    for (j = 0; j < ncols; j += 2) {
+        const int16_t *w = w_block;
+        const int16_t *c = cols + j * k_padded;
+        const int16_t *end = c + 4 * pairs;
+        int32_t a0 = bias[0], a1 = bias[0], a2 = bias[1], a3 = bias[1];
+        int32_t a4 = bias[2], a5 = bias[2], a6 = bias[3], a7 = bias[3];
+        if (pairs & 1) {
+            const uint32_t x0 = nnc_read_u32(c);
+            const uint32_t x1 = nnc_read_u32(c + 2);
+            uint32_t v = nnc_read_u32(w);
+            a0 = nnc_smlad(v, x0, a0);
+            a1 = nnc_smlad(v, x1, a1);
+            v = nnc_read_u32(w + 2);
+            a2 = nnc_smlad(v, x0, a2);
+            a3 = nnc_smlad(v, x1, a3);
+            v = nnc_read_u32(w + 4);
+            a4 = nnc_smlad(v, x0, a4);
+            a5 = nnc_smlad(v, x1, a5);
+            v = nnc_read_u32(w + 6);
+            a6 = nnc_smlad(v, x0, a6);
+            a7 = nnc_smlad(v, x1, a7);
+            w += 8;
+            c += 4;
+        }
+        while (c != end) {
+            uint32_t x0 = nnc_read_u32(c);
+            uint32_t x1 = nnc_read_u32(c + 2);
+            uint32_t v = nnc_read_u32(w);
+            a0 = nnc_smlad(v, x0, a0);
+            a1 = nnc_smlad(v, x1, a1);
+            v = nnc_read_u32(w + 2);
+            a2 = nnc_smlad(v, x0, a2);
+            a3 = nnc_smlad(v, x1, a3);
+            v = nnc_read_u32(w + 4);
+            a4 = nnc_smlad(v, x0, a4);
+            a5 = nnc_smlad(v, x1, a5);
+            v = nnc_read_u32(w + 6);
+            a6 = nnc_smlad(v, x0, a6);
+            a7 = nnc_smlad(v, x1, a7);
+            NNC_DSP_SCHEDULE_BARRIER();
+            x0 = nnc_read_u32(c + 4);
+            x1 = nnc_read_u32(c + 6);
+            v = nnc_read_u32(w + 8);
+            a0 = nnc_smlad(v, x0, a0);
+            a1 = nnc_smlad(v, x1, a1);
+            v = nnc_read_u32(w + 10);
+            a2 = nnc_smlad(v, x0, a2);
+            a3 = nnc_smlad(v, x1, a3);
+            v = nnc_read_u32(w + 12);
+            a4 = nnc_smlad(v, x0, a4);
+            a5 = nnc_smlad(v, x1, a5);
+            v = nnc_read_u32(w + 14);
+            a6 = nnc_smlad(v, x0, a6);
+            a7 = nnc_smlad(v, x1, a7);
+            w += 16;
+            c += 8;
+        }
+        if (!pooled) {
+            out[0] = a0; out[1] = a1; out[2] = a2; out[3] = a3;
+            out[4] = a4; out[5] = a5; out[6] = a6; out[7] = a7;
+            return;
+        }
+        a0 = a0 > a1 ? a0 : a1;
+        a2 = a2 > a3 ? a2 : a3;
+        a4 = a4 > a5 ? a4 : a5;
+        a6 = a6 > a7 ? a6 : a7;
+        if (j == 0 || a0 > m0) m0 = a0;
+        if (j == 0 || a2 > m1) m1 = a2;
+        if (j == 0 || a4 > m2) m2 = a4;
+        if (j == 0 || a6 > m3) m3 = a6;
     }
-    while (c != end) {
-        uint32_t x0 = nnc_read_u32(c);
-        uint32_t x1 = nnc_read_u32(c + 2);
-        uint32_t v = nnc_read_u32(w);
-        a0 = nnc_smlad(v, x0, a0);
-        a1 = nnc_smlad(v, x1, a1);
-        v = nnc_read_u32(w + 2);
-        a2 = nnc_smlad(v, x0, a2);
-        a3 = nnc_smlad(v, x1, a3);
-        v = nnc_read_u32(w + 4);
-        a4 = nnc_smlad(v, x0, a4);
-        a5 = nnc_smlad(v, x1, a5);
-        v = nnc_read_u32(w + 6);
-        a6 = nnc_smlad(v, x0, a6);
-        a7 = nnc_smlad(v, x1, a7);
-        x0 = nnc_read_u32(c + 4);
-        x1 = nnc_read_u32(c + 6);
-        v = nnc_read_u32(w + 8);
-        a0 = nnc_smlad(v, x0, a0);
-        a1 = nnc_smlad(v, x1, a1);
-        v = nnc_read_u32(w + 10);
-        a2 = nnc_smlad(v, x0, a2);
-        a3 = nnc_smlad(v, x1, a3);
-        v = nnc_read_u32(w + 12);
-        a4 = nnc_smlad(v, x0, a4);
-        a5 = nnc_smlad(v, x1, a5);
-        v = nnc_read_u32(w + 14);
-        a6 = nnc_smlad(v, x0, a6);
-        a7 = nnc_smlad(v, x1, a7);
-        w += 16;
-        c += 8;
-    }
-    acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
-    acc[4] = a4; acc[5] = a5; acc[6] = a6; acc[7] = a7;
+    out[0] = m0; out[1] = m1; out[2] = m2; out[3] = m3;
 }
 
 /* One channel (a plain weight row) by two interleaved columns. */
@@ -184,45 +207,82 @@ static void nnc_im2col_s16(const nnc_conv_s8_params *p, const int8_t *x_group, i
     }
 }
 
+/* The input offset of every tap k (order [ic][kh][kw]) from its pixel's window origin. */
+static void nnc_tap_offsets(const nnc_conv_s8_params *p, int32_t *off)
+{
+    const int32_t in_per_group = p->in_c / p->group;
+    const int32_t in_map = p->in_h * p->in_w;
+    int32_t icl, kh, kw;
+    for (icl = 0; icl < in_per_group; ++icl) {
+        for (kh = 0; kh < p->kernel_h; ++kh) {
+            for (kw = 0; kw < p->kernel_w; ++kw) {
+                *off++ = icl * in_map + kh * p->dilation_h * p->in_w + kw * p->dilation_w;
+            }
+        }
+    }
+}
+
+/* True when every tap of output pixel (oh, ow) is inside the input (no padding). */
+static inline int32_t nnc_pixel_inside(const nnc_conv_s8_params *p, int32_t oh, int32_t ow)
+{
+    const int32_t ih0 = oh * p->stride_h - p->pad_h;
+    const int32_t iw0 = ow * p->stride_w - p->pad_w;
+    return ih0 >= 0 && ih0 + (p->kernel_h - 1) * p->dilation_h < p->in_h && iw0 >= 0 &&
+           iw0 + (p->kernel_w - 1) * p->dilation_w < p->in_w;
+}
+
+/* The interleaved columns of two pixels whose taps are all inside, by the tap offset table:
+ * two taps of each pixel per word. x0 / x1 are the pixels' window origins. */
+static void nnc_im2col_pair_inside(const int8_t *x0, const int8_t *x1, const int32_t *off,
+                                   int32_t k, int16_t *col)
+{
+    int32_t i;
+    for (i = 0; i + 1 < k; i += 2) {
+        const int32_t o0 = off[i], o1 = off[i + 1];
+        nnc_write_u32(col, nnc_pkhbt_lsl16((uint32_t)(int32_t)x0[o0], (uint32_t)(int32_t)x0[o1]));
+        nnc_write_u32(col + 2, nnc_pkhbt_lsl16((uint32_t)(int32_t)x1[o0], (uint32_t)(int32_t)x1[o1]));
+        col += 4;
+    }
+    if (k & 1) {
+        col[0] = x0[off[k - 1]];
+        col[1] = 0;
+        col[2] = x1[off[k - 1]];
+        col[3] = 0;
+    }
+}
+
+/* The interleaved columns of output pixels a and b (flat indices into the out_w-wide grid
+ * of the convolution's output) at col. */
+static void nnc_im2col_pair(const nnc_conv_s8_params *p, const int8_t *x_group, const int32_t *off,
+                            int32_t ah, int32_t aw, int32_t bh, int32_t bw, int16_t *col)
+{
+    if (nnc_pixel_inside(p, ah, aw) && nnc_pixel_inside(p, bh, bw)) {
+        const int32_t k = (p->in_c / p->group) * p->kernel_h * p->kernel_w;
+        const int8_t *xa = x_group + (ah * p->stride_h - p->pad_h) * p->in_w + aw * p->stride_w - p->pad_w;
+        const int8_t *xb = x_group + (bh * p->stride_h - p->pad_h) * p->in_w + bw * p->stride_w - p->pad_w;
+        nnc_im2col_pair_inside(xa, xb, off, k, col);
+    } else {
+        nnc_im2col_s16(p, x_group, ah, aw, col);
+        nnc_im2col_s16(p, x_group, bh, bw, col + 2);
+    }
+}
+
 /* ---- Convolution ------------------------------------------------------------------------------- */
 
 static int32_t nnc_max2_i32(int32_t a, int32_t b) { return a > b ? a : b; }
 
-/* Accumulators of every channel of one group over `ncols` columns (ncols even, the pair of
- * columns j, j + 1 interleaved at cols + j * k_padded), reduced: with `pooled`, the max over all columns goes to out[c];
- * otherwise columns 0 and 1 go to out[2c] and out[2c + 1]. */
+/* Accumulators of every channel of one group over `ncols` columns (ncols even; the pair of
+ * columns j, j + 1 interleaved at cols + j * k_padded), reduced: with `pooled`, the max over all
+ * columns goes to out[c]; otherwise columns 0 and 1 go to out[2c] and out[2c + 1]. */
 static void nnc_conv_columns(const int16_t *w, const int32_t *bias, int32_t channels,
                              int32_t k_padded, const int16_t *cols, int32_t ncols, int32_t pooled,
                              int32_t *out)
 {
     const int32_t pairs = k_padded / 2;
-    int32_t c = 0, j, i;
+    int32_t c = 0, j;
     for (; c + 4 <= channels; c += 4) {
-        const int16_t *wb = w + c * k_padded;
-        int32_t best[4];
-        for (j = 0; j < ncols; j += 2) {
-            int32_t acc[8];
-            for (i = 0; i < 4; ++i) {
-                acc[2 * i] = bias[c + i];
-                acc[2 * i + 1] = bias[c + i];
-            }
-            nnc_dot4x2(wb, cols + j * k_padded, pairs, acc);
-            if (!pooled) {
-                for (i = 0; i < 8; ++i) {
-                    out[2 * c + i] = acc[i];
-                }
-                break;
-            }
-            for (i = 0; i < 4; ++i) {
-                const int32_t m = nnc_max2_i32(acc[2 * i], acc[2 * i + 1]);
-                best[i] = (j == 0) ? m : nnc_max2_i32(best[i], m);
-            }
-        }
-        if (pooled) {
-            for (i = 0; i < 4; ++i) {
-                out[c + i] = best[i];
-            }
-        }
+        nnc_block4(w + c * k_padded, bias + c, cols, ncols, k_padded, pooled,
+                   out + (pooled ? c : 2 * c));
     }
     for (; c < channels; ++c) {
         const int16_t *wr = w + c * k_padded;
@@ -237,7 +297,8 @@ static void nnc_conv_columns(const int16_t *w, const int32_t *bias, int32_t chan
                 out[2 * c + 1] = acc[1];
                 break;
             }
-            best = (j == 0) ? nnc_max2_i32(acc[0], acc[1]) : nnc_max2_i32(best, nnc_max2_i32(acc[0], acc[1]));
+            acc[0] = nnc_max2_i32(acc[0], acc[1]);
+            best = (j == 0) ? acc[0] : nnc_max2_i32(best, acc[0]);
         }
         if (pooled) {
             out[c] = best;
@@ -266,8 +327,10 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
     const int32_t ncols = pooled ? window + (window & 1) : 2;
     const int32_t out_map = q->out_h * q->out_w;
     int32_t *acc = (int32_t *)(void *)(scratch + ncols * k_padded);
+    int32_t *off = acc + 2 * out_per_group;
     int32_t n, g, oc, pos, j;
 
+    nnc_tap_offsets(p, off);
     for (n = 0; n < p->batch; ++n) {
         for (g = 0; g < p->group; ++g) {
             const int8_t *xg = x + (n * p->in_c + g * in_per_group) * in_map;
@@ -277,8 +340,8 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
             if (!pooled) {
                 for (pos = 0; pos < out_map; pos += 2) {
                     const int32_t last = (pos + 1 < out_map) ? pos + 1 : pos;
-                    nnc_im2col_s16(p, xg, pos / q->out_w, pos % q->out_w, scratch);
-                    nnc_im2col_s16(p, xg, last / q->out_w, last % q->out_w, scratch + 2);
+                    nnc_im2col_pair(p, xg, off, pos / q->out_w, pos % q->out_w, last / q->out_w,
+                                    last % q->out_w, scratch);
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, 2, 0, acc);
                     for (oc = 0; oc < out_per_group; ++oc) {
                         const int32_t m = out_multiplier[c0 + oc], s = out_shift[c0 + oc];
@@ -290,11 +353,11 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
                 for (pos = 0; pos < out_map; ++pos) {
                     const int32_t oh0 = (pos / q->out_w) * q->pool_h;
                     const int32_t ow0 = (pos % q->out_w) * q->pool_w;
-                    for (j = 0; j < ncols; ++j) {
+                    for (j = 0; j < ncols; j += 2) {
                         /* An odd window repeats its last pixel: the max does not change. */
-                        const int32_t i = (j < window) ? j : window - 1;
-                        nnc_im2col_s16(p, xg, oh0 + i / q->pool_w, ow0 + i % q->pool_w,
-                                       scratch + (j / 2) * 2 * k_padded + (j % 2) * 2);
+                        const int32_t i = (j + 1 < window) ? j + 1 : window - 1;
+                        nnc_im2col_pair(p, xg, off, oh0 + j / q->pool_w, ow0 + j % q->pool_w,
+                                        oh0 + i / q->pool_w, ow0 + i % q->pool_w, scratch + j * k_padded);
                     }
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, ncols, 1, acc);
                     for (oc = 0; oc < out_per_group; ++oc) {

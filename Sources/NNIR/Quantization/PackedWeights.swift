@@ -43,11 +43,11 @@ public struct PackedWeights: Sendable, Equatable {
   }
 
   /// `nnc_conv_s8_opt`'s scratch bytes: the int16 columns (two, or the pooling window rounded up
-  /// to even) and two int32 accumulators per channel of a group.
+  /// to even), two int32 accumulators per channel of a group, and one int32 offset per tap.
   public static func convolutionScratchBytes(_ p: ConvS8Params, kPadded: Int32, pool: PoolParams?) -> Int {
     let window = pool.map { Int($0.kernelH * $0.kernelW) } ?? 1
     let columns = window > 1 ? window + (window & 1) : 2
-    return 2 * columns * Int(kPadded) + 8 * Int(p.outC / p.group)
+    return 2 * columns * Int(kPadded) + 8 * Int(p.outC / p.group) + 4 * Int(kPadded)
   }
 
   /// `nnc_affine_s8_opt`'s scratch bytes: one widened row of x.
