@@ -206,7 +206,8 @@ struct ProgramBuilder {
     } else {
       outT = pool?.outputs[0] ?? activation?.outputs[0] ?? node.outputs[0]
     }
-    let name = ([node] + [activation, pool].compactMap { $0 }).map(\.name).joined(separator: "+")
+    let poolFirst = pool != nil && activation?.inputs[0] == pool?.outputs[0]
+    let name = ([node] + (poolFirst ? [pool, activation] : [activation, pool]).compactMap { $0 }).map(\.name).joined(separator: "+")
     let xs = graph.tensors[x].shape
     let ys = graph.tensors[node.outputs[0]].shape
 
