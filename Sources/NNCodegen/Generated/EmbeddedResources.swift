@@ -200,17 +200,16 @@ extern "C" {
 
 /* ---- The requantization rule (see the table above) ------------------------------------------ */
 
-/* gemmlowp SaturatingRoundingDoublingHighMul: round(a * b / 2^31), ties toward +infinity. */
+/* gemmlowp SaturatingRoundingDoublingHighMul: round(a * b / 2^31), ties toward +infinity.
+ * (ab + nudge) / 2^31 truncated, as the table writes it, equals floor((ab + 2^30) / 2^31) for
+ * every ab (for ab < 0 the truncation adds 2^31 - 1 and the nudge 1 - 2^30), which is one
+ * arithmetic shift: SMULL, ADDS/ADC, two shifts on the M4 instead of a 64-bit division. */
 static inline int32_t nnc_sat_rounding_doubling_high_mul(int32_t a, int32_t b)
 {
-    int64_t ab;
-    int64_t nudge;
     if (a == INT32_MIN && b == INT32_MIN) {
         return INT32_MAX;
     }
-    ab = (int64_t)a * (int64_t)b;
-    nudge = (ab >= 0) ? (INT64_C(1) << 30) : (INT64_C(1) - (INT64_C(1) << 30));
-    return (int32_t)((ab + nudge) / (INT64_C(1) << 31));
+    return (int32_t)(((int64_t)a * (int64_t)b + (INT64_C(1) << 30)) >> 31);
 }
 
 /* gemmlowp RoundingDivideByPOT: round(x / 2^exponent), ties away from zero; exponent in [0, 31].
