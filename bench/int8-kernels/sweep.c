@@ -28,6 +28,9 @@
 #define MAX_Y 16384
 #define MAX_C 64
 #define MAX_SCRATCH 16384
+#ifndef SWEEP_ROUNDS /* -DSWEEP_ROUNDS=n: 2n cases */
+#define SWEEP_ROUNDS 300
+#endif
 
 static int8_t xs[MAX_X], ws[MAX_W], y_ref[MAX_Y], y_opt[MAX_Y], conv_full[MAX_Y];
 static int16_t w16[MAX_W + 4 * MAX_C];
@@ -249,7 +252,7 @@ static void lenet_timing(void)
 int main(void)
 {
     int32_t cases = 0, bad = 0, i;
-    for (i = 0; i < 300; ++i) {
+    for (i = 0; i < SWEEP_ROUNDS; ++i) {
         bad += conv_case(i % 2);
         bad += affine_case();
         cases += 2;
