@@ -1393,9 +1393,30 @@ void nnc_conv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w,
 
 /* ---- Dot products over int16 pairs ----------------------------------------------------------- */
 
+/* One k pair of the 4x2 block: columns c[0..3] against weights w[0..7] (k pair `at` from the
+ * pointers); a macro so the eight accumulators stay in registers. */
+#define NNC_STEP4X2(at)                                                                            \
+    do {                                                                                           \
+        const uint32_t x0_ = nnc_read_u32(c + 4 * (at));                                          \
+        const uint32_t x1_ = nnc_read_u32(c + 4 * (at) + 2);                                      \
+        uint32_t v_ = nnc_read_u32(w + 8 * (at));                                                 \
+        a0 = nnc_smlad(v_, x0_, a0);                                                               \
+        a1 = nnc_smlad(v_, x1_, a1);                                                               \
+        v_ = nnc_read_u32(w + 8 * (at) + 2);                                                      \
+        a2 = nnc_smlad(v_, x0_, a2);                                                               \
+        a3 = nnc_smlad(v_, x1_, a3);                                                               \
+        v_ = nnc_read_u32(w + 8 * (at) + 4);                                                      \
+        a4 = nnc_smlad(v_, x0_, a4);                                                               \
+        a5 = nnc_smlad(v_, x1_, a5);                                                               \
+        v_ = nnc_read_u32(w + 8 * (at) + 6);                                                      \
+        a6 = nnc_smlad(v_, x0_, a6);                                                               \
+        a7 = nnc_smlad(v_, x1_, a7);                                                               \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
 /* Four channels (weights interleaved per k pair: [k/2][channel][2]) by `ncols` columns
  * (interleaved by pairs per k pair too: [k/2][column][2] at cols + j * k_padded for the pair
- * j, j + 1), unrolled by two k pairs. With `pooled` out[c] is the max over the columns;
+ * j, j + 1), unrolled by four k pairs. With `pooled` out[c] is the max over the columns;
  * otherwise out[2c], out[2c + 1] are columns 0 and 1. */
 static void nnc_block4(const int16_t *w_block, const int32_t *bias, const int16_t *cols,
                        int32_t ncols, int32_t k_padded, int32_t pooled, int32_t *out)
@@ -1406,59 +1427,22 @@ static void nnc_block4(const int16_t *w_block, const int32_t *bias, const int16_
     for (j = 0; j < ncols; j += 2) {
         const int16_t *w = w_block;
         const int16_t *c = cols + j * k_padded;
-        const int16_t *end = c + 4 * pairs;
+        const int16_t *end = c + 4 * (pairs & ~3);
         int32_t a0 = bias[0], a1 = bias[0], a2 = bias[1], a3 = bias[1];
         int32_t a4 = bias[2], a5 = bias[2], a6 = bias[3], a7 = bias[3];
-        if (pairs & 1) {
-            const uint32_t x0 = nnc_read_u32(c);
-            const uint32_t x1 = nnc_read_u32(c + 2);
-            uint32_t v = nnc_read_u32(w);
-            a0 = nnc_smlad(v, x0, a0);
-            a1 = nnc_smlad(v, x1, a1);
-            v = nnc_read_u32(w + 2);
-            a2 = nnc_smlad(v, x0, a2);
-            a3 = nnc_smlad(v, x1, a3);
-            v = nnc_read_u32(w + 4);
-            a4 = nnc_smlad(v, x0, a4);
-            a5 = nnc_smlad(v, x1, a5);
-            v = nnc_read_u32(w + 6);
-            a6 = nnc_smlad(v, x0, a6);
-            a7 = nnc_smlad(v, x1, a7);
+        int32_t rest;
+        while (c != end) {
+            NNC_STEP4X2(0);
+            NNC_STEP4X2(1);
+            NNC_STEP4X2(2);
+            NNC_STEP4X2(3);
+            w += 32;
+            c += 16;
+        }
+        for (rest = pairs & 3; rest > 0; --rest) {
+            NNC_STEP4X2(0);
             w += 8;
             c += 4;
-        }
-        while (c != end) {
-            uint32_t x0 = nnc_read_u32(c);
-            uint32_t x1 = nnc_read_u32(c + 2);
-            uint32_t v = nnc_read_u32(w);
-            a0 = nnc_smlad(v, x0, a0);
-            a1 = nnc_smlad(v, x1, a1);
-            v = nnc_read_u32(w + 2);
-            a2 = nnc_smlad(v, x0, a2);
-            a3 = nnc_smlad(v, x1, a3);
-            v = nnc_read_u32(w + 4);
-            a4 = nnc_smlad(v, x0, a4);
-            a5 = nnc_smlad(v, x1, a5);
-            v = nnc_read_u32(w + 6);
-            a6 = nnc_smlad(v, x0, a6);
-            a7 = nnc_smlad(v, x1, a7);
-            NNC_DSP_SCHEDULE_BARRIER();
-            x0 = nnc_read_u32(c + 4);
-            x1 = nnc_read_u32(c + 6);
-            v = nnc_read_u32(w + 8);
-            a0 = nnc_smlad(v, x0, a0);
-            a1 = nnc_smlad(v, x1, a1);
-            v = nnc_read_u32(w + 10);
-            a2 = nnc_smlad(v, x0, a2);
-            a3 = nnc_smlad(v, x1, a3);
-            v = nnc_read_u32(w + 12);
-            a4 = nnc_smlad(v, x0, a4);
-            a5 = nnc_smlad(v, x1, a5);
-            v = nnc_read_u32(w + 14);
-            a6 = nnc_smlad(v, x0, a6);
-            a7 = nnc_smlad(v, x1, a7);
-            w += 16;
-            c += 8;
         }
         if (!pooled) {
             out[0] = a0; out[1] = a1; out[2] = a2; out[3] = a3;
@@ -1476,6 +1460,8 @@ static void nnc_block4(const int16_t *w_block, const int32_t *bias, const int16_
     }
     out[0] = m0; out[1] = m1; out[2] = m2; out[3] = m3;
 }
+
+#undef NNC_STEP4X2
 
 /* One channel (a plain weight row) by two interleaved columns. */
 static void nnc_dot1x2(const int16_t *w, const int16_t *c, int32_t pairs, int32_t acc[2])
