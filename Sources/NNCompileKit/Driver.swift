@@ -22,12 +22,15 @@ public struct CompileOptions: Sendable {
   public var calibrationMethod: RangeMethod
   /// Images are fed as pixel / 255 unless this is false or the executor says otherwise.
   public var normalizeImages: Bool
+  /// int8: which kernels the C calls; the target's choice unless set (`KernelSet.default(for:)`).
+  public var kernels: KernelSet
 
   public init(
     target: TargetDescription, quantization: String? = nil, prefix: String = "model", executor: String? = nil,
     planner: String = "best", calibrationData: String? = nil, calibrationMethod: RangeMethod = .minMax,
-    normalizeImages: Bool = true
+    normalizeImages: Bool = true, kernels: KernelSet? = nil
   ) {
+    self.kernels = kernels ?? KernelSet.default(for: target)
     self.target = target
     self.quantization = quantization ?? target.defaultQuantization
     self.prefix = prefix
@@ -80,7 +83,8 @@ public enum Driver {
       default: BestOfGreedyPlanner()
       }
     let emitOptions = EmitOptions(
-      prefix: options.prefix, sourceName: URL(fileURLWithPath: modelPath).lastPathComponent, toolVersion: nncompileVersion)
+      prefix: options.prefix, sourceName: URL(fileURLWithPath: modelPath).lastPathComponent, toolVersion: nncompileVersion,
+      kernels: options.kernels)
     var foldedGraph: ModelGraph?
     var program: Int8Program?
     let code: GeneratedCode

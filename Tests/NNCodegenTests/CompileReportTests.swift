@@ -15,10 +15,11 @@ import _NNTestSupport
   static let lenet = "real/nnabla_lenet_010000.nnp"
   static let lenetCalibration = Fixtures.repositoryRoot.appendingPathComponent("examples/mnist-lenet/calibration.bin").path
 
-  static func compileLeNetInt8() throws -> Compilation {
+  static func compileLeNetInt8(kernels: KernelSet? = nil) throws -> Compilation {
     try Driver.compile(
       modelPath: Fixtures.path(lenet),
-      options: CompileOptions(target: try .named("cortex-m4f"), quantization: "int8", calibrationData: lenetCalibration))
+      options: CompileOptions(
+        target: try .named("cortex-m4f"), quantization: "int8", calibrationData: lenetCalibration, kernels: kernels))
   }
 
   /// Every row's arena slot and the totals are the plan's and the emitter's, not a second guess.
@@ -35,16 +36,15 @@ import _NNTestSupport
   }
 
   @Test func lenetInt8_reportHasEveryProgramStepAndTheKnownTotals() throws {
-    let c = try Self.compileLeNetInt8()
+    let c = try Self.compileLeNetInt8(kernels: .reference)
     let r = c.report
     let program = try #require(c.program)
     #expect(r.quantization == "int8")
     #expect(r.layers.count == program.steps.count)
-    #expect(r.layers.count == 11)  // quantize, 9 layers (one ReLU fused), dequantize
-    #expect(r.layers.map(\.op) == [
-      "quantize", "copy", "conv_s8", "maxpool_s8", "clamp_s8", "conv_s8", "maxpool_s8", "clamp_s8", "affine_s8", "affine_s8",
-      "dequantize",
-    ])
+    // quantize, MulScalar, two convolutions with their max pooling and ReLU fused, two affines, dequantize
+    #expect(r.layers.count == 7)
+    #expect(r.layers.map(\.op) == ["quantize", "copy", "conv_s8", "conv_s8", "affine_s8", "affine_s8", "dequantize"])
+    #expect(r.layers.map(\.macs) == [0, 0, 230_400, 409_600, 12_800, 500, 0])  // a fused pooling does not shrink the MACs
     #expect(r.totals.macs == 653_300)
     #expect(r.totals.weightBytes + r.totals.biasBytes == 20_468)
     #expect(r.totals.weightBytes == 20_100)  // 400 + 6,400 + 12,800 + 500 int8 weights
@@ -54,13 +54,25 @@ import _NNTestSupport
       #expect(r.layers[k].output?.offset == c.code.plan.offset(ofTensor: step.output), "step \(k)")
       #expect(r.layers[k].output?.bytes == program.tensors[step.output].bytes, "step \(k)")
     }
-    // The ReLUs run in place and the MulScalar(1/255) is a relabelling alias.
-    #expect(r.layers.filter(\.reusesInput).map(\.name) == ["MulScalar", "ReLU", "ReLU_2"])
+    // The MulScalar(1/255) is a relabelling alias.
+    #expect(r.layers.filter(\.reusesInput).map(\.name) == ["MulScalar"])
     Self.expectReportMatchesCompilation(c)
     #expect(r.totals.flashBytes == 20_468 + 736 + r.totals.codeBytesEstimate)
     // SPRESENSE runs the program from its SRAM: the image counts against RAM.
     #expect(r.totals.ramBytes == r.totals.arenaBytes + r.totals.stackBytesEstimate + r.totals.flashBytes)
     #expect(r.totals.ramUsePercent == 100 * Double(r.totals.ramBytes) / 1_572_864)
+  }
+
+  @Test func lenetInt8_optimizedKernelsCountTheirPackedInt16Weights() throws {
+    let c = try Self.compileLeNetInt8()
+    let r = c.report
+    // Weights are int16, K padded to even: 16×26 + 16×400 + 50×256 + 10×50 halfwords; the input
+    // offset folds into the biases, which stay one int32 per channel.
+    #expect(r.totals.weightBytes == 2 * (16 * 26 + 16 * 400 + 50 * 256 + 10 * 50))
+    #expect(r.totals.biasBytes == 368)
+    #expect(r.totals.requantizationBytes == 736)
+    #expect(r.totals.macs == 653_300)
+    Self.expectReportMatchesCompilation(c)
   }
 
   @Test func lenetFloat_reportCountsFloatWeightsPerLayer() throws {
@@ -84,7 +96,7 @@ import _NNTestSupport
     let object = try #require(try JSONSerialization.jsonObject(with: Data(r.json.utf8)) as? [String: Any])
     let totals = try #require(object["totals"] as? [String: Any])
     #expect(totals["macs"] as? Int == 653_300)
-    #expect((object["layers"] as? [Any])?.count == 11)
+    #expect((object["layers"] as? [Any])?.count == 7)
   }
 
   /// Counts elements of a parsed XML document by name.
@@ -116,9 +128,10 @@ import _NNTestSupport
     let lines = r.text.split(separator: "\n", omittingEmptySubsequences: false)
     #expect(lines.first == "nnabla_lenet_010000.nnp: network 'runtime', int8, target cortex-m4f, planner \(r.planner)")
     #expect(lines.filter { $0.contains(" conv_s8 ") }.count == 2)
-    #expect(r.text.contains("  11 steps, 653,300 MACs\n"))
-    #expect(r.text.contains("  flash: \(grouped(r.totals.flashBytes)) B = weights 20,100 + bias 368 + requantization 736 + code ~"))
-    #expect(r.text.contains("  note: fused 1 ReLU/ReLU6 into the op before them\n"))
+    #expect(r.text.contains("  7 steps, 653,300 MACs\n"))
+    #expect(r.text.contains("  flash: \(grouped(r.totals.flashBytes)) B = weights 40,232 + bias 368 + requantization 736 + code ~"))
+    #expect(r.text.contains("  note: fused 3 ReLU/ReLU6 into the op before them\n"))
+    #expect(r.text.contains("  note: fused 2 MaxPooling into the convolution before them\n"))
   }
 
   @Test func grouped_insertsThousandsSeparators() {

@@ -32,4 +32,9 @@ public struct MemoryPlan: Sendable {
   public func offset(ofTensor t: Int) -> Int? {
     assignment.bufferOf[t].map { offsets[$0] }
   }
+
+  /// The arena byte offset of step `step`'s scratch bytes, if it has any.
+  public func offset(ofScratch step: Int) -> Int? {
+    assignment.scratchOf[step].map { offsets[$0] }
+  }
 }

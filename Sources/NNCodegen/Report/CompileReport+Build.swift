@@ -25,7 +25,8 @@ extension CompileReport {
   ) -> CompileReport {
     let layers = program.steps.enumerated().map { k, step in
       let out = program.tensors[step.output]
-      let c = stepConstants(step, program)
+      // As emitted: the optimized kernels' packed int16 weights and folded biases included.
+      let c = code.stepConstants[k]
       return Layer(
         step: k, name: step.name, op: kernelName(step.kernel), outputShape: out.shape, outputType: out.type.rawValue,
         macs: stepMACs(step, program), weightBytes: c.weights, biasBytes: c.bias, requantizationBytes: c.requantization,
@@ -93,31 +94,19 @@ extension CompileReport {
     }
   }
 
-  /// Weight layers: output elements × weights per output channel (one multiplier per channel).
+  /// Weight layers: output elements × weights per output channel (one multiplier per channel); a
+  /// convolution with a fused max pooling counts its own (unpooled) outputs.
   static func stepMACs(_ step: ProgramStep, _ program: Int8Program) -> Int {
     let outCount = program.tensors[step.output].elementCount
     switch step.kernel {
-    case .convolution(let l): return outCount * l.weights.count / max(l.multipliers.count, 1)
+    case .convolution(let l):
+      let p = l.params
+      let convOutputs = Int(p.batch) * Int(p.outC) * Int(p.outH) * Int(p.outW)
+      return convOutputs * l.weights.count / max(l.multipliers.count, 1)
     case .affine(let l): return outCount * l.weights.count / max(l.multipliers.count, 1)
     case .float(let op):
       return Cost.macs(op, inputShapes: step.inputs.map { program.tensors[$0].shape }, outputShape: program.tensors[step.output].shape)
     default: return 0
-    }
-  }
-
-  /// The `const` bytes a step reads, as the int8 emitter writes them.
-  static func stepConstants(_ step: ProgramStep, _ program: Int8Program) -> (weights: Int, bias: Int, requantization: Int) {
-    func layer<P>(_ l: Int8WeightLayer<P>) -> (Int, Int, Int) {
-      (l.weights.count, 4 * (l.bias?.count ?? 0), 4 * (l.multipliers.count + l.shifts.count))
-    }
-    switch step.kernel {
-    case .convolution(let l): return layer(l)
-    case .affine(let l): return layer(l)
-    case .lookupTable(let table): return (0, 0, table.count)
-    case .float:
-      let constants = step.inputs.compactMap { program.tensors[$0].floatData }.map { 4 * $0.values.count }
-      return (constants.first ?? 0, constants.dropFirst().reduce(0, +), 0)
-    default: return (0, 0, 0)
     }
   }
 }

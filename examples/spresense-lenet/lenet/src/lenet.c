@@ -5,7 +5,7 @@
 #include <string.h>
 
 /* The one arena: every activation lives here at an offset planned at compile time
-   (greedy-by-size (best of 4 greedy orders); 11520 bytes, lower bound 11520). */
+   (greedy-by-size (best of 4 greedy orders); 7488 bytes, lower bound 7488). */
 static float lenet_arena[(LENET_ARENA_BYTES + 3) / 4];
 
 /* Build with -DNNC_TRACE to have every step's output passed to nnc_trace(), which you
@@ -17,52 +17,38 @@ void nnc_trace(int32_t step, const void *data, int32_t bytes);
 #define NNC_TRACE_STEP(step, data, bytes) ((void)0)
 #endif
 
-static const nnc_conv_s8_params lenet_conv_0 = {.batch = 1, .in_c = 1, .in_h = 28, .in_w = 28, .out_c = 16, .out_h = 24, .out_w = 24, .kernel_h = 5, .kernel_w = 5, .stride_h = 1, .stride_w = 1, .pad_h = 0, .pad_w = 0, .dilation_h = 1, .dilation_w = 1, .group = 1, .input_offset = 128, .output_offset = 30, .act_min = -128, .act_max = 127};
-static const nnc_pool_params lenet_pool_1 = {.outer = 16, .in_h = 24, .in_w = 24, .out_h = 12, .out_w = 12, .kernel_h = 2, .kernel_w = 2, .stride_h = 2, .stride_w = 2, .pad_h = 0, .pad_w = 0, .including_pad = 1};
-static const nnc_conv_s8_params lenet_conv_2 = {.batch = 1, .in_c = 16, .in_h = 12, .in_w = 12, .out_c = 16, .out_h = 8, .out_w = 8, .kernel_h = 5, .kernel_w = 5, .stride_h = 1, .stride_w = 1, .pad_h = 0, .pad_w = 0, .dilation_h = 1, .dilation_w = 1, .group = 1, .input_offset = -30, .output_offset = 43, .act_min = -128, .act_max = 127};
-static const nnc_pool_params lenet_pool_3 = {.outer = 16, .in_h = 8, .in_w = 8, .out_h = 4, .out_w = 4, .kernel_h = 2, .kernel_w = 2, .stride_h = 2, .stride_w = 2, .pad_h = 0, .pad_w = 0, .including_pad = 1};
-static const nnc_affine_s8_params lenet_fc_4 = {.outer = 1, .in_features = 256, .out_features = 50, .input_offset = -43, .output_offset = -128, .act_min = -128, .act_max = 127};
-static const nnc_affine_s8_params lenet_fc_5 = {.outer = 1, .in_features = 50, .out_features = 10, .input_offset = 128, .output_offset = -10, .act_min = -128, .act_max = 127};
+static const nnc_conv_s8_opt_params lenet_conv_0 = {.conv = {.batch = 1, .in_c = 1, .in_h = 28, .in_w = 28, .out_c = 16, .out_h = 24, .out_w = 24, .kernel_h = 5, .kernel_w = 5, .stride_h = 1, .stride_w = 1, .pad_h = 0, .pad_w = 0, .dilation_h = 1, .dilation_w = 1, .group = 1, .input_offset = 128, .output_offset = 30, .act_min = 30, .act_max = 127}, .k_padded = 26, .pool_h = 2, .pool_w = 2, .out_h = 12, .out_w = 12};
+static const nnc_conv_s8_opt_params lenet_conv_1 = {.conv = {.batch = 1, .in_c = 16, .in_h = 12, .in_w = 12, .out_c = 16, .out_h = 8, .out_w = 8, .kernel_h = 5, .kernel_w = 5, .stride_h = 1, .stride_w = 1, .pad_h = 0, .pad_w = 0, .dilation_h = 1, .dilation_w = 1, .group = 1, .input_offset = -30, .output_offset = 43, .act_min = 43, .act_max = 127}, .k_padded = 400, .pool_h = 2, .pool_w = 2, .out_h = 4, .out_w = 4};
+static const nnc_affine_s8_opt_params lenet_fc_2 = {.affine = {.outer = 1, .in_features = 256, .out_features = 50, .input_offset = -43, .output_offset = -128, .act_min = -128, .act_max = 127}, .k_padded = 256};
+static const nnc_affine_s8_opt_params lenet_fc_3 = {.affine = {.outer = 1, .in_features = 50, .out_features = 10, .input_offset = 128, .output_offset = -10, .act_min = -128, .act_max = 127}, .k_padded = 50};
 
 static void lenet_core(unsigned char *a, const float *const *inputs) {
   (void)a;
   (void)inputs;
   /* MulScalar: int8 [1, 1, 28, 28] */
-  NNC_TRACE_STEP(1, (const int8_t *)(a + 9216), 784);
-  /* Convolution: int8 [1, 16, 24, 24] */
-  nnc_conv_s8(&lenet_conv_0, (const int8_t *)(a + 9216), lenet_conv_w2, lenet_conv_b2, lenet_conv_m2, lenet_conv_s2, (int8_t *)(a + 0));
-  NNC_TRACE_STEP(2, (const int8_t *)(a + 0), 9216);
-  /* MaxPooling: int8 [1, 16, 12, 12] */
-  nnc_maxpool_s8(&lenet_pool_1, (const int8_t *)(a + 0), (int8_t *)(a + 9216));
-  NNC_TRACE_STEP(3, (const int8_t *)(a + 9216), 2304);
-  /* ReLU: int8 [1, 16, 12, 12] */
-  nnc_clamp_s8(2304, 30, 127, (const int8_t *)(a + 9216), (int8_t *)(a + 9216));
-  NNC_TRACE_STEP(4, (const int8_t *)(a + 9216), 2304);
-  /* Convolution_2: int8 [1, 16, 8, 8] */
-  nnc_conv_s8(&lenet_conv_2, (const int8_t *)(a + 9216), lenet_conv_w5, lenet_conv_b5, lenet_conv_m5, lenet_conv_s5, (int8_t *)(a + 0));
-  NNC_TRACE_STEP(5, (const int8_t *)(a + 0), 1024);
-  /* MaxPooling_2: int8 [1, 16, 4, 4] */
-  nnc_maxpool_s8(&lenet_pool_3, (const int8_t *)(a + 0), (int8_t *)(a + 1024));
-  NNC_TRACE_STEP(6, (const int8_t *)(a + 1024), 256);
-  /* ReLU_2: int8 [1, 16, 4, 4] */
-  nnc_clamp_s8(256, 43, 127, (const int8_t *)(a + 1024), (int8_t *)(a + 1024));
-  NNC_TRACE_STEP(7, (const int8_t *)(a + 1024), 256);
+  NNC_TRACE_STEP(1, (const int8_t *)(a + 0), 784);
+  /* Convolution+MaxPooling+ReLU: int8 [1, 16, 12, 12] */
+  nnc_conv_s8_opt(&lenet_conv_0, (const int8_t *)(a + 0), lenet_conv_w2, lenet_conv_b2, lenet_conv_m2, lenet_conv_s2, (int16_t *)(void *)(a + 784), (int8_t *)(a + 4928));
+  NNC_TRACE_STEP(2, (const int8_t *)(a + 4928), 2304);
+  /* Convolution_2+MaxPooling_2+ReLU_2: int8 [1, 16, 4, 4] */
+  nnc_conv_s8_opt(&lenet_conv_1, (const int8_t *)(a + 4928), lenet_conv_w3, lenet_conv_b3, lenet_conv_m3, lenet_conv_s3, (int16_t *)(void *)(a + 0), (int8_t *)(a + 7232));
+  NNC_TRACE_STEP(3, (const int8_t *)(a + 7232), 256);
   /* Affine+ReLU_3: int8 [1, 50] */
-  nnc_affine_s8(&lenet_fc_4, (const int8_t *)(a + 1024), lenet_fc_w8, lenet_fc_b8, lenet_fc_m8, lenet_fc_s8, (int8_t *)(a + 0));
-  NNC_TRACE_STEP(8, (const int8_t *)(a + 0), 50);
+  nnc_affine_s8_opt(&lenet_fc_2, (const int8_t *)(a + 7232), lenet_fc_w4, lenet_fc_b4, lenet_fc_m4, lenet_fc_s4, (int16_t *)(void *)(a + 0), (int8_t *)(a + 512));
+  NNC_TRACE_STEP(4, (const int8_t *)(a + 512), 50);
   /* Affine_2: int8 [1, 10] */
-  nnc_affine_s8(&lenet_fc_5, (const int8_t *)(a + 0), lenet_fc_w9, lenet_fc_b9, lenet_fc_m9, lenet_fc_s9, (int8_t *)(a + 64));
-  NNC_TRACE_STEP(9, (const int8_t *)(a + 64), 10);
+  nnc_affine_s8_opt(&lenet_fc_3, (const int8_t *)(a + 512), lenet_fc_w5, lenet_fc_b5, lenet_fc_m5, lenet_fc_s5, (int16_t *)(void *)(a + 0), (int8_t *)(a + 112));
+  NNC_TRACE_STEP(5, (const int8_t *)(a + 112), 10);
   /* dequantize y: float32 [1, 10] */
-  nnc_dequantize_s8(10, 0.19101606f, -10, (const int8_t *)(a + 64), (float *)(a + 0));
-  NNC_TRACE_STEP(10, (const float *)(a + 0), 40);
+  nnc_dequantize_s8(10, 0.19101606f, -10, (const int8_t *)(a + 112), (float *)(a + 0));
+  NNC_TRACE_STEP(6, (const float *)(a + 0), 40);
 }
 
 int lenet_run_multi_with_arena(void *arena, const float *const *inputs, float *const *outputs) {
   unsigned char *a = (unsigned char *)arena;
   /* quantize x: int8 [1, 1, 28, 28] */
-  nnc_quantize_s8(784, 1.0f, -128, inputs[0], (int8_t *)(a + 9216));
-  NNC_TRACE_STEP(0, (const int8_t *)(a + 9216), 784);
+  nnc_quantize_s8(784, 1.0f, -128, inputs[0], (int8_t *)(a + 0));
+  NNC_TRACE_STEP(0, (const int8_t *)(a + 0), 784);
   lenet_core(a, inputs);
   memcpy(outputs[0], (const float *)(a + 0), (size_t)10 * sizeof(float));
   return 0;
@@ -82,8 +68,8 @@ int lenet_run(const float *input, float *output) {
 
 int lenet_run_int8(const int8_t *input, int8_t *output) {
   unsigned char *a = (unsigned char *)lenet_arena;
-  memcpy((int8_t *)(a + 9216), input, (size_t)784);
+  memcpy((int8_t *)(a + 0), input, (size_t)784);
   lenet_core(a, NULL);
-  memcpy(output, (const int8_t *)(a + 64), (size_t)10);
+  memcpy(output, (const int8_t *)(a + 112), (size_t)10);
   return 0;
 }

@@ -4,21 +4,21 @@
 
 #include <stdint.h>
 
-extern const int8_t lenet_conv_w2[400]; /* Convolution */
-extern const int32_t lenet_conv_b2[16]; /* Convolution */
-extern const int32_t lenet_conv_m2[16]; /* Convolution */
-extern const int32_t lenet_conv_s2[16]; /* Convolution */
-extern const int8_t lenet_conv_w5[6400]; /* Convolution_2 */
-extern const int32_t lenet_conv_b5[16]; /* Convolution_2 */
-extern const int32_t lenet_conv_m5[16]; /* Convolution_2 */
-extern const int32_t lenet_conv_s5[16]; /* Convolution_2 */
-extern const int8_t lenet_fc_w8[12800]; /* Affine+ReLU_3 */
-extern const int32_t lenet_fc_b8[50]; /* Affine+ReLU_3 */
-extern const int32_t lenet_fc_m8[50]; /* Affine+ReLU_3 */
-extern const int32_t lenet_fc_s8[50]; /* Affine+ReLU_3 */
-extern const int8_t lenet_fc_w9[500]; /* Affine_2 */
-extern const int32_t lenet_fc_b9[10]; /* Affine_2 */
-extern const int32_t lenet_fc_m9[10]; /* Affine_2 */
-extern const int32_t lenet_fc_s9[10]; /* Affine_2 */
+extern const int16_t lenet_conv_w2[416]; /* Convolution+MaxPooling+ReLU (int16, packed) */
+extern const int32_t lenet_conv_b2[16]; /* Convolution+MaxPooling+ReLU (input offset folded in) */
+extern const int32_t lenet_conv_m2[16]; /* Convolution+MaxPooling+ReLU */
+extern const int32_t lenet_conv_s2[16]; /* Convolution+MaxPooling+ReLU */
+extern const int16_t lenet_conv_w3[6400]; /* Convolution_2+MaxPooling_2+ReLU_2 (int16, packed) */
+extern const int32_t lenet_conv_b3[16]; /* Convolution_2+MaxPooling_2+ReLU_2 (input offset folded in) */
+extern const int32_t lenet_conv_m3[16]; /* Convolution_2+MaxPooling_2+ReLU_2 */
+extern const int32_t lenet_conv_s3[16]; /* Convolution_2+MaxPooling_2+ReLU_2 */
+extern const int16_t lenet_fc_w4[12800]; /* Affine+ReLU_3 (int16, packed) */
+extern const int32_t lenet_fc_b4[50]; /* Affine+ReLU_3 (input offset folded in) */
+extern const int32_t lenet_fc_m4[50]; /* Affine+ReLU_3 */
+extern const int32_t lenet_fc_s4[50]; /* Affine+ReLU_3 */
+extern const int16_t lenet_fc_w5[500]; /* Affine_2 (int16, packed) */
+extern const int32_t lenet_fc_b5[10]; /* Affine_2 (input offset folded in) */
+extern const int32_t lenet_fc_m5[10]; /* Affine_2 */
+extern const int32_t lenet_fc_s5[10]; /* Affine_2 */
 
 #endif /* LENET_WEIGHTS_H */
