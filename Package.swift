@@ -16,6 +16,10 @@ let package = Package(
     .target(name: "NNIR"),
     .target(name: "NNImport", dependencies: ["NNFormats", "NNIR"]),
     .target(name: "NNInterpreter", dependencies: ["NNIR"]),
+    .target(name: "NNExport", dependencies: ["NNFormats", "NNIR"]),
+
+    // MARK: - Training (datasets, gradients, optimizers)
+    .target(name: "NNTrain", dependencies: ["NNIR", "NNInterpreter", "NNFormats"]),
 
     // MARK: - Graph passes and int8 quantization
     .target(name: "NNPasses", dependencies: ["NNIR"]),
@@ -24,6 +28,7 @@ let package = Package(
     // MARK: - Code generation and verification
     .target(name: "NNCodegen", dependencies: ["NNIR"]),
     .target(name: "NNHostSim", dependencies: ["NNIR", "NNInterpreter", "NNCodegen"]),
+    .target(name: "NNEmulation", dependencies: ["NNHostSim"]),
 
     // MARK: - Training
     .target(name: "NNTrain", dependencies: ["NNIR", "NNInterpreter", "NNFormats"]),
@@ -32,8 +37,13 @@ let package = Package(
     // MARK: - Driver and CLI
     .target(
       name: "NNCompileKit",
-      dependencies: ["NNFormats", "NNIR", "NNImport", "NNInterpreter", "NNPasses", "NNQuantize", "NNCodegen", "NNHostSim"]),
+      dependencies: [
+        "NNFormats", "NNIR", "NNImport", "NNInterpreter", "NNPasses", "NNQuantize", "NNCodegen", "NNHostSim", "NNTrain",
+        "NNEmulation",
+      ]),
     .executableTarget(name: "nncompile", dependencies: ["NNCompileKit"]),
+    // The emulated Cortex-M4F benchmark: swift run -c release nncompile-bench (see README).
+    .executableTarget(name: "nncompile-bench", dependencies: ["NNCompileKit"], path: "bench/nncompile-bench"),
 
     // MARK: - C runtime (the kernels generated code calls)
     .target(name: "NNCRuntime", path: "runtime-c"),
@@ -44,6 +54,8 @@ let package = Package(
     .testTarget(name: "NNIRTests", dependencies: ["_NNTestSupport", "NNIR"]),
     .testTarget(name: "NNImportTests", dependencies: ["_NNTestSupport", "NNImport", "NNFormats"]),
     .testTarget(name: "NNInterpreterTests", dependencies: ["_NNTestSupport", "NNInterpreter", "NNIR"]),
+    .testTarget(name: "NNExportTests", dependencies: ["_NNTestSupport", "NNExport", "NNFormats", "NNIR", "NNImport", "NNInterpreter"]),
+    .testTarget(name: "NNTrainTests", dependencies: ["_NNTestSupport", "NNTrain", "NNIR", "NNInterpreter", "NNFormats", "NNImport"]),
     .testTarget(name: "NNPassesTests", dependencies: ["_NNTestSupport", "NNPasses", "NNIR", "NNInterpreter", "NNImport"]),
     .testTarget(name: "NNQuantizeTests", dependencies: ["_NNTestSupport", "NNQuantize", "NNIR", "NNInterpreter", "NNImport"]),
     .testTarget(name: "NNCRuntimeTests", dependencies: ["_NNTestSupport", "NNCRuntime", "NNInterpreter", "NNIR"]),
@@ -51,5 +63,6 @@ let package = Package(
     .testTarget(name: "ParityTests", dependencies: ["_NNTestSupport", "NNCompileKit"]),
     .testTarget(name: "NNTrainTests", dependencies: ["_NNTestSupport", "NNTrain", "NNIR", "NNInterpreter", "NNFormats", "NNImport"]),
     .testTarget(name: "CLITests", dependencies: ["_NNTestSupport", "NNCompileKit"]),
+    .testTarget(name: "EmulationTests", dependencies: ["_NNTestSupport", "NNCompileKit", "NNEmulation"]),
   ]
 )

@@ -14,6 +14,45 @@ public struct TargetDescription: Codable, Sendable, Equatable {
   public var defaultQuantization: String
   public var crossCompiler: String
   public var crossFlags: [String]
+  /// The program image (code and `const` weights) is loaded into RAM and runs there, so the RAM
+  /// budget must hold it beside the arena and the stack (SPRESENSE: apps are copied from flash into
+  /// its 1.5 MB SRAM). Optional in a target file; false when absent.
+  public var programRunsFromRAM: Bool
+
+  public init(
+    name: String, description: String, cpu: String, clockHz: Int, ramBytes: Int, flashBytes: Int, fpu: String, dsp: Bool,
+    defaultQuantization: String, crossCompiler: String, crossFlags: [String], programRunsFromRAM: Bool = false
+  ) {
+    self.name = name
+    self.description = description
+    self.cpu = cpu
+    self.clockHz = clockHz
+    self.ramBytes = ramBytes
+    self.flashBytes = flashBytes
+    self.fpu = fpu
+    self.dsp = dsp
+    self.defaultQuantization = defaultQuantization
+    self.crossCompiler = crossCompiler
+    self.crossFlags = crossFlags
+    self.programRunsFromRAM = programRunsFromRAM
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case name, description, cpu, clockHz, ramBytes, flashBytes, fpu, dsp, defaultQuantization, crossCompiler, crossFlags
+    case programRunsFromRAM
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      name: try c.decode(String.self, forKey: .name), description: try c.decode(String.self, forKey: .description),
+      cpu: try c.decode(String.self, forKey: .cpu), clockHz: try c.decode(Int.self, forKey: .clockHz),
+      ramBytes: try c.decode(Int.self, forKey: .ramBytes), flashBytes: try c.decode(Int.self, forKey: .flashBytes),
+      fpu: try c.decode(String.self, forKey: .fpu), dsp: try c.decode(Bool.self, forKey: .dsp),
+      defaultQuantization: try c.decode(String.self, forKey: .defaultQuantization),
+      crossCompiler: try c.decode(String.self, forKey: .crossCompiler), crossFlags: try c.decode([String].self, forKey: .crossFlags),
+      programRunsFromRAM: try c.decodeIfPresent(Bool.self, forKey: .programRunsFromRAM) ?? false)
+  }
 
   /// A target by name (the built-in descriptions, the same as `targets/*.json`) or by JSON file path.
   public static func named(_ nameOrPath: String) throws -> TargetDescription {

@@ -15,19 +15,22 @@ public struct CompileOptions: Sendable {
   public var quantization: String
   public var prefix: String
   public var executor: String?
-  /// `greedy` (default) or `linear`.
+  /// `best` (default: the best of the greedy orders), `greedy` (greedy by size) or `linear`.
   public var planner: String
   /// int8: the calibration data (dataset CSV, image folder or file, `.npy`, raw float32 `.bin`).
   public var calibrationData: String?
   public var calibrationMethod: RangeMethod
   /// Images are fed as pixel / 255 unless this is false or the executor says otherwise.
   public var normalizeImages: Bool
+  /// int8: which kernels the C calls; the target's choice unless set (`KernelSet.default(for:)`).
+  public var kernels: KernelSet
 
   public init(
     target: TargetDescription, quantization: String? = nil, prefix: String = "model", executor: String? = nil,
-    planner: String = "greedy", calibrationData: String? = nil, calibrationMethod: RangeMethod = .minMax,
-    normalizeImages: Bool = true
+    planner: String = "best", calibrationData: String? = nil, calibrationMethod: RangeMethod = .minMax,
+    normalizeImages: Bool = true, kernels: KernelSet? = nil
   ) {
+    self.kernels = kernels ?? KernelSet.default(for: target)
     self.target = target
     self.quantization = quantization ?? target.defaultQuantization
     self.prefix = prefix
@@ -49,6 +52,8 @@ public struct Compilation: Sendable {
   /// program the C computes.
   public var foldedGraph: ModelGraph?
   public var program: Int8Program?
+  /// Per step and in total: work, `const` bytes, arena, and the target budgets.
+  public var report: CompileReport
 
   /// True when images should be divided by 255 for this model.
   public var normalizeImages: Bool { options.normalizesImages(for: model) }
@@ -71,9 +76,15 @@ public enum Driver {
       throw CompileError(file: modelPath, "error: --name '\(options.prefix)' is not a C identifier")
     }
     let model = try ModelLoader.load(path: modelPath, executor: options.executor)
-    let planner: any MemoryPlanner = options.planner == "linear" ? LinearPlanner() : GreedyPlanner()
+    let planner: any MemoryPlanner =
+      switch options.planner {
+      case "linear": LinearPlanner()
+      case "greedy": GreedyPlanner()
+      default: BestOfGreedyPlanner()
+      }
     let emitOptions = EmitOptions(
-      prefix: options.prefix, sourceName: URL(fileURLWithPath: modelPath).lastPathComponent, toolVersion: nncompileVersion)
+      prefix: options.prefix, sourceName: URL(fileURLWithPath: modelPath).lastPathComponent, toolVersion: nncompileVersion,
+      kernels: options.kernels)
     var foldedGraph: ModelGraph?
     var program: Int8Program?
     let code: GeneratedCode
@@ -88,8 +99,12 @@ public enum Driver {
         throw CompileError(file: modelPath, wrapping: error)
       }
     }
-    try checkBudget(code, target: options.target, modelPath: modelPath)
-    return Compilation(modelPath: modelPath, model: model, code: code, options: options, foldedGraph: foldedGraph, program: program)
+    let report =
+      program.map { CompileReport.build(program: $0, code: code, target: options.target, modelName: emitOptions.sourceName) }
+      ?? CompileReport.build(graph: model.graph, code: code, target: options.target, modelName: emitOptions.sourceName)
+    try checkBudget(report, modelPath: modelPath)
+    return Compilation(
+      modelPath: modelPath, model: model, code: code, options: options, foldedGraph: foldedGraph, program: program, report: report)
   }
 
   /// BatchNormalization folding, calibration on the user's data, and the int8 rewrite.
@@ -120,14 +135,18 @@ public enum Driver {
     }
   }
 
-  /// A model that cannot fit the target stops the compile with the numbers.
-  static func checkBudget(_ code: GeneratedCode, target: TargetDescription, modelPath: String) throws {
+  /// A model that cannot fit the target stops the compile with the numbers, one line per budget.
+  static func checkBudget(_ report: CompileReport, modelPath: String) throws {
+    let (t, target) = (report.totals, report.target)
     var problems: [String] = []
-    if target.ramBytes > 0 && code.plan.arenaBytes > target.ramBytes {
-      problems.append("error: the arena needs \(code.plan.arenaBytes) bytes of RAM; target '\(target.name)' has \(target.ramBytes)")
+    if target.ramBytes > 0 && t.ramBytes > target.ramBytes {
+      let image = target.programRunsFromRAM ? " + program image ~\(grouped(t.flashBytes)), which runs from RAM" : ""
+      problems.append(
+        "error: needs \(grouped(t.ramBytes)) bytes of RAM (arena \(grouped(t.arenaBytes)) + stack ~\(grouped(t.stackBytesEstimate))\(image)) but target \(target.name) has \(grouped(target.ramBytes))")
     }
-    if target.flashBytes > 0 && code.flashConstantBytes > target.flashBytes {
-      problems.append("error: the weights need \(code.flashConstantBytes) bytes of flash; target '\(target.name)' has \(target.flashBytes)")
+    if target.flashBytes > 0 && t.flashBytes > target.flashBytes {
+      problems.append(
+        "error: needs \(grouped(t.flashBytes)) bytes of flash (weights \(grouped(t.weightBytes)) + bias \(grouped(t.biasBytes)) + requantization \(grouped(t.requantizationBytes)) + code ~\(grouped(t.codeBytesEstimate))) but target \(target.name) has \(grouped(target.flashBytes))")
     }
     if !problems.isEmpty { throw CompileError(file: modelPath, problems) }
   }
@@ -143,7 +162,10 @@ public enum Driver {
       try fm.createDirectory(at: parent, withIntermediateDirectories: true)
       try fm.createDirectory(at: staging, withIntermediateDirectories: false)
       for file in files {
-        try Data(file.contents.utf8).write(to: staging.appendingPathComponent(file.name))
+        // A name may hold folders (`src/model.c` in an Arduino library).
+        let url = staging.appendingPathComponent(file.name)
+        try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(file.contents.utf8).write(to: url)
       }
       if fm.fileExists(atPath: target.path) {
         let old = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(UUID().uuidString.prefix(8))")

@@ -1,5 +1,6 @@
 // The umbrella: `import NNCompileKit` gives the whole pipeline.
 @_exported import NNCodegen
+@_exported import NNEmulation
 @_exported import NNFormats
 @_exported import NNHostSim
 @_exported import NNIR

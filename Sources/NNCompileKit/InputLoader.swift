@@ -1,6 +1,7 @@
 import Foundation
 import NNFormats
 import NNIR
+import NNTrain
 
 /// Turns input files into samples for a graph (one `FloatTensor` per graph input per sample).
 ///
@@ -86,101 +87,42 @@ public struct InputLoader {
       throw InputError("image is \(image.width)×\(image.height) but the model input \(shape) needs \(w)×\(h)")
     }
     guard c == 1 || c == 3 else { throw InputError("model input \(shape) has \(c) channels; images feed 1 or 3") }
-    let scale: Float = normalizeImages ? 1.0 / 255.0 : 1.0
-    var values = [Float](repeating: 0, count: c * h * w)
-    let ic = image.channels
-    for y in 0..<h {
-      for x in 0..<w {
-        let p = (y * w + x) * ic
-        let px = image.pixels
-        let rgb: (Int, Int, Int) = ic >= 3 ? (Int(px[p]), Int(px[p + 1]), Int(px[p + 2])) : (Int(px[p]), Int(px[p]), Int(px[p]))
-        if c == 1 {
-          let gray = ic >= 3 ? (rgb.0 * 299 + rgb.1 * 587 + rgb.2 * 114) / 1000 : rgb.0
-          values[y * w + x] = Float(gray) * scale
-        } else {
-          values[y * w + x] = Float(rgb.0) * scale
-          values[h * w + y * w + x] = Float(rgb.1) * scale
-          values[2 * h * w + y * w + x] = Float(rgb.2) * scale
-        }
-      }
-    }
+    let values = image.planarFloats(channels: c, scale: normalizeImages ? 1.0 / 255.0 : 1.0)
     return FloatTensor(shape: shape, values: values)
   }
 
+  /// An NNC dataset CSV, read by `NNTrain.Dataset`: the variable named like the model's input
+  /// (or the first one) feeds it, each sample reshaped to the input's shape.
   private func loadCSV(_ path: String) throws -> [[FloatTensor]] {
-    let bytes = try ModelLoader.readFile(path)
-    guard let text = String(validating: bytes, as: UTF8.self) else { throw InputError("not UTF-8 text") }
-    let rows = CSV.parse(text)
-    guard let header = rows.first, rows.count > 1 else { throw InputError("a dataset CSV needs a header and at least one row") }
     guard inputShapes.count == 1, let shape = inputShapes.first else {
       throw InputError("CSV datasets feed models with one input; this one has \(inputShapes.count)")
     }
-    let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-    let first = header[0]
-    let variable = String(first.split(separator: ":").first ?? "").components(separatedBy: "__")[0]
-    let vectorColumns = header.indices.filter { header[$0].hasPrefix(variable + "__") || header[$0] == variable }
-    var samples: [[FloatTensor]] = []
-    for (n, row) in rows.dropFirst().enumerated() where !(row.count == 1 && row[0].isEmpty) {
-      let line = n + 2
-      if first.hasSuffix(":image") {
-        guard let cell = row.first, !cell.isEmpty else { throw InputError("line \(line): no image path") }
-        let imagePath = cell.hasPrefix("/") ? cell : directory.appendingPathComponent(cell).path
-        let imageBytes = try ModelLoader.readFile(imagePath)
-        let image = cell.lowercased().hasSuffix(".png") ? try PNG.decode(imageBytes) : try PGM.decode(imageBytes)
-        samples.append([try tensor(from: image, shape: shape)])
-      } else {
-        let values = try vectorColumns.map { col -> Float in
-          guard col < row.count, let v = Float(row[col].trimmingCharacters(in: .whitespaces)) else {
-            throw InputError("line \(line), column '\(header[min(col, header.count - 1)])': not a number")
-          }
-          return v
-        }
-        guard values.count == shape.reduce(1, *) else {
-          throw InputError("line \(line): \(values.count) values for input shape \(shape)")
-        }
-        samples.append([FloatTensor(shape: shape, values: values)])
-      }
+    let data: Dataset
+    do {
+      data = try Dataset.loadCSV(path: path, normalizeImages: normalizeImages, imageChannels: Self.imageChannels(of: shape))
+    } catch let e as DatasetError {
+      throw CompileError(file: e.file, "\(e.line.map { "line \($0): " } ?? "")error: \(e.message)")
     }
-    return samples
+    let inputName = graph.tensors[graph.inputs[0]].name
+    guard let k = data.variables.firstIndex(where: { $0.name == inputName }) ?? data.variables.indices.first else { return [] }
+    let variable = data.variables[k]
+    let n = variable.elementCount
+    guard n == shape.reduce(1, *) else {
+      throw InputError("variable '\(variable.name)' has shape \(variable.shape) per sample; the model input is \(shape)")
+    }
+    return (0..<data.count).map { i in [FloatTensor(shape: shape, values: Array(data.data[k][(i * n)..<((i + 1) * n)]))] }
+  }
+
+  /// The channel count an image must have to feed `shape` (`[1, c, h, w]` or `[c, h, w]`), or
+  /// nil when the input does not look like an image.
+  static func imageChannels(of shape: [Int]) -> Int? {
+    let spatial = shape.drop { $0 == 1 }.count >= 2 ? Array(shape.suffix(3)) : shape
+    let c = spatial.count == 3 ? spatial[0] : 1
+    return c == 1 || c == 3 ? c : nil
   }
 }
 
 public struct InputError: Error, CustomStringConvertible {
   public var description: String
   init(_ description: String) { self.description = description }
-}
-
-/// RFC 4180-style CSV: commas, double-quoted fields with "" escapes, CRLF or LF lines.
-enum CSV {
-  static func parse(_ text: String) -> [[String]] {
-    var rows: [[String]] = []
-    var row: [String] = []
-    var field = ""
-    var quoted = false
-    var chars = text.makeIterator()
-    while let c = chars.next() {
-      if quoted {
-        if c == "\"" {
-          if let next = chars.next() {
-            if next == "\"" { field.append("\"") } else {
-              quoted = false
-              if next == "," { row.append(field); field = "" }
-              else if next == "\n" || next == "\r\n" { row.append(field); rows.append(row); row = []; field = "" }
-              else if next != "\r" { field.append(next) }
-            }
-          } else { quoted = false }
-        } else { field.append(c) }
-      } else if c == "\"" && field.isEmpty {
-        quoted = true
-      } else if c == "," {
-        row.append(field); field = ""
-      } else if c == "\n" || c == "\r\n" {
-        row.append(field); rows.append(row); row = []; field = ""
-      } else if c != "\r" {
-        field.append(c)
-      }
-    }
-    if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
-    return rows
-  }
 }

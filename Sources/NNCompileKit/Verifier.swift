@@ -73,6 +73,8 @@ public struct VerifyReport: Sendable, Codable {
   public var mismatchedSteps: [String]?
   public var notes: [String]
   public var thresholds: VerifyThresholds
+  /// `--emulate`: the Cortex-M4F run's figures and its comparison with the host run.
+  public var emulation: EmulationReport?
   /// Every limit that was exceeded; empty means PASS.
   public var failures: [String]
 
@@ -80,7 +82,7 @@ public struct VerifyReport: Sendable, Codable {
 
   init(
     quantization: String, samples: Int, outputs: [OutputResult], thresholds: VerifyThresholds,
-    layers: [LayerResult] = [], mismatchedSteps: [String]? = nil, notes: [String] = []
+    layers: [LayerResult] = [], mismatchedSteps: [String]? = nil, notes: [String] = [], emulation: EmulationReport? = nil
   ) {
     self.quantization = quantization
     self.samples = samples
@@ -89,6 +91,7 @@ public struct VerifyReport: Sendable, Codable {
     self.layers = layers
     self.mismatchedSteps = mismatchedSteps
     self.notes = notes
+    self.emulation = emulation
     var failures: [String] = []
     if let m = mismatchedSteps, !m.isEmpty {
       failures.append("the C differs from the Swift int8 reference in \(m.count) step(s), first '\(m[0])'")
@@ -103,6 +106,7 @@ public struct VerifyReport: Sendable, Codable {
         failures.append("output '\(o.name)': C differs from the expected outputs by \(e.maxRel) of the range > \(thresholds.maxRel * 10)")
       }
     }
+    failures += emulation?.failures(quantization: quantization, maxRel: thresholds.maxRel) ?? []
     self.failures = failures
   }
 
@@ -137,6 +141,7 @@ public struct VerifyReport: Sendable, Codable {
     if let m = mismatchedSteps {
       s += m.isEmpty ? "int8 C is byte-identical to the Swift int8 reference in every step\n" : "int8 C differs from the Swift int8 reference in: \(m.joined(separator: ", "))\n"
     }
+    if let e = emulation { s += e.text }
     for n in notes { s += "note: \(n)\n" }
     for f in failures { s += "  FAILED: \(f)\n" }
     s += passed ? "PASS\n" : "FAIL\n"
@@ -159,7 +164,7 @@ public enum Verifier {
 
   public static func verify(
     _ compilation: Compilation, samples: [[FloatTensor]], expected: [[FloatTensor]]? = nil,
-    tolerance: Double = defaultTolerance, thresholds: VerifyThresholds? = nil
+    tolerance: Double = defaultTolerance, thresholds: VerifyThresholds? = nil, emulate: Bool = false
   ) throws -> VerifyReport {
     let fm = FileManager.default
     let work = fm.temporaryDirectory.appendingPathComponent("nncompile-verify-\(UUID().uuidString.prefix(8))")
@@ -170,7 +175,7 @@ public enum Verifier {
     if let program = compilation.program {
       return try verifyInt8(
         compilation, program: program, samples: samples, expected: expected, source: src, work: work,
-        thresholds: thresholds ?? VerifyThresholds(maxRel: tolerance))
+        thresholds: thresholds ?? VerifyThresholds(maxRel: tolerance), emulate: emulate)
     }
     let graph = compilation.model.graph
     let host = try HostModel.build(sourceDirectory: src, prefix: compilation.options.prefix, graph: graph, workDirectory: work)
@@ -181,16 +186,19 @@ public enum Verifier {
         name: graph.tensors[t].name, actual: actual.map { $0[k] }, interpreter: reference.map { $0[k] }, float: nil,
         expected: expected.map { e in e.map { $0[k] } })
     }
+    let emulation = try emulate
+      ? EmulatedCheck.run(compilation, source: src, work: work, samples: samples, hostOutputs: actual, hostSteps: nil, stepNames: [])
+      : nil
     return VerifyReport(
       quantization: compilation.options.quantization, samples: samples.count, outputs: results,
-      thresholds: thresholds ?? VerifyThresholds(maxRel: tolerance))
+      thresholds: thresholds ?? VerifyThresholds(maxRel: tolerance), emulation: emulation)
   }
 
   /// int8: the C's bytes against the Swift int8 reference at every step, its outputs against the
   /// float model, and each layer's int8 tensor (dequantized) against the float tensor.
   static func verifyInt8(
     _ compilation: Compilation, program: Int8Program, samples: [[FloatTensor]], expected: [[FloatTensor]]?,
-    source: URL, work: URL, thresholds: VerifyThresholds
+    source: URL, work: URL, thresholds: VerifyThresholds, emulate: Bool
   ) throws -> VerifyReport {
     let floatGraph = compilation.foldedGraph ?? compilation.model.graph
     let host = try HostModel.build(
@@ -228,11 +236,16 @@ public enum Verifier {
         interpreter: references.map { FloatTensor(shape: program.tensors[t].shape, values: $0[t]!.floatValues!) },
         float: floats.map { $0[floatGraph.outputs[k]]! }, expected: expected.map { e in e.map { $0[k] } })
     }
+    let emulation = try emulate
+      ? EmulatedCheck.run(
+        compilation, source: source, work: work, samples: samples, hostOutputs: actual, hostSteps: traces,
+        stepNames: program.steps.map(\.name))
+      : nil
     var limits = thresholds
     limits.maxRel = 0  // int8 C must equal its reference exactly
     return VerifyReport(
       quantization: "int8", samples: samples.count, outputs: results, thresholds: limits, layers: layers,
-      mismatchedSteps: mismatched, notes: program.notes)
+      mismatchedSteps: mismatched, notes: program.notes, emulation: emulation)
   }
 
   static func kernelName(_ k: Int8Kernel) -> String {

@@ -50,28 +50,9 @@ public struct HostModel: Sendable {
   public func runTraced(_ samples: [[FloatTensor]], workDirectory: URL) throws -> (outputs: [[FloatTensor]], steps: [[[UInt8]]]) {
     let traceFile = workDirectory.appendingPathComponent("trace.bin")
     let outputs = try run(samples, arguments: [traceFile.path])
-    let data = [UInt8](try Data(contentsOf: traceFile))
-    var entries: [(step: Int, bytes: [UInt8])] = []
-    var i = 0
-    func int32() -> Int {
-      defer { i += 4 }
-      return Int(Int32(bitPattern: UInt32(data[i]) | UInt32(data[i + 1]) << 8 | UInt32(data[i + 2]) << 16 | UInt32(data[i + 3]) << 24))
-    }
-    while i + 8 <= data.count {
-      let step = int32(), count = int32()
-      guard count >= 0, i + count <= data.count else { throw HostSimError("the trace file is truncated") }
-      entries.append((step, Array(data[i..<i + count])))
-      i += count
-    }
-    // Step 0 starts every sample.
-    var perSample: [[[UInt8]]] = []
-    for e in entries {
-      if e.step == 0 { perSample.append([]) }
-      guard !perSample.isEmpty else { throw HostSimError("the trace does not start at step 0") }
-      perSample[perSample.count - 1].append(e.bytes)
-    }
-    return (outputs, perSample)
+    return (outputs, try TraceFile.parse([UInt8](try Data(contentsOf: traceFile))))
   }
+
 
   func run(_ samples: [[FloatTensor]], arguments: [String]) throws -> [[FloatTensor]] {
     var input: [Float] = []
@@ -103,6 +84,32 @@ public struct HostModel: Sendable {
       outputs.append(sampleOutputs)
     }
     return outputs
+  }
+}
+
+/// The file the `nnc_trace` hook writes: `int32 step, int32 bytes, bytes…` records, little-endian.
+public enum TraceFile {
+  /// Per sample (each starts at step 0), every step's output bytes in step order.
+  public static func parse(_ data: [UInt8]) throws -> [[[UInt8]]] {
+    var entries: [(step: Int, bytes: [UInt8])] = []
+    var i = 0
+    func int32() -> Int {
+      defer { i += 4 }
+      return Int(Int32(bitPattern: UInt32(data[i]) | UInt32(data[i + 1]) << 8 | UInt32(data[i + 2]) << 16 | UInt32(data[i + 3]) << 24))
+    }
+    while i + 8 <= data.count {
+      let step = int32(), count = int32()
+      guard count >= 0, i + count <= data.count else { throw HostSimError("the trace file is truncated") }
+      entries.append((step, Array(data[i..<i + count])))
+      i += count
+    }
+    var perSample: [[[UInt8]]] = []
+    for e in entries {
+      if e.step == 0 { perSample.append([]) }
+      guard !perSample.isEmpty else { throw HostSimError("the trace does not start at step 0") }
+      perSample[perSample.count - 1].append(e.bytes)
+    }
+    return perSample
   }
 }
 

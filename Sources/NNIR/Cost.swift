@@ -7,10 +7,13 @@ public enum Cost {
   /// batch; Deconvolution: input elements × (out channels / group) × kernel size. Pooling,
   /// normalisation, activations and data movement count 0 (Sony's LeNet sample: 653,300).
   public static func macs(_ node: Node, in graph: ModelGraph) -> Int {
-    let outShape = graph.tensors[node.outputs[0]].shape
+    macs(node.op, inputShapes: node.inputs.map { graph.tensors[$0].shape }, outputShape: graph.tensors[node.outputs[0]].shape)
+  }
+
+  /// The same from shapes alone (for int8 program steps that run a float op).
+  public static func macs(_ op: Op, inputShapes inShapes: [[Int]], outputShape outShape: [Int]) -> Int {
     let outCount = outShape.reduce(1, *)
-    let inShapes = node.inputs.map { graph.tensors[$0].shape }
-    switch node.op {
+    switch op {
     case .affine:
       return outCount * inShapes[1][0]
     case .convolution:

@@ -169,14 +169,22 @@ import _NNTestSupport
     #expect(r.stdout.contains("per layer, int8 (dequantized) vs float model:"))
     #expect(r.stdout.contains("conv_s8") && r.stdout.contains("affine_s8") && r.stdout.contains("softmax_s8"))
     let object = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
-    #expect((object?["layers"] as? [Any])?.count == 7, "\(String(describing: object?["layers"]))")
+    // 5 layers: each MaxPooling runs inside the convolution before it.
+    #expect((object?["layers"] as? [Any])?.count == 5, "\(String(describing: object?["layers"]))")
     #expect((object?["mismatchedSteps"] as? [Any])?.isEmpty == true)
     let header = dir.appendingPathComponent("out")
     let compiled = try CLI.run([model, "--calibrate", calibration, "-o", header.path])
     #expect(compiled.status == 0, "\(compiled.stderr)")
-    // Everything runs in int8 (softmax's float math is inside nnc_softmax_s8): no float kernel file.
+    // Everything runs in int8 (softmax's float math is inside nnc_softmax_s8): no float kernel
+    // file; the convolutions (with their max pooling) and affines are the optimized kernels.
     let kernels = try FileManager.default.contentsOfDirectory(atPath: header.path).filter { $0.hasPrefix("nnc_") && $0.hasSuffix(".c") }
-    #expect(kernels.sorted() == ["nnc_affine_s8.c", "nnc_conv_s8.c", "nnc_pool_s8.c", "nnc_quantize_s8.c", "nnc_softmax_s8.c"])
+    #expect(kernels.sorted() == ["nnc_conv_s8_opt.c", "nnc_quantize_s8.c", "nnc_softmax_s8.c"])
+    // --kernels reference: the plain kernels, a fused max pooling as a second call.
+    let reference = dir.appendingPathComponent("reference")
+    let plain = try CLI.run([model, "--calibrate", calibration, "--kernels", "reference", "-o", reference.path])
+    #expect(plain.status == 0, "\(plain.stderr)")
+    let plainKernels = try FileManager.default.contentsOfDirectory(atPath: reference.path).filter { $0.hasPrefix("nnc_") && $0.hasSuffix(".c") }
+    #expect(plainKernels.sorted() == ["nnc_affine_s8.c", "nnc_conv_s8.c", "nnc_pool_s8.c", "nnc_quantize_s8.c", "nnc_softmax_s8.c"])
     let h = try String(contentsOf: header.appendingPathComponent("model.h"), encoding: .utf8)
     #expect(h.contains("int model_run_int8(const int8_t *input, int8_t *output);"))
     #expect(h.contains("#define MODEL_INPUT_ZERO_POINT") && h.contains("#define MODEL_OUTPUT_SCALE"))
@@ -189,5 +197,8 @@ import _NNTestSupport
     let unknownTarget = try CLI.run([Self.lenet, "--target", "z80"])
     #expect(unknownTarget.status == 2)
     #expect(unknownTarget.stderr.contains("z80"), "\(unknownTarget.stderr)")
+    let badKernels = try CLI.run([Self.lenet, "--kernels", "fast"])
+    #expect(badKernels.status == 2)
+    #expect(badKernels.stderr.contains("'--kernels' must be optimized or reference, got 'fast'"), "\(badKernels.stderr)")
   }
 }

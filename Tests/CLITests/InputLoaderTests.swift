@@ -60,6 +60,30 @@ import _NNTestSupport
     #expect(samples.flatMap { $0[0].values } == fed)
   }
 
+  /// The bundled NNC dataset feeds the digit classifier (CSV parsing is NNTrain's `Dataset`).
+  @Test func digitsExampleCSVFeedsTheDigitClassifier() throws {
+    let loader = InputLoader(graph: try Self.graph("nnabla/digits_lenet/model.nnp"), normalizeImages: true)
+    let samples = try loader.load(path: Fixtures.repositoryRoot.appendingPathComponent("examples/digits/test.csv").path)
+    #expect(samples.count == 400)
+    #expect(samples[0][0].shape == [1, 1, 28, 28])
+    let fixture = try Fixtures.floats("nnabla/digits_lenet/test_inputs.bin")
+    let worst = zip(samples.flatMap { $0[0].values }, fixture).map { abs($0 - $1) }.max() ?? 1
+    #expect(worst <= 1.0 / 510 + 1e-6)
+  }
+
+  @Test func csvErrorNamesTheFileAndLine() throws {
+    let dir = try Fixtures.temporaryDirectory("csv")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("bad.csv")
+    try "x__0,x__1,x__2,x__3,y\n1,2,3,4,0\n1,2,three,4,0\n".write(to: path, atomically: true, encoding: .utf8)
+    let loader = InputLoader(graph: try Self.graph("nnabla/iris_mlp/model.nnp"), normalizeImages: true)
+    #expect {
+      _ = try loader.load(path: path.path)
+    } throws: { error in
+      "\(error)" == "\(path.path): line 3: error: column 'x__2': 'three' is not a number"
+    }
+  }
+
   @Test func rawInputOfTheWrongSizeSaysWhatTheModelTakes() throws {
     let dir = try Fixtures.temporaryDirectory("bin")
     defer { try? FileManager.default.removeItem(at: dir) }

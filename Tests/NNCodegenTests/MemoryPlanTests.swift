@@ -101,3 +101,99 @@ import _NNTestSupport
     Self.checkNoLiveOverlap(plan.assignment.buffers, plan.offsets, alignment: MemoryPlan.alignment)
   }
 }
+
+/// The lower bound and the in-place/alias rules on small schedules whose optimum is known by hand,
+/// and the planner that keeps the best of several greedy orders.
+@Suite struct MemoryLowerBoundTests {
+  static func buffer(_ bytes: Int, _ first: Int, _ last: Int) -> Buffer {
+    Buffer(tensors: [], bytes: bytes, firstStep: first, lastStep: last)
+  }
+
+  /// The lower bound by brute force: the bytes live at each step, summed, at the worst step.
+  static func liveMaximum(_ buffers: [Buffer]) -> Int {
+    let last = buffers.map(\.lastStep).max() ?? 0
+    return (0...last).map { s in buffers.filter { $0.firstStep <= s && s <= $0.lastStep }.map(\.bytes).reduce(0, +) }.max() ?? 0
+  }
+
+  /// An int8 chain as the quantizer writes it: quantize → conv → clamp (in place) → copy
+  /// (reshape alias) → affine → dequantize. Tensor bytes: x float 256, q 64, c 144, r 144, f 144,
+  /// y 2, out float 8.
+  static let int8Chain = Schedule(
+    tensorBytes: [256, 64, 144, 144, 144, 2, 8],
+    steps: [
+      .init(inputs: [0], output: 1, reuse: .none),  // quantize
+      .init(inputs: [1], output: 2, reuse: .none),  // conv
+      .init(inputs: [2], output: 3, reuse: .inPlace),  // clamp
+      .init(inputs: [3], output: 4, reuse: .alias),  // reshape
+      .init(inputs: [4], output: 5, reuse: .none),  // affine
+      .init(inputs: [5], output: 6, reuse: .none),  // dequantize
+    ],
+    inputs: [0], outputs: [6, 5])
+
+  @Test func int8Chain_clampRunsInPlaceAndReshapeAliases() {
+    let a = BufferAssignment(schedule: Self.int8Chain)
+    #expect(a.inputAliasOf[0] == 0 && a.bufferOf[0] == nil)  // the caller's float input
+    #expect(a.bufferOf[2] == a.bufferOf[3] && a.bufferOf[3] == a.bufferOf[4])
+    #expect(a.buffers.count == 4)  // q; c/r/f; y; out
+    #expect(a.buffers.map(\.bytes) == [64, 144, 2, 8])
+    #expect(a.buffers.map(\.firstStep) == [0, 1, 4, 5])
+    #expect(a.buffers.map(\.lastStep) == [1, 4, 6, 6])  // outputs live to the end (step 6)
+  }
+
+  @Test func int8Chain_lowerBoundIsTheWorstStepAndThePlanMeetsIt() {
+    let plan = MemoryPlan(schedule: Self.int8Chain)
+    // Step 1: q (64) + conv output (144); step 4: c/r/f (144) + y (2); step 5: y + out.
+    #expect(plan.lowerBound == 208)
+    #expect(plan.lowerBound == Self.liveMaximum(plan.assignment.buffers))
+    #expect(plan.arenaBytes == 208)
+  }
+
+  /// The in-place op may not overwrite a tensor that is read later: then it gets its own buffer,
+  /// and the lower bound counts both.
+  @Test func inPlaceIsRefusedWhileTheInputIsStillRead() {
+    let s = Schedule(
+      tensorBytes: [16, 160, 160, 160],
+      steps: [
+        .init(inputs: [0], output: 1, reuse: .none),
+        .init(inputs: [1], output: 2, reuse: .inPlace),  // relu, but tensor 1 is read again below
+        .init(inputs: [1, 2], output: 3, reuse: .none),  // add
+      ],
+      inputs: [0], outputs: [3])
+    let plan = MemoryPlan(schedule: s)
+    #expect(plan.assignment.bufferOf[1] != plan.assignment.bufferOf[2])
+    #expect(plan.lowerBound == 480)
+    #expect(plan.arenaBytes == 480)
+  }
+
+  /// Greedy by size places the 464 B buffer first at 0, which forces the last one above both
+  /// middle buffers (1,200 B), and so does schedule order; placing by bytes × lifetime (or by
+  /// lifetime) reaches the bound, 1,152 B
+  /// (step 3: 400 + 416 + 336). The best-of planner keeps that.
+  @Test func bestOfGreedyOrders_beatsGreedyBySizeOnASmallChain() {
+    let buffers = [Self.buffer(464, 0, 1), Self.buffer(400, 1, 3), Self.buffer(416, 2, 3), Self.buffer(336, 3, 5)]
+    #expect(Self.liveMaximum(buffers) == 1_152)
+    let bySize = GreedyPlanner()
+    #expect(bySize.arenaBytes(for: buffers, offsets: bySize.offsets(for: buffers, alignment: 16)) == 1_200)
+    let best = BestOfGreedyPlanner()
+    let offsets = best.offsets(for: buffers, alignment: 16)
+    MemoryPlanTests.checkNoLiveOverlap(buffers, offsets, alignment: 16)
+    #expect(best.arenaBytes(for: buffers, offsets: offsets) == 1_152)
+    #expect(best.name(for: buffers, alignment: 16) == "greedy-by-area (best of 4 greedy orders)")
+  }
+
+  /// On random schedules the best-of planner is valid, never worse than greedy by size, and
+  /// never below the lower bound.
+  @Test(arguments: 0..<40)
+  func bestOfGreedyOrders_isValidAndNeverWorseThanGreedyBySize(seed: Int) {
+    var rng = MemoryPlanTests.SplitMix64(state: UInt64(seed) &+ 1_000)
+    let buffers = (0..<Int.random(in: 1...20, using: &rng)).map { k in
+      Self.buffer(16 * Int.random(in: 1...40, using: &rng), k, k + Int.random(in: 1...3, using: &rng))
+    }
+    let best = BestOfGreedyPlanner(), bySize = GreedyPlanner()
+    let offsets = best.offsets(for: buffers, alignment: 16)
+    MemoryPlanTests.checkNoLiveOverlap(buffers, offsets, alignment: 16)
+    let bestBytes = best.arenaBytes(for: buffers, offsets: offsets)
+    #expect(bestBytes <= bySize.arenaBytes(for: buffers, offsets: bySize.offsets(for: buffers, alignment: 16)))
+    #expect(bestBytes >= Self.liveMaximum(buffers))
+  }
+}

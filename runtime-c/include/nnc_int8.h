@@ -63,17 +63,16 @@ extern "C" {
 
 /* ---- The requantization rule (see the table above) ------------------------------------------ */
 
-/* gemmlowp SaturatingRoundingDoublingHighMul: round(a * b / 2^31), ties toward +infinity. */
+/* gemmlowp SaturatingRoundingDoublingHighMul: round(a * b / 2^31), ties toward +infinity.
+ * (ab + nudge) / 2^31 truncated, as the table writes it, equals floor((ab + 2^30) / 2^31) for
+ * every ab (for ab < 0 the truncation adds 2^31 - 1 and the nudge 1 - 2^30), which is one
+ * arithmetic shift: SMULL, ADDS/ADC, two shifts on the M4 instead of a 64-bit division. */
 static inline int32_t nnc_sat_rounding_doubling_high_mul(int32_t a, int32_t b)
 {
-    int64_t ab;
-    int64_t nudge;
     if (a == INT32_MIN && b == INT32_MIN) {
         return INT32_MAX;
     }
-    ab = (int64_t)a * (int64_t)b;
-    nudge = (ab >= 0) ? (INT64_C(1) << 30) : (INT64_C(1) - (INT64_C(1) << 30));
-    return (int32_t)((ab + nudge) / (INT64_C(1) << 31));
+    return (int32_t)(((int64_t)a * (int64_t)b + (INT64_C(1) << 30)) >> 31);
 }
 
 /* gemmlowp RoundingDivideByPOT: round(x / 2^exponent), ties away from zero; exponent in [0, 31].
@@ -235,6 +234,48 @@ typedef struct {
 /* GlobalAveragePooling: acc = sum_i (x[r][i] + input_offset) divided by size (half away from
  * zero), y[r] = clamp(requantize(acc, multiplier, shift) + output_offset, -128, 127). */
 void nnc_global_avgpool_s8(const nnc_global_pool_s8_params *p, const int8_t *x, int8_t *y);
+
+/* ---- Optimized convolution and affine (nnc_conv_s8_opt.c, SMLAD through nnc_dsp.h) ---------- */
+
+/* The same bytes as the reference kernels above, from constants the code generator lays out at
+ * compile time (K = (in_c / group) * kernel_h * kernel_w, or in_features; k_padded = K rounded
+ * up to even):
+ *   w      int16, per group its out_c / group channels in blocks of four, then the remaining
+ *          channels one row each. Channel c starts at c * k_padded; inside a block the four rows
+ *          are interleaved by pairs, [k / 2][channel in block][k % 2]; a row is [ic][kh][kw]
+ *          (affine: [in]), zero from K to k_padded.
+ *   bias   int32, never NULL, with the input offset folded in:
+ *          bias'[c] = bias[c] + input_offset * sum_k w[c][k]. Activations are then only sign
+ *          extended, and a tap in the padding reads the input zero point, which adds exactly
+ *          nothing, as in the reference (the sums agree modulo 2^32, so the bytes agree).
+ *   scratch  int16, 4-byte aligned, in the arena; see the sizes below.
+ * Optional fused max pooling (pool_h * pool_w > 1, stride = window, no padding, windows inside
+ * the convolution's output): each output is requantize(max of the window's accumulators), which
+ * equals nnc_maxpool_s8 of nnc_conv_s8's output because requantization and the clamp are monotone
+ * non-decreasing for out_multiplier >= 0 (the code generator fuses only then).
+ * Little-endian targets (every Cortex-M, x86 and arm64 host). */
+typedef struct {
+    nnc_conv_s8_params conv;  /* conv.out_h / out_w: the convolution's own output size */
+    int32_t k_padded;
+    int32_t pool_h, pool_w;   /* fused max pooling window; 1, 1 for none */
+    int32_t out_h, out_w;     /* y's spatial size: conv.out_h / pool_h, conv.out_w / pool_w */
+} nnc_conv_s8_opt_params;
+
+/* scratch: C * k_padded int16, then 2 * (out_c / group) + k_padded int32, where C is 2 without
+ * pooling and pool_h * pool_w rounded up to even with it. */
+void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *p, const int8_t *x, const int16_t *w,
+                     const int32_t *bias, const int32_t *out_multiplier, const int32_t *out_shift,
+                     int16_t *scratch, int8_t *y);
+
+typedef struct {
+    nnc_affine_s8_params affine;
+    int32_t k_padded;
+} nnc_affine_s8_opt_params;
+
+/* scratch: k_padded int16 (one row of x, widened). */
+void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *p, const int8_t *x, const int16_t *w,
+                       const int32_t *bias, const int32_t *out_multiplier,
+                       const int32_t *out_shift, int16_t *scratch, int8_t *y);
 
 /* ---- Add2 / Sub2 / Mul2 with broadcasting (nnc_arith_s8.c) ---------------------------------- */
 

@@ -46,6 +46,25 @@ extension ConvS8Params: CParameterStruct {
   }
 }
 
+/// `nnc_conv_s8_opt_params`: the reference parameters, the packed K, and the fused pooling.
+struct ConvS8OptParams: CParameterStruct {
+  var conv: ConvS8Params
+  var kPadded: Int32
+  var poolH: Int32, poolW: Int32
+  var outH: Int32, outW: Int32
+  var cFields: [(String, String)] {
+    [("conv", conv.cInitializer)]
+      + [("k_padded", kPadded), ("pool_h", poolH), ("pool_w", poolW), ("out_h", outH), ("out_w", outW)].map { ($0.0, "\($0.1)") }
+  }
+}
+
+/// `nnc_affine_s8_opt_params`.
+struct AffineS8OptParams: CParameterStruct {
+  var affine: AffineS8Params
+  var kPadded: Int32
+  var cFields: [(String, String)] { [("affine", affine.cInitializer), ("k_padded", "\(kPadded)")] }
+}
+
 extension AffineS8Params: CParameterStruct {
   var cFields: [(String, String)] {
     [

@@ -7,6 +7,13 @@ struct ConstantArrays {
   private(set) var totalBytes = 0
   /// Of `totalBytes`, the requantization multipliers and shifts and the lookup tables.
   private(set) var requantizationBytes = 0
+  /// Of `totalBytes`, the int32 biases.
+  private(set) var biasBytes = 0
+
+  /// The bytes written so far, split as the compile report shows them.
+  var tally: ConstantBytes {
+    ConstantBytes(weights: totalBytes - requantizationBytes - biasBytes, bias: biasBytes, requantization: requantizationBytes)
+  }
 
   init(prefix: String) { self.prefix = prefix }
 
@@ -35,9 +42,15 @@ struct ConstantArrays {
     return name
   }
 
+  mutating func int16(_ stem: String, _ comment: String, _ values: [Int16]) -> String {
+    let name = "\(prefix)_\(stem)"
+    add("int16_t", name, comment, values.map(String.init), bytes: 2)
+    return name
+  }
+
   mutating func int32(_ stem: String, _ comment: String, _ values: [Int32], requantization: Bool = false) -> String {
     let name = "\(prefix)_\(stem)"
-    if requantization { requantizationBytes += 4 * values.count }
+    if requantization { requantizationBytes += 4 * values.count } else { biasBytes += 4 * values.count }
     // INT32_MIN has no literal form; write every value through INT32_C so 16-bit ints are fine.
     add("int32_t", name, comment, values.map { $0 == Int32.min ? "(-INT32_C(2147483647) - 1)" : "INT32_C(\($0))" }, bytes: 4)
     return name
@@ -57,5 +70,17 @@ struct ConstantArrays {
   /// `<math.h>` for the `NAN` / `HUGE_VALF` a float weight may be written as.
   func source(banner: String) -> String {
     "\(banner)\n#include \"\(prefix)_weights.h\"\n#include <math.h>\n\n" + definitions.joined(separator: "\n")
+  }
+}
+
+/// The `const` bytes of a step (or a whole model) as emitted: weights (int8, packed int16 or
+/// float), int32 biases, and requantization multipliers, shifts and tables.
+public struct ConstantBytes: Sendable, Equatable {
+  public var weights: Int
+  public var bias: Int
+  public var requantization: Int
+
+  static func - (a: ConstantBytes, b: ConstantBytes) -> ConstantBytes {
+    ConstantBytes(weights: a.weights - b.weights, bias: a.bias - b.bias, requantization: a.requantization - b.requantization)
   }
 }

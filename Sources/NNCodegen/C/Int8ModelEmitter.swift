@@ -3,9 +3,9 @@ import NNIR
 /// Emits C99 for an `Int8Program`: the same files and float API as the float path, plus an int8
 /// entry point, with every integer (weights, biases, multipliers, shifts, tables) precomputed.
 public enum Int8ModelEmitter {
-  public static func emit(_ program: Int8Program, options: EmitOptions, planner: any MemoryPlanner = GreedyPlanner()) throws -> GeneratedCode {
+  public static func emit(_ program: Int8Program, options: EmitOptions, planner: any MemoryPlanner = BestOfGreedyPlanner()) throws -> GeneratedCode {
     let prefix = CNames.identifier(options.prefix)
-    let plan = MemoryPlan(schedule: schedule(program), planner: planner)
+    let plan = MemoryPlan(schedule: schedule(program, kernels: options.kernels), planner: planner)
     var constants = ConstantArrays(prefix: prefix)
     for (t, tensor) in program.tensors.enumerated() {
       if let data = tensor.floatData {
@@ -21,11 +21,15 @@ public enum Int8ModelEmitter {
     // The quantize steps of the inputs come first; the int8 entry point starts after them.
     var head = CWriter()
     var core = CWriter()
+    var stepConstants: [ConstantBytes] = []
     for (k, step) in program.steps.enumerated() {
+      let before = constants.tally
       let tensor = program.tensors[step.output]
       var w = CWriter()
       w.line("/* \(CNames.comment(step.name)): \(tensor.type.rawValue) \(tensor.shape) */")
-      w.lines(try emitStep(step, index: k, program: program, context: &context, constants: &constants))
+      let scratch = plan.offset(ofScratch: k).map { "(a + \($0))" }
+      w.lines(try emitStep(step, index: k, program: program, kernels: options.kernels, scratch: scratch, context: &context, constants: &constants))
+      stepConstants.append(constants.tally - before)
       w.line("NNC_TRACE_STEP(\(k), \(pointer(step.output, false)), \(tensor.bytes));")
       if k < program.inputs.count { head.lines(lines(w)) } else { core.lines(lines(w)) }
     }
@@ -44,7 +48,7 @@ public enum Int8ModelEmitter {
     let files = try api.files(header: header, source: source, constants: constants, banner: banner)
     return GeneratedCode(
       files: files, plan: plan, weightBytes: constants.totalBytes - constants.requantizationBytes,
-      requantizationBytes: constants.requantizationBytes)
+      requantizationBytes: constants.requantizationBytes, stepConstants: stepConstants)
   }
 
   private static func lines(_ w: CWriter) -> [String] { w.text.split(separator: "\n").map(String.init) }
@@ -56,8 +60,10 @@ public enum Int8ModelEmitter {
   }
 
   /// The memory facts of the program: int8 tensors take one byte an element.
-  public static func schedule(_ program: Int8Program) -> Schedule {
-    let steps = program.steps.map { Schedule.Step(inputs: $0.inputs, output: $0.output, reuse: $0.reuse) }
+  public static func schedule(_ program: Int8Program, kernels: KernelSet = .reference) -> Schedule {
+    let steps = program.steps.map {
+      Schedule.Step(inputs: $0.inputs, output: $0.output, reuse: $0.reuse, scratchBytes: scratchBytes($0.kernel, kernels))
+    }
     // The int8 outputs stay live to the end too, for the int8 entry point.
     let outputs = program.outputs + program.quantizedOutputs.compactMap { $0 }
     return Schedule(tensorBytes: program.tensors.map(\.bytes), steps: steps, inputs: program.inputs, outputs: outputs)
@@ -72,10 +78,28 @@ public enum Int8ModelEmitter {
     return mutable ? "(\(type) *)(a + \(offset))" : "(const \(type) *)(a + \(offset))"
   }
 
+  /// Arena bytes a step's kernel works in: the optimized kernels' columns; with the reference
+  /// kernels, the full convolution output a fused max pooling reads.
+  static func scratchBytes(_ kernel: Int8Kernel, _ kernels: KernelSet) -> Int {
+    switch (kernel, kernels) {
+    case (.convolution(let c), .optimized):
+      let k = c.weights.count / Int(c.params.outC)
+      return PackedWeights.convolutionScratchBytes(c.params, kPadded: Int32(k + (k & 1)), pool: c.fusedMaxPool)
+    case (.convolution(let c), .reference):
+      return c.fusedMaxPool == nil ? 0 : c.params.outputCount
+    case (.affine(let a), .optimized):
+      let k = Int(a.params.inFeatures)
+      return PackedWeights.affineScratchBytes(kPadded: Int32(k + (k & 1)))
+    default:
+      return 0
+    }
+  }
+
   // MARK: - Steps
 
   static func emitStep(
-    _ step: ProgramStep, index k: Int, program: Int8Program, context c: inout EmitContext, constants: inout ConstantArrays
+    _ step: ProgramStep, index k: Int, program: Int8Program, kernels: KernelSet, scratch: String?,
+    context c: inout EmitContext, constants: inout ConstantArrays
   ) throws -> [String] {
     let out = c.output(step.output)
     func arg(_ i: Int) -> String { c.input(step.inputs[i]) }
@@ -91,9 +115,34 @@ public enum Int8ModelEmitter {
       let p = program.tensors[step.inputs[0]].quant!
       return ["nnc_dequantize_s8(\(n), \(CNames.float(p.scale)), \(p.zeroPoint), \(arg(0)), \(out));"]
 
+    case .convolution(let conv) where kernels == .optimized:
+      let p = conv.params
+      let packed = PackedWeights(weights: conv.weights, bias: conv.bias, channels: Int(p.outC), groups: Int(p.group), inputOffset: p.inputOffset)
+      let (w, b, m, s) = packedLayer(conv, packed, stem: "conv", index: k, name: step.name, &constants)
+      let pool = conv.fusedMaxPool
+      let params = ConvS8OptParams(
+        conv: p, kPadded: packed.kPadded, poolH: pool?.kernelH ?? 1, poolW: pool?.kernelW ?? 1,
+        outH: pool?.outH ?? p.outH, outW: pool?.outW ?? p.outW)
+      return [
+        "nnc_conv_s8_opt(&\(table("nnc_conv_s8_opt_params", "conv", params)), \(arg(0)), \(w), \(b), \(m), \(s), (int16_t *)(void *)\(scratch!), \(out));"
+      ]
     case .convolution(let conv):
       let (w, b, m, s) = weightLayer(conv, stem: "conv", index: k, name: step.name, &constants)
-      return ["nnc_conv_s8(&\(table("nnc_conv_s8_params", "conv", conv.params)), \(arg(0)), \(w), \(b), \(m), \(s), \(out));"]
+      let params = table("nnc_conv_s8_params", "conv", conv.params)
+      guard let pool = conv.fusedMaxPool else { return ["nnc_conv_s8(&\(params), \(arg(0)), \(w), \(b), \(m), \(s), \(out));"] }
+      // The reference kernels pool the convolution's full output, which lives in the scratch.
+      return [
+        "nnc_conv_s8(&\(params), \(arg(0)), \(w), \(b), \(m), \(s), (int8_t *)\(scratch!));",
+        "nnc_maxpool_s8(&\(table("nnc_pool_params", "pool", pool)), (const int8_t *)\(scratch!), \(out));",
+      ]
+    case .affine(let fc) where kernels == .optimized:
+      let p = fc.params
+      let packed = PackedWeights(weights: fc.weights, bias: fc.bias, channels: Int(p.outFeatures), groups: 1, inputOffset: p.inputOffset)
+      let (w, b, m, s) = packedLayer(fc, packed, stem: "fc", index: k, name: step.name, &constants)
+      let params = AffineS8OptParams(affine: p, kPadded: packed.kPadded)
+      return [
+        "nnc_affine_s8_opt(&\(table("nnc_affine_s8_opt_params", "fc", params)), \(arg(0)), \(w), \(b), \(m), \(s), (int16_t *)(void *)\(scratch!), \(out));"
+      ]
     case .affine(let fc):
       let (w, b, m, s) = weightLayer(fc, stem: "fc", index: k, name: step.name, &constants)
       return ["nnc_affine_s8(&\(table("nnc_affine_s8_params", "fc", fc.params)), \(arg(0)), \(w), \(b), \(m), \(s), \(out));"]
@@ -159,6 +208,17 @@ public enum Int8ModelEmitter {
   ) -> (String, String, String, String) {
     let w = constants.int8("\(stem)_w\(k)", name, layer.weights)
     let b = layer.bias.map { constants.int32("\(stem)_b\(k)", name, $0) } ?? "NULL"
+    let m = constants.int32("\(stem)_m\(k)", name, layer.multipliers, requantization: true)
+    let s = constants.int32("\(stem)_s\(k)", name, layer.shifts, requantization: true)
+    return (w, b, m, s)
+  }
+
+  /// The packed int16 weights, folded bias, multipliers and shifts of an optimized layer.
+  private static func packedLayer<P>(
+    _ layer: Int8WeightLayer<P>, _ packed: PackedWeights, stem: String, index k: Int, name: String, _ constants: inout ConstantArrays
+  ) -> (String, String, String, String) {
+    let w = constants.int16("\(stem)_w\(k)", name + " (int16, packed)", packed.weights)
+    let b = constants.int32("\(stem)_b\(k)", name + " (input offset folded in)", packed.bias)
     let m = constants.int32("\(stem)_m\(k)", name, layer.multipliers, requantization: true)
     let s = constants.int32("\(stem)_s\(k)", name, layer.shifts, requantization: true)
     return (w, b, m, s)

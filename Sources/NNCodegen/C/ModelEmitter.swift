@@ -7,12 +7,29 @@ public struct EmitOptions: Sendable {
   /// The model file the code comes from, for the provenance header.
   public var sourceName: String
   public var toolVersion: String
+  /// Which int8 kernels the code calls (the float path has one set).
+  public var kernels: KernelSet
 
-  public init(prefix: String = "model", sourceName: String, toolVersion: String) {
+  public init(prefix: String = "model", sourceName: String, toolVersion: String, kernels: KernelSet = .reference) {
     self.prefix = prefix
     self.sourceName = sourceName
     self.toolVersion = toolVersion
+    self.kernels = kernels
   }
+}
+
+/// The int8 kernels generated code calls: both give the same bytes (the tests check it).
+public enum KernelSet: String, Sendable, CaseIterable {
+  /// `nnc_conv_s8`, `nnc_affine_s8`, …: plain loops over the reference layouts.
+  case reference
+  /// `nnc_conv_s8_opt` (fused max pooling), `nnc_affine_s8_opt`: SMLAD on int16 weights packed
+  /// at compile time, the input offset folded into the bias, columns in arena scratch.
+  case optimized
+
+  /// Optimized where the target has the DSP extension. Elsewhere the reference: the portable
+  /// SMLAD fallback is plain C, but the int16 weights take twice the flash, which small
+  /// (AVR-class) targets cannot spare.
+  public static func `default`(for target: TargetDescription) -> KernelSet { target.dsp ? .optimized : .reference }
 }
 
 /// The emitted files and the facts the report needs.
@@ -25,12 +42,19 @@ public struct GeneratedCode: Sendable {
   /// int8: requantization multipliers and shifts and lookup tables (`const`, flash, besides the weights).
   public var requantizationBytes: Int
   public var flashConstantBytes: Int { weightBytes + requantizationBytes }
+  /// int8: the constants each program step emitted (packed int16 weights and folded biases of the
+  /// optimized kernels included), for the compile report.
+  public var stepConstants: [ConstantBytes]
 
-  init(files: [(name: String, contents: String)], plan: MemoryPlan, weightBytes: Int, requantizationBytes: Int = 0) {
+  init(
+    files: [(name: String, contents: String)], plan: MemoryPlan, weightBytes: Int, requantizationBytes: Int = 0,
+    stepConstants: [ConstantBytes] = []
+  ) {
     self.files = files
     self.plan = plan
     self.weightBytes = weightBytes
     self.requantizationBytes = requantizationBytes
+    self.stepConstants = stepConstants
   }
 }
 
@@ -42,7 +66,7 @@ public struct CodegenError: Error, CustomStringConvertible {
 /// Emits float32 C99 for a graph: `<prefix>.h`, `<prefix>.c`, `<prefix>_weights.c` and the runtime
 /// kernels the graph uses.
 public enum ModelEmitter {
-  public static func emit(_ graph: ModelGraph, options: EmitOptions, planner: any MemoryPlanner = GreedyPlanner()) throws -> GeneratedCode {
+  public static func emit(_ graph: ModelGraph, options: EmitOptions, planner: any MemoryPlanner = BestOfGreedyPlanner()) throws -> GeneratedCode {
     let prefix = CNames.identifier(options.prefix)
     let plan = MemoryPlan(graph: graph, planner: planner)
     var constants = ConstantArrays(prefix: prefix)

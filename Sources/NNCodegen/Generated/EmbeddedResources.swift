@@ -2,6 +2,138 @@
 
 enum RuntimeSources {
   static let files: [String: String] = [
+    "include/nnc_dsp.h": #"""
+/*
+ * nnc_dsp.h — the few Cortex-M4 DSP instructions the optimized int8 kernels use, each with a
+ * portable C99 twin that gives the same bits, so one kernel source runs on the target and on the
+ * host (where the tests check it byte for byte against the reference kernels).
+ *
+ * With __ARM_FEATURE_DSP (Cortex-M4/M7/M33 with the DSP extension) each helper is one
+ * instruction (inline asm, so no CMSIS or arm_acle.h is needed); otherwise plain C.
+ *
+ * Packed values are uint32_t holding two int16 halves (lo = bits 0..15) or four int8 bytes
+ * (b0 = bits 0..7). Reads and writes go through memcpy, so they are legal at any alignment and
+ * compile to one LDR/STR on the M4 (which allows unaligned word access).
+ *
+ *   nnc_smlad(x, y, acc)     acc + x.lo * y.lo + x.hi * y.hi     (wraps modulo 2^32 like SMLAD)
+ *   nnc_sxtb16(x)            (sext(b0), sext(b2))                SXTB16 x
+ *   nnc_sxtb16_ror8(x)       (sext(b1), sext(b3))                SXTB16 x, ROR #8
+ *   nnc_pkhbt_lsl16(a, b)    (a.lo, b.lo)                         PKHBT a, b, LSL #16
+ *   nnc_pkhtb_asr16(a, b)    (b.hi, a.hi)                         PKHTB a, b, ASR #16
+ *
+ * Four int8 bytes to two int16 pairs in order: e = sxtb16(w), o = sxtb16_ror8(w);
+ * (b0, b1) = pkhbt_lsl16(e, o), (b2, b3) = pkhtb_asr16(o, e).
+ */
+#ifndef NNC_DSP_H
+#define NNC_DSP_H
+
+#include <string.h>
+
+#include "nnc_types.h"
+
+static inline uint32_t nnc_read_u32(const void *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void nnc_write_u32(void *p, uint32_t v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+
+/* Keeps gcc from hoisting the loads of an unrolled loop's next step above this point, which
+ * would need more registers than the M4 has and spill accumulators. Code only: no instruction. */
+#define NNC_DSP_SCHEDULE_BARRIER() __asm__ volatile("" ::: "memory")
+
+/* The accumulator is tied in and out ("+r") so gcc keeps it in one register. */
+static inline int32_t nnc_smlad(uint32_t x, uint32_t y, int32_t acc)
+{
+    __asm__("smlad %0, %1, %2, %0" : "+r"(acc) : "r"(x), "r"(y));
+    return acc;
+}
+
+static inline uint32_t nnc_sxtb16(uint32_t x)
+{
+    uint32_t r;
+    __asm__("sxtb16 %0, %1" : "=r"(r) : "r"(x));
+    return r;
+}
+
+static inline uint32_t nnc_sxtb16_ror8(uint32_t x)
+{
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+}
+
+static inline uint32_t nnc_pkhbt_lsl16(uint32_t a, uint32_t b)
+{
+    uint32_t r;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+static inline uint32_t nnc_pkhtb_asr16(uint32_t a, uint32_t b)
+{
+    uint32_t r;
+    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+#else /* portable C99: the same bits */
+
+#define NNC_DSP_SCHEDULE_BARRIER() ((void)0)
+
+/* The int16 in bits 16*half .. 16*half+15 of x, without implementation-defined conversions. */
+static inline int32_t nnc_half_s16(uint32_t x, int32_t half)
+{
+    const int32_t v = (int32_t)((x >> (16 * half)) & UINT32_C(0xFFFF));
+    return (v & INT32_C(0x8000)) ? v - INT32_C(0x10000) : v;
+}
+
+static inline uint32_t nnc_byte_sext16(uint32_t x, int32_t byte)
+{
+    const uint32_t b = (x >> (8 * byte)) & UINT32_C(0xFF);
+    return (b & UINT32_C(0x80)) ? (b | UINT32_C(0xFF00)) : b;
+}
+
+static inline int32_t nnc_smlad(uint32_t x, uint32_t y, int32_t acc)
+{
+    const int32_t lo = nnc_half_s16(x, 0) * nnc_half_s16(y, 0);
+    const int32_t hi = nnc_half_s16(x, 1) * nnc_half_s16(y, 1);
+    /* In uint32_t so the sum wraps like the instruction; the conversion back is two's complement
+     * on every compiler we support (see nnc_int8.h). */
+    return (int32_t)((uint32_t)acc + (uint32_t)lo + (uint32_t)hi);
+}
+
+static inline uint32_t nnc_sxtb16(uint32_t x)
+{
+    return nnc_byte_sext16(x, 0) | (nnc_byte_sext16(x, 2) << 16);
+}
+
+static inline uint32_t nnc_sxtb16_ror8(uint32_t x)
+{
+    return nnc_byte_sext16(x, 1) | (nnc_byte_sext16(x, 3) << 16);
+}
+
+static inline uint32_t nnc_pkhbt_lsl16(uint32_t a, uint32_t b)
+{
+    return (a & UINT32_C(0xFFFF)) | (b << 16);
+}
+
+static inline uint32_t nnc_pkhtb_asr16(uint32_t a, uint32_t b)
+{
+    return (a & UINT32_C(0xFFFF0000)) | (b >> 16);
+}
+
+#endif
+
+#endif /* NNC_DSP_H */
+"""#,
     "include/nnc_int8.h": #"""
 /*
  * nnc_int8.h — int8 reference kernels and the one requantization rule they share.
@@ -68,17 +200,16 @@ extern "C" {
 
 /* ---- The requantization rule (see the table above) ------------------------------------------ */
 
-/* gemmlowp SaturatingRoundingDoublingHighMul: round(a * b / 2^31), ties toward +infinity. */
+/* gemmlowp SaturatingRoundingDoublingHighMul: round(a * b / 2^31), ties toward +infinity.
+ * (ab + nudge) / 2^31 truncated, as the table writes it, equals floor((ab + 2^30) / 2^31) for
+ * every ab (for ab < 0 the truncation adds 2^31 - 1 and the nudge 1 - 2^30), which is one
+ * arithmetic shift: SMULL, ADDS/ADC, two shifts on the M4 instead of a 64-bit division. */
 static inline int32_t nnc_sat_rounding_doubling_high_mul(int32_t a, int32_t b)
 {
-    int64_t ab;
-    int64_t nudge;
     if (a == INT32_MIN && b == INT32_MIN) {
         return INT32_MAX;
     }
-    ab = (int64_t)a * (int64_t)b;
-    nudge = (ab >= 0) ? (INT64_C(1) << 30) : (INT64_C(1) - (INT64_C(1) << 30));
-    return (int32_t)((ab + nudge) / (INT64_C(1) << 31));
+    return (int32_t)(((int64_t)a * (int64_t)b + (INT64_C(1) << 30)) >> 31);
 }
 
 /* gemmlowp RoundingDivideByPOT: round(x / 2^exponent), ties away from zero; exponent in [0, 31].
@@ -240,6 +371,48 @@ typedef struct {
 /* GlobalAveragePooling: acc = sum_i (x[r][i] + input_offset) divided by size (half away from
  * zero), y[r] = clamp(requantize(acc, multiplier, shift) + output_offset, -128, 127). */
 void nnc_global_avgpool_s8(const nnc_global_pool_s8_params *p, const int8_t *x, int8_t *y);
+
+/* ---- Optimized convolution and affine (nnc_conv_s8_opt.c, SMLAD through nnc_dsp.h) ---------- */
+
+/* The same bytes as the reference kernels above, from constants the code generator lays out at
+ * compile time (K = (in_c / group) * kernel_h * kernel_w, or in_features; k_padded = K rounded
+ * up to even):
+ *   w      int16, per group its out_c / group channels in blocks of four, then the remaining
+ *          channels one row each. Channel c starts at c * k_padded; inside a block the four rows
+ *          are interleaved by pairs, [k / 2][channel in block][k % 2]; a row is [ic][kh][kw]
+ *          (affine: [in]), zero from K to k_padded.
+ *   bias   int32, never NULL, with the input offset folded in:
+ *          bias'[c] = bias[c] + input_offset * sum_k w[c][k]. Activations are then only sign
+ *          extended, and a tap in the padding reads the input zero point, which adds exactly
+ *          nothing, as in the reference (the sums agree modulo 2^32, so the bytes agree).
+ *   scratch  int16, 4-byte aligned, in the arena; see the sizes below.
+ * Optional fused max pooling (pool_h * pool_w > 1, stride = window, no padding, windows inside
+ * the convolution's output): each output is requantize(max of the window's accumulators), which
+ * equals nnc_maxpool_s8 of nnc_conv_s8's output because requantization and the clamp are monotone
+ * non-decreasing for out_multiplier >= 0 (the code generator fuses only then).
+ * Little-endian targets (every Cortex-M, x86 and arm64 host). */
+typedef struct {
+    nnc_conv_s8_params conv;  /* conv.out_h / out_w: the convolution's own output size */
+    int32_t k_padded;
+    int32_t pool_h, pool_w;   /* fused max pooling window; 1, 1 for none */
+    int32_t out_h, out_w;     /* y's spatial size: conv.out_h / pool_h, conv.out_w / pool_w */
+} nnc_conv_s8_opt_params;
+
+/* scratch: C * k_padded int16, then 2 * (out_c / group) + k_padded int32, where C is 2 without
+ * pooling and pool_h * pool_w rounded up to even with it. */
+void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *p, const int8_t *x, const int16_t *w,
+                     const int32_t *bias, const int32_t *out_multiplier, const int32_t *out_shift,
+                     int16_t *scratch, int8_t *y);
+
+typedef struct {
+    nnc_affine_s8_params affine;
+    int32_t k_padded;
+} nnc_affine_s8_opt_params;
+
+/* scratch: k_padded int16 (one row of x, widened). */
+void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *p, const int8_t *x, const int16_t *w,
+                       const int32_t *bias, const int32_t *out_multiplier,
+                       const int32_t *out_shift, int16_t *scratch, int8_t *y);
 
 /* ---- Add2 / Sub2 / Mul2 with broadcasting (nnc_arith_s8.c) ---------------------------------- */
 
@@ -1208,6 +1381,410 @@ void nnc_conv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w,
     }
 }
 """#,
+    "src/nnc_conv_s8_opt.c": #"""
+/*
+ * nnc_conv_s8_opt.c — int8 convolution (any geometry, groups, depthwise) with an optional fused
+ * max pooling, and int8 affine, built on SMLAD (nnc_dsp.h). Same bytes as nnc_conv_s8 followed by
+ * nnc_maxpool_s8, and as nnc_affine_s8; see nnc_int8.h for the layouts the code generator
+ * prepares (int16 weights in blocks of four channels, input offset folded into the bias).
+ */
+#include "nnc_int8.h"
+#include "nnc_dsp.h"
+
+/* ---- Dot products over int16 pairs ----------------------------------------------------------- */
+
+/* One k pair of the 4x2 block: columns c[0..3] against weights w[0..7] (k pair `at` from the
+ * pointers); a macro so the eight accumulators stay in registers. */
+#define NNC_STEP4X2(at)                                                                            \
+    do {                                                                                           \
+        const uint32_t x0_ = nnc_read_u32(c + 4 * (at));                                          \
+        const uint32_t x1_ = nnc_read_u32(c + 4 * (at) + 2);                                      \
+        uint32_t v_ = nnc_read_u32(w + 8 * (at));                                                 \
+        a0 = nnc_smlad(v_, x0_, a0);                                                               \
+        a1 = nnc_smlad(v_, x1_, a1);                                                               \
+        v_ = nnc_read_u32(w + 8 * (at) + 2);                                                      \
+        a2 = nnc_smlad(v_, x0_, a2);                                                               \
+        a3 = nnc_smlad(v_, x1_, a3);                                                               \
+        v_ = nnc_read_u32(w + 8 * (at) + 4);                                                      \
+        a4 = nnc_smlad(v_, x0_, a4);                                                               \
+        a5 = nnc_smlad(v_, x1_, a5);                                                               \
+        v_ = nnc_read_u32(w + 8 * (at) + 6);                                                      \
+        a6 = nnc_smlad(v_, x0_, a6);                                                               \
+        a7 = nnc_smlad(v_, x1_, a7);                                                               \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
+/* Four channels (weights interleaved per k pair: [k/2][channel][2]) by `ncols` columns
+ * (interleaved by pairs per k pair too: [k/2][column][2] at cols + j * k_padded for the pair
+ * j, j + 1), unrolled by four k pairs. With `pooled` out[c] is the max over the columns;
+ * otherwise out[2c], out[2c + 1] are columns 0 and 1. */
+static void nnc_block4(const int16_t *w_block, const int32_t *bias, const int16_t *cols,
+                       int32_t ncols, int32_t k_padded, int32_t pooled, int32_t *out)
+{
+    const int32_t pairs = k_padded / 2;
+    int32_t m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+    int32_t j;
+    for (j = 0; j < ncols; j += 2) {
+        const int16_t *w = w_block;
+        const int16_t *c = cols + j * k_padded;
+        const int16_t *end = c + 4 * (pairs & ~3);
+        int32_t a0 = bias[0], a1 = bias[0], a2 = bias[1], a3 = bias[1];
+        int32_t a4 = bias[2], a5 = bias[2], a6 = bias[3], a7 = bias[3];
+        int32_t rest;
+        while (c != end) {
+            NNC_STEP4X2(0);
+            NNC_STEP4X2(1);
+            NNC_STEP4X2(2);
+            NNC_STEP4X2(3);
+            w += 32;
+            c += 16;
+        }
+        for (rest = pairs & 3; rest > 0; --rest) {
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+        }
+        if (!pooled) {
+            out[0] = a0; out[1] = a1; out[2] = a2; out[3] = a3;
+            out[4] = a4; out[5] = a5; out[6] = a6; out[7] = a7;
+            return;
+        }
+        a0 = a0 > a1 ? a0 : a1;
+        a2 = a2 > a3 ? a2 : a3;
+        a4 = a4 > a5 ? a4 : a5;
+        a6 = a6 > a7 ? a6 : a7;
+        if (j == 0 || a0 > m0) m0 = a0;
+        if (j == 0 || a2 > m1) m1 = a2;
+        if (j == 0 || a4 > m2) m2 = a4;
+        if (j == 0 || a6 > m3) m3 = a6;
+    }
+    out[0] = m0; out[1] = m1; out[2] = m2; out[3] = m3;
+}
+
+#undef NNC_STEP4X2
+
+/* One channel (a plain weight row) by two interleaved columns. */
+static void nnc_dot1x2(const int16_t *w, const int16_t *c, int32_t pairs, int32_t acc[2])
+{
+    int32_t a0 = acc[0], a1 = acc[1];
+    int32_t i;
+    for (i = 0; i < pairs; ++i) {
+        const uint32_t v = nnc_read_u32(w + 2 * i);
+        a0 = nnc_smlad(v, nnc_read_u32(c + 4 * i), a0);
+        a1 = nnc_smlad(v, nnc_read_u32(c + 4 * i + 2), a1);
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+}
+
+/* Four channels (interleaved) by one column. */
+static void nnc_dot4x1(const int16_t *w, const int16_t *c, int32_t pairs, int32_t acc[4])
+{
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    const int16_t *end = c + 2 * pairs;
+    while (c != end) {
+        const uint32_t x = nnc_read_u32(c);
+        a0 = nnc_smlad(nnc_read_u32(w), x, a0);
+        a1 = nnc_smlad(nnc_read_u32(w + 2), x, a1);
+        a2 = nnc_smlad(nnc_read_u32(w + 4), x, a2);
+        a3 = nnc_smlad(nnc_read_u32(w + 6), x, a3);
+        w += 8;
+        c += 2;
+    }
+    acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
+}
+
+/* One channel by one column. */
+static int32_t nnc_dot1x1(const int16_t *w, const int16_t *c, int32_t pairs, int32_t acc)
+{
+    int32_t i;
+    for (i = 0; i < pairs; ++i) {
+        acc = nnc_smlad(nnc_read_u32(w + 2 * i), nnc_read_u32(c + 2 * i), acc);
+    }
+    return acc;
+}
+
+/* ---- Columns ----------------------------------------------------------------------------------- */
+
+/* dst[i] = src[i] for i < n, four at a time with SXTB16 (little-endian word order). */
+static inline void nnc_widen_s8(const int8_t *src, int32_t n, int16_t *dst)
+{
+    while (n >= 4) {
+        const uint32_t v = nnc_read_u32(src);
+        const uint32_t even = nnc_sxtb16(v);
+        const uint32_t odd = nnc_sxtb16_ror8(v);
+        nnc_write_u32(dst, nnc_pkhbt_lsl16(even, odd));
+        nnc_write_u32(dst + 2, nnc_pkhtb_asr16(odd, even));
+        src += 4;
+        dst += 4;
+        n -= 4;
+    }
+    while (n > 0) {
+        *dst++ = *src++;
+        --n;
+    }
+}
+
+/* The column of output pixel (oh, ow) of one group: its taps in weight order [ic][kh][kw] as
+ * int16, the input zero point where a tap falls in the padding (so that with the input offset
+ * folded into the bias it adds exactly nothing), zero up to k_padded. Written interleaved with
+ * the other column of its pair: tap k at col[2k - k % 2] (col is the pair's base, + 2 for the
+ * second column). */
+static void nnc_im2col_s16(const nnc_conv_s8_params *p, const int8_t *x_group, int32_t oh,
+                           int32_t ow, int16_t *col)
+{
+    const int32_t in_per_group = p->in_c / p->group;
+    const int32_t in_map = p->in_h * p->in_w;
+    const int32_t k_h = p->kernel_h, k_w = p->kernel_w, d_w = p->dilation_w;
+    const int32_t ih0 = oh * p->stride_h - p->pad_h;
+    const int32_t iw0 = ow * p->stride_w - p->pad_w;
+    const int32_t cols_inside = iw0 >= 0 && iw0 + (k_w - 1) * d_w < p->in_w;
+    const int16_t pad = (int16_t)(-p->input_offset);
+    int16_t *d = col;
+    int32_t step = 1; /* 1 after an even tap, 3 after an odd one */
+    int32_t icl, kh, kw;
+
+    for (icl = 0; icl < in_per_group; ++icl) {
+        const int8_t *xc = x_group + icl * in_map;
+        for (kh = 0; kh < k_h; ++kh) {
+            const int32_t ih = ih0 + kh * p->dilation_h;
+            if (ih < 0 || ih >= p->in_h) {
+                for (kw = 0; kw < k_w; ++kw) {
+                    *d = pad;
+                    d += step;
+                    step ^= 2;
+                }
+            } else if (cols_inside) {
+                const int8_t *row = xc + ih * p->in_w + iw0;
+                for (kw = 0; kw < k_w; ++kw) {
+                    *d = row[kw * d_w];
+                    d += step;
+                    step ^= 2;
+                }
+            } else {
+                const int8_t *row = xc + ih * p->in_w;
+                for (kw = 0; kw < k_w; ++kw) {
+                    const int32_t iw = iw0 + kw * d_w;
+                    *d = (iw < 0 || iw >= p->in_w) ? pad : (int16_t)row[iw];
+                    d += step;
+                    step ^= 2;
+                }
+            }
+        }
+    }
+    if (step == 3) { /* K odd: the last pair's second tap */
+        *d = 0;
+    }
+}
+
+/* The input offset of every tap k (order [ic][kh][kw]) from its pixel's window origin. */
+static void nnc_tap_offsets(const nnc_conv_s8_params *p, int32_t *off)
+{
+    const int32_t in_per_group = p->in_c / p->group;
+    const int32_t in_map = p->in_h * p->in_w;
+    int32_t icl, kh, kw;
+    for (icl = 0; icl < in_per_group; ++icl) {
+        for (kh = 0; kh < p->kernel_h; ++kh) {
+            for (kw = 0; kw < p->kernel_w; ++kw) {
+                *off++ = icl * in_map + kh * p->dilation_h * p->in_w + kw * p->dilation_w;
+            }
+        }
+    }
+}
+
+/* True when every tap of output pixel (oh, ow) is inside the input (no padding). */
+static inline int32_t nnc_pixel_inside(const nnc_conv_s8_params *p, int32_t oh, int32_t ow)
+{
+    const int32_t ih0 = oh * p->stride_h - p->pad_h;
+    const int32_t iw0 = ow * p->stride_w - p->pad_w;
+    return ih0 >= 0 && ih0 + (p->kernel_h - 1) * p->dilation_h < p->in_h && iw0 >= 0 &&
+           iw0 + (p->kernel_w - 1) * p->dilation_w < p->in_w;
+}
+
+/* The interleaved columns of two pixels whose taps are all inside, by the tap offset table:
+ * two taps of each pixel per word. x0 / x1 are the pixels' window origins. */
+static void nnc_im2col_pair_inside(const int8_t *x0, const int8_t *x1, const int32_t *off,
+                                   int32_t k, int16_t *col)
+{
+    int32_t i;
+    for (i = 0; i + 3 < k; i += 4) { /* two tap pairs per step: half the loop overhead */
+        const int32_t o0 = off[i], o1 = off[i + 1], o2 = off[i + 2], o3 = off[i + 3];
+        nnc_write_u32(col, nnc_pkhbt_lsl16((uint32_t)(int32_t)x0[o0], (uint32_t)(int32_t)x0[o1]));
+        nnc_write_u32(col + 2, nnc_pkhbt_lsl16((uint32_t)(int32_t)x1[o0], (uint32_t)(int32_t)x1[o1]));
+        nnc_write_u32(col + 4, nnc_pkhbt_lsl16((uint32_t)(int32_t)x0[o2], (uint32_t)(int32_t)x0[o3]));
+        nnc_write_u32(col + 6, nnc_pkhbt_lsl16((uint32_t)(int32_t)x1[o2], (uint32_t)(int32_t)x1[o3]));
+        col += 8;
+    }
+    if (i + 1 < k) {
+        const int32_t o0 = off[i], o1 = off[i + 1];
+        nnc_write_u32(col, nnc_pkhbt_lsl16((uint32_t)(int32_t)x0[o0], (uint32_t)(int32_t)x0[o1]));
+        nnc_write_u32(col + 2, nnc_pkhbt_lsl16((uint32_t)(int32_t)x1[o0], (uint32_t)(int32_t)x1[o1]));
+        col += 4;
+        i += 2;
+    }
+    if (k & 1) {
+        col[0] = x0[off[k - 1]];
+        col[1] = 0;
+        col[2] = x1[off[k - 1]];
+        col[3] = 0;
+    }
+}
+
+/* The interleaved columns of output pixels a and b (flat indices into the out_w-wide grid
+ * of the convolution's output) at col. */
+static void nnc_im2col_pair(const nnc_conv_s8_params *p, const int8_t *x_group, const int32_t *off,
+                            int32_t ah, int32_t aw, int32_t bh, int32_t bw, int16_t *col)
+{
+    if (nnc_pixel_inside(p, ah, aw) && nnc_pixel_inside(p, bh, bw)) {
+        const int32_t k = (p->in_c / p->group) * p->kernel_h * p->kernel_w;
+        const int8_t *xa = x_group + (ah * p->stride_h - p->pad_h) * p->in_w + aw * p->stride_w - p->pad_w;
+        const int8_t *xb = x_group + (bh * p->stride_h - p->pad_h) * p->in_w + bw * p->stride_w - p->pad_w;
+        nnc_im2col_pair_inside(xa, xb, off, k, col);
+    } else {
+        nnc_im2col_s16(p, x_group, ah, aw, col);
+        nnc_im2col_s16(p, x_group, bh, bw, col + 2);
+    }
+}
+
+/* ---- Convolution ------------------------------------------------------------------------------- */
+
+static int32_t nnc_max2_i32(int32_t a, int32_t b) { return a > b ? a : b; }
+
+/* Accumulators of every channel of one group over `ncols` columns (ncols even; the pair of
+ * columns j, j + 1 interleaved at cols + j * k_padded), reduced: with `pooled`, the max over all
+ * columns goes to out[c]; otherwise columns 0 and 1 go to out[2c] and out[2c + 1]. */
+static void nnc_conv_columns(const int16_t *w, const int32_t *bias, int32_t channels,
+                             int32_t k_padded, const int16_t *cols, int32_t ncols, int32_t pooled,
+                             int32_t *out)
+{
+    const int32_t pairs = k_padded / 2;
+    int32_t c = 0, j;
+    for (; c + 4 <= channels; c += 4) {
+        nnc_block4(w + c * k_padded, bias + c, cols, ncols, k_padded, pooled,
+                   out + (pooled ? c : 2 * c));
+    }
+    for (; c < channels; ++c) {
+        const int16_t *wr = w + c * k_padded;
+        int32_t best = 0;
+        for (j = 0; j < ncols; j += 2) {
+            int32_t acc[2];
+            acc[0] = bias[c];
+            acc[1] = bias[c];
+            nnc_dot1x2(wr, cols + j * k_padded, pairs, acc);
+            if (!pooled) {
+                out[2 * c] = acc[0];
+                out[2 * c + 1] = acc[1];
+                break;
+            }
+            acc[0] = nnc_max2_i32(acc[0], acc[1]);
+            best = (j == 0) ? acc[0] : nnc_max2_i32(best, acc[0]);
+        }
+        if (pooled) {
+            out[c] = best;
+        }
+    }
+}
+
+static int8_t nnc_conv_output(const nnc_conv_s8_params *p, int32_t acc, int32_t multiplier,
+                              int32_t shift)
+{
+    return nnc_output_s8(nnc_requantize(acc, multiplier, shift), p->output_offset, p->act_min,
+                         p->act_max);
+}
+
+void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int16_t *w,
+                     const int32_t *bias, const int32_t *out_multiplier, const int32_t *out_shift,
+                     int16_t *scratch, int8_t *y)
+{
+    const nnc_conv_s8_params *p = &q->conv;
+    const int32_t in_per_group = p->in_c / p->group;
+    const int32_t out_per_group = p->out_c / p->group;
+    const int32_t in_map = p->in_h * p->in_w;
+    const int32_t k_padded = q->k_padded;
+    const int32_t window = q->pool_h * q->pool_w;
+    const int32_t pooled = window > 1;
+    const int32_t ncols = pooled ? window + (window & 1) : 2;
+    const int32_t out_map = q->out_h * q->out_w;
+    int32_t *acc = (int32_t *)(void *)(scratch + ncols * k_padded);
+    int32_t *off = acc + 2 * out_per_group;
+    int32_t n, g, oc, pos, j;
+
+    nnc_tap_offsets(p, off);
+    for (n = 0; n < p->batch; ++n) {
+        for (g = 0; g < p->group; ++g) {
+            const int8_t *xg = x + (n * p->in_c + g * in_per_group) * in_map;
+            const int32_t c0 = g * out_per_group;
+            const int16_t *wg = w + c0 * k_padded;
+            int8_t *yg = y + (n * p->out_c + c0) * out_map;
+            if (!pooled) {
+                for (pos = 0; pos < out_map; pos += 2) {
+                    const int32_t last = (pos + 1 < out_map) ? pos + 1 : pos;
+                    nnc_im2col_pair(p, xg, off, pos / q->out_w, pos % q->out_w, last / q->out_w,
+                                    last % q->out_w, scratch);
+                    nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, 2, 0, acc);
+                    for (oc = 0; oc < out_per_group; ++oc) {
+                        const int32_t m = out_multiplier[c0 + oc], s = out_shift[c0 + oc];
+                        yg[oc * out_map + pos] = nnc_conv_output(p, acc[2 * oc], m, s);
+                        yg[oc * out_map + last] = nnc_conv_output(p, acc[2 * oc + 1], m, s);
+                    }
+                }
+            } else {
+                for (pos = 0; pos < out_map; ++pos) {
+                    const int32_t oh0 = (pos / q->out_w) * q->pool_h;
+                    const int32_t ow0 = (pos % q->out_w) * q->pool_w;
+                    for (j = 0; j < ncols; j += 2) {
+                        /* An odd window repeats its last pixel: the max does not change. */
+                        const int32_t i = (j + 1 < window) ? j + 1 : window - 1;
+                        nnc_im2col_pair(p, xg, off, oh0 + j / q->pool_w, ow0 + j % q->pool_w,
+                                        oh0 + i / q->pool_w, ow0 + i % q->pool_w, scratch + j * k_padded);
+                    }
+                    nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, ncols, 1, acc);
+                    for (oc = 0; oc < out_per_group; ++oc) {
+                        yg[oc * out_map + pos] = nnc_conv_output(p, acc[oc], out_multiplier[c0 + oc],
+                                                                 out_shift[c0 + oc]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* ---- Affine ------------------------------------------------------------------------------------ */
+
+void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const int16_t *w,
+                       const int32_t *bias, const int32_t *out_multiplier,
+                       const int32_t *out_shift, int16_t *scratch, int8_t *y)
+{
+    const nnc_affine_s8_params *p = &q->affine;
+    const int32_t k_padded = q->k_padded;
+    const int32_t pairs = k_padded / 2;
+    int32_t r, o, i;
+
+    for (r = 0; r < p->outer; ++r) {
+        int8_t *yr = y + r * p->out_features;
+        nnc_widen_s8(x + r * p->in_features, p->in_features, scratch);
+        for (i = p->in_features; i < k_padded; ++i) {
+            scratch[i] = 0;
+        }
+        for (o = 0; o + 4 <= p->out_features; o += 4) {
+            int32_t acc[4];
+            for (i = 0; i < 4; ++i) {
+                acc[i] = bias[o + i];
+            }
+            nnc_dot4x1(w + o * k_padded, scratch, pairs, acc);
+            for (i = 0; i < 4; ++i) {
+                yr[o + i] = nnc_output_s8(nnc_requantize(acc[i], out_multiplier[o + i], out_shift[o + i]),
+                                          p->output_offset, p->act_min, p->act_max);
+            }
+        }
+        for (; o < p->out_features; ++o) {
+            const int32_t acc = nnc_dot1x1(w + o * k_padded, scratch, pairs, bias[o]);
+            yr[o] = nnc_output_s8(nnc_requantize(acc, out_multiplier[o], out_shift[o]),
+                                  p->output_offset, p->act_min, p->act_max);
+        }
+    }
+}
+"""#,
     "src/nnc_deconv_f32.c": #"""
 /*
  * nnc_deconv_f32.c — grouped 2-D transposed convolution (also 1-D), float32 reference.
@@ -2001,6 +2578,7 @@ enum BuiltinTargets {
   "clockHz": 156000000,
   "ramBytes": 1572864,
   "flashBytes": 8388608,
+  "programRunsFromRAM": true,
   "fpu": "fpv4-sp-d16",
   "dsp": true,
   "defaultQuantization": "int8",
@@ -2016,6 +2594,7 @@ enum BuiltinTargets {
   "clockHz": 0,
   "ramBytes": 0,
   "flashBytes": 0,
+  "programRunsFromRAM": false,
   "fpu": "host",
   "dsp": false,
   "defaultQuantization": "float32",

@@ -39,10 +39,13 @@ public struct Schedule: Sendable {
     /// its first input (element-wise), so the output takes the input's buffer when nothing reads
     /// the input later.
     public var reuse: StepReuse
-    public init(inputs: [Int], output: Int, reuse: StepReuse) {
+    /// Working bytes the kernel needs during this step only (an optimized kernel's columns).
+    public var scratchBytes: Int
+    public init(inputs: [Int], output: Int, reuse: StepReuse, scratchBytes: Int = 0) {
       self.inputs = inputs
       self.output = output
       self.reuse = reuse
+      self.scratchBytes = scratchBytes
     }
   }
   /// Bytes per tensor index (0 for constants in flash).
@@ -64,6 +67,8 @@ public struct BufferAssignment: Sendable {
   public var bufferOf: [Int: Int]
   /// Tensor index → graph input slot, for graph inputs and the aliases of them.
   public var inputAliasOf: [Int: Int]
+  /// Step index → the buffer of its scratch bytes (a buffer with no tensor, live at that step only).
+  public var scratchOf: [Int: Int] = [:]
 
   public init(graph: ModelGraph, bytesPerElement: Int = 4) {
     let steps = graph.nodes.map { node in
@@ -88,6 +93,10 @@ public struct BufferAssignment: Sendable {
     for (slot, t) in schedule.inputs.enumerated() { inputAliasOf[t] = slot }
 
     for (step, s) in schedule.steps.enumerated() {
+      if s.scratchBytes > 0 {
+        scratchOf[step] = buffers.count
+        buffers.append(Buffer(tensors: [], bytes: s.scratchBytes, firstStep: step, lastStep: step))
+      }
       let out = s.output
       let bytes = schedule.tensorBytes[out]
       let source = s.inputs.first

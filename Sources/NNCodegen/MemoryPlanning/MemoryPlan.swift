@@ -12,11 +12,11 @@ public struct MemoryPlan: Sendable {
   /// Arena alignment: enough for float and int32 and for word-wise SIMD loads.
   public static let alignment = 16
 
-  public init(graph: ModelGraph, planner: any MemoryPlanner = GreedyPlanner(), bytesPerElement: Int = 4) {
+  public init(graph: ModelGraph, planner: any MemoryPlanner = BestOfGreedyPlanner(), bytesPerElement: Int = 4) {
     self.init(assignment: BufferAssignment(graph: graph, bytesPerElement: bytesPerElement), planner: planner)
   }
 
-  public init(schedule: Schedule, planner: any MemoryPlanner = GreedyPlanner()) {
+  public init(schedule: Schedule, planner: any MemoryPlanner = BestOfGreedyPlanner()) {
     self.init(assignment: BufferAssignment(schedule: schedule), planner: planner)
   }
 
@@ -25,11 +25,16 @@ public struct MemoryPlan: Sendable {
     offsets = planner.offsets(for: assignment.buffers, alignment: Self.alignment)
     arenaBytes = alignUp(planner.arenaBytes(for: assignment.buffers, offsets: offsets), Self.alignment)
     lowerBound = assignment.lowerBound
-    plannerName = planner.name
+    plannerName = planner.name(for: assignment.buffers, alignment: Self.alignment)
   }
 
   /// The arena byte offset of an activation tensor, or nil for inputs (and their aliases) and parameters.
   public func offset(ofTensor t: Int) -> Int? {
     assignment.bufferOf[t].map { offsets[$0] }
+  }
+
+  /// The arena byte offset of step `step`'s scratch bytes, if it has any.
+  public func offset(ofScratch step: Int) -> Int? {
+    assignment.scratchOf[step].map { offsets[$0] }
   }
 }

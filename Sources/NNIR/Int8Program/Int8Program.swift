@@ -137,11 +137,19 @@ public struct Int8WeightLayer<Params: Sendable>: Sendable {
   public var bias: [Int32]?
   public var multipliers: [Int32]
   public var shifts: [Int32]
-  public init(params: Params, weights: [Int8], bias: [Int32]?, multipliers: [Int32], shifts: [Int32]) {
+  /// Convolutions only: a max pooling fused after the layer (non-overlapping windows, no
+  /// padding). The step's output is the pooled tensor; it means `maxPooling(convolution(x))`,
+  /// which is how the Swift reference computes it. The quantizer fuses only when every
+  /// multiplier is >= 0, so requantization is monotone and the C may pool the accumulators.
+  public var fusedMaxPool: PoolParams?
+  public init(
+    params: Params, weights: [Int8], bias: [Int32]?, multipliers: [Int32], shifts: [Int32], fusedMaxPool: PoolParams? = nil
+  ) {
     self.params = params
     self.weights = weights
     self.bias = bias
     self.multipliers = multipliers
     self.shifts = shifts
+    self.fusedMaxPool = fusedMaxPool
   }
 }

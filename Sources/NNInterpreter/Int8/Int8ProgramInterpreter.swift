@@ -57,7 +57,8 @@ public enum Int8ProgramInterpreter {
     case .dequantize:
       return .float(k.dequantize(q(0), program.tensors[step.inputs[0]].quant!))
     case .convolution(let c):
-      return .int8(k.convolution(c.params, x: q(0), weight: c.weights, bias: c.bias, outputMultiplier: c.multipliers, outputShift: c.shifts))
+      let y = k.convolution(c.params, x: q(0), weight: c.weights, bias: c.bias, outputMultiplier: c.multipliers, outputShift: c.shifts)
+      return .int8(c.fusedMaxPool.map { k.maxPooling($0, x: y) } ?? y)
     case .affine(let a):
       return .int8(k.affine(a.params, x: q(0), weight: a.weights, bias: a.bias, outputMultiplier: a.multipliers, outputShift: a.shifts))
     case .maxPooling(let p):

@@ -138,13 +138,41 @@ struct ProgramBuilder {
       default: break
       }
     }
-    if !fusedInto.isEmpty {
-      notes.append("fused \(fusedInto.count) ReLU/ReLU6 into the op before them")
+    // A MaxPooling right after a convolution (before or after its ReLU) joins it: a ReLU after
+    // the pooling commutes in front of it (the clamp is monotone, so it is exact in int8) and
+    // becomes the convolution's clamp; the pooling becomes the step's fused max pooling.
+    var poolOf: [Int: Int] = [:]  // convolution node → max pooling node
+    for (i, node) in graph.nodes.enumerated() {
+      switch node.op {
+      case .convolution, .depthwiseConvolution: break
+      default: continue
+      }
+      let head = activationOf[i] ?? i
+      let out = graph.nodes[head].outputs[0]
+      guard !graph.outputs.contains(out), let r = readers[out], r.count == 1, fusableMaxPool(graph.nodes[r[0]]) != nil
+      else { continue }
+      poolOf[i] = r[0]
+      fusedInto[r[0]] = i
+      let pooled = graph.nodes[r[0]].outputs[0]
+      guard activationOf[i] == nil, !graph.outputs.contains(pooled), let pr = readers[pooled], pr.count == 1 else { continue }
+      switch graph.nodes[pr[0]].op {
+      case .relu, .relu6:
+        fusedInto[pr[0]] = i
+        activationOf[i] = pr[0]
+      default: break
+      }
+    }
+    let activations = activationOf.count
+    if activations > 0 {
+      notes.append("fused \(activations) ReLU/ReLU6 into the op before them")
+    }
+    if !poolOf.isEmpty {
+      notes.append("fused \(poolOf.count) MaxPooling into the convolution before them")
     }
 
     for (i, node) in graph.nodes.enumerated() where fusedInto[i] == nil {
       let activation = activationOf[i].map { graph.nodes[$0] }
-      try lower(node, activation: activation)
+      try lower(node, activation: activation, pool: poolOf[i].map { graph.nodes[$0] })
     }
     for t in graph.outputs where floatOf[t] == nil { _ = try float(t) }
   }
@@ -158,18 +186,36 @@ struct ProgramBuilder {
     }
   }
 
-  mutating func lower(_ node: Node, activation: Node?) throws {
+  /// A max pooling that can run inside the convolution before it: 2-D, windows that tile the
+  /// input without overlap or padding (stride = kernel, every window inside).
+  func fusableMaxPool(_ node: Node) -> PoolParams? {
+    guard case .maxPooling(let a) = node.op,
+      let g = PoolParams(x: graph.tensors[node.inputs[0]].shape, y: graph.tensors[node.outputs[0]].shape, a),
+      g.kernelH == g.strideH, g.kernelW == g.strideW, g.padH == 0, g.padW == 0,
+      g.outH * g.kernelH <= g.inH, g.outW * g.kernelW <= g.inW
+    else { return nil }
+    return g
+  }
+
+  mutating func lower(_ node: Node, activation: Node?, pool: Node? = nil) throws {
     let x = node.inputs.first ?? 0
-    let outT = activation?.outputs[0] ?? node.outputs[0]
-    let name = activation.map { "\(node.name)+\($0.name)" } ?? node.name
+    // The last output of the chain node → [activation] → [pool], or node → pool → activation.
+    let outT: Int
+    if let pool, let activation, activation.inputs[0] == pool.outputs[0] {
+      outT = activation.outputs[0]
+    } else {
+      outT = pool?.outputs[0] ?? activation?.outputs[0] ?? node.outputs[0]
+    }
+    let poolFirst = pool != nil && activation?.inputs[0] == pool?.outputs[0]
+    let name = ([node] + (poolFirst ? [pool, activation] : [activation, pool]).compactMap { $0 }).map(\.name).joined(separator: "+")
     let xs = graph.tensors[x].shape
     let ys = graph.tensors[node.outputs[0]].shape
 
     switch node.op {
     case .convolution(let a):
-      try lowerConvolution(node, name: name, outT: outT, activation: activation, baseAxis: a.baseAxis, pad: a.pad, stride: a.stride, dilation: a.dilation, group: a.group)
+      try lowerConvolution(node, name: name, outT: outT, activation: activation, pool: pool, baseAxis: a.baseAxis, pad: a.pad, stride: a.stride, dilation: a.dilation, group: a.group)
     case .depthwiseConvolution(let a):
-      try lowerConvolution(node, name: name, outT: outT, activation: activation, baseAxis: a.baseAxis, pad: a.pad, stride: a.stride, dilation: a.dilation, group: xs[a.baseAxis])
+      try lowerConvolution(node, name: name, outT: outT, activation: activation, pool: pool, baseAxis: a.baseAxis, pad: a.pad, stride: a.stride, dilation: a.dilation, group: xs[a.baseAxis])
     case .affine(let a):
       try lowerAffine(node, name: name, outT: outT, activation: activation, baseAxis: a.baseAxis)
 
@@ -314,29 +360,46 @@ struct ProgramBuilder {
   }
 
   mutating func lowerConvolution(
-    _ node: Node, name: String, outT: Int, activation: Node?, baseAxis: Int, pad: [Int], stride: [Int], dilation: [Int], group: Int
+    _ node: Node, name: String, outT: Int, activation: Node?, pool: Node?, baseAxis: Int, pad: [Int], stride: [Int],
+    dilation: [Int], group: Int
   ) throws {
     let xs = graph.tensors[node.inputs[0]].shape
     let ys = graph.tensors[node.outputs[0]].shape
     let wT = graph.tensors[node.inputs[1]]
     guard let geometry = ConvGeometry(
       x: xs, y: ys, w: wT.shape, baseAxis: baseAxis, pad: pad, stride: stride, dilation: dilation, group: group)
-    else { return try lowerInFloat(node, name: name, outT: outT, activation: activation) }  // 3-D
+    else {  // 3-D (never with a fused pooling: fusableMaxPool is 2-D only)
+      guard pool == nil else { throw QuantizationError("'\(node.name)': a fused max pooling needs a 2-D convolution") }
+      return try lowerInFloat(node, name: name, outT: outT, activation: activation)
+    }
     let q = try int8(node.inputs[0])
     let pin = quant(q)
-    let po = try calibrated(outT)
+    // The convolution's output parameters are those of the tensor the pooling reads (a max
+    // pooling keeps its input's parameters), as without fusion.
+    let po = try calibrated(pool?.inputs[0] ?? outT)
     guard let w = wT.data?.values else { throw QuantizationError("'\(node.name)': the weights must be parameters for int8") }
     let outC = ys[baseAxis]
     let perChannel = w.count / outC
     let (wq, ws) = Self.quantizeWeights(w, channels: outC) { $0 / perChannel }
     let bias = Self.quantizeBias(node.inputs.count > 2 ? graph.tensors[node.inputs[2]].data?.values : nil, inputScale: Double(pin.scale), weightScales: ws)
     let m = ws.map { QuantizedMultiplier(real: Double(pin.scale) * $0 / Double(po.scale)) }
-    let out = int8Output(outT, po)
     let (lo, hi) = clampBounds(activation, po)
-    let conv = Int8WeightLayer(
+    var conv = Int8WeightLayer(
       params: ConvS8Params(geometry: geometry, inputOffset: pin.inputOffset, outputOffset: po.outputOffset, actMin: lo, actMax: hi),
       weights: wq, bias: bias, multipliers: m.map(\.multiplier), shifts: m.map(\.shift))
-    steps.append(ProgramStep(name: name, kernel: .convolution(conv), inputs: [q], output: out))
+    if let pool, let g = fusableMaxPool(pool) {
+      if m.allSatisfy({ $0.multiplier >= 0 }) {
+        // Requantization is monotone non-decreasing: the C may pool the accumulators.
+        conv.fusedMaxPool = g
+        steps.append(ProgramStep(name: name, kernel: .convolution(conv), inputs: [q], output: int8Output(outT, po)))
+      } else {
+        let mid = int8Output(pool.inputs[0], po)
+        steps.append(ProgramStep(name: node.name, kernel: .convolution(conv), inputs: [q], output: mid))
+        steps.append(ProgramStep(name: pool.name, kernel: .maxPooling(g), inputs: [mid], output: int8Output(outT, po)))
+      }
+      return
+    }
+    steps.append(ProgramStep(name: name, kernel: .convolution(conv), inputs: [q], output: int8Output(outT, po)))
   }
 
   mutating func lowerAffine(_ node: Node, name: String, outT: Int, activation: Node?, baseAxis: Int) throws {

@@ -13,7 +13,7 @@ protocol Subcommand {
 
 /// Options shared by `compile` and `verify`.
 enum CompileOptionGroup {
-  static let options: Set<String> = ["target", "quantize", "name", "executor", "planner", "calibrate", "calibration-method"]
+  static let options: Set<String> = ["target", "quantize", "name", "executor", "planner", "calibrate", "calibration-method", "kernels"]
   static let flags: Set<String> = ["no-image-normalization"]
   static let help = """
       --target <target>       cortex-m4f (default) or host, or a path to a target .json
@@ -24,7 +24,9 @@ enum CompileOptionGroup {
       --no-image-normalization  feed image pixels as 0–255 instead of pixel / 255
       --name <prefix>         prefix of the files and symbols (default: model)
       --executor <name>       which executor of the .nnp to compile (default: the first)
-      --planner <planner>     arena planner: greedy (default) or linear
+      --planner <planner>     arena planner: best (default; the best of several greedy orders), greedy (by size) or linear
+      --kernels <set>         int8 kernels: optimized (SMLAD; default where the target has DSP)
+                              or reference (plain loops, int8 weights; default elsewhere)
     """
 
   static func parse(_ a: Arguments) throws -> CompileOptions {
@@ -35,8 +37,15 @@ enum CompileOptionGroup {
     if let q = a.value("quantize"), !["float32", "int8"].contains(q) {
       throw Arguments.UsageError(message: "'--quantize' must be float32 or int8, got '\(q)'")
     }
-    if let p = a.value("planner"), !["greedy", "linear"].contains(p) {
-      throw Arguments.UsageError(message: "'--planner' must be greedy or linear, got '\(p)'")
+    if let p = a.value("planner"), !["best", "greedy", "linear"].contains(p) {
+      throw Arguments.UsageError(message: "'--planner' must be best, greedy or linear, got '\(p)'")
+    }
+    var kernels: KernelSet?
+    if let k = a.value("kernels") {
+      guard let set = KernelSet(rawValue: k) else {
+        throw Arguments.UsageError(message: "'--kernels' must be optimized or reference, got '\(k)'")
+      }
+      kernels = set
     }
     var method = RangeMethod.minMax
     if let m = a.value("calibration-method") {
@@ -53,8 +62,8 @@ enum CompileOptionGroup {
     }
     return CompileOptions(
       target: target, quantization: a.value("quantize"), prefix: a.value("name") ?? "model",
-      executor: a.value("executor"), planner: a.value("planner") ?? "greedy", calibrationData: a.value("calibrate"),
-      calibrationMethod: method, normalizeImages: !a.flag("no-image-normalization"))
+      executor: a.value("executor"), planner: a.value("planner") ?? "best", calibrationData: a.value("calibrate"),
+      calibrationMethod: method, normalizeImages: !a.flag("no-image-normalization"), kernels: kernels)
   }
 }
 

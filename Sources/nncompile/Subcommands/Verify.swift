@@ -3,7 +3,7 @@ import NNCompileKit
 
 enum VerifyCommand: Subcommand {
   static let name = "verify"
-  static let usage = "nncompile verify <model.nnp> --input <file> [--input <file>…] [options]"
+  static let usage = "nncompile verify <model.nnp> --input <file> [--input <file>…] [--emulate] [options]"
   static let help = """
     OVERVIEW: Compile, build the C with the host compiler, run it on inputs, and compare with the Swift reference interpreter.
 
@@ -21,6 +21,10 @@ enum VerifyCommand: Subcommand {
       --max-rmse <x>            fail above this RMSE
       --min-cosine <x>          fail below this cosine similarity
       --max-abs <x>             fail above this max-abs error
+      --emulate                 also cross-compile for the Cortex-M4F, run on QEMU (mps2-an386) and
+                                check the outputs against the host run (int8: bit-exact, every step);
+                                prints flash, RAM, peak stack, executed instructions, a Cortex-M4
+                                cycle estimate and MAC/cycle (needs arm-none-eabi-gcc, qemu-system-arm)
       --json <file>             also write the report as JSON (for CI)
       -o, --output <dir>        also keep the generated C there
     \(CompileOptionGroup.help)
@@ -31,7 +35,7 @@ enum VerifyCommand: Subcommand {
       args, options: CompileOptionGroup.options.union([
         "input", "expected", "tolerance", "output", "json", "min-top1-agreement", "max-rmse", "min-cosine", "max-abs",
       ]),
-      flags: CompileOptionGroup.flags, aliases: ["o": "output"])
+      flags: CompileOptionGroup.flags.union(["emulate"]), aliases: ["o": "output"])
     let model = try a.model()
     let options = try CompileOptionGroup.parse(a)
     guard !a.all("input").isEmpty else { throw Arguments.UsageError(message: "missing '--input <file>'") }
@@ -39,6 +43,8 @@ enum VerifyCommand: Subcommand {
       maxRel: try a.double("tolerance") ?? Verifier.defaultTolerance,
       minTop1Agreement: try a.double("min-top1-agreement"), maxRMSE: try a.double("max-rmse"),
       minCosine: try a.double("min-cosine"), maxAbs: try a.double("max-abs"))
+    let emulate = a.flag("emulate")
+    if emulate { try Verifier.checkEmulationTools(target: options.target) }
     let compilation = try Driver.compile(modelPath: model, options: options, progress: TerminalProgressBar.forStandardError())
     let loader = InputLoader(graph: compilation.model.graph, normalizeImages: compilation.normalizeImages)
     let samples = try a.all("input").flatMap { try loader.load(path: $0) }
@@ -47,7 +53,7 @@ enum VerifyCommand: Subcommand {
       expected = try ExpectedOutputs.load(path: path, graph: compilation.model.graph, samples: samples.count)
     }
     if let out = a.value("output") { try Driver.write(compilation.code.files, to: out) }
-    let report = try Verifier.verify(compilation, samples: samples, expected: expected, thresholds: thresholds)
+    let report = try Verifier.verify(compilation, samples: samples, expected: expected, thresholds: thresholds, emulate: emulate)
     print(report.text, terminator: "")
     if let path = a.value("json") {
       do { try report.json().write(to: URL(fileURLWithPath: path)) } catch {

@@ -1,0 +1,112 @@
+import NNIR
+
+extension CompileReport {
+  /// The report of a float32 compile: one row per graph node.
+  public static func build(
+    graph: ModelGraph, code: GeneratedCode, target: TargetDescription, modelName: String, notes: [String] = []
+  ) -> CompileReport {
+    let layers = graph.nodes.enumerated().map { k, node in
+      let out = node.outputs[0]
+      let constants = node.inputs.filter { graph.tensors[$0].isParameter }.map { graph.tensors[$0].elementCount * 4 }
+      return Layer(
+        step: k, name: node.name, op: node.op.typeName, outputShape: graph.tensors[out].shape, outputType: "float32",
+        macs: Cost.macs(node, in: graph), weightBytes: constants.first ?? 0, biasBytes: constants.dropFirst().reduce(0, +),
+        requantizationBytes: 0, output: slot(out, bytes: graph.tensors[out].elementCount * 4, code.plan),
+        reusesInput: reuses(node.inputs.first, out, code.plan))
+    }
+    return assemble(
+      modelName: modelName, network: graph.name, quantization: "float32", layers: layers,
+      tensorNames: graph.tensors.map(\.name), code: code, target: target, notes: notes)
+  }
+
+  /// The report of an int8 compile: one row per program step (quantize and dequantize included).
+  public static func build(
+    program: Int8Program, code: GeneratedCode, target: TargetDescription, modelName: String
+  ) -> CompileReport {
+    let layers = program.steps.enumerated().map { k, step in
+      let out = program.tensors[step.output]
+      // As emitted: the optimized kernels' packed int16 weights and folded biases included.
+      let c = code.stepConstants[k]
+      return Layer(
+        step: k, name: step.name, op: kernelName(step.kernel), outputShape: out.shape, outputType: out.type.rawValue,
+        macs: stepMACs(step, program), weightBytes: c.weights, biasBytes: c.bias, requantizationBytes: c.requantization,
+        output: slot(step.output, bytes: out.bytes, code.plan), reusesInput: reuses(step.inputs.first, step.output, code.plan))
+    }
+    return assemble(
+      modelName: modelName, network: program.name, quantization: "int8", layers: layers,
+      tensorNames: program.tensors.map(\.name), code: code, target: target, notes: program.notes)
+  }
+
+  private static func assemble(
+    modelName: String, network: String, quantization: String, layers: [Layer], tensorNames: [String],
+    code: GeneratedCode, target: TargetDescription, notes: [String]
+  ) -> CompileReport {
+    let plan = code.plan
+    let buffers = zip(plan.assignment.buffers, plan.offsets).map { b, offset in
+      ArenaBuffer(offset: offset, bytes: b.bytes, firstStep: b.firstStep, lastStep: b.lastStep, tensors: b.tensors.map { tensorNames[$0] })
+    }
+    let files = code.files.map(\.name)
+    let summary = TargetSummary(
+      name: target.name, ramBytes: target.ramBytes, flashBytes: target.flashBytes, programRunsFromRAM: target.programRunsFromRAM)
+    let totals = Totals(
+      macs: layers.map(\.macs).reduce(0, +), weightBytes: layers.map(\.weightBytes).reduce(0, +),
+      biasBytes: layers.map(\.biasBytes).reduce(0, +), requantizationBytes: layers.map(\.requantizationBytes).reduce(0, +),
+      codeBytesEstimate: FootprintEstimate.codeBytes(fileNames: files, steps: layers.count), arenaBytes: plan.arenaBytes,
+      arenaLowerBound: plan.lowerBound, stackBytesEstimate: FootprintEstimate.stackBytes(fileNames: files), target: summary)
+    return CompileReport(
+      model: modelName, network: network, target: summary, quantization: quantization, planner: plan.plannerName,
+      layers: layers, buffers: buffers, totals: totals, notes: notes)
+  }
+
+  private static func slot(_ t: Int, bytes: Int, _ plan: MemoryPlan) -> ArenaSlot? {
+    plan.offset(ofTensor: t).map { ArenaSlot(offset: $0, bytes: bytes) }
+  }
+
+  private static func reuses(_ input: Int?, _ output: Int, _ plan: MemoryPlan) -> Bool {
+    guard let input, let b = plan.assignment.bufferOf[output] else { return false }
+    return plan.assignment.bufferOf[input] == b
+  }
+
+  // MARK: - int8 steps
+
+  /// The C kernel a step calls, as the report names it.
+  static func kernelName(_ kernel: Int8Kernel) -> String {
+    switch kernel {
+    case .quantize: return "quantize"
+    case .dequantize: return "dequantize"
+    case .convolution: return "conv_s8"
+    case .affine: return "affine_s8"
+    case .maxPooling: return "maxpool_s8"
+    case .averagePooling: return "avgpool_s8"
+    case .sumPooling: return "sumpool_s8"
+    case .globalAveragePooling: return "global_avgpool_s8"
+    case .add: return "add_s8"
+    case .mul: return "mul_s8"
+    case .lookupTable: return "lut_s8"
+    case .clamp: return "clamp_s8"
+    case .concatenate: return "concatenate_s8"
+    case .transpose: return "transpose_s8"
+    case .slice: return "slice_s8"
+    case .pad: return "pad_s8"
+    case .softmax: return "softmax_s8"
+    case .copy: return "copy"
+    case .float(let op): return "\(op.typeName) (float32)"
+    }
+  }
+
+  /// Weight layers: output elements × weights per output channel (one multiplier per channel); a
+  /// convolution with a fused max pooling counts its own (unpooled) outputs.
+  static func stepMACs(_ step: ProgramStep, _ program: Int8Program) -> Int {
+    let outCount = program.tensors[step.output].elementCount
+    switch step.kernel {
+    case .convolution(let l):
+      let p = l.params
+      let convOutputs = Int(p.batch) * Int(p.outC) * Int(p.outH) * Int(p.outW)
+      return convOutputs * l.weights.count / max(l.multipliers.count, 1)
+    case .affine(let l): return outCount * l.weights.count / max(l.multipliers.count, 1)
+    case .float(let op):
+      return Cost.macs(op, inputShapes: step.inputs.map { program.tensors[$0].shape }, outputShape: program.tensors[step.output].shape)
+    default: return 0
+    }
+  }
+}

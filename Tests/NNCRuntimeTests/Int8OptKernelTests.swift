@@ -1,0 +1,99 @@
+import NNCRuntime
+import NNIR
+import Testing
+import _NNTestSupport
+
+/// The optimized int8 kernels (`nnc_conv_s8_opt`, `nnc_affine_s8_opt`, through the portable
+/// `nnc_dsp.h` on the host) against the reference C kernels, on the constants the code generator
+/// makes (`PackedWeights`): the bytes must be identical. The convolution sweep is
+/// `Int8Cases.conv` (channel counts 1/3/5/7/16, odd sizes, stride 2, padding, dilation, groups,
+/// depthwise, 1-D, zero points, saturation) with and without a fused max pooling.
+/// `bench/int8-kernels/sweep.c` is the same check as a C program for the Cortex-M4 (SMLAD) path.
+@Suite struct Int8OptKernelTests {
+  static func packed(_ k: Int8Cases.Conv) -> PackedWeights {
+    PackedWeights(
+      weights: k.weight, bias: k.bias, channels: Int(k.params.outC), groups: Int(k.params.group),
+      inputOffset: k.params.inputOffset)
+  }
+
+  @Test func convolutionMatchesReference() {
+    var rng = SeededRandom(seed: 202)
+    var pooledCases = 0
+    for trial in 0..<400 {
+      var k = Int8Cases.conv(&rng)
+      (k.params.actMin, k.params.actMax) = Int8Cases.activation(&rng, output: k.output)
+      let p = k.params
+      // Half the cases fuse a max pooling (windows 1–3 that fit the output); those need
+      // multipliers >= 0, which the quantizer guarantees before fusing.
+      let pool: PoolParams? =
+        trial % 2 == 0
+        ? nil
+        : {
+          let (ph, pw) = (min(Int32(rng.int(1...3)), p.outH), min(Int32(rng.int(1...3)), p.outW))
+          return PoolParams(
+            outer: p.batch * p.outC, inH: p.outH, inW: p.outW, outH: p.outH / ph, outW: p.outW / pw, kernelH: ph,
+            kernelW: pw, strideH: ph, strideW: pw, padH: 0, padW: 0, includingPad: false)
+        }()
+      var m = Int8CKernelTests.stress(k.multipliers, &rng)
+      if pool != nil { m = m.map { QuantizedMultiplier(multiplier: abs($0.multiplier), shift: $0.shift) } }
+      let (mult, shift) = (m.map(\.multiplier), m.map(\.shift))
+
+      var cp = p.c
+      var full = [Int8](repeating: 0x55, count: p.outputCount)
+      Int8CKernelTests.withOptional(k.bias) { b in nnc_conv_s8(&cp, k.x, k.weight, b, mult, shift, &full) }
+      var reference = full
+      if let pool {
+        var pp = pool.c
+        reference = [Int8](repeating: 0x55, count: pool.outputCount)
+        nnc_maxpool_s8(&pp, full, &reference)
+        pooledCases += 1
+      }
+
+      let packed = Self.packed(k)
+      var q = nnc_conv_s8_opt_params(
+        conv: cp, k_padded: packed.kPadded, pool_h: pool?.kernelH ?? 1, pool_w: pool?.kernelW ?? 1,
+        out_h: pool?.outH ?? p.outH, out_w: pool?.outW ?? p.outW)
+      let scratchBytes = PackedWeights.convolutionScratchBytes(p, kPadded: packed.kPadded, pool: pool)
+      var scratch = [Int16](repeating: 0x5555, count: (scratchBytes + 1) / 2)
+      var y = [Int8](repeating: 0x55, count: reference.count)
+      nnc_conv_s8_opt(&q, k.x, packed.weights, packed.bias, mult, shift, &scratch, &y)
+      Int8CKernelTests.expectIdentical(y, reference, "#\(trial) \(k) pool \(pool.map { "\($0.kernelH)x\($0.kernelW)" } ?? "none")")
+    }
+    #expect(pooledCases == 200)
+  }
+
+  @Test func affineMatchesReference() {
+    var rng = SeededRandom(seed: 203)
+    for trial in 0..<200 {
+      var k = Int8Cases.affine(&rng)
+      (k.params.actMin, k.params.actMax) = Int8Cases.activation(&rng, output: k.output)
+      let m = Int8CKernelTests.stress(k.multipliers, &rng)
+      let (mult, shift) = (m.map(\.multiplier), m.map(\.shift))
+      var p = k.params.c
+      var reference = [Int8](repeating: 0x55, count: Int(k.params.outer * k.params.outFeatures))
+      Int8CKernelTests.withOptional(k.bias) { b in nnc_affine_s8(&p, k.x, k.weight, b, mult, shift, &reference) }
+
+      let packed = PackedWeights(
+        weights: k.weight, bias: k.bias, channels: Int(k.params.outFeatures), groups: 1, inputOffset: k.params.inputOffset)
+      var q = nnc_affine_s8_opt_params(affine: p, k_padded: packed.kPadded)
+      var scratch = [Int16](repeating: 0x5555, count: PackedWeights.affineScratchBytes(kPadded: packed.kPadded) / 2)
+      var y = [Int8](repeating: 0x55, count: reference.count)
+      nnc_affine_s8_opt(&q, k.x, packed.weights, packed.bias, mult, shift, &scratch, &y)
+      Int8CKernelTests.expectIdentical(y, reference, "#\(trial) \(k)")
+    }
+  }
+
+  /// The layout of nnc_int8.h on a small case: blocks of four interleaved by k pairs, the tail
+  /// channel as a plain row, K padded to even, the input offset folded into the bias.
+  @Test func packingLayout() {
+    // 5 channels, K = 3: channel c's weights are 10c + 1, 10c + 2, 10c + 3.
+    let w = (0..<5).flatMap { c in (1...3).map { Int8(10 * c + $0) } }
+    let p = PackedWeights(weights: w, bias: [100, 0, 0, 0, -7], channels: 5, groups: 1, inputOffset: 2)
+    #expect(p.kPadded == 4)
+    #expect(Array(p.weights[0..<8]) == [1, 2, 11, 12, 21, 22, 31, 32])
+    #expect(Array(p.weights[8..<16]) == [3, 0, 13, 0, 23, 0, 33, 0])
+    #expect(Array(p.weights[16..<20]) == [41, 42, 43, 0])
+    let expected: [Int32] = [112, 72, 132, 192, 245]  // bias + 2 * (sum of the channel's weights)
+    #expect(p.bias == expected)
+  }
+}

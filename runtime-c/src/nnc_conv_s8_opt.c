@@ -1,0 +1,402 @@
+/*
+ * nnc_conv_s8_opt.c — int8 convolution (any geometry, groups, depthwise) with an optional fused
+ * max pooling, and int8 affine, built on SMLAD (nnc_dsp.h). Same bytes as nnc_conv_s8 followed by
+ * nnc_maxpool_s8, and as nnc_affine_s8; see nnc_int8.h for the layouts the code generator
+ * prepares (int16 weights in blocks of four channels, input offset folded into the bias).
+ */
+#include "nnc_int8.h"
+#include "nnc_dsp.h"
+
+/* ---- Dot products over int16 pairs ----------------------------------------------------------- */
+
+/* One k pair of the 4x2 block: columns c[0..3] against weights w[0..7] (k pair `at` from the
+ * pointers); a macro so the eight accumulators stay in registers. */
+#define NNC_STEP4X2(at)                                                                            \
+    do {                                                                                           \
+        const uint32_t x0_ = nnc_read_u32(c + 4 * (at));                                          \
+        const uint32_t x1_ = nnc_read_u32(c + 4 * (at) + 2);                                      \
+        uint32_t v_ = nnc_read_u32(w + 8 * (at));                                                 \
+        a0 = nnc_smlad(v_, x0_, a0);                                                               \
+        a1 = nnc_smlad(v_, x1_, a1);                                                               \
+        v_ = nnc_read_u32(w + 8 * (at) + 2);                                                      \
+        a2 = nnc_smlad(v_, x0_, a2);                                                               \
+        a3 = nnc_smlad(v_, x1_, a3);                                                               \
+        v_ = nnc_read_u32(w + 8 * (at) + 4);                                                      \
+        a4 = nnc_smlad(v_, x0_, a4);                                                               \
+        a5 = nnc_smlad(v_, x1_, a5);                                                               \
+        v_ = nnc_read_u32(w + 8 * (at) + 6);                                                      \
+        a6 = nnc_smlad(v_, x0_, a6);                                                               \
+        a7 = nnc_smlad(v_, x1_, a7);                                                               \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
+/* Four channels (weights interleaved per k pair: [k/2][channel][2]) by `ncols` columns
+ * (interleaved by pairs per k pair too: [k/2][column][2] at cols + j * k_padded for the pair
+ * j, j + 1), unrolled by four k pairs. With `pooled` out[c] is the max over the columns;
+ * otherwise out[2c], out[2c + 1] are columns 0 and 1. */
+static void nnc_block4(const int16_t *w_block, const int32_t *bias, const int16_t *cols,
+                       int32_t ncols, int32_t k_padded, int32_t pooled, int32_t *out)
+{
+    const int32_t pairs = k_padded / 2;
+    int32_t m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+    int32_t j;
+    for (j = 0; j < ncols; j += 2) {
+        const int16_t *w = w_block;
+        const int16_t *c = cols + j * k_padded;
+        const int16_t *end = c + 4 * (pairs & ~3);
+        int32_t a0 = bias[0], a1 = bias[0], a2 = bias[1], a3 = bias[1];
+        int32_t a4 = bias[2], a5 = bias[2], a6 = bias[3], a7 = bias[3];
+        int32_t rest;
+        while (c != end) {
+            NNC_STEP4X2(0);
+            NNC_STEP4X2(1);
+            NNC_STEP4X2(2);
+            NNC_STEP4X2(3);
+            w += 32;
+            c += 16;
+        }
+        for (rest = pairs & 3; rest > 0; --rest) {
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+        }
+        if (!pooled) {
+            out[0] = a0; out[1] = a1; out[2] = a2; out[3] = a3;
+            out[4] = a4; out[5] = a5; out[6] = a6; out[7] = a7;
+            return;
+        }
+        a0 = a0 > a1 ? a0 : a1;
+        a2 = a2 > a3 ? a2 : a3;
+        a4 = a4 > a5 ? a4 : a5;
+        a6 = a6 > a7 ? a6 : a7;
+        if (j == 0 || a0 > m0) m0 = a0;
+        if (j == 0 || a2 > m1) m1 = a2;
+        if (j == 0 || a4 > m2) m2 = a4;
+        if (j == 0 || a6 > m3) m3 = a6;
+    }
+    out[0] = m0; out[1] = m1; out[2] = m2; out[3] = m3;
+}
+
+#undef NNC_STEP4X2
+
+/* One channel (a plain weight row) by two interleaved columns. */
+static void nnc_dot1x2(const int16_t *w, const int16_t *c, int32_t pairs, int32_t acc[2])
+{
+    int32_t a0 = acc[0], a1 = acc[1];
+    int32_t i;
+    for (i = 0; i < pairs; ++i) {
+        const uint32_t v = nnc_read_u32(w + 2 * i);
+        a0 = nnc_smlad(v, nnc_read_u32(c + 4 * i), a0);
+        a1 = nnc_smlad(v, nnc_read_u32(c + 4 * i + 2), a1);
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+}
+
+/* Four channels (interleaved) by one column. */
+static void nnc_dot4x1(const int16_t *w, const int16_t *c, int32_t pairs, int32_t acc[4])
+{
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    const int16_t *end = c + 2 * pairs;
+    while (c != end) {
+        const uint32_t x = nnc_read_u32(c);
+        a0 = nnc_smlad(nnc_read_u32(w), x, a0);
+        a1 = nnc_smlad(nnc_read_u32(w + 2), x, a1);
+        a2 = nnc_smlad(nnc_read_u32(w + 4), x, a2);
+        a3 = nnc_smlad(nnc_read_u32(w + 6), x, a3);
+        w += 8;
+        c += 2;
+    }
+    acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
+}
+
+/* One channel by one column. */
+static int32_t nnc_dot1x1(const int16_t *w, const int16_t *c, int32_t pairs, int32_t acc)
+{
+    int32_t i;
+    for (i = 0; i < pairs; ++i) {
+        acc = nnc_smlad(nnc_read_u32(w + 2 * i), nnc_read_u32(c + 2 * i), acc);
+    }
+    return acc;
+}
+
+/* ---- Columns ----------------------------------------------------------------------------------- */
+
+/* dst[i] = src[i] for i < n, four at a time with SXTB16 (little-endian word order). */
+static inline void nnc_widen_s8(const int8_t *src, int32_t n, int16_t *dst)
+{
+    while (n >= 4) {
+        const uint32_t v = nnc_read_u32(src);
+        const uint32_t even = nnc_sxtb16(v);
+        const uint32_t odd = nnc_sxtb16_ror8(v);
+        nnc_write_u32(dst, nnc_pkhbt_lsl16(even, odd));
+        nnc_write_u32(dst + 2, nnc_pkhtb_asr16(odd, even));
+        src += 4;
+        dst += 4;
+        n -= 4;
+    }
+    while (n > 0) {
+        *dst++ = *src++;
+        --n;
+    }
+}
+
+/* The column of output pixel (oh, ow) of one group: its taps in weight order [ic][kh][kw] as
+ * int16, the input zero point where a tap falls in the padding (so that with the input offset
+ * folded into the bias it adds exactly nothing), zero up to k_padded. Written interleaved with
+ * the other column of its pair: tap k at col[2k - k % 2] (col is the pair's base, + 2 for the
+ * second column). */
+static void nnc_im2col_s16(const nnc_conv_s8_params *p, const int8_t *x_group, int32_t oh,
+                           int32_t ow, int16_t *col)
+{
+    const int32_t in_per_group = p->in_c / p->group;
+    const int32_t in_map = p->in_h * p->in_w;
+    const int32_t k_h = p->kernel_h, k_w = p->kernel_w, d_w = p->dilation_w;
+    const int32_t ih0 = oh * p->stride_h - p->pad_h;
+    const int32_t iw0 = ow * p->stride_w - p->pad_w;
+    const int32_t cols_inside = iw0 >= 0 && iw0 + (k_w - 1) * d_w < p->in_w;
+    const int16_t pad = (int16_t)(-p->input_offset);
+    int16_t *d = col;
+    int32_t step = 1; /* 1 after an even tap, 3 after an odd one */
+    int32_t icl, kh, kw;
+
+    for (icl = 0; icl < in_per_group; ++icl) {
+        const int8_t *xc = x_group + icl * in_map;
+        for (kh = 0; kh < k_h; ++kh) {
+            const int32_t ih = ih0 + kh * p->dilation_h;
+            if (ih < 0 || ih >= p->in_h) {
+                for (kw = 0; kw < k_w; ++kw) {
+                    *d = pad;
+                    d += step;
+                    step ^= 2;
+                }
+            } else if (cols_inside) {
+                const int8_t *row = xc + ih * p->in_w + iw0;
+                for (kw = 0; kw < k_w; ++kw) {
+                    *d = row[kw * d_w];
+                    d += step;
+                    step ^= 2;
+                }
+            } else {
+                const int8_t *row = xc + ih * p->in_w;
+                for (kw = 0; kw < k_w; ++kw) {
+                    const int32_t iw = iw0 + kw * d_w;
+                    *d = (iw < 0 || iw >= p->in_w) ? pad : (int16_t)row[iw];
+                    d += step;
+                    step ^= 2;
+                }
+            }
+        }
+    }
+    if (step == 3) { /* K odd: the last pair's second tap */
+        *d = 0;
+    }
+}
+
+/* The input offset of every tap k (order [ic][kh][kw]) from its pixel's window origin. */
+static void nnc_tap_offsets(const nnc_conv_s8_params *p, int32_t *off)
+{
+    const int32_t in_per_group = p->in_c / p->group;
+    const int32_t in_map = p->in_h * p->in_w;
+    int32_t icl, kh, kw;
+    for (icl = 0; icl < in_per_group; ++icl) {
+        for (kh = 0; kh < p->kernel_h; ++kh) {
+            for (kw = 0; kw < p->kernel_w; ++kw) {
+                *off++ = icl * in_map + kh * p->dilation_h * p->in_w + kw * p->dilation_w;
+            }
+        }
+    }
+}
+
+/* True when every tap of output pixel (oh, ow) is inside the input (no padding). */
+static inline int32_t nnc_pixel_inside(const nnc_conv_s8_params *p, int32_t oh, int32_t ow)
+{
+    const int32_t ih0 = oh * p->stride_h - p->pad_h;
+    const int32_t iw0 = ow * p->stride_w - p->pad_w;
+    return ih0 >= 0 && ih0 + (p->kernel_h - 1) * p->dilation_h < p->in_h && iw0 >= 0 &&
+           iw0 + (p->kernel_w - 1) * p->dilation_w < p->in_w;
+}
+
+/* The interleaved columns of two pixels whose taps are all inside, by the tap offset table:
+ * two taps of each pixel per word. x0 / x1 are the pixels' window origins. */
+static void nnc_im2col_pair_inside(const int8_t *x0, const int8_t *x1, const int32_t *off,
+                                   int32_t k, int16_t *col)
+{
+    int32_t i;
+    for (i = 0; i + 3 < k; i += 4) { /* two tap pairs per step: half the loop overhead */
+        const int32_t o0 = off[i], o1 = off[i + 1], o2 = off[i + 2], o3 = off[i + 3];
+        nnc_write_u32(col, nnc_pkhbt_lsl16((uint32_t)(int32_t)x0[o0], (uint32_t)(int32_t)x0[o1]));
+        nnc_write_u32(col + 2, nnc_pkhbt_lsl16((uint32_t)(int32_t)x1[o0], (uint32_t)(int32_t)x1[o1]));
+        nnc_write_u32(col + 4, nnc_pkhbt_lsl16((uint32_t)(int32_t)x0[o2], (uint32_t)(int32_t)x0[o3]));
+        nnc_write_u32(col + 6, nnc_pkhbt_lsl16((uint32_t)(int32_t)x1[o2], (uint32_t)(int32_t)x1[o3]));
+        col += 8;
+    }
+    if (i + 1 < k) {
+        const int32_t o0 = off[i], o1 = off[i + 1];
+        nnc_write_u32(col, nnc_pkhbt_lsl16((uint32_t)(int32_t)x0[o0], (uint32_t)(int32_t)x0[o1]));
+        nnc_write_u32(col + 2, nnc_pkhbt_lsl16((uint32_t)(int32_t)x1[o0], (uint32_t)(int32_t)x1[o1]));
+        col += 4;
+        i += 2;
+    }
+    if (k & 1) {
+        col[0] = x0[off[k - 1]];
+        col[1] = 0;
+        col[2] = x1[off[k - 1]];
+        col[3] = 0;
+    }
+}
+
+/* The interleaved columns of output pixels a and b (flat indices into the out_w-wide grid
+ * of the convolution's output) at col. */
+static void nnc_im2col_pair(const nnc_conv_s8_params *p, const int8_t *x_group, const int32_t *off,
+                            int32_t ah, int32_t aw, int32_t bh, int32_t bw, int16_t *col)
+{
+    if (nnc_pixel_inside(p, ah, aw) && nnc_pixel_inside(p, bh, bw)) {
+        const int32_t k = (p->in_c / p->group) * p->kernel_h * p->kernel_w;
+        const int8_t *xa = x_group + (ah * p->stride_h - p->pad_h) * p->in_w + aw * p->stride_w - p->pad_w;
+        const int8_t *xb = x_group + (bh * p->stride_h - p->pad_h) * p->in_w + bw * p->stride_w - p->pad_w;
+        nnc_im2col_pair_inside(xa, xb, off, k, col);
+    } else {
+        nnc_im2col_s16(p, x_group, ah, aw, col);
+        nnc_im2col_s16(p, x_group, bh, bw, col + 2);
+    }
+}
+
+/* ---- Convolution ------------------------------------------------------------------------------- */
+
+static int32_t nnc_max2_i32(int32_t a, int32_t b) { return a > b ? a : b; }
+
+/* Accumulators of every channel of one group over `ncols` columns (ncols even; the pair of
+ * columns j, j + 1 interleaved at cols + j * k_padded), reduced: with `pooled`, the max over all
+ * columns goes to out[c]; otherwise columns 0 and 1 go to out[2c] and out[2c + 1]. */
+static void nnc_conv_columns(const int16_t *w, const int32_t *bias, int32_t channels,
+                             int32_t k_padded, const int16_t *cols, int32_t ncols, int32_t pooled,
+                             int32_t *out)
+{
+    const int32_t pairs = k_padded / 2;
+    int32_t c = 0, j;
+    for (; c + 4 <= channels; c += 4) {
+        nnc_block4(w + c * k_padded, bias + c, cols, ncols, k_padded, pooled,
+                   out + (pooled ? c : 2 * c));
+    }
+    for (; c < channels; ++c) {
+        const int16_t *wr = w + c * k_padded;
+        int32_t best = 0;
+        for (j = 0; j < ncols; j += 2) {
+            int32_t acc[2];
+            acc[0] = bias[c];
+            acc[1] = bias[c];
+            nnc_dot1x2(wr, cols + j * k_padded, pairs, acc);
+            if (!pooled) {
+                out[2 * c] = acc[0];
+                out[2 * c + 1] = acc[1];
+                break;
+            }
+            acc[0] = nnc_max2_i32(acc[0], acc[1]);
+            best = (j == 0) ? acc[0] : nnc_max2_i32(best, acc[0]);
+        }
+        if (pooled) {
+            out[c] = best;
+        }
+    }
+}
+
+static int8_t nnc_conv_output(const nnc_conv_s8_params *p, int32_t acc, int32_t multiplier,
+                              int32_t shift)
+{
+    return nnc_output_s8(nnc_requantize(acc, multiplier, shift), p->output_offset, p->act_min,
+                         p->act_max);
+}
+
+void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int16_t *w,
+                     const int32_t *bias, const int32_t *out_multiplier, const int32_t *out_shift,
+                     int16_t *scratch, int8_t *y)
+{
+    const nnc_conv_s8_params *p = &q->conv;
+    const int32_t in_per_group = p->in_c / p->group;
+    const int32_t out_per_group = p->out_c / p->group;
+    const int32_t in_map = p->in_h * p->in_w;
+    const int32_t k_padded = q->k_padded;
+    const int32_t window = q->pool_h * q->pool_w;
+    const int32_t pooled = window > 1;
+    const int32_t ncols = pooled ? window + (window & 1) : 2;
+    const int32_t out_map = q->out_h * q->out_w;
+    int32_t *acc = (int32_t *)(void *)(scratch + ncols * k_padded);
+    int32_t *off = acc + 2 * out_per_group;
+    int32_t n, g, oc, pos, j;
+
+    nnc_tap_offsets(p, off);
+    for (n = 0; n < p->batch; ++n) {
+        for (g = 0; g < p->group; ++g) {
+            const int8_t *xg = x + (n * p->in_c + g * in_per_group) * in_map;
+            const int32_t c0 = g * out_per_group;
+            const int16_t *wg = w + c0 * k_padded;
+            int8_t *yg = y + (n * p->out_c + c0) * out_map;
+            if (!pooled) {
+                for (pos = 0; pos < out_map; pos += 2) {
+                    const int32_t last = (pos + 1 < out_map) ? pos + 1 : pos;
+                    nnc_im2col_pair(p, xg, off, pos / q->out_w, pos % q->out_w, last / q->out_w,
+                                    last % q->out_w, scratch);
+                    nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, 2, 0, acc);
+                    for (oc = 0; oc < out_per_group; ++oc) {
+                        const int32_t m = out_multiplier[c0 + oc], s = out_shift[c0 + oc];
+                        yg[oc * out_map + pos] = nnc_conv_output(p, acc[2 * oc], m, s);
+                        yg[oc * out_map + last] = nnc_conv_output(p, acc[2 * oc + 1], m, s);
+                    }
+                }
+            } else {
+                for (pos = 0; pos < out_map; ++pos) {
+                    const int32_t oh0 = (pos / q->out_w) * q->pool_h;
+                    const int32_t ow0 = (pos % q->out_w) * q->pool_w;
+                    for (j = 0; j < ncols; j += 2) {
+                        /* An odd window repeats its last pixel: the max does not change. */
+                        const int32_t i = (j + 1 < window) ? j + 1 : window - 1;
+                        nnc_im2col_pair(p, xg, off, oh0 + j / q->pool_w, ow0 + j % q->pool_w,
+                                        oh0 + i / q->pool_w, ow0 + i % q->pool_w, scratch + j * k_padded);
+                    }
+                    nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, ncols, 1, acc);
+                    for (oc = 0; oc < out_per_group; ++oc) {
+                        yg[oc * out_map + pos] = nnc_conv_output(p, acc[oc], out_multiplier[c0 + oc],
+                                                                 out_shift[c0 + oc]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* ---- Affine ------------------------------------------------------------------------------------ */
+
+void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const int16_t *w,
+                       const int32_t *bias, const int32_t *out_multiplier,
+                       const int32_t *out_shift, int16_t *scratch, int8_t *y)
+{
+    const nnc_affine_s8_params *p = &q->affine;
+    const int32_t k_padded = q->k_padded;
+    const int32_t pairs = k_padded / 2;
+    int32_t r, o, i;
+
+    for (r = 0; r < p->outer; ++r) {
+        int8_t *yr = y + r * p->out_features;
+        nnc_widen_s8(x + r * p->in_features, p->in_features, scratch);
+        for (i = p->in_features; i < k_padded; ++i) {
+            scratch[i] = 0;
+        }
+        for (o = 0; o + 4 <= p->out_features; o += 4) {
+            int32_t acc[4];
+            for (i = 0; i < 4; ++i) {
+                acc[i] = bias[o + i];
+            }
+            nnc_dot4x1(w + o * k_padded, scratch, pairs, acc);
+            for (i = 0; i < 4; ++i) {
+                yr[o + i] = nnc_output_s8(nnc_requantize(acc[i], out_multiplier[o + i], out_shift[o + i]),
+                                          p->output_offset, p->act_min, p->act_max);
+            }
+        }
+        for (; o < p->out_features; ++o) {
+            const int32_t acc = nnc_dot1x1(w + o * k_padded, scratch, pairs, bias[o]);
+            yr[o] = nnc_output_s8(nnc_requantize(acc, out_multiplier[o], out_shift[o]),
+                                  p->output_offset, p->act_min, p->act_max);
+        }
+    }
+}
