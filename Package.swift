@@ -30,10 +30,6 @@ let package = Package(
     .target(name: "NNHostSim", dependencies: ["NNIR", "NNInterpreter", "NNCodegen"]),
     .target(name: "NNEmulation", dependencies: ["NNHostSim"]),
 
-    // MARK: - Training
-    .target(name: "NNTrain", dependencies: ["NNIR", "NNInterpreter", "NNFormats"]),
-    .executableTarget(name: "nncompile-bench", dependencies: ["NNTrain", "NNImport", "NNIR"]),
-
     // MARK: - Driver and CLI
     .target(
       name: "NNCompileKit",
@@ -44,6 +40,8 @@ let package = Package(
     .executableTarget(name: "nncompile", dependencies: ["NNCompileKit"]),
     // The emulated Cortex-M4F benchmark: swift run -c release nncompile-bench (see README).
     .executableTarget(name: "nncompile-bench", dependencies: ["NNCompileKit"], path: "bench/nncompile-bench"),
+    // Training speed next to nnabla's: bench/train-speed.sh.
+    .executableTarget(name: "nncompile-train-bench", dependencies: ["NNTrain", "NNImport", "NNIR"], path: "bench/nncompile-train-bench"),
 
     // MARK: - C runtime (the kernels generated code calls)
     .target(name: "NNCRuntime", path: "runtime-c"),
@@ -61,7 +59,6 @@ let package = Package(
     .testTarget(name: "NNCRuntimeTests", dependencies: ["_NNTestSupport", "NNCRuntime", "NNInterpreter", "NNIR"]),
     .testTarget(name: "NNCodegenTests", dependencies: ["_NNTestSupport", "NNCodegen", "NNCompileKit"]),
     .testTarget(name: "ParityTests", dependencies: ["_NNTestSupport", "NNCompileKit"]),
-    .testTarget(name: "NNTrainTests", dependencies: ["_NNTestSupport", "NNTrain", "NNIR", "NNInterpreter", "NNFormats", "NNImport"]),
     .testTarget(name: "CLITests", dependencies: ["_NNTestSupport", "NNCompileKit"]),
     .testTarget(name: "EmulationTests", dependencies: ["_NNTestSupport", "NNCompileKit", "NNEmulation"]),
   ]

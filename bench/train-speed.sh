@@ -8,9 +8,9 @@ cd "$(dirname "$0")/.."
 steps=${1:-30}
 runs=${2:-3}
 python=${NNABLA_PYTHON:-/tmp/venv-nnabla/bin/python}
-swift build -c release --product nncompile-bench >/dev/null
+swift build -c release --product nncompile-train-bench >/dev/null
 for _ in $(seq "$runs"); do
-  .build/release/nncompile-bench "$steps" "$PWD"
+  .build/release/nncompile-train-bench "$steps" "$PWD"
   if [ -x "$python" ]; then
     "$python" bench/nnabla_lenet_train.py "$steps" 2>&1 | grep -v '\[nnabla\]\[INFO\]'
   fi

@@ -5,14 +5,14 @@ import NNTrain
 
 // Training speed of nncompile's Swift trainer: images/second for LeNet-style training (batch 64,
 // 28×28 digits, Adam), the network of Tests/Fixtures/nnabla/train_lenet/net.nntxt.
-// Usage: nncompile-bench [steps] [repository root]   (run a release build; see bench/train-speed.sh)
+// Usage: nncompile-train-bench [steps] [repository root]   (run a release build; see bench/train-speed.sh)
 let arguments = CommandLine.arguments
 let steps = arguments.count > 1 ? Int(arguments[1]) ?? 30 : 30
 let root = arguments.count > 2 ? arguments[2] : FileManager.default.currentDirectoryPath
 let batchSize = 64
 
 func fail(_ message: String) -> Never {
-  FileHandle.standardError.write(Data("nncompile-bench: \(message)\n".utf8))
+  FileHandle.standardError.write(Data("nncompile-train-bench: \(message)\n".utf8))
   exit(1)
 }
 
