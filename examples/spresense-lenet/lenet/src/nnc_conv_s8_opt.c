@@ -7,41 +7,48 @@
 #include "nnc_int8.h"
 #include "nnc_dsp.h"
 
-/* ---- Dot products over int16 pairs ----------------------------------------------------------- */
+/* ---- Dot products: int8 weights expanded by SXTB16 against int16 column pairs ---------------- */
 
-/* One k pair of the 4x2 block: columns c[0..3] against weights w[0..7] (k pair `at` from the
- * pointers); a macro so the eight accumulators stay in registers. */
+/* Weights come in blocks of n = 4, 2 or 1 channels; per k pair a block holds 2n bytes, each two
+ * channels (a, b) as a.k0, b.k0, a.k1, b.k1, so one word gives SXTB16 = (a.k0, a.k1) and
+ * SXTB16 ROR 8 = (b.k0, b.k1): SMLAD operand pairs for two channels from one load. */
+
+/* One k pair of the 4x2 block: columns c[0..3] against the block's 8 weight bytes w[0..7] (k pair
+ * `at` from the pointers); a macro so the eight accumulators stay in registers. */
 #define NNC_STEP4X2(at)                                                                            \
     do {                                                                                           \
         const uint32_t x0_ = nnc_read_u32(c + 4 * (at));                                          \
         const uint32_t x1_ = nnc_read_u32(c + 4 * (at) + 2);                                      \
         uint32_t v_ = nnc_read_u32(w + 8 * (at));                                                 \
+        uint32_t u_ = nnc_sxtb16_ror8(v_);                                                         \
+        v_ = nnc_sxtb16(v_);                                                                       \
         a0 = nnc_smlad(v_, x0_, a0);                                                               \
         a1 = nnc_smlad(v_, x1_, a1);                                                               \
-        v_ = nnc_read_u32(w + 8 * (at) + 2);                                                      \
-        a2 = nnc_smlad(v_, x0_, a2);                                                               \
-        a3 = nnc_smlad(v_, x1_, a3);                                                               \
+        a2 = nnc_smlad(u_, x0_, a2);                                                               \
+        a3 = nnc_smlad(u_, x1_, a3);                                                               \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
         v_ = nnc_read_u32(w + 8 * (at) + 4);                                                      \
+        u_ = nnc_sxtb16_ror8(v_);                                                                  \
+        v_ = nnc_sxtb16(v_);                                                                       \
         a4 = nnc_smlad(v_, x0_, a4);                                                               \
         a5 = nnc_smlad(v_, x1_, a5);                                                               \
-        v_ = nnc_read_u32(w + 8 * (at) + 6);                                                      \
-        a6 = nnc_smlad(v_, x0_, a6);                                                               \
-        a7 = nnc_smlad(v_, x1_, a7);                                                               \
+        a6 = nnc_smlad(u_, x0_, a6);                                                               \
+        a7 = nnc_smlad(u_, x1_, a7);                                                               \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
-/* Four channels (weights interleaved per k pair: [k/2][channel][2]) by `ncols` columns
- * (interleaved by pairs per k pair too: [k/2][column][2] at cols + j * k_padded for the pair
- * j, j + 1), unrolled by four k pairs. With `pooled` out[c] is the max over the columns;
- * otherwise out[2c], out[2c + 1] are columns 0 and 1. */
-static void nnc_block4(const int16_t *w_block, const int32_t *bias, const int16_t *cols,
+/* Four channels (one block) by `ncols` columns (interleaved by pairs per k pair too:
+ * [k/2][column][2] at cols + j * k_padded for the pair j, j + 1), unrolled by four k pairs. With
+ * `pooled` out[c] is the max over the columns; otherwise out[2c], out[2c + 1] are columns 0
+ * and 1. */
+static void nnc_block4(const int8_t *w_block, const int32_t *bias, const int16_t *cols,
                        int32_t ncols, int32_t k_padded, int32_t pooled, int32_t *out)
 {
     const int32_t pairs = k_padded / 2;
     int32_t m0 = 0, m1 = 0, m2 = 0, m3 = 0;
     int32_t j;
     for (j = 0; j < ncols; j += 2) {
-        const int16_t *w = w_block;
+        const int8_t *w = w_block;
         const int16_t *c = cols + j * k_padded;
         const int16_t *end = c + 4 * (pairs & ~3);
         int32_t a0 = bias[0], a1 = bias[0], a2 = bias[1], a3 = bias[1];
@@ -79,13 +86,36 @@ static void nnc_block4(const int16_t *w_block, const int32_t *bias, const int16_
 
 #undef NNC_STEP4X2
 
-/* One channel (a plain weight row) by two interleaved columns. */
-static void nnc_dot1x2(const int16_t *w, const int16_t *c, int32_t pairs, int32_t acc[2])
+/* The k pair i of a one-channel row (k0, k1) as an SMLAD operand. */
+static inline uint32_t nnc_row_pair(const int8_t *w, int32_t i)
+{
+    return nnc_pkhbt_lsl16((uint32_t)(int32_t)w[2 * i], (uint32_t)(int32_t)w[2 * i + 1]);
+}
+
+/* Two channels (a block of two) by two interleaved columns: acc[2ch + column]. */
+static void nnc_dot2x2(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[4])
+{
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t i;
+    for (i = 0; i < pairs; ++i) {
+        const uint32_t x0 = nnc_read_u32(c + 4 * i), x1 = nnc_read_u32(c + 4 * i + 2);
+        const uint32_t v = nnc_read_u32(w + 4 * i);
+        const uint32_t e = nnc_sxtb16(v), o = nnc_sxtb16_ror8(v);
+        a0 = nnc_smlad(e, x0, a0);
+        a1 = nnc_smlad(e, x1, a1);
+        a2 = nnc_smlad(o, x0, a2);
+        a3 = nnc_smlad(o, x1, a3);
+    }
+    acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
+}
+
+/* One channel (a plain row) by two interleaved columns. */
+static void nnc_dot1x2(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[2])
 {
     int32_t a0 = acc[0], a1 = acc[1];
     int32_t i;
     for (i = 0; i < pairs; ++i) {
-        const uint32_t v = nnc_read_u32(w + 2 * i);
+        const uint32_t v = nnc_row_pair(w, i);
         a0 = nnc_smlad(v, nnc_read_u32(c + 4 * i), a0);
         a1 = nnc_smlad(v, nnc_read_u32(c + 4 * i + 2), a1);
     }
@@ -93,29 +123,45 @@ static void nnc_dot1x2(const int16_t *w, const int16_t *c, int32_t pairs, int32_
     acc[1] = a1;
 }
 
-/* Four channels (interleaved) by one column. */
-static void nnc_dot4x1(const int16_t *w, const int16_t *c, int32_t pairs, int32_t acc[4])
+/* Four channels (a block) by one column. */
+static void nnc_dot4x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[4])
 {
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     const int16_t *end = c + 2 * pairs;
     while (c != end) {
         const uint32_t x = nnc_read_u32(c);
-        a0 = nnc_smlad(nnc_read_u32(w), x, a0);
-        a1 = nnc_smlad(nnc_read_u32(w + 2), x, a1);
-        a2 = nnc_smlad(nnc_read_u32(w + 4), x, a2);
-        a3 = nnc_smlad(nnc_read_u32(w + 6), x, a3);
+        const uint32_t v = nnc_read_u32(w), u = nnc_read_u32(w + 4);
+        a0 = nnc_smlad(nnc_sxtb16(v), x, a0);
+        a1 = nnc_smlad(nnc_sxtb16_ror8(v), x, a1);
+        a2 = nnc_smlad(nnc_sxtb16(u), x, a2);
+        a3 = nnc_smlad(nnc_sxtb16_ror8(u), x, a3);
         w += 8;
         c += 2;
     }
     acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
 }
 
+/* Two channels (a block of two) by one column: acc[ch]. */
+static void nnc_dot2x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[2])
+{
+    int32_t a0 = acc[0], a1 = acc[1];
+    int32_t i;
+    for (i = 0; i < pairs; ++i) {
+        const uint32_t x = nnc_read_u32(c + 2 * i);
+        const uint32_t v = nnc_read_u32(w + 4 * i);
+        a0 = nnc_smlad(nnc_sxtb16(v), x, a0);
+        a1 = nnc_smlad(nnc_sxtb16_ror8(v), x, a1);
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+}
+
 /* One channel by one column. */
-static int32_t nnc_dot1x1(const int16_t *w, const int16_t *c, int32_t pairs, int32_t acc)
+static int32_t nnc_dot1x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc)
 {
     int32_t i;
     for (i = 0; i < pairs; ++i) {
-        acc = nnc_smlad(nnc_read_u32(w + 2 * i), nnc_read_u32(c + 2 * i), acc);
+        acc = nnc_smlad(nnc_row_pair(w, i), nnc_read_u32(c + 2 * i), acc);
     }
     return acc;
 }
@@ -269,34 +315,42 @@ static int32_t nnc_max2_i32(int32_t a, int32_t b) { return a > b ? a : b; }
 /* Accumulators of every channel of one group over `ncols` columns (ncols even; the pair of
  * columns j, j + 1 interleaved at cols + j * k_padded), reduced: with `pooled`, the max over all
  * columns goes to out[c]; otherwise columns 0 and 1 go to out[2c] and out[2c + 1]. */
-static void nnc_conv_columns(const int16_t *w, const int32_t *bias, int32_t channels,
+static void nnc_conv_columns(const int8_t *w, const int32_t *bias, int32_t channels,
                              int32_t k_padded, const int16_t *cols, int32_t ncols, int32_t pooled,
                              int32_t *out)
 {
     const int32_t pairs = k_padded / 2;
-    int32_t c = 0, j;
+    int32_t c = 0, n, i, j;
     for (; c + 4 <= channels; c += 4) {
         nnc_block4(w + c * k_padded, bias + c, cols, ncols, k_padded, pooled,
                    out + (pooled ? c : 2 * c));
     }
-    for (; c < channels; ++c) {
-        const int16_t *wr = w + c * k_padded;
-        int32_t best = 0;
+    for (; c < channels; c += n) { /* a block of two, then one channel */
+        int32_t best[2] = {0, 0};
+        n = (c + 2 <= channels) ? 2 : 1;
         for (j = 0; j < ncols; j += 2) {
-            int32_t acc[2];
-            acc[0] = bias[c];
-            acc[1] = bias[c];
-            nnc_dot1x2(wr, cols + j * k_padded, pairs, acc);
-            if (!pooled) {
-                out[2 * c] = acc[0];
-                out[2 * c + 1] = acc[1];
-                break;
+            int32_t acc[4];
+            acc[0] = acc[1] = bias[c];
+            acc[2] = acc[3] = bias[c + n - 1];
+            if (n == 2) {
+                nnc_dot2x2(w + c * k_padded, cols + j * k_padded, pairs, acc);
+            } else {
+                nnc_dot1x2(w + c * k_padded, cols + j * k_padded, pairs, acc);
             }
-            acc[0] = nnc_max2_i32(acc[0], acc[1]);
-            best = (j == 0) ? acc[0] : nnc_max2_i32(best, acc[0]);
+            for (i = 0; i < n; ++i) {
+                if (!pooled) {
+                    out[2 * (c + i)] = acc[2 * i];
+                    out[2 * (c + i) + 1] = acc[2 * i + 1];
+                } else {
+                    const int32_t m = nnc_max2_i32(acc[2 * i], acc[2 * i + 1]);
+                    best[i] = (j == 0) ? m : nnc_max2_i32(best[i], m);
+                }
+            }
         }
         if (pooled) {
-            out[c] = best;
+            for (i = 0; i < n; ++i) {
+                out[c + i] = best[i];
+            }
         }
     }
 }
@@ -308,7 +362,7 @@ static int8_t nnc_conv_output(const nnc_conv_s8_params *p, int32_t acc, int32_t 
                          p->act_max);
 }
 
-void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int16_t *w,
+void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int8_t *w,
                      const int32_t *bias, const int32_t *out_multiplier, const int32_t *out_shift,
                      int16_t *scratch, int8_t *y)
 {
@@ -330,7 +384,7 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
         for (g = 0; g < p->group; ++g) {
             const int8_t *xg = x + (n * p->in_c + g * in_per_group) * in_map;
             const int32_t c0 = g * out_per_group;
-            const int16_t *wg = w + c0 * k_padded;
+            const int8_t *wg = w + c0 * k_padded;
             int8_t *yg = y + (n * p->out_c + c0) * out_map;
             if (!pooled) {
                 for (pos = 0; pos < out_map; pos += 2) {
@@ -367,7 +421,7 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
 
 /* ---- Affine ------------------------------------------------------------------------------------ */
 
-void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const int16_t *w,
+void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const int8_t *w,
                        const int32_t *bias, const int32_t *out_multiplier,
                        const int32_t *out_shift, int16_t *scratch, int8_t *y)
 {
@@ -393,7 +447,18 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
                                           p->output_offset, p->act_min, p->act_max);
             }
         }
-        for (; o < p->out_features; ++o) {
+        if (o + 2 <= p->out_features) { /* a block of two */
+            int32_t acc[2];
+            acc[0] = bias[o];
+            acc[1] = bias[o + 1];
+            nnc_dot2x1(w + o * k_padded, scratch, pairs, acc);
+            for (i = 0; i < 2; ++i) {
+                yr[o + i] = nnc_output_s8(nnc_requantize(acc[i], out_multiplier[o + i], out_shift[o + i]),
+                                          p->output_offset, p->act_min, p->act_max);
+            }
+            o += 2;
+        }
+        if (o < p->out_features) {
             const int32_t acc = nnc_dot1x1(w + o * k_padded, scratch, pairs, bias[o]);
             yr[o] = nnc_output_s8(nnc_requantize(acc, out_multiplier[o], out_shift[o]),
                                   p->output_offset, p->act_min, p->act_max);
