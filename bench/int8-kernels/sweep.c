@@ -4,6 +4,7 @@
  * host (portable nnc_dsp.h) or on a Cortex-M4 (SMLAD/SXTB16): it prints the number of cases,
  * the number of mismatching cases and an FNV-1a checksum of every output byte, which must be the
  * same on both. Then it times LeNet's layers once each when built with m4bench.h (m4run).
+ * Tests/EmulationTests/Int8KernelSweepTests.swift runs it both ways in CI.
  *
  *   cc -std=c99 -O2 -Iruntime-c/include bench/int8-kernels/sweep.c runtime-c/src/nnc_conv_s8.c \
  *      runtime-c/src/nnc_conv_s8_opt.c runtime-c/src/nnc_affine_s8.c runtime-c/src/nnc_pool_s8.c -lm
@@ -263,6 +264,14 @@ static void lenet_timing(void)
     }
 }
 
+/* Which nnc_dsp.h path the kernels were built with: the tests check the target run took the
+ * instructions and the host run the portable C. */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+#define SWEEP_DSP_PATH "dsp"
+#else
+#define SWEEP_DSP_PATH "portable"
+#endif
+
 int main(void)
 {
     int32_t cases = 0, bad = 0, i;
@@ -271,6 +280,7 @@ int main(void)
         bad += affine_case();
         cases += 2;
     }
+    printf("kernels %s\n", SWEEP_DSP_PATH);
     printf("cases %d mismatches %d checksum %08lx\n", (int)cases, (int)bad, (unsigned long)checksum);
     lenet_timing();
     return bad != 0;
