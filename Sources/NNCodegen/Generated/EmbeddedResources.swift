@@ -1426,20 +1426,39 @@ void nnc_conv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w,
 /* Four channels (one block) by `ncols` columns (interleaved by pairs per k pair too:
  * [k/2][column][2] at cols + j * k_padded for the pair j, j + 1), unrolled by four k pairs. With
  * `pooled` out[c] is the max over the columns; otherwise out[2c], out[2c + 1] are columns 0
- * and 1. */
+ * and 1. The running max lives in out[], not in registers, which the loop needs all of. */
 static void nnc_block4(const int8_t *w_block, const int32_t *bias, const int16_t *cols,
                        int32_t ncols, int32_t k_padded, int32_t pooled, int32_t *out)
 {
     const int32_t pairs = k_padded / 2;
-    int32_t m0 = 0, m1 = 0, m2 = 0, m3 = 0;
     int32_t j;
     for (j = 0; j < ncols; j += 2) {
         const int8_t *w = w_block;
         const int16_t *c = cols + j * k_padded;
-        const int16_t *end = c + 4 * (pairs & ~3);
+        const int16_t *end;
         int32_t a0 = bias[0], a1 = bias[0], a2 = bias[1], a3 = bias[1];
         int32_t a4 = bias[2], a5 = bias[2], a6 = bias[3], a7 = bias[3];
-        int32_t rest;
+        /* The pairs beyond a multiple of four first, by falling through (no counter to keep). */
+        switch (pairs & 3) {
+        case 3:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            /* fall through */
+        case 2:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            /* fall through */
+        case 1:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            break;
+        default:
+            break;
+        }
+        end = cols + j * k_padded + 4 * pairs;
         while (c != end) {
             NNC_STEP4X2(0);
             NNC_STEP4X2(1);
@@ -1447,11 +1466,6 @@ static void nnc_block4(const int8_t *w_block, const int32_t *bias, const int16_t
             NNC_STEP4X2(3);
             w += 32;
             c += 16;
-        }
-        for (rest = pairs & 3; rest > 0; --rest) {
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
         }
         if (!pooled) {
             out[0] = a0; out[1] = a1; out[2] = a2; out[3] = a3;
@@ -1462,12 +1476,14 @@ static void nnc_block4(const int8_t *w_block, const int32_t *bias, const int16_t
         a2 = a2 > a3 ? a2 : a3;
         a4 = a4 > a5 ? a4 : a5;
         a6 = a6 > a7 ? a6 : a7;
-        if (j == 0 || a0 > m0) m0 = a0;
-        if (j == 0 || a2 > m1) m1 = a2;
-        if (j == 0 || a4 > m2) m2 = a4;
-        if (j == 0 || a6 > m3) m3 = a6;
+        if (j > 0) {
+            a0 = a0 > out[0] ? a0 : out[0];
+            a2 = a2 > out[1] ? a2 : out[1];
+            a4 = a4 > out[2] ? a4 : out[2];
+            a6 = a6 > out[3] ? a6 : out[3];
+        }
+        out[0] = a0; out[1] = a2; out[2] = a4; out[3] = a6;
     }
-    out[0] = m0; out[1] = m1; out[2] = m2; out[3] = m3;
 }
 
 #undef NNC_STEP4X2
@@ -1741,11 +1757,20 @@ static void nnc_conv_columns(const int8_t *w, const int32_t *bias, int32_t chann
     }
 }
 
-static int8_t nnc_conv_output(const nnc_conv_s8_params *p, int32_t acc, int32_t multiplier,
-                              int32_t shift)
+/* y[c * y_stride] = the output byte of acc[c * acc_stride] for the n channels from the first
+ * multiplier/shift on. The output parameters are read once into locals: every byte store may
+ * alias *p as far as C knows, which would otherwise reload them per byte. */
+static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, int32_t acc_stride,
+                             int32_t n, const int32_t *multiplier, const int32_t *shift, int8_t *y,
+                             int32_t y_stride)
 {
-    return nnc_output_s8(nnc_requantize(acc, multiplier, shift), p->output_offset, p->act_min,
-                         p->act_max);
+    const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
+    int32_t c;
+    for (c = 0; c < n; ++c) {
+        *y = nnc_output_s8(nnc_requantize(*acc, multiplier[c], shift[c]), offset, lo, hi);
+        acc += acc_stride;
+        y += y_stride;
+    }
 }
 
 void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int8_t *w,
@@ -1763,7 +1788,7 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
     const int32_t out_map = q->out_h * q->out_w;
     int32_t *acc = (int32_t *)(void *)(scratch + ncols * k_padded);
     int32_t *off = acc + 2 * out_per_group;
-    int32_t n, g, oc, pos, j;
+    int32_t n, g, pos, j;
 
     nnc_tap_offsets(p, off);
     for (n = 0; n < p->batch; ++n) {
@@ -1778,11 +1803,10 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
                     nnc_im2col_pair(p, xg, off, pos / q->out_w, pos % q->out_w, last / q->out_w,
                                     last % q->out_w, scratch);
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, 2, 0, acc);
-                    for (oc = 0; oc < out_per_group; ++oc) {
-                        const int32_t m = out_multiplier[c0 + oc], s = out_shift[c0 + oc];
-                        yg[oc * out_map + pos] = nnc_conv_output(p, acc[2 * oc], m, s);
-                        yg[oc * out_map + last] = nnc_conv_output(p, acc[2 * oc + 1], m, s);
-                    }
+                    nnc_conv_outputs(p, acc, 2, out_per_group, out_multiplier + c0, out_shift + c0,
+                                     yg + pos, out_map);
+                    nnc_conv_outputs(p, acc + 1, 2, out_per_group, out_multiplier + c0,
+                                     out_shift + c0, yg + last, out_map);
                 }
             } else {
                 for (pos = 0; pos < out_map; ++pos) {
@@ -1795,10 +1819,8 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
                                         oh0 + i / q->pool_w, ow0 + i % q->pool_w, scratch + j * k_padded);
                     }
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, ncols, 1, acc);
-                    for (oc = 0; oc < out_per_group; ++oc) {
-                        yg[oc * out_map + pos] = nnc_conv_output(p, acc[oc], out_multiplier[c0 + oc],
-                                                                 out_shift[c0 + oc]);
-                    }
+                    nnc_conv_outputs(p, acc, 1, out_per_group, out_multiplier + c0, out_shift + c0,
+                                     yg + pos, out_map);
                 }
             }
         }
