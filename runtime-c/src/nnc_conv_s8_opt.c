@@ -2,7 +2,8 @@
  * nnc_conv_s8_opt.c — int8 convolution (any geometry, groups, depthwise) with an optional fused
  * max pooling, and int8 affine, built on SMLAD (nnc_dsp.h). Same bytes as nnc_conv_s8 followed by
  * nnc_maxpool_s8, and as nnc_affine_s8; see nnc_int8.h for the layouts the code generator
- * prepares (int16 weights in blocks of four channels, input offset folded into the bias).
+ * prepares (int8 weights reordered for SXTB16 in blocks of four channels, input offset folded into
+ * the bias).
  */
 #include "nnc_int8.h"
 #include "nnc_dsp.h"
