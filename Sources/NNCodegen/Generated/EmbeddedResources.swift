@@ -1696,12 +1696,11 @@ static void nnc_im2col_pair_inside(const int8_t *x0, const int8_t *x1, const int
 }
 
 /* The interleaved columns of output pixels a and b (flat indices into the out_w-wide grid
- * of the convolution's output) at col. */
+ * of the convolution's output) at col; k taps each. Without padding every pixel is inside. */
 static void nnc_im2col_pair(const nnc_conv_s8_params *p, const int8_t *x_group, const int32_t *off,
-                            int32_t ah, int32_t aw, int32_t bh, int32_t bw, int16_t *col)
+                            int32_t k, int32_t ah, int32_t aw, int32_t bh, int32_t bw, int16_t *col)
 {
-    if (nnc_pixel_inside(p, ah, aw) && nnc_pixel_inside(p, bh, bw)) {
-        const int32_t k = (p->in_c / p->group) * p->kernel_h * p->kernel_w;
+    if ((p->pad_h == 0 && p->pad_w == 0) || (nnc_pixel_inside(p, ah, aw) && nnc_pixel_inside(p, bh, bw))) {
         const int8_t *xa = x_group + (ah * p->stride_h - p->pad_h) * p->in_w + aw * p->stride_w - p->pad_w;
         const int8_t *xb = x_group + (bh * p->stride_h - p->pad_h) * p->in_w + bw * p->stride_w - p->pad_w;
         nnc_im2col_pair_inside(xa, xb, off, k, col);
@@ -1782,6 +1781,7 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
     const int32_t in_per_group = p->in_c / p->group;
     const int32_t out_per_group = p->out_c / p->group;
     const int32_t in_map = p->in_h * p->in_w;
+    const int32_t k = in_per_group * p->kernel_h * p->kernel_w;
     const int32_t k_padded = q->k_padded;
     const int32_t window = q->pool_h * q->pool_w;
     const int32_t pooled = window > 1;
@@ -1801,7 +1801,7 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
             if (!pooled) {
                 for (pos = 0; pos < out_map; pos += 2) {
                     const int32_t last = (pos + 1 < out_map) ? pos + 1 : pos;
-                    nnc_im2col_pair(p, xg, off, pos / q->out_w, pos % q->out_w, last / q->out_w,
+                    nnc_im2col_pair(p, xg, off, k, pos / q->out_w, pos % q->out_w, last / q->out_w,
                                     last % q->out_w, scratch);
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, 2, 0, acc);
                     nnc_conv_outputs(p, acc, 2, out_per_group, out_multiplier + c0, out_shift + c0,
@@ -1816,7 +1816,7 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
                     for (j = 0; j < ncols; j += 2) {
                         /* An odd window repeats its last pixel: the max does not change. */
                         const int32_t i = (j + 1 < window) ? j + 1 : window - 1;
-                        nnc_im2col_pair(p, xg, off, oh0 + j / q->pool_w, ow0 + j % q->pool_w,
+                        nnc_im2col_pair(p, xg, off, k, oh0 + j / q->pool_w, ow0 + j % q->pool_w,
                                         oh0 + i / q->pool_w, ow0 + i % q->pool_w, scratch + j * k_padded);
                     }
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, ncols, 1, acc);
