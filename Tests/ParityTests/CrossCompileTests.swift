@@ -21,36 +21,42 @@ import _NNTestSupport
   func generatedC_isWarningFreeOnEveryCompiler(_ model: String) throws {
     let compilation = try Driver.compile(
       modelPath: Fixtures.path(model), options: CompileOptions(target: try .named("cortex-m4f"), quantization: "float32", prefix: "net"))
+    #expect(compilation.code.files.map(\.name).contains("net.h"))
+    try Self.expectWarningFree(compilation)
+  }
+
+  /// Int8 builds with both kernel sets: the digit model (every int8 kernel family it uses) and
+  /// the bundled example, as its README compiles it.
+  static let int8Builds: [(model: String, calibration: String)] = [
+    (Fixtures.path("nnabla/digits_lenet/model.nnp"), Fixtures.path("nnabla/digits_lenet/calibration.bin")),
+    (
+      Fixtures.repositoryRoot.appendingPathComponent("examples/mnist-lenet/lenet.nnp").path,
+      Fixtures.repositoryRoot.appendingPathComponent("examples/mnist-lenet/calibration.bin").path
+    ),
+  ]
+
+  @Test(arguments: [KernelSet.optimized, .reference])
+  func int8C_isWarningFreeOnEveryCompiler(_ kernels: KernelSet) throws {
+    for build in Self.int8Builds {
+      let compilation = try Driver.compile(
+        modelPath: build.model,
+        options: CompileOptions(
+          target: try .named("cortex-m4f"), quantization: "int8", calibrationData: build.calibration, kernels: kernels))
+      try Self.expectWarningFree(compilation)
+    }
+  }
+
+  /// Every `.c` of the compile builds with every compiler under the strict flags.
+  static func expectWarningFree(_ compilation: Compilation) throws {
     let dir = try Fixtures.temporaryDirectory("cross")
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("out")
     try Driver.write(compilation.code.files, to: out.path)
     let sources = compilation.code.files.map(\.name).filter { $0.hasSuffix(".c") }.map { out.appendingPathComponent($0).path }
-    #expect(compilation.code.files.map(\.name).contains("net.h"))
-    for (cc, flags) in Self.compilers {
+    for (cc, flags) in compilers {
       for source in sources {
         let obj = dir.appendingPathComponent(URL(fileURLWithPath: source).lastPathComponent + ".\(cc).o").path
-        let r = try ProcessRunner.run(cc, Self.strict + flags + ["-I", out.path, source, "-o", obj])
-        #expect(r.status == 0, "\(cc) \(source):\n\(r.stderr)")
-      }
-    }
-  }
-
-  /// The int8 build, with every int8 kernel family the digit model uses, under the same flags.
-  @Test func int8C_isWarningFreeOnEveryCompiler() throws {
-    let compilation = try Driver.compile(
-      modelPath: Fixtures.path("nnabla/digits_lenet/model.nnp"),
-      options: CompileOptions(
-        target: try .named("cortex-m4f"), quantization: "int8", calibrationData: Fixtures.path("nnabla/digits_lenet/calibration.bin")))
-    let dir = try Fixtures.temporaryDirectory("cross8")
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let out = dir.appendingPathComponent("out")
-    try Driver.write(compilation.code.files, to: out.path)
-    let sources = compilation.code.files.map(\.name).filter { $0.hasSuffix(".c") }.map { out.appendingPathComponent($0).path }
-    for (cc, flags) in Self.compilers {
-      for source in sources {
-        let obj = dir.appendingPathComponent(URL(fileURLWithPath: source).lastPathComponent + ".\(cc).o").path
-        let r = try ProcessRunner.run(cc, Self.strict + flags + ["-I", out.path, source, "-o", obj])
+        let r = try ProcessRunner.run(cc, strict + flags + ["-I", out.path, source, "-o", obj])
         #expect(r.status == 0, "\(cc) \(source):\n\(r.stderr)")
       }
     }
