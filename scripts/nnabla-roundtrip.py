@@ -13,6 +13,9 @@ needs no Python.
                executor's data variables in executor order
   OUTPUTS.bin  written: for each sample, the executor's output variables (float32, in order)
 
+Also: `--dataset-inputs DATASET.csv COUNT INPUTS.bin` writes the first COUNT images of an NNC
+dataset CSV (column 1, gray PNGs) as float32 pixel / 255, as nnabla's CsvDataSource scales them.
+
 Also: `--check-png FILE...` inflates each PNG's IDAT with Python's zlib (checking the chunk CRCs
 and the Adler-32) and prints width, height and colour type, to cross-check nncompile's PNG writer.
 
@@ -61,6 +64,20 @@ def run(model, inputs_path, outputs_path, executor_name):
     print(f"{model}: executor '{name}', {flat.size // per_sample} samples, outputs {shapes} -> {outputs_path}")
 
 
+def dataset_inputs(csv_path, count, out_path):
+    import csv
+    import os
+    from PIL import Image
+
+    with open(csv_path, newline="") as f:
+        rows = list(csv.reader(f))[1:int(count) + 1]
+    base = os.path.dirname(csv_path)
+    scale = np.float32(1.0 / 255.0)
+    images = [np.asarray(Image.open(os.path.join(base, r[0])).convert("L"), dtype=np.float32) * scale for r in rows]
+    np.concatenate([x.ravel() for x in images]).astype("<f4").tofile(out_path)
+    print(f"{csv_path}: {len(images)} images -> {out_path}")
+
+
 def check_png(path):
     data = open(path, "rb").read()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path}: no PNG signature"
@@ -89,10 +106,16 @@ def main():
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--executor")
     parser.add_argument("--check-png", action="store_true")
+    parser.add_argument("--dataset-inputs", action="store_true")
     args = parser.parse_args()
     if args.check_png:
         for p in args.paths:
             check_png(p)
+        return
+    if args.dataset_inputs:
+        if len(args.paths) != 3:
+            parser.error("expected DATASET.csv COUNT INPUTS.bin")
+        dataset_inputs(*args.paths)
         return
     if len(args.paths) != 3:
         parser.error("expected MODEL.nnp INPUTS.bin OUTPUTS.bin")

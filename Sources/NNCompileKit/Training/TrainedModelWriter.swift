@@ -8,10 +8,25 @@ import NNTrain
 ///
 /// A definition without an executor (a hand-written `.nntxt`) gets one, on an inference copy of
 /// the trained network named `<network>Runtime` (losses and Dropout left out, BatchNormalization
-/// in inference form), so nnabla and `nncompile compile` can run the result.
+/// in inference form), so nnabla and `nncompile compile` can run the result. Datasets the
+/// optimizer names but the file lacks are added for the training data (nnabla's loader looks
+/// them up), and so is a `training_config` with the epochs run.
 public enum TrainedModelWriter {
-  public static func nnp(setup: TrainingSetup, parameters: [String: FloatTensor]) throws -> [UInt8] {
+  /// `dataURI` and `samples`: the training data, for the sections the file lacks.
+  public static func nnp(setup: TrainingSetup, parameters: [String: FloatTensor], dataURI: String, samples: Int) throws -> [UInt8] {
     var definition = setup.definition
+    let datasets = Set(try definition.messages("dataset").compactMap { try $0.string("name") })
+    var missing: [String] = []
+    for o in definition.messages("optimizer") + definition.messages("monitor") {
+      for d in try o.strings("dataset_name") where !datasets.contains(d) && !missing.contains(d) { missing.append(d) }
+    }
+    for name in missing {
+      definition.add("dataset", NNablaTrainingSections.dataset(
+        name: name, uri: dataURI, batchSize: setup.batchSize, shuffle: true, noImageNormalization: !setup.normalizeImages))
+    }
+    if definition.message("training_config") == nil {
+      definition.add("training_config", NNablaTrainingSections.trainingConfig(maxEpoch: setup.epochs, iterPerEpoch: max(samples / setup.batchSize, 1)))
+    }
     if definition.messages("executor").isEmpty {
       var graph = withoutDropout(setup.graph.graph)
       for i in graph.parameterIndices {

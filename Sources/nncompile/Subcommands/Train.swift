@@ -92,7 +92,7 @@ enum TrainCommand: Subcommand {
       throw CompileError(file: dataPath, wrapping: error)
     }
 
-    let bytes = try TrainedModelWriter.nnp(setup: setup, parameters: outcome.parameters)
+    let bytes = try TrainedModelWriter.nnp(setup: setup, parameters: outcome.parameters, dataURI: dataPath, samples: train.count)
     do { try Data(bytes).write(to: URL(fileURLWithPath: output)) } catch {
       throw CompileError(file: output, "error: cannot write the trained model: \(error.localizedDescription)")
     }
