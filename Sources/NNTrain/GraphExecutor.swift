@@ -25,8 +25,8 @@ struct GraphExecutor {
   enum NodeState {
     case dropoutMask([Float])
     case batchNorm(BatchNormalizationKernels.Saved)
-    /// A convolution's im2col matrices, one per group.
-    case columns([[Float]])
+    /// A convolution's im2col matrices, one `[C·K, S]` per sample.
+    case columns([Float])
     /// The input index that won each max-pooling window (-1: none).
     case winners([Int32])
   }
@@ -56,12 +56,12 @@ struct GraphExecutor {
       case .affine(let a):
         y = LayerKernels.affineForward(x[0], x[1], x.count > 2 ? x[2] : nil, baseAxis: a.baseAxis, outShape: outShape)
       case .convolution(let a):
-        let columns: [[Float]]
+        let columns: [Float]
         (y, columns) = LayerKernels.convolutionForward(x[0], x[1], x.count > 2 ? x[2] : nil, Self.conv(a), outShape: outShape)
         if isTraining { states[n] = .columns(columns) }
       case .depthwiseConvolution(let a):
         let (w, c) = Self.depthwiseAsGrouped(x[1], a, channels: x[0].shape[a.baseAxis])
-        let columns: [[Float]]
+        let columns: [Float]
         (y, columns) = LayerKernels.convolutionForward(x[0], w, x.count > 2 ? x[2] : nil, c, outShape: outShape)
         if isTraining { states[n] = .columns(columns) }
       case .deconvolution(let a):
@@ -190,7 +190,7 @@ struct GraphExecutor {
     }
   }
 
-  private func columns(_ state: NodeState?) -> [[Float]]? {
+  private func columns(_ state: NodeState?) -> [Float]? {
     if case .columns(let c) = state { return c }
     return nil
   }

@@ -71,6 +71,20 @@ public enum MatrixMultiply {
     }
   }
 
+  /// `C = A·B` (or `C += A·B`) on the calling thread alone, for callers that already spread their
+  /// work over the cores (a convolution runs one sample per task).
+  public static func multiplySerial(
+    m: Int, n: Int, k: Int, _ a: Operand, _ b: Operand,
+    into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+  ) {
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+      if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
+      return
+    }
+    multiplyBlock(rows: 0..<m, columns: 0..<n, k: k, a, b, into: c, ldc: ldc, accumulate: accumulate)
+  }
+
   /// Splits `k` into `parts` slices computed in parallel into private buffers, then sums them in
   /// slice order (so the result does not depend on scheduling).
   private static func multiplySplittingDepth(
