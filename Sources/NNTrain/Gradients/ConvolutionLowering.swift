@@ -119,7 +119,11 @@ struct ConvolutionGeometry: Sendable {
       let dst = out + row * size
       forEachRun(channel: row / k, tap: row % k, sample: n) { column, src, range in
         let d = dst + (column - n * size)
-        for ow in range { d[ow] = image[src + ow * s] }
+        if s == 1 {
+          (d + range.lowerBound).update(from: image + src + range.lowerBound, count: range.count)
+        } else {
+          for ow in range { d[ow] = image[src + ow * s] }
+        }
       }
     }
   }
@@ -132,7 +136,12 @@ struct ConvolutionGeometry: Sendable {
       let src = col + row * size
       forEachRun(channel: row / k, tap: row % k, sample: n) { column, dst, range in
         let c = src + (column - n * size)
-        for ow in range { image[dst + ow * s] += c[ow] }
+        if s == 1 {
+          let to = image + dst
+          for ow in range { to[ow] += c[ow] }
+        } else {
+          for ow in range { image[dst + ow * s] += c[ow] }
+        }
       }
     }
   }
