@@ -77,8 +77,10 @@ public struct Trainer {
   @discardableResult
   public mutating func step(batch: [String: FloatTensor]) throws -> Float {
     let (executor, start) = try prepare(batch)
-    let forward = executor.forward(start, training: true, random: &random)
+    var forward = executor.forward(start, training: true, random: &random)
     let gradients = executor.backward(forward)
+    executor.recycle(forward.states)
+    forward.states = [:]
     for (i, t) in forward.runningStatistics { values[i] = t }
     var trained = values.filter { trainedIndices.contains($0.key) }
     optimizer.update(&trained, gradients: gradients)

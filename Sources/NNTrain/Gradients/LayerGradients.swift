@@ -73,18 +73,22 @@ enum LayerKernels {
       stride: a.stride, pad: a.pad, dilation: a.dilation)
   }
 
-  /// The output, and every sample's column matrix (`[N, C·K, S]`, kept for backward while
-  /// training). Samples run in parallel: one im2col and one multiply per group each, written
+  /// The output; `columns` receives every sample's column matrix (`[N, C·K, S]`, kept for
+  /// backward while training), overwritten in place when it already has that size (a buffer from
+  /// the last step). Samples run in parallel: one im2col and one multiply per group each, written
   /// straight into the sample's `[OC, S]` slice of the NC… output.
-  static func convolutionForward(_ x: FloatTensor, _ w: FloatTensor, _ b: FloatTensor?, _ a: Conv, outShape: [Int]) -> (FloatTensor, [Float]) {
+  static func convolutionForward(
+    _ x: FloatTensor, _ w: FloatTensor, _ b: FloatTensor?, _ a: Conv, outShape: [Int], columns cols: inout [Float]
+  ) -> FloatTensor {
     let geo = convolutionGeometry(x.shape, w, outSpatial: Array(outShape[(a.baseAxis + 1)...]), a)
     let outC = w.shape[0], ocg = outC / a.group, cg = geo.imageChannels / a.group
     let ck = cg * geo.kernelSize, size = geo.columnSize
     let sampleColumns = geo.imageChannels * geo.kernelSize * size
     let bias = b?.values
-    var cols: [Float] = []
+    if cols.count != geo.batch * sampleColumns { cols = uninitializedFloats(geo.batch * sampleColumns) { _ in } }
     let y = uninitializedFloats(outShape.reduce(1, *)) { yp in
-      cols = uninitializedFloats(geo.batch * sampleColumns) { cp in
+      cols.withUnsafeMutableBufferPointer { cb in
+        guard let cp = cb.baseAddress else { return }
         x.values.withUnsafeBufferPointer { xb in
           w.values.withUnsafeBufferPointer { wb in
             let xp = SharedPointer(xb.baseAddress!), wp = SharedPointer(wb.baseAddress!)
@@ -109,7 +113,7 @@ enum LayerKernels {
         }
       }
     }
-    return (FloatTensor(shape: outShape, values: y), cols)
+    return FloatTensor(shape: outShape, values: y)
   }
 
   /// `columns`: the forward pass's column matrices, if kept (else each sample's is rebuilt).
