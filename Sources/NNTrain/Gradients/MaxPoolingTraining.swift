@@ -37,10 +37,11 @@ enum MaxPoolingTraining {
                   let w0 = ow * s2 - p2, ws = max(w0, 0), we = min(min(w0 + k2, in2 + p2), in2)
                   var m = -Float.infinity
                   var best = -1
-                  for id in stride(from: ds, to: de, by: 1) {
-                    for ih in stride(from: hs, to: he, by: 1) {
+                  // Plain ranges (empty when a padded window misses the image) loop tighter than stride().
+                  for id in ds..<max(ds, de) {
+                    for ih in hs..<max(hs, he) {
                       let row = xc + (id * in1 + ih) * in2
-                      for iw in stride(from: ws, to: we, by: 1) where x[row + iw] > m {
+                      for iw in ws..<max(ws, we) where x[row + iw] > m {
                         m = x[row + iw]
                         best = row + iw
                       }
