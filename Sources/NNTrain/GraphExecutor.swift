@@ -9,6 +9,13 @@ struct GraphExecutor {
   /// `inputGradients`, and everything computed from them. Layers skip the rest (a first
   /// convolution never computes the gradient of the images).
   let needsGradient: [Bool]
+  /// Column matrices handed back after a step, reused by the next one: a fresh multi-megabyte
+  /// buffer per convolution and step costs page faults and the kernel's zeroing of every page.
+  let recycledColumns = ColumnWorkspace()
+
+  final class ColumnWorkspace {
+    var byNode: [Int: [Float]] = [:]
+  }
 
   init(training: TrainingGraph, trained: Set<Int>, inputGradients: Bool) {
     self.training = training
@@ -25,8 +32,8 @@ struct GraphExecutor {
   enum NodeState {
     case dropoutMask([Float])
     case batchNorm(BatchNormalizationKernels.Saved)
-    /// A convolution's im2col matrices, one per group.
-    case columns([[Float]])
+    /// A convolution's im2col matrices, one `[C·K, S]` per sample.
+    case columns([Float])
     /// The input index that won each max-pooling window (-1: none).
     case winners([Int32])
   }
@@ -56,13 +63,13 @@ struct GraphExecutor {
       case .affine(let a):
         y = LayerKernels.affineForward(x[0], x[1], x.count > 2 ? x[2] : nil, baseAxis: a.baseAxis, outShape: outShape)
       case .convolution(let a):
-        let columns: [[Float]]
-        (y, columns) = LayerKernels.convolutionForward(x[0], x[1], x.count > 2 ? x[2] : nil, Self.conv(a), outShape: outShape)
+        var columns = reusableColumns(n, isTraining)
+        y = LayerKernels.convolutionForward(x[0], x[1], x.count > 2 ? x[2] : nil, Self.conv(a), outShape: outShape, columns: &columns)
         if isTraining { states[n] = .columns(columns) }
       case .depthwiseConvolution(let a):
         let (w, c) = Self.depthwiseAsGrouped(x[1], a, channels: x[0].shape[a.baseAxis])
-        let columns: [[Float]]
-        (y, columns) = LayerKernels.convolutionForward(x[0], w, x.count > 2 ? x[2] : nil, c, outShape: outShape)
+        var columns = reusableColumns(n, isTraining)
+        y = LayerKernels.convolutionForward(x[0], w, x.count > 2 ? x[2] : nil, c, outShape: outShape, columns: &columns)
         if isTraining { states[n] = .columns(columns) }
       case .deconvolution(let a):
         y = LayerKernels.deconvolutionForward(x[0], x[1], x.count > 2 ? x[2] : nil, Self.conv(a), outShape: outShape)
@@ -102,6 +109,17 @@ struct GraphExecutor {
       lossOutputs.append(out)
     }
     return ForwardResult(values: values, states: states, runningStatistics: running, lossOutputs: lossOutputs, loss: loss)
+  }
+
+  /// Last step's columns of node `n`, taken out of the workspace so that they are uniquely
+  /// referenced and written in place.
+  private func reusableColumns(_ n: Int, _ isTraining: Bool) -> [Float] {
+    isTraining ? recycledColumns.byNode.removeValue(forKey: n) ?? [] : []
+  }
+
+  /// Hands a finished step's column matrices back for the next step to overwrite.
+  func recycle(_ states: [Int: NodeState]) {
+    for (n, state) in states { if case .columns(let c) = state { recycledColumns.byNode[n] = c } }
   }
 
   func batchStat(_ node: Node) -> Bool { training.batchNormalization[node.name]?.batchStat ?? true }
@@ -190,7 +208,7 @@ struct GraphExecutor {
     }
   }
 
-  private func columns(_ state: NodeState?) -> [[Float]]? {
+  private func columns(_ state: NodeState?) -> [Float]? {
     if case .columns(let c) = state { return c }
     return nil
   }

@@ -5,10 +5,10 @@
 // | file | what it holds |
 // |---|---|
 // | `Trainer.swift` | the API: `Trainer(graph:optimizer:seed:)`, `step(batch:)`, `evaluate(batch:)`, `parameters`, `trainedGraph` |
-// | `GraphExecutor.swift` | forward with what backward needs (dropout masks, BN batch statistics, im2col columns) and backward from the losses |
+// | `GraphExecutor.swift` | forward with what backward needs (dropout masks, BN batch statistics, im2col columns, reused from step to step) and backward from the losses |
 // | `Rebatching.swift` | the batch-1 imported graph at the mini-batch size (axis 0 of inputs, labels, Reshape targets) |
 // | `MatrixMultiply.swift` | the one blocked SIMD matrix multiply (6×8 `SIMD8<Float>` tiles, packing, `concurrentPerform`) |
-// | `Gradients/` | Affine/Convolution/Deconvolution through the multiply (`LayerGradients`, `ConvolutionLowering`), BN in training mode, pointwise and data-movement rules, losses |
+// | `Gradients/` | Affine/Convolution/Deconvolution through the multiply (`LayerGradients`, `ConvolutionLowering`; a convolution runs sample by sample in parallel so its columns stay in cache), BN in training mode, pointwise and data-movement rules, losses |
 // | `Optimizer.swift` | SGD, Momentum, Adam with nnabla's defaults and form; weight decay; step schedule |
 // | `ParameterInitialization.swift` | nnabla's initialisers for parameters the file lacks |
 //
@@ -77,8 +77,10 @@ public struct Trainer {
   @discardableResult
   public mutating func step(batch: [String: FloatTensor]) throws -> Float {
     let (executor, start) = try prepare(batch)
-    let forward = executor.forward(start, training: true, random: &random)
+    var forward = executor.forward(start, training: true, random: &random)
     let gradients = executor.backward(forward)
+    executor.recycle(forward.states)
+    forward.states = [:]
     for (i, t) in forward.runningStatistics { values[i] = t }
     var trained = values.filter { trainedIndices.contains($0.key) }
     optimizer.update(&trained, gradients: gradients)

@@ -108,6 +108,44 @@ struct ConvolutionGeometry: Sendable {
     }
   }
 
+  /// One sample's column matrix `[C·K, S]` (every channel; group `g` owns rows `g·Cg·K ..<`).
+  /// Training convolves sample by sample so that columns, products and their gradients stay in
+  /// cache, instead of streaming one `[C·K, N·S]` matrix through memory several times.
+  func im2col(_ image: UnsafePointer<Float>, sample n: Int, into out: UnsafeMutablePointer<Float>) {
+    let k = kernelSize, s = stride[2], size = columnSize
+    // Without padding every tap lands inside the image, so every element gets written.
+    if pad.contains(where: { $0 > 0 }) { out.update(repeating: 0, count: imageChannels * k * size) }
+    for row in 0..<(imageChannels * k) {
+      let dst = out + row * size
+      forEachRun(channel: row / k, tap: row % k, sample: n) { column, src, range in
+        let d = dst + (column - n * size)
+        if s == 1 {
+          (d + range.lowerBound).update(from: image + src + range.lowerBound, count: range.count)
+        } else {
+          for ow in range { d[ow] = image[src + ow * s] }
+        }
+      }
+    }
+  }
+
+  /// Adds one sample's column matrix `[C·K, S]` back onto that sample's image (adjoint of
+  /// `im2col(_:sample:into:)`).
+  func col2im(_ col: UnsafePointer<Float>, sample n: Int, into image: UnsafeMutablePointer<Float>) {
+    let k = kernelSize, s = stride[2], size = columnSize
+    for row in 0..<(imageChannels * k) {
+      let src = col + row * size
+      forEachRun(channel: row / k, tap: row % k, sample: n) { column, dst, range in
+        let c = src + (column - n * size)
+        if s == 1 {
+          let to = image + dst
+          for ow in range { to[ow] += c[ow] }
+        } else {
+          for ow in range { image[dst + ow * s] += c[ow] }
+        }
+      }
+    }
+  }
+
   /// Runs `body(0..<count)` over the cores when there is enough work to pay for it.
   static func parallel(_ count: Int, work: Int, _ body: @Sendable (Int) -> Void) {
     if count > 1 && work > 1 << 15 && MatrixMultiply.workers > 1 {

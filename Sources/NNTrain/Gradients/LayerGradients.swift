@@ -73,79 +73,114 @@ enum LayerKernels {
       stride: a.stride, pad: a.pad, dilation: a.dilation)
   }
 
-  /// The output, and the column matrices per group (kept for backward while training).
-  static func convolutionForward(_ x: FloatTensor, _ w: FloatTensor, _ b: FloatTensor?, _ a: Conv, outShape: [Int]) -> (FloatTensor, [[Float]]) {
+  /// The output; `columns` receives every sample's column matrix (`[N, C·K, S]`, kept for
+  /// backward while training), overwritten in place when it already has that size (a buffer from
+  /// the last step). Samples run in parallel: one im2col and one multiply per group each, written
+  /// straight into the sample's `[OC, S]` slice of the NC… output.
+  static func convolutionForward(
+    _ x: FloatTensor, _ w: FloatTensor, _ b: FloatTensor?, _ a: Conv, outShape: [Int], columns cols: inout [Float]
+  ) -> FloatTensor {
     let geo = convolutionGeometry(x.shape, w, outSpatial: Array(outShape[(a.baseAxis + 1)...]), a)
     let outC = w.shape[0], ocg = outC / a.group, cg = geo.imageChannels / a.group
-    let ck = cg * geo.kernelSize, nS = geo.batch * geo.columnSize
-    var y = [Float](repeating: 0, count: outShape.reduce(1, *))
-    var cols: [[Float]] = []
-    x.values.withUnsafeBufferPointer { xp in
-      w.values.withUnsafeBufferPointer { wp in
-        y.withUnsafeMutableBufferPointer { yp in
-          for g in 0..<a.group {
-            let col = geo.im2col(xp.baseAddress!, channels: (g * cg)..<((g + 1) * cg))
-            cols.append(col)
-            var out = [Float](repeating: 0, count: ocg * nS)
-            col.withUnsafeBufferPointer { cp in
-              out.withUnsafeMutableBufferPointer { op in
-                MatrixMultiply.multiply(
-                  m: ocg, n: nS, k: ck, Operand(wp.baseAddress! + g * ocg * ck, rowStride: ck),
-                  Operand(cp.baseAddress!, rowStride: nS), into: op.baseAddress!, ldc: nS, accumulate: false)
+    let ck = cg * geo.kernelSize, size = geo.columnSize
+    let sampleColumns = geo.imageChannels * geo.kernelSize * size
+    let bias = b?.values
+    if cols.count != geo.batch * sampleColumns { cols = uninitializedFloats(geo.batch * sampleColumns) { _ in } }
+    let y = uninitializedFloats(outShape.reduce(1, *)) { yp in
+      cols.withUnsafeMutableBufferPointer { cb in
+        guard let cp = cb.baseAddress else { return }
+        x.values.withUnsafeBufferPointer { xb in
+          w.values.withUnsafeBufferPointer { wb in
+            let xp = SharedPointer(xb.baseAddress!), wp = SharedPointer(wb.baseAddress!)
+            let yp = SharedPointer(yp), cp = SharedPointer(cp)
+            ConvolutionGeometry.parallel(geo.batch, work: geo.batch * outC * ck * size) { n in
+              let col = cp.base + n * sampleColumns
+              geo.im2col(xp.base, sample: n, into: col)
+              let out = yp.base + n * outC * size
+              for g in 0..<a.group {
+                MatrixMultiply.multiplySerial(
+                  m: ocg, n: size, k: ck, Operand(wp.base + g * ocg * ck, rowStride: ck),
+                  Operand(col + g * ck * size, rowStride: size), into: out + g * ocg * size, ldc: size, accumulate: false)
+              }
+              if let bias {
+                for c in 0..<outC {
+                  let v = bias[c], row = out + c * size
+                  for s in 0..<size { row[s] += v }
+                }
               }
             }
-            BatchedMatrix.scatter(
-              out, into: yp.baseAddress!, batch: geo.batch, totalChannels: outC, channels: (g * ocg)..<((g + 1) * ocg),
-              size: geo.columnSize)
           }
-          if let b { addBias(b, to: yp.baseAddress!, batch: geo.batch, channels: outC, size: geo.columnSize) }
         }
       }
     }
-    return (FloatTensor(shape: outShape, values: y), cols)
+    return FloatTensor(shape: outShape, values: y)
   }
 
-  /// `columns`: the forward pass's column matrices, if kept (else they are rebuilt).
-  static func convolutionBackward(_ x: FloatTensor, _ w: FloatTensor, hasBias: Bool, _ dy: FloatTensor, _ a: Conv, columns: [[Float]]? = nil, inputGradient: Bool = true)
+  /// `columns`: the forward pass's column matrices, if kept (else each sample's is rebuilt).
+  /// Samples run in parallel in a fixed number of chunks; each chunk sums its own weight gradient
+  /// and the chunks are added in order, so the result does not depend on scheduling.
+  static func convolutionBackward(_ x: FloatTensor, _ w: FloatTensor, hasBias: Bool, _ dy: FloatTensor, _ a: Conv, columns: [Float]? = nil, inputGradient: Bool = true)
     -> (FloatTensor, FloatTensor, FloatTensor?)
   {
     let geo = convolutionGeometry(x.shape, w, outSpatial: Array(dy.shape[(a.baseAxis + 1)...]), a)
     let outC = w.shape[0], ocg = outC / a.group, cg = geo.imageChannels / a.group
-    let ck = cg * geo.kernelSize, nS = geo.batch * geo.columnSize
-    var dx = [Float](repeating: 0, count: x.count)
-    var dw = [Float](repeating: 0, count: w.count)
-    x.values.withUnsafeBufferPointer { xp in
-      w.values.withUnsafeBufferPointer { wp in
-        dy.values.withUnsafeBufferPointer { gp in
-          for g in 0..<a.group {
-            let channels = (g * cg)..<((g + 1) * cg)
-            let col = columns?[g] ?? geo.im2col(xp.baseAddress!, channels: channels)
-            let dyg = BatchedMatrix.gather(
-              gp.baseAddress!, batch: geo.batch, totalChannels: outC, channels: (g * ocg)..<((g + 1) * ocg), size: geo.columnSize)
-            var dcol = [Float](repeating: 0, count: inputGradient ? ck * nS : 0)
-            col.withUnsafeBufferPointer { cp in
-              dyg.withUnsafeBufferPointer { dp in
-                dw.withUnsafeMutableBufferPointer { dwp in
-                  MatrixMultiply.multiply(
-                    m: ocg, n: ck, k: nS, Operand(dp.baseAddress!, rowStride: nS),
-                    Operand(cp.baseAddress!, rowStride: nS, transposed: true),
-                    into: dwp.baseAddress! + g * ocg * ck, ldc: ck, accumulate: false)
-                }
-                if inputGradient {
-                  dcol.withUnsafeMutableBufferPointer { dcp in
-                    MatrixMultiply.multiply(
-                      m: ck, n: nS, k: ocg, Operand(wp.baseAddress! + g * ocg * ck, rowStride: ck, transposed: true),
-                      Operand(dp.baseAddress!, rowStride: nS), into: dcp.baseAddress!, ldc: nS, accumulate: false)
+    let ck = cg * geo.kernelSize, size = geo.columnSize
+    let sampleColumns = geo.imageChannels * geo.kernelSize * size
+    let sampleImage = geo.imageChannels * geo.imageSize
+    let perChunk = (geo.batch + 7) / 8
+    let chunks = (geo.batch + perChunk - 1) / perChunk
+    let kept = columns ?? []
+    let rebuild = columns == nil
+    var partial = [Float](repeating: 0, count: chunks * w.count)
+    var dx = inputGradient ? uninitializedFloats(x.count) { _ in } : [Float](repeating: 0, count: x.count)
+    x.values.withUnsafeBufferPointer { xb in
+      w.values.withUnsafeBufferPointer { wb in
+        dy.values.withUnsafeBufferPointer { gb in
+          kept.withUnsafeBufferPointer { kb in
+            partial.withUnsafeMutableBufferPointer { pb in
+              dx.withUnsafeMutableBufferPointer { db in
+                let xp = SharedPointer(xb.baseAddress!), wp = SharedPointer(wb.baseAddress!), gp = SharedPointer(gb.baseAddress!)
+                let kp = kb.baseAddress.map { SharedPointer($0) }, pp = SharedPointer(pb.baseAddress!), dxp = SharedPointer(db.baseAddress!)
+                ConvolutionGeometry.parallel(chunks, work: geo.batch * outC * ck * size) { chunk in
+                  let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * sampleColumns)
+                  defer { scratch.deallocate() }
+                  let dwChunk = pp.base + chunk * w.count
+                  let first = chunk * perChunk
+                  for n in first..<min(geo.batch, first + perChunk) {
+                    let col: UnsafeMutablePointer<Float>
+                    if rebuild {
+                      col = scratch
+                      geo.im2col(xp.base, sample: n, into: col)
+                    } else {
+                      col = kp!.base + n * sampleColumns
+                    }
+                    let dyn = gp.base + n * outC * size
+                    for g in 0..<a.group {
+                      MatrixMultiply.multiplySerial(
+                        m: ocg, n: ck, k: size, Operand(dyn + g * ocg * size, rowStride: size),
+                        Operand(col + g * ck * size, rowStride: size, transposed: true),
+                        into: dwChunk + g * ocg * ck, ldc: ck, accumulate: n != first)
+                    }
+                    guard inputGradient else { continue }
+                    let dcol = scratch + sampleColumns
+                    for g in 0..<a.group {
+                      MatrixMultiply.multiplySerial(
+                        m: ck, n: size, k: ocg, Operand(wp.base + g * ocg * ck, rowStride: ck, transposed: true),
+                        Operand(dyn + g * ocg * size, rowStride: size), into: dcol + g * ck * size, ldc: size, accumulate: false)
+                    }
+                    (dxp.base + n * sampleImage).update(repeating: 0, count: sampleImage)
+                    geo.col2im(dcol, sample: n, into: dxp.base)
                   }
                 }
               }
             }
-            if inputGradient {
-              dx.withUnsafeMutableBufferPointer { dxp in geo.col2im(dcol, channels: channels, into: dxp.baseAddress!) }
-            }
           }
         }
       }
+    }
+    var dw = [Float](repeating: 0, count: w.count)
+    for chunk in 0..<chunks {
+      for i in 0..<w.count { dw[i] += partial[chunk * w.count + i] }
     }
     let db = hasBias ? biasGradient(dy, batch: geo.batch, channels: outC, size: geo.columnSize) : nil
     return (FloatTensor(shape: x.shape, values: dx), FloatTensor(shape: w.shape, values: dw), db)
@@ -236,7 +271,22 @@ enum LayerKernels {
     return (FloatTensor(shape: x.shape, values: dx), FloatTensor(shape: w.shape, values: dw), db)
   }
 
-  // MARK: Bias helpers
+  // MARK: Helpers
+
+  /// A pointer handed to the tasks of `DispatchQueue.concurrentPerform`, which write disjoint parts.
+  struct SharedPointer<Pointee>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Pointee>
+    init(_ p: UnsafeMutablePointer<Pointee>) { base = p }
+    init(_ p: UnsafePointer<Pointee>) { base = UnsafeMutablePointer(mutating: p) }
+  }
+
+  /// `count` floats that `fill` writes completely (no zero-filling first).
+  static func uninitializedFloats(_ count: Int, _ fill: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+      if let base = buffer.baseAddress { fill(base) }
+      initialized = count
+    }
+  }
 
   static func addBias(_ b: FloatTensor, to y: UnsafeMutablePointer<Float>, batch: Int, channels: Int, size: Int) {
     for n in 0..<batch {

@@ -25,19 +25,23 @@ enum MaxPoolingTraining {
             let y = UnsafeMutablePointer<Float>(bitPattern: ya)! + r * outMap
             let w = UnsafeMutablePointer<Int32>(bitPattern: wa)! + r * outMap
             let xc = r * inMap
+            // The geometry as plain locals: array reads in the window loops cost more than the max.
+            let (in0, in1, in2) = (inS[0], inS[1], inS[2]), (out0, out1, out2) = (outS[0], outS[1], outS[2])
+            let (k0, k1, k2) = (k[0], k[1], k[2]), (s0, s1, s2) = (s[0], s[1], s[2]), (p0, p1, p2) = (p[0], p[1], p[2])
             var o = 0
-            for od in 0..<outS[0] {
-              let d0 = od * s[0] - p[0], ds = max(d0, 0), de = min(min(d0 + k[0], inS[0] + p[0]), inS[0])
-              for oh in 0..<outS[1] {
-                let h0 = oh * s[1] - p[1], hs = max(h0, 0), he = min(min(h0 + k[1], inS[1] + p[1]), inS[1])
-                for ow in 0..<outS[2] {
-                  let w0 = ow * s[2] - p[2], ws = max(w0, 0), we = min(min(w0 + k[2], inS[2] + p[2]), inS[2])
+            for od in 0..<out0 {
+              let d0 = od * s0 - p0, ds = max(d0, 0), de = min(min(d0 + k0, in0 + p0), in0)
+              for oh in 0..<out1 {
+                let h0 = oh * s1 - p1, hs = max(h0, 0), he = min(min(h0 + k1, in1 + p1), in1)
+                for ow in 0..<out2 {
+                  let w0 = ow * s2 - p2, ws = max(w0, 0), we = min(min(w0 + k2, in2 + p2), in2)
                   var m = -Float.infinity
                   var best = -1
-                  for id in stride(from: ds, to: de, by: 1) {
-                    for ih in stride(from: hs, to: he, by: 1) {
-                      let row = xc + (id * inS[1] + ih) * inS[2]
-                      for iw in stride(from: ws, to: we, by: 1) where x[row + iw] > m {
+                  // Plain ranges (empty when a padded window misses the image) loop tighter than stride().
+                  for id in ds..<max(ds, de) {
+                    for ih in hs..<max(hs, he) {
+                      let row = xc + (id * in1 + ih) * in2
+                      for iw in ws..<max(ws, we) where x[row + iw] > m {
                         m = x[row + iw]
                         best = row + iw
                       }
