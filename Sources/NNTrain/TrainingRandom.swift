@@ -14,6 +14,11 @@ public struct TrainingRandom: Sendable {
     return z ^ (z >> 31)
   }
 
+  /// Uniform in `0..<bound` (`bound > 0`): the high word of `next() * bound`.
+  public mutating func below(_ bound: Int) -> Int {
+    Int(next().multipliedFullWidth(by: UInt64(bound)).high)
+  }
+
   /// Uniform in [0, 1).
   public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 

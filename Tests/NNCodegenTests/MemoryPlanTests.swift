@@ -7,17 +7,7 @@ import _NNTestSupport
 /// The arena planner: no two tensors live at once may share bytes, and on real networks the arena
 /// reaches the lower bound (largest sum of simultaneously live tensors) rather than the sum of all.
 @Suite struct MemoryPlanTests {
-  /// A deterministic generator, so a failing case can be replayed.
-  struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
+
 
   static func checkNoLiveOverlap(_ buffers: [Buffer], _ offsets: [Int], alignment: Int) {
     for i in buffers.indices {
@@ -31,7 +21,7 @@ import _NNTestSupport
 
   @Test(arguments: 0..<40)
   func greedyPlacementNeverOverlapsLiveBuffers(seed: Int) {
-    var rng = SplitMix64(state: UInt64(seed))
+    var rng = SeededRandom(seed: UInt64(seed))
     let count = Int.random(in: 1...30, using: &rng)
     let buffers = (0..<count).map { _ in
       let first = Int.random(in: 0..<20, using: &rng)
@@ -185,7 +175,7 @@ import _NNTestSupport
   /// never below the lower bound.
   @Test(arguments: 0..<40)
   func bestOfGreedyOrders_isValidAndNeverWorseThanGreedyBySize(seed: Int) {
-    var rng = MemoryPlanTests.SplitMix64(state: UInt64(seed) &+ 1_000)
+    var rng = SeededRandom(seed: UInt64(seed) &+ 1_000)
     let buffers = (0..<Int.random(in: 1...20, using: &rng)).map { k in
       Self.buffer(16 * Int.random(in: 1...40, using: &rng), k, k + Int.random(in: 1...3, using: &rng))
     }

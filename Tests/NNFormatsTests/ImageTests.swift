@@ -1,5 +1,6 @@
 import NNFormats
 import Testing
+import _NNTestSupport
 
 /// Builds PNG files chunk by chunk, for malformed cases no encoder writes.
 enum PNGBuilder {
@@ -113,7 +114,7 @@ enum PNGBuilder {
 
   /// Damaged files (CRCs fixed up so the damage reaches the decoder) fail cleanly.
   @Test func corruptedFilesNeverCrash() throws {
-    var rng = SplitMix64(state: 99)
+    var rng = SeededRandom(seed: 99)
     for name in ["c0_d1", "c2_d16", "c3_d4_trns", "c6_d8_adam7", "c4_d8"] {
       let good = try FormatFixtures.bytes("formats/png/\(name).png")
       for _ in 0..<300 {

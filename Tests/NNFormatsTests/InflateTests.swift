@@ -1,5 +1,6 @@
 import NNFormats
 import Testing
+import _NNTestSupport
 
 /// Writes DEFLATE bit streams by hand, for error cases zlib never produces.
 struct BitWriter {
@@ -176,7 +177,7 @@ struct BitWriter {
 
   /// Corrupted and truncated streams must fail with a FormatError (or decode), never trap or hang.
   @Test func corruptedStreamsNeverCrash() throws {
-    var rng = SplitMix64(state: 42)
+    var rng = SeededRandom(seed: 42)
     for name in ["text.L6", "runs.L9", "text.fixed", "small.L1", "random.L6"] {
       let stream = try FormatFixtures.bytes("formats/inflate/\(name).deflate")
       for _ in 0..<300 {
@@ -222,13 +223,3 @@ extension String {
 }
 
 /// A deterministic random generator, so fuzz failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}

@@ -1,5 +1,6 @@
 import NNFormats
 import Testing
+import _NNTestSupport
 
 @Suite struct NPYTests {
   /// How make_format_fixtures.py filled each 2x3x4 array from i = 0..<24.
@@ -74,7 +75,7 @@ import Testing
   }
 
   @Test func corruptedHeadersNeverCrash() throws {
-    var rng = SplitMix64(state: 3)
+    var rng = SeededRandom(seed: 3)
     let good = try FormatFixtures.bytes("formats/npy/i2_be.npy")
     for _ in 0..<2000 {
       var bad = good

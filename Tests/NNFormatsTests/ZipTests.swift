@@ -1,5 +1,6 @@
 import NNFormats
 import Testing
+import _NNTestSupport
 
 /// Byte surgery on fixture archives, to make broken ones.
 enum ZipPatch {
@@ -131,7 +132,7 @@ enum ZipPatch {
 
   /// Random damage to an archive gives FormatErrors (or data that passes its CRC), never a crash.
   @Test func corruptedArchivesNeverCrash() {
-    var rng = SplitMix64(state: 7)
+    var rng = SeededRandom(seed: 7)
     for _ in 0..<1500 {
       var bad = Self.mixed
       for _ in 0..<Int.random(in: 1...4, using: &rng) {

@@ -1,6 +1,6 @@
 /// SplitMix64: a tiny deterministic generator, so every run of a sweep sees the same cases and a
 /// failure message (which prints the case) can be reproduced.
-public struct SeededRandom: Sendable {
+public struct SeededRandom: RandomNumberGenerator, Sendable {
   public var state: UInt64
 
   public init(seed: UInt64) { state = seed }
