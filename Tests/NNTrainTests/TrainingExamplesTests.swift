@@ -1,0 +1,71 @@
+import Foundation
+import NNIR
+import NNImport
+import Testing
+import _NNTestSupport
+@testable import NNTrain
+
+/// The hand-written networks of the training examples (`examples/train-*/net.nntxt`) import, train
+/// on a slice of `examples/digits` for a few seeded epochs, and learn — so the examples cannot rot.
+/// Each is a debug-build-sized run (a few hundred samples); the full runs are the examples' `run.sh`.
+@Suite struct TrainingExamplesTests {
+  static func example(_ folder: String) throws -> TrainingGraph {
+    let path = Fixtures.repositoryRoot.appendingPathComponent("examples/\(folder)/net.nntxt").path
+    return try NNablaImporter.importTrainingText(try String(contentsOfFile: path, encoding: .utf8))
+  }
+
+  static func data(_ csv: String) throws -> Dataset {
+    try Dataset.loadCSV(path: Fixtures.repositoryRoot.appendingPathComponent("examples/\(csv)").path)
+  }
+
+  /// `epochs` passes over the first `samples` of `train`, shuffled with `seed`, batch `batch`;
+  /// returns the mean loss of each epoch.
+  static func train(
+    _ trainer: inout Trainer, _ train: Dataset, samples: Int, epochs: Int, batch: Int, seed: UInt64
+  ) throws -> [Float] {
+    let slice = train.subset(Array(0..<min(samples, train.count)))
+    var losses: [Float] = []
+    for epoch in 0..<epochs {
+      let batches = slice.batches(size: batch, seed: seed, epoch: epoch)
+      var sum: Float = 0
+      for b in batches { sum += try trainer.step(batch: slice.gather(b)) }
+      losses.append(sum / Float(batches.count))
+    }
+    return losses
+  }
+
+  /// The output `name` on every sample of `data`, one row per sample.
+  static func predict(_ trainer: inout Trainer, _ data: Dataset, output name: String) throws -> [[Float]] {
+    let all = data.gather(Array(0..<data.count))
+    let (_, outputs) = try trainer.evaluate(batch: ["x": all["x"]!])
+    let out = try #require(outputs[name])
+    let width = out.count / data.count
+    return (0..<data.count).map { Array(out.values[($0 * width)..<(($0 + 1) * width)]) }
+  }
+
+  static func labels(_ data: Dataset) -> [Int] { data.gather(Array(0..<data.count))["y"]!.values.map { Int($0) } }
+
+  @Test func logisticRegression4v9_separatesFoursFromNines() throws {
+    let net = try Self.example("train-logreg-4v9")
+    #expect(net.losses.map(\.function) == [.binaryCrossEntropy])
+    var trainer = try Trainer(graph: net, optimizer: OptimizerSettings(solver: .adam(alpha: 0.01)), seed: 1)
+    let losses = try Self.train(&trainer, try Self.data("digits/train_4_9.csv"), samples: 160, epochs: 5, batch: 16, seed: 1)
+    let valid = try Self.data("digits/valid_4_9.csv")
+    let p = try Self.predict(&trainer, valid, output: "Sigmoid")
+    let correct = zip(p, Self.labels(valid)).filter { ($0[0] >= 0.5 ? 1 : 0) == $1 }.count
+    #expect(losses.last! < losses.first! * 0.5, "epoch losses \(losses)")
+    #expect(correct >= 36, "valid accuracy \(correct)/\(valid.count), epoch losses \(losses)")
+  }
+
+  @Test func mlp_learnsAllTenDigits() throws {
+    let net = try Self.example("train-mlp")
+    #expect(net.losses.map(\.function) == [.categoricalCrossEntropy(axis: 1)])
+    var trainer = try Trainer(graph: net, optimizer: OptimizerSettings(solver: .adam(alpha: 0.003)), seed: 1)
+    let losses = try Self.train(&trainer, try Self.data("digits/train.csv"), samples: 400, epochs: 5, batch: 20, seed: 1)
+    let valid = try Self.data("digits/valid.csv")
+    let p = try Self.predict(&trainer, valid, output: "Softmax")
+    let correct = zip(p, Self.labels(valid)).filter { $0.firstIndex(of: $0.max()!)! == $1 }.count
+    #expect(losses.last! < losses.first! * 0.3, "epoch losses \(losses)")
+    #expect(correct >= 170, "valid accuracy \(correct)/\(valid.count), epoch losses \(losses)")
+  }
+}
