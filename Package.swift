@@ -35,7 +35,7 @@ let package = Package(
       name: "NNCompileKit",
       dependencies: [
         "NNFormats", "NNIR", "NNImport", "NNInterpreter", "NNPasses", "NNQuantize", "NNCodegen", "NNHostSim", "NNTrain",
-        "NNEmulation",
+        "NNEmulation", "NNExport",
       ]),
     .executableTarget(name: "nncompile", dependencies: ["NNCompileKit"]),
     // The emulated Cortex-M4F benchmark: swift run -c release nncompile-bench (see README).

@@ -18,6 +18,7 @@ let overview = """
     compile (default)   Write model.h, model.c, weights and kernels to the output folder.
     verify              Build the generated C on this host, run it on inputs and compare with the
                         Swift reference interpreter (and with expected outputs, if given).
+    train               Train a network (NNC's Main) on a dataset and write the trained .nnp.
     info                Show networks, inputs/outputs, and per layer shape, parameters and MACs.
 
   See 'nncompile <subcommand> --help' for the options of each.
@@ -37,6 +38,7 @@ func run(_ argv: [String]) -> Int32 {
   switch args.first {
   case "verify": subcommand = VerifyCommand.self; args.removeFirst()
   case "info": subcommand = InfoCommand.self; args.removeFirst()
+  case "train": subcommand = TrainCommand.self; args.removeFirst()
   case "compile": subcommand = CompileCommand.self; args.removeFirst()
   default: subcommand = CompileCommand.self
   }
