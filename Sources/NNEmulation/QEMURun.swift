@@ -43,9 +43,8 @@ struct QEMURun {
         "\(plugin.path),costs=\(costs.path),out=\(out.path),begin=0x\(String(begin, radix: 16)),end=0x\(String(end, radix: 16)),refill=\(CycleModel.refillCycles)",
       ]
     }
-    let r = try TimedProcess.run(toolchain.qemu, args, timeout: timeoutSeconds)
-    if r.timedOut { throw EmulationError("the emulated program did not finish within \(Int(timeoutSeconds)) s") }
-    let stderr = r.stderr.split(separator: "\n").filter { !$0.contains("has no peer") }.joined(separator: "\n")
+    let r = try launch(args)
+    let stderr = r.stderr
     switch r.status {
     case 0: break
     case 70: throw EmulationError("the emulated Cortex-M4 took a fault (HardFault or similar) while running the model")
@@ -64,6 +63,22 @@ struct QEMURun {
       if f[0] == "region" { counts.regions.append((a, b)) } else if f[0] == "total" { counts.totalInstructions = a }
     }
     return counts
+  }
+
+  /// Runs a plain program (no plugin) and returns its exit status and what it printed through
+  /// semihosting; only a timeout or a fault is an error.
+  func runProgram(_ elf: URL) throws -> (status: Int32, stdout: String) {
+    let r = try launch(Self.machine + ["-kernel", elf.path])
+    if r.status == 70 { throw EmulationError("the emulated Cortex-M4 took a fault (HardFault or similar) while running \(elf.lastPathComponent)") }
+    return (r.status, String(decoding: r.stdout, as: UTF8.self))
+  }
+
+  /// QEMU with `args`, within the time limit; stderr without QEMU's "has no peer" chatter.
+  private func launch(_ args: [String]) throws -> TimedProcess.Result {
+    var r = try TimedProcess.run(toolchain.qemu, args, timeout: timeoutSeconds)
+    if r.timedOut { throw EmulationError("the emulated program did not finish within \(Int(timeoutSeconds)) s") }
+    r.stderr = r.stderr.split(separator: "\n").filter { !$0.contains("has no peer") }.joined(separator: "\n")
+    return r
   }
 
   static func checked(_ program: String, _ args: [String], what: String) throws -> Data {

@@ -83,17 +83,30 @@ import _NNTestSupport
     }
   }
 
-  /// The layout of nnc_int8.h on a small case: blocks of four interleaved by k pairs, the tail
-  /// channel as a plain row, K padded to even, the input offset folded into the bias.
+  /// The layout of nnc_int8.h on a small case: a block of four, a block of two and a single
+  /// channel, each two channels' bytes paired per k pair (a.k0, b.k0, a.k1, b.k1) for SXTB16, K
+  /// padded to even, the input offset folded into the bias.
   @Test func packingLayout() {
-    // 5 channels, K = 3: channel c's weights are 10c + 1, 10c + 2, 10c + 3.
-    let w = (0..<5).flatMap { c in (1...3).map { Int8(10 * c + $0) } }
-    let p = PackedWeights(weights: w, bias: [100, 0, 0, 0, -7], channels: 5, groups: 1, inputOffset: 2)
+    // 7 channels, K = 3: channel c's weights are 10c + 1, 10c + 2, 10c + 3.
+    let w = (0..<7).flatMap { c in (1...3).map { Int8(10 * c + $0) } }
+    let p = PackedWeights(weights: w, bias: [100, 0, 0, 0, -7, 1, 2], channels: 7, groups: 1, inputOffset: 2)
     #expect(p.kPadded == 4)
-    #expect(Array(p.weights[0..<8]) == [1, 2, 11, 12, 21, 22, 31, 32])
-    #expect(Array(p.weights[8..<16]) == [3, 0, 13, 0, 23, 0, 33, 0])
-    #expect(Array(p.weights[16..<20]) == [41, 42, 43, 0])
-    let expected: [Int32] = [112, 72, 132, 192, 245]  // bias + 2 * (sum of the channel's weights)
+    #expect(p.weights.count == 7 * 4)
+    // Channels 0–3: k pair 0, then k pair 1 (tap 3 is the padding).
+    #expect(Array(p.weights[0..<8]) == [1, 11, 2, 12, 21, 31, 22, 32])
+    #expect(Array(p.weights[8..<16]) == [3, 13, 0, 0, 23, 33, 0, 0])
+    // Channels 4 and 5, then channel 6 as a plain row.
+    #expect(Array(p.weights[16..<24]) == [41, 51, 42, 52, 43, 53, 0, 0])
+    #expect(Array(p.weights[24..<28]) == [61, 62, 63, 0])
+    let expected: [Int32] = [112, 72, 132, 192, 245, 1 + 2 * 156, 2 + 2 * 186]  // bias + 2 * (sum of the channel's weights)
     #expect(p.bias == expected)
+  }
+
+  /// Groups pack one after the other, each with its own blocks: two groups of three channels
+  /// are a block of two and a single channel each.
+  @Test func packingLayout_perGroup() {
+    let w = (0..<6).flatMap { c in (1...2).map { Int8(10 * c + $0) } }
+    let p = PackedWeights(weights: w, bias: nil, channels: 6, groups: 2, inputOffset: 0)
+    #expect(p.weights == [1, 11, 2, 12, 21, 22, 31, 41, 32, 42, 51, 52])
   }
 }

@@ -63,12 +63,13 @@ import _NNTestSupport
     #expect(r.totals.ramUsePercent == 100 * Double(r.totals.ramBytes) / 1_572_864)
   }
 
-  @Test func lenetInt8_optimizedKernelsCountTheirPackedInt16Weights() throws {
+  @Test func lenetInt8_optimizedKernelsCountTheirPackedInt8Weights() throws {
     let c = try Self.compileLeNetInt8()
     let r = c.report
-    // Weights are int16, K padded to even: 16×26 + 16×400 + 50×256 + 10×50 halfwords; the input
-    // offset folds into the biases, which stay one int32 per channel.
-    #expect(r.totals.weightBytes == 2 * (16 * 26 + 16 * 400 + 50 * 256 + 10 * 50))
+    // Weights stay int8, K padded to even: 16×26 + 16×400 + 50×256 + 10×50 bytes (16 more than
+    // the reference layout, conv1's K = 25); the input offset folds into the biases, which stay
+    // one int32 per channel.
+    #expect(r.totals.weightBytes == 16 * 26 + 16 * 400 + 50 * 256 + 10 * 50)
     #expect(r.totals.biasBytes == 368)
     #expect(r.totals.requantizationBytes == 736)
     #expect(r.totals.macs == 653_300)
@@ -129,7 +130,7 @@ import _NNTestSupport
     #expect(lines.first == "nnabla_lenet_010000.nnp: network 'runtime', int8, target cortex-m4f, planner \(r.planner)")
     #expect(lines.filter { $0.contains(" conv_s8 ") }.count == 2)
     #expect(r.text.contains("  7 steps, 653,300 MACs\n"))
-    #expect(r.text.contains("  flash: \(grouped(r.totals.flashBytes)) B = weights 40,232 + bias 368 + requantization 736 + code ~"))
+    #expect(r.text.contains("  flash: \(grouped(r.totals.flashBytes)) B = weights 20,116 + bias 368 + requantization 736 + code ~"))
     #expect(r.text.contains("  note: fused 3 ReLU/ReLU6 into the op before them\n"))
     #expect(r.text.contains("  note: fused 2 MaxPooling into the convolution before them\n"))
   }

@@ -4,6 +4,7 @@
  * host (portable nnc_dsp.h) or on a Cortex-M4 (SMLAD/SXTB16): it prints the number of cases,
  * the number of mismatching cases and an FNV-1a checksum of every output byte, which must be the
  * same on both. Then it times LeNet's layers once each when built with m4bench.h (m4run).
+ * Tests/EmulationTests/Int8KernelSweepTests.swift runs it both ways in CI.
  *
  *   cc -std=c99 -O2 -Iruntime-c/include bench/int8-kernels/sweep.c runtime-c/src/nnc_conv_s8.c \
  *      runtime-c/src/nnc_conv_s8_opt.c runtime-c/src/nnc_affine_s8.c runtime-c/src/nnc_pool_s8.c -lm
@@ -33,7 +34,7 @@
 #endif
 
 static int8_t xs[MAX_X], ws[MAX_W], y_ref[MAX_Y], y_opt[MAX_Y], conv_full[MAX_Y];
-static int16_t w16[MAX_W + 4 * MAX_C];
+static int8_t w_packed[MAX_W + 4 * MAX_C];
 static int32_t bias[MAX_C], bias_folded[MAX_C], mult[MAX_C], shift[MAX_C];
 static int16_t scratch[MAX_SCRATCH];
 static uint32_t rng_state = 12345u;
@@ -57,7 +58,28 @@ static void hash(const int8_t *p, int32_t n)
     }
 }
 
-/* w [channels][k] int8 -> the int16 layout of nnc_int8.h, per group; bias folded. */
+/* Where byte k of channel c (of a group of per_group) goes inside its group, in the layout of
+ * nnc_int8.h: blocks of four channels, then one of two, then one; per k pair 2n bytes, each two
+ * channels (a, b) as a.k0, b.k0, a.k1, b.k1. */
+static int32_t packed_at(int32_t c, int32_t k, int32_t per_group, int32_t k_padded)
+{
+    const int32_t fours = per_group - per_group % 4;
+    int32_t block, n, l;
+    if (c < fours) {
+        block = c - c % 4;
+        n = 4;
+    } else if (fours + 2 <= per_group && c < fours + 2) {
+        block = fours;
+        n = 2;
+    } else {
+        block = c;
+        n = 1;
+    }
+    l = c - block;
+    return block * k_padded + (k / 2) * 2 * n + (n == 1 ? k % 2 : 4 * (l / 2) + 2 * (k % 2) + l % 2);
+}
+
+/* w [channels][k] int8 -> the packed int8 layout of nnc_int8.h, per group; bias folded. */
 static void pack(const int8_t *w, const int32_t *b, int32_t groups, int32_t per_group, int32_t k,
                  int32_t k_padded, int32_t input_offset)
 {
@@ -65,17 +87,10 @@ static void pack(const int8_t *w, const int32_t *b, int32_t groups, int32_t per_
     for (g = 0; g < groups; ++g) {
         for (c = 0; c < per_group; ++c) {
             const int32_t oc = g * per_group + c;
-            const int32_t block = c - c % 4;
             int32_t sum = 0;
             for (i = 0; i < k_padded; ++i) {
-                const int16_t v = (i < k) ? w[oc * k + i] : 0;
-                int32_t at;
-                if (block + 4 <= per_group) {
-                    at = (g * per_group + block) * k_padded + (i / 2) * 8 + (c % 4) * 2 + i % 2;
-                } else {
-                    at = oc * k_padded + i;
-                }
-                w16[at] = v;
+                const int8_t v = (i < k) ? w[oc * k + i] : 0;
+                w_packed[g * per_group * k_padded + packed_at(c, i, per_group, k_padded)] = v;
                 sum += v;
             }
             bias_folded[oc] = (b ? b[oc] : 0) + input_offset * sum;
@@ -171,7 +186,7 @@ static int32_t conv_case(int32_t with_pool)
     } else {
         memcpy(y_ref, conv_full, (size_t)n_conv);
     }
-    nnc_conv_s8_opt(&q, xs, w16, bias_folded, mult, shift, scratch, y_opt);
+    nnc_conv_s8_opt(&q, xs, w_packed, bias_folded, mult, shift, scratch, y_opt);
     n_conv = p->batch * p->out_c * q.out_h * q.out_w;
     hash(y_opt, n_conv);
     return memcmp(y_ref, y_opt, (size_t)n_conv) != 0;
@@ -202,7 +217,7 @@ static int32_t affine_case(void)
     random_requant(p->out_features);
     pack(ws, use_bias ? bias : NULL, 1, p->out_features, p->in_features, q.k_padded, p->input_offset);
     nnc_affine_s8(p, xs, ws, use_bias ? bias : NULL, mult, shift, y_ref);
-    nnc_affine_s8_opt(&q, xs, w16, bias_folded, mult, shift, scratch, y_opt);
+    nnc_affine_s8_opt(&q, xs, w_packed, bias_folded, mult, shift, scratch, y_opt);
     hash(y_opt, p->outer * p->out_features);
     return memcmp(y_ref, y_opt, (size_t)(p->outer * p->out_features)) != 0;
 }
@@ -243,11 +258,19 @@ static void lenet_timing(void)
         pool.pad_h = pool.pad_w = pool.including_pad = 0;
         M4_BENCH(nnc_conv_s8(p, xs, ws, bias, mult, shift, conv_full));
         M4_BENCH(nnc_maxpool_s8(&pool, conv_full, y_ref));
-        M4_BENCH(nnc_conv_s8_opt(&q, xs, w16, bias_folded, mult, shift, scratch, y_opt));
+        M4_BENCH(nnc_conv_s8_opt(&q, xs, w_packed, bias_folded, mult, shift, scratch, y_opt));
         printf("lenet conv%d: %s\n", (int)s + 1,
                memcmp(y_ref, y_opt, (size_t)(p->out_c * q.out_h * q.out_w)) ? "MISMATCH" : "same");
     }
 }
+
+/* Which nnc_dsp.h path the kernels were built with: the tests check the target run took the
+ * instructions and the host run the portable C. */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+#define SWEEP_DSP_PATH "dsp"
+#else
+#define SWEEP_DSP_PATH "portable"
+#endif
 
 int main(void)
 {
@@ -257,6 +280,7 @@ int main(void)
         bad += affine_case();
         cases += 2;
     }
+    printf("kernels %s\n", SWEEP_DSP_PATH);
     printf("cases %d mismatches %d checksum %08lx\n", (int)cases, (int)bad, (unsigned long)checksum);
     lenet_timing();
     return bad != 0;

@@ -42,12 +42,6 @@ struct ConstantArrays {
     return name
   }
 
-  mutating func int16(_ stem: String, _ comment: String, _ values: [Int16]) -> String {
-    let name = "\(prefix)_\(stem)"
-    add("int16_t", name, comment, values.map(String.init), bytes: 2)
-    return name
-  }
-
   mutating func int32(_ stem: String, _ comment: String, _ values: [Int32], requantization: Bool = false) -> String {
     let name = "\(prefix)_\(stem)"
     if requantization { requantizationBytes += 4 * values.count } else { biasBytes += 4 * values.count }
@@ -73,7 +67,7 @@ struct ConstantArrays {
   }
 }
 
-/// The `const` bytes of a step (or a whole model) as emitted: weights (int8, packed int16 or
+/// The `const` bytes of a step (or a whole model) as emitted: weights (int8, packed int8 or
 /// float), int32 biases, and requantization multipliers, shifts and tables.
 public struct ConstantBytes: Sendable, Equatable {
   public var weights: Int

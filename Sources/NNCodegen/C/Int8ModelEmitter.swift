@@ -213,11 +213,11 @@ public enum Int8ModelEmitter {
     return (w, b, m, s)
   }
 
-  /// The packed int16 weights, folded bias, multipliers and shifts of an optimized layer.
+  /// The packed int8 weights, folded bias, multipliers and shifts of an optimized layer.
   private static func packedLayer<P>(
     _ layer: Int8WeightLayer<P>, _ packed: PackedWeights, stem: String, index k: Int, name: String, _ constants: inout ConstantArrays
   ) -> (String, String, String, String) {
-    let w = constants.int16("\(stem)_w\(k)", name + " (int16, packed)", packed.weights)
+    let w = constants.int8("\(stem)_w\(k)", name + " (packed for SXTB16)", packed.weights)
     let b = constants.int32("\(stem)_b\(k)", name + " (input offset folded in)", packed.bias)
     let m = constants.int32("\(stem)_m\(k)", name, layer.multipliers, requantization: true)
     let s = constants.int32("\(stem)_s\(k)", name, layer.shifts, requantization: true)

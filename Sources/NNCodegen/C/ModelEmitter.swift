@@ -22,13 +22,14 @@ public struct EmitOptions: Sendable {
 public enum KernelSet: String, Sendable, CaseIterable {
   /// `nnc_conv_s8`, `nnc_affine_s8`, …: plain loops over the reference layouts.
   case reference
-  /// `nnc_conv_s8_opt` (fused max pooling), `nnc_affine_s8_opt`: SMLAD on int16 weights packed
-  /// at compile time, the input offset folded into the bias, columns in arena scratch.
+  /// `nnc_conv_s8_opt` (fused max pooling), `nnc_affine_s8_opt`: SMLAD on int8 weights reordered
+  /// at compile time for SXTB16 (as many bytes as the reference's, plus K padded to even), the
+  /// input offset folded into the bias, int16 columns in arena scratch.
   case optimized
 
   /// Optimized where the target has the DSP extension. Elsewhere the reference: the portable
-  /// SMLAD fallback is plain C, but the int16 weights take twice the flash, which small
-  /// (AVR-class) targets cannot spare.
+  /// SMLAD fallback is plain C doing 32-bit work per pair, and the column scratch costs RAM that
+  /// small (AVR-class) targets cannot spare.
   public static func `default`(for target: TargetDescription) -> KernelSet { target.dsp ? .optimized : .reference }
 }
 
@@ -42,7 +43,7 @@ public struct GeneratedCode: Sendable {
   /// int8: requantization multipliers and shifts and lookup tables (`const`, flash, besides the weights).
   public var requantizationBytes: Int
   public var flashConstantBytes: Int { weightBytes + requantizationBytes }
-  /// int8: the constants each program step emitted (packed int16 weights and folded biases of the
+  /// int8: the constants each program step emitted (packed weights and folded biases of the
   /// optimized kernels included), for the compile report.
   public var stepConstants: [ConstantBytes]
 

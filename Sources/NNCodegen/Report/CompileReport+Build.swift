@@ -25,7 +25,7 @@ extension CompileReport {
   ) -> CompileReport {
     let layers = program.steps.enumerated().map { k, step in
       let out = program.tensors[step.output]
-      // As emitted: the optimized kernels' packed int16 weights and folded biases included.
+      // As emitted: the optimized kernels' packed weights (padded K) and folded biases included.
       let c = code.stepConstants[k]
       return Layer(
         step: k, name: step.name, op: kernelName(step.kernel), outputShape: out.shape, outputType: out.type.rawValue,

@@ -1,13 +1,16 @@
 /// The constants of the optimized int8 kernels (`nnc_conv_s8_opt`, `nnc_affine_s8_opt`; layout
 /// in `runtime-c/include/nnc_int8.h`), made from a layer's reference constants at compile time:
 ///
-/// - weights widened to int16 so the inner loop feeds SMLAD straight from memory; per group,
-///   channels in blocks of four whose rows are interleaved by k pairs (`[k/2][channel][k%2]`),
-///   then the remaining channels one row each; every row zero-padded from K to `kPadded` (even);
+/// - weights stay int8 (as many bytes as the reference kernels' weights, plus the padding), in the
+///   order SXTB16 expands straight into SMLAD operand pairs: per group, channels in blocks of
+///   four, then at most one block of two, then at most one single channel; inside a block, per k
+///   pair, each two channels (a, b) as `a.k0, b.k0, a.k1, b.k1` (one word: SXTB16 gives
+///   `(a.k0, a.k1)`, SXTB16 ROR 8 gives `(b.k0, b.k1)`); a single channel is its plain row; every
+///   row zero-padded from K to `kPadded` (even), and channel c starts at byte `c · kPadded`;
 /// - the input offset folded into the bias, `bias' = bias + inputOffset·Σw` (in wrapping int32,
 ///   as the kernel sums), so activations are only sign-extended.
 public struct PackedWeights: Sendable, Equatable {
-  public var weights: [Int16]
+  public var weights: [Int8]
   public var bias: [Int32]
   /// K (weights per output channel) rounded up to even.
   public var kPadded: Int32
@@ -18,20 +21,15 @@ public struct PackedWeights: Sendable, Equatable {
     let k = weights.count / channels
     let kp = k + (k & 1)
     let perGroup = channels / groups
-    var packed = [Int16](repeating: 0, count: channels * kp)
+    var packed = [Int8](repeating: 0, count: channels * kp)
     var folded = bias ?? [Int32](repeating: 0, count: channels)
     for g in 0..<groups {
       for c in 0..<perGroup {
         let oc = g * perGroup + c
-        let block = c - c % 4
         var sum: Int32 = 0
         for i in 0..<k {
-          let v = Int16(weights[oc * k + i])
-          let at =
-            block + 4 <= perGroup
-            ? (g * perGroup + block) * kp + (i / 2) * 8 + (c % 4) * 2 + i % 2
-            : oc * kp + i
-          packed[at] = v
+          let v = weights[oc * k + i]
+          packed[g * perGroup * kp + Self.offset(channel: c, tap: i, perGroup: perGroup, kPadded: kp)] = v
           sum &+= Int32(v)
         }
         folded[oc] = folded[oc] &+ inputOffset &* sum
@@ -40,6 +38,16 @@ public struct PackedWeights: Sendable, Equatable {
     self.weights = packed
     self.bias = folded
     self.kPadded = Int32(kp)
+  }
+
+  /// Where tap `k` of channel `c` of a group goes, from the group's first byte.
+  static func offset(channel c: Int, tap k: Int, perGroup: Int, kPadded: Int) -> Int {
+    let fours = perGroup - perGroup % 4
+    let (block, n): (Int, Int) =
+      c < fours ? (c - c % 4, 4) : (fours + 2 <= perGroup && c < fours + 2) ? (fours, 2) : (c, 1)
+    let l = c - block
+    let inPair = n == 1 ? k % 2 : 4 * (l / 2) + 2 * (k % 2) + l % 2
+    return block * kPadded + (k / 2) * 2 * n + inPair
   }
 
   /// `nnc_conv_s8_opt`'s scratch bytes: the int16 columns (two, or the pooling window rounded up

@@ -4,19 +4,19 @@
 
 #include <stdint.h>
 
-extern const int16_t lenet_conv_w2[416]; /* Convolution+MaxPooling+ReLU (int16, packed) */
+extern const int8_t lenet_conv_w2[416]; /* Convolution+MaxPooling+ReLU (packed for SXTB16) */
 extern const int32_t lenet_conv_b2[16]; /* Convolution+MaxPooling+ReLU (input offset folded in) */
 extern const int32_t lenet_conv_m2[16]; /* Convolution+MaxPooling+ReLU */
 extern const int32_t lenet_conv_s2[16]; /* Convolution+MaxPooling+ReLU */
-extern const int16_t lenet_conv_w3[6400]; /* Convolution_2+MaxPooling_2+ReLU_2 (int16, packed) */
+extern const int8_t lenet_conv_w3[6400]; /* Convolution_2+MaxPooling_2+ReLU_2 (packed for SXTB16) */
 extern const int32_t lenet_conv_b3[16]; /* Convolution_2+MaxPooling_2+ReLU_2 (input offset folded in) */
 extern const int32_t lenet_conv_m3[16]; /* Convolution_2+MaxPooling_2+ReLU_2 */
 extern const int32_t lenet_conv_s3[16]; /* Convolution_2+MaxPooling_2+ReLU_2 */
-extern const int16_t lenet_fc_w4[12800]; /* Affine+ReLU_3 (int16, packed) */
+extern const int8_t lenet_fc_w4[12800]; /* Affine+ReLU_3 (packed for SXTB16) */
 extern const int32_t lenet_fc_b4[50]; /* Affine+ReLU_3 (input offset folded in) */
 extern const int32_t lenet_fc_m4[50]; /* Affine+ReLU_3 */
 extern const int32_t lenet_fc_s4[50]; /* Affine+ReLU_3 */
-extern const int16_t lenet_fc_w5[500]; /* Affine_2 (int16, packed) */
+extern const int8_t lenet_fc_w5[500]; /* Affine_2 (packed for SXTB16) */
 extern const int32_t lenet_fc_b5[10]; /* Affine_2 (input offset folded in) */
 extern const int32_t lenet_fc_m5[10]; /* Affine_2 */
 extern const int32_t lenet_fc_s5[10]; /* Affine_2 */

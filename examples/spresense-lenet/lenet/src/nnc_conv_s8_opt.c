@@ -2,51 +2,78 @@
  * nnc_conv_s8_opt.c — int8 convolution (any geometry, groups, depthwise) with an optional fused
  * max pooling, and int8 affine, built on SMLAD (nnc_dsp.h). Same bytes as nnc_conv_s8 followed by
  * nnc_maxpool_s8, and as nnc_affine_s8; see nnc_int8.h for the layouts the code generator
- * prepares (int16 weights in blocks of four channels, input offset folded into the bias).
+ * prepares (int8 weights reordered for SXTB16 in blocks of four channels, input offset folded into
+ * the bias).
  */
 #include "nnc_int8.h"
 #include "nnc_dsp.h"
 
-/* ---- Dot products over int16 pairs ----------------------------------------------------------- */
+/* ---- Dot products: int8 weights expanded by SXTB16 against int16 column pairs ---------------- */
 
-/* One k pair of the 4x2 block: columns c[0..3] against weights w[0..7] (k pair `at` from the
- * pointers); a macro so the eight accumulators stay in registers. */
+/* Weights come in blocks of n = 4, 2 or 1 channels; per k pair a block holds 2n bytes, each two
+ * channels (a, b) as a.k0, b.k0, a.k1, b.k1, so one word gives SXTB16 = (a.k0, a.k1) and
+ * SXTB16 ROR 8 = (b.k0, b.k1): SMLAD operand pairs for two channels from one load. */
+
+/* One k pair of the 4x2 block: columns c[0..3] against the block's 8 weight bytes w[0..7] (k pair
+ * `at` from the pointers); a macro so the eight accumulators stay in registers. */
 #define NNC_STEP4X2(at)                                                                            \
     do {                                                                                           \
         const uint32_t x0_ = nnc_read_u32(c + 4 * (at));                                          \
         const uint32_t x1_ = nnc_read_u32(c + 4 * (at) + 2);                                      \
         uint32_t v_ = nnc_read_u32(w + 8 * (at));                                                 \
+        uint32_t u_ = nnc_sxtb16_ror8(v_);                                                         \
+        v_ = nnc_sxtb16(v_);                                                                       \
         a0 = nnc_smlad(v_, x0_, a0);                                                               \
         a1 = nnc_smlad(v_, x1_, a1);                                                               \
-        v_ = nnc_read_u32(w + 8 * (at) + 2);                                                      \
-        a2 = nnc_smlad(v_, x0_, a2);                                                               \
-        a3 = nnc_smlad(v_, x1_, a3);                                                               \
+        a2 = nnc_smlad(u_, x0_, a2);                                                               \
+        a3 = nnc_smlad(u_, x1_, a3);                                                               \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
         v_ = nnc_read_u32(w + 8 * (at) + 4);                                                      \
+        u_ = nnc_sxtb16_ror8(v_);                                                                  \
+        v_ = nnc_sxtb16(v_);                                                                       \
         a4 = nnc_smlad(v_, x0_, a4);                                                               \
         a5 = nnc_smlad(v_, x1_, a5);                                                               \
-        v_ = nnc_read_u32(w + 8 * (at) + 6);                                                      \
-        a6 = nnc_smlad(v_, x0_, a6);                                                               \
-        a7 = nnc_smlad(v_, x1_, a7);                                                               \
+        a6 = nnc_smlad(u_, x0_, a6);                                                               \
+        a7 = nnc_smlad(u_, x1_, a7);                                                               \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
-/* Four channels (weights interleaved per k pair: [k/2][channel][2]) by `ncols` columns
- * (interleaved by pairs per k pair too: [k/2][column][2] at cols + j * k_padded for the pair
- * j, j + 1), unrolled by four k pairs. With `pooled` out[c] is the max over the columns;
- * otherwise out[2c], out[2c + 1] are columns 0 and 1. */
-static void nnc_block4(const int16_t *w_block, const int32_t *bias, const int16_t *cols,
+/* Four channels (one block) by `ncols` columns (interleaved by pairs per k pair too:
+ * [k/2][column][2] at cols + j * k_padded for the pair j, j + 1), unrolled by four k pairs. With
+ * `pooled` out[c] is the max over the columns; otherwise out[2c], out[2c + 1] are columns 0
+ * and 1. The running max lives in out[], not in registers, which the loop needs all of. */
+static void nnc_block4(const int8_t *w_block, const int32_t *bias, const int16_t *cols,
                        int32_t ncols, int32_t k_padded, int32_t pooled, int32_t *out)
 {
     const int32_t pairs = k_padded / 2;
-    int32_t m0 = 0, m1 = 0, m2 = 0, m3 = 0;
     int32_t j;
     for (j = 0; j < ncols; j += 2) {
-        const int16_t *w = w_block;
+        const int8_t *w = w_block;
         const int16_t *c = cols + j * k_padded;
-        const int16_t *end = c + 4 * (pairs & ~3);
+        const int16_t *end;
         int32_t a0 = bias[0], a1 = bias[0], a2 = bias[1], a3 = bias[1];
         int32_t a4 = bias[2], a5 = bias[2], a6 = bias[3], a7 = bias[3];
-        int32_t rest;
+        /* The pairs beyond a multiple of four first, by falling through (no counter to keep). */
+        switch (pairs & 3) {
+        case 3:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            /* fall through */
+        case 2:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            /* fall through */
+        case 1:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            break;
+        default:
+            break;
+        }
+        end = cols + j * k_padded + 4 * pairs;
         while (c != end) {
             NNC_STEP4X2(0);
             NNC_STEP4X2(1);
@@ -54,11 +81,6 @@ static void nnc_block4(const int16_t *w_block, const int32_t *bias, const int16_
             NNC_STEP4X2(3);
             w += 32;
             c += 16;
-        }
-        for (rest = pairs & 3; rest > 0; --rest) {
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
         }
         if (!pooled) {
             out[0] = a0; out[1] = a1; out[2] = a2; out[3] = a3;
@@ -69,23 +91,48 @@ static void nnc_block4(const int16_t *w_block, const int32_t *bias, const int16_
         a2 = a2 > a3 ? a2 : a3;
         a4 = a4 > a5 ? a4 : a5;
         a6 = a6 > a7 ? a6 : a7;
-        if (j == 0 || a0 > m0) m0 = a0;
-        if (j == 0 || a2 > m1) m1 = a2;
-        if (j == 0 || a4 > m2) m2 = a4;
-        if (j == 0 || a6 > m3) m3 = a6;
+        if (j > 0) {
+            a0 = a0 > out[0] ? a0 : out[0];
+            a2 = a2 > out[1] ? a2 : out[1];
+            a4 = a4 > out[2] ? a4 : out[2];
+            a6 = a6 > out[3] ? a6 : out[3];
+        }
+        out[0] = a0; out[1] = a2; out[2] = a4; out[3] = a6;
     }
-    out[0] = m0; out[1] = m1; out[2] = m2; out[3] = m3;
 }
 
 #undef NNC_STEP4X2
 
-/* One channel (a plain weight row) by two interleaved columns. */
-static void nnc_dot1x2(const int16_t *w, const int16_t *c, int32_t pairs, int32_t acc[2])
+/* The k pair i of a one-channel row (k0, k1) as an SMLAD operand. */
+static inline uint32_t nnc_row_pair(const int8_t *w, int32_t i)
+{
+    return nnc_pkhbt_lsl16((uint32_t)(int32_t)w[2 * i], (uint32_t)(int32_t)w[2 * i + 1]);
+}
+
+/* Two channels (a block of two) by two interleaved columns: acc[2ch + column]. */
+static void nnc_dot2x2(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[4])
+{
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t i;
+    for (i = 0; i < pairs; ++i) {
+        const uint32_t x0 = nnc_read_u32(c + 4 * i), x1 = nnc_read_u32(c + 4 * i + 2);
+        const uint32_t v = nnc_read_u32(w + 4 * i);
+        const uint32_t e = nnc_sxtb16(v), o = nnc_sxtb16_ror8(v);
+        a0 = nnc_smlad(e, x0, a0);
+        a1 = nnc_smlad(e, x1, a1);
+        a2 = nnc_smlad(o, x0, a2);
+        a3 = nnc_smlad(o, x1, a3);
+    }
+    acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
+}
+
+/* One channel (a plain row) by two interleaved columns. */
+static void nnc_dot1x2(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[2])
 {
     int32_t a0 = acc[0], a1 = acc[1];
     int32_t i;
     for (i = 0; i < pairs; ++i) {
-        const uint32_t v = nnc_read_u32(w + 2 * i);
+        const uint32_t v = nnc_row_pair(w, i);
         a0 = nnc_smlad(v, nnc_read_u32(c + 4 * i), a0);
         a1 = nnc_smlad(v, nnc_read_u32(c + 4 * i + 2), a1);
     }
@@ -93,29 +140,45 @@ static void nnc_dot1x2(const int16_t *w, const int16_t *c, int32_t pairs, int32_
     acc[1] = a1;
 }
 
-/* Four channels (interleaved) by one column. */
-static void nnc_dot4x1(const int16_t *w, const int16_t *c, int32_t pairs, int32_t acc[4])
+/* Four channels (a block) by one column. */
+static void nnc_dot4x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[4])
 {
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     const int16_t *end = c + 2 * pairs;
     while (c != end) {
         const uint32_t x = nnc_read_u32(c);
-        a0 = nnc_smlad(nnc_read_u32(w), x, a0);
-        a1 = nnc_smlad(nnc_read_u32(w + 2), x, a1);
-        a2 = nnc_smlad(nnc_read_u32(w + 4), x, a2);
-        a3 = nnc_smlad(nnc_read_u32(w + 6), x, a3);
+        const uint32_t v = nnc_read_u32(w), u = nnc_read_u32(w + 4);
+        a0 = nnc_smlad(nnc_sxtb16(v), x, a0);
+        a1 = nnc_smlad(nnc_sxtb16_ror8(v), x, a1);
+        a2 = nnc_smlad(nnc_sxtb16(u), x, a2);
+        a3 = nnc_smlad(nnc_sxtb16_ror8(u), x, a3);
         w += 8;
         c += 2;
     }
     acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
 }
 
+/* Two channels (a block of two) by one column: acc[ch]. */
+static void nnc_dot2x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[2])
+{
+    int32_t a0 = acc[0], a1 = acc[1];
+    int32_t i;
+    for (i = 0; i < pairs; ++i) {
+        const uint32_t x = nnc_read_u32(c + 2 * i);
+        const uint32_t v = nnc_read_u32(w + 4 * i);
+        a0 = nnc_smlad(nnc_sxtb16(v), x, a0);
+        a1 = nnc_smlad(nnc_sxtb16_ror8(v), x, a1);
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+}
+
 /* One channel by one column. */
-static int32_t nnc_dot1x1(const int16_t *w, const int16_t *c, int32_t pairs, int32_t acc)
+static int32_t nnc_dot1x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc)
 {
     int32_t i;
     for (i = 0; i < pairs; ++i) {
-        acc = nnc_smlad(nnc_read_u32(w + 2 * i), nnc_read_u32(c + 2 * i), acc);
+        acc = nnc_smlad(nnc_row_pair(w, i), nnc_read_u32(c + 2 * i), acc);
     }
     return acc;
 }
@@ -247,12 +310,11 @@ static void nnc_im2col_pair_inside(const int8_t *x0, const int8_t *x1, const int
 }
 
 /* The interleaved columns of output pixels a and b (flat indices into the out_w-wide grid
- * of the convolution's output) at col. */
+ * of the convolution's output) at col; k taps each. Without padding every pixel is inside. */
 static void nnc_im2col_pair(const nnc_conv_s8_params *p, const int8_t *x_group, const int32_t *off,
-                            int32_t ah, int32_t aw, int32_t bh, int32_t bw, int16_t *col)
+                            int32_t k, int32_t ah, int32_t aw, int32_t bh, int32_t bw, int16_t *col)
 {
-    if (nnc_pixel_inside(p, ah, aw) && nnc_pixel_inside(p, bh, bw)) {
-        const int32_t k = (p->in_c / p->group) * p->kernel_h * p->kernel_w;
+    if ((p->pad_h == 0 && p->pad_w == 0) || (nnc_pixel_inside(p, ah, aw) && nnc_pixel_inside(p, bh, bw))) {
         const int8_t *xa = x_group + (ah * p->stride_h - p->pad_h) * p->in_w + aw * p->stride_w - p->pad_w;
         const int8_t *xb = x_group + (bh * p->stride_h - p->pad_h) * p->in_w + bw * p->stride_w - p->pad_w;
         nnc_im2col_pair_inside(xa, xb, off, k, col);
@@ -269,46 +331,63 @@ static int32_t nnc_max2_i32(int32_t a, int32_t b) { return a > b ? a : b; }
 /* Accumulators of every channel of one group over `ncols` columns (ncols even; the pair of
  * columns j, j + 1 interleaved at cols + j * k_padded), reduced: with `pooled`, the max over all
  * columns goes to out[c]; otherwise columns 0 and 1 go to out[2c] and out[2c + 1]. */
-static void nnc_conv_columns(const int16_t *w, const int32_t *bias, int32_t channels,
+static void nnc_conv_columns(const int8_t *w, const int32_t *bias, int32_t channels,
                              int32_t k_padded, const int16_t *cols, int32_t ncols, int32_t pooled,
                              int32_t *out)
 {
     const int32_t pairs = k_padded / 2;
-    int32_t c = 0, j;
+    int32_t c = 0, n, i, j;
     for (; c + 4 <= channels; c += 4) {
         nnc_block4(w + c * k_padded, bias + c, cols, ncols, k_padded, pooled,
                    out + (pooled ? c : 2 * c));
     }
-    for (; c < channels; ++c) {
-        const int16_t *wr = w + c * k_padded;
-        int32_t best = 0;
+    for (; c < channels; c += n) { /* a block of two, then one channel */
+        int32_t best[2] = {0, 0};
+        n = (c + 2 <= channels) ? 2 : 1;
         for (j = 0; j < ncols; j += 2) {
-            int32_t acc[2];
-            acc[0] = bias[c];
-            acc[1] = bias[c];
-            nnc_dot1x2(wr, cols + j * k_padded, pairs, acc);
-            if (!pooled) {
-                out[2 * c] = acc[0];
-                out[2 * c + 1] = acc[1];
-                break;
+            int32_t acc[4];
+            acc[0] = acc[1] = bias[c];
+            acc[2] = acc[3] = bias[c + n - 1];
+            if (n == 2) {
+                nnc_dot2x2(w + c * k_padded, cols + j * k_padded, pairs, acc);
+            } else {
+                nnc_dot1x2(w + c * k_padded, cols + j * k_padded, pairs, acc);
             }
-            acc[0] = nnc_max2_i32(acc[0], acc[1]);
-            best = (j == 0) ? acc[0] : nnc_max2_i32(best, acc[0]);
+            for (i = 0; i < n; ++i) {
+                if (!pooled) {
+                    out[2 * (c + i)] = acc[2 * i];
+                    out[2 * (c + i) + 1] = acc[2 * i + 1];
+                } else {
+                    const int32_t m = nnc_max2_i32(acc[2 * i], acc[2 * i + 1]);
+                    best[i] = (j == 0) ? m : nnc_max2_i32(best[i], m);
+                }
+            }
         }
         if (pooled) {
-            out[c] = best;
+            for (i = 0; i < n; ++i) {
+                out[c + i] = best[i];
+            }
         }
     }
 }
 
-static int8_t nnc_conv_output(const nnc_conv_s8_params *p, int32_t acc, int32_t multiplier,
-                              int32_t shift)
+/* y[c * y_stride] = the output byte of acc[c * acc_stride] for the n channels from the first
+ * multiplier/shift on. The output parameters are read once into locals: every byte store may
+ * alias *p as far as C knows, which would otherwise reload them per byte. */
+static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, int32_t acc_stride,
+                             int32_t n, const int32_t *multiplier, const int32_t *shift, int8_t *y,
+                             int32_t y_stride)
 {
-    return nnc_output_s8(nnc_requantize(acc, multiplier, shift), p->output_offset, p->act_min,
-                         p->act_max);
+    const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
+    int32_t c;
+    for (c = 0; c < n; ++c) {
+        *y = nnc_output_s8(nnc_requantize(*acc, multiplier[c], shift[c]), offset, lo, hi);
+        acc += acc_stride;
+        y += y_stride;
+    }
 }
 
-void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int16_t *w,
+void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int8_t *w,
                      const int32_t *bias, const int32_t *out_multiplier, const int32_t *out_shift,
                      int16_t *scratch, int8_t *y)
 {
@@ -316,6 +395,7 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
     const int32_t in_per_group = p->in_c / p->group;
     const int32_t out_per_group = p->out_c / p->group;
     const int32_t in_map = p->in_h * p->in_w;
+    const int32_t k = in_per_group * p->kernel_h * p->kernel_w;
     const int32_t k_padded = q->k_padded;
     const int32_t window = q->pool_h * q->pool_w;
     const int32_t pooled = window > 1;
@@ -323,26 +403,25 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
     const int32_t out_map = q->out_h * q->out_w;
     int32_t *acc = (int32_t *)(void *)(scratch + ncols * k_padded);
     int32_t *off = acc + 2 * out_per_group;
-    int32_t n, g, oc, pos, j;
+    int32_t n, g, pos, j;
 
     nnc_tap_offsets(p, off);
     for (n = 0; n < p->batch; ++n) {
         for (g = 0; g < p->group; ++g) {
             const int8_t *xg = x + (n * p->in_c + g * in_per_group) * in_map;
             const int32_t c0 = g * out_per_group;
-            const int16_t *wg = w + c0 * k_padded;
+            const int8_t *wg = w + c0 * k_padded;
             int8_t *yg = y + (n * p->out_c + c0) * out_map;
             if (!pooled) {
                 for (pos = 0; pos < out_map; pos += 2) {
                     const int32_t last = (pos + 1 < out_map) ? pos + 1 : pos;
-                    nnc_im2col_pair(p, xg, off, pos / q->out_w, pos % q->out_w, last / q->out_w,
+                    nnc_im2col_pair(p, xg, off, k, pos / q->out_w, pos % q->out_w, last / q->out_w,
                                     last % q->out_w, scratch);
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, 2, 0, acc);
-                    for (oc = 0; oc < out_per_group; ++oc) {
-                        const int32_t m = out_multiplier[c0 + oc], s = out_shift[c0 + oc];
-                        yg[oc * out_map + pos] = nnc_conv_output(p, acc[2 * oc], m, s);
-                        yg[oc * out_map + last] = nnc_conv_output(p, acc[2 * oc + 1], m, s);
-                    }
+                    nnc_conv_outputs(p, acc, 2, out_per_group, out_multiplier + c0, out_shift + c0,
+                                     yg + pos, out_map);
+                    nnc_conv_outputs(p, acc + 1, 2, out_per_group, out_multiplier + c0,
+                                     out_shift + c0, yg + last, out_map);
                 }
             } else {
                 for (pos = 0; pos < out_map; ++pos) {
@@ -351,14 +430,12 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
                     for (j = 0; j < ncols; j += 2) {
                         /* An odd window repeats its last pixel: the max does not change. */
                         const int32_t i = (j + 1 < window) ? j + 1 : window - 1;
-                        nnc_im2col_pair(p, xg, off, oh0 + j / q->pool_w, ow0 + j % q->pool_w,
+                        nnc_im2col_pair(p, xg, off, k, oh0 + j / q->pool_w, ow0 + j % q->pool_w,
                                         oh0 + i / q->pool_w, ow0 + i % q->pool_w, scratch + j * k_padded);
                     }
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, ncols, 1, acc);
-                    for (oc = 0; oc < out_per_group; ++oc) {
-                        yg[oc * out_map + pos] = nnc_conv_output(p, acc[oc], out_multiplier[c0 + oc],
-                                                                 out_shift[c0 + oc]);
-                    }
+                    nnc_conv_outputs(p, acc, 1, out_per_group, out_multiplier + c0, out_shift + c0,
+                                     yg + pos, out_map);
                 }
             }
         }
@@ -367,7 +444,7 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
 
 /* ---- Affine ------------------------------------------------------------------------------------ */
 
-void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const int16_t *w,
+void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const int8_t *w,
                        const int32_t *bias, const int32_t *out_multiplier,
                        const int32_t *out_shift, int16_t *scratch, int8_t *y)
 {
@@ -393,7 +470,18 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
                                           p->output_offset, p->act_min, p->act_max);
             }
         }
-        for (; o < p->out_features; ++o) {
+        if (o + 2 <= p->out_features) { /* a block of two */
+            int32_t acc[2];
+            acc[0] = bias[o];
+            acc[1] = bias[o + 1];
+            nnc_dot2x1(w + o * k_padded, scratch, pairs, acc);
+            for (i = 0; i < 2; ++i) {
+                yr[o + i] = nnc_output_s8(nnc_requantize(acc[i], out_multiplier[o + i], out_shift[o + i]),
+                                          p->output_offset, p->act_min, p->act_max);
+            }
+            o += 2;
+        }
+        if (o < p->out_features) {
             const int32_t acc = nnc_dot1x1(w + o * k_padded, scratch, pairs, bias[o]);
             yr[o] = nnc_output_s8(nnc_requantize(acc, out_multiplier[o], out_shift[o]),
                                   p->output_offset, p->act_min, p->act_max);

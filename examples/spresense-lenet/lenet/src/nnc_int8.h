@@ -240,10 +240,12 @@ void nnc_global_avgpool_s8(const nnc_global_pool_s8_params *p, const int8_t *x, 
 /* The same bytes as the reference kernels above, from constants the code generator lays out at
  * compile time (K = (in_c / group) * kernel_h * kernel_w, or in_features; k_padded = K rounded
  * up to even):
- *   w      int16, per group its out_c / group channels in blocks of four, then the remaining
- *          channels one row each. Channel c starts at c * k_padded; inside a block the four rows
- *          are interleaved by pairs, [k / 2][channel in block][k % 2]; a row is [ic][kh][kw]
- *          (affine: [in]), zero from K to k_padded.
+ *   w      int8, per group its out_c / group channels in blocks of four, then at most one block
+ *          of two, then at most one channel. Channel c starts at c * k_padded; inside a block
+ *          the rows are interleaved by k pairs, [k / 2][channel in block][k % 2], except that in
+ *          each two channels (a, b) the bytes go a.k0, b.k0, a.k1, b.k1, so SXTB16 and SXTB16
+ *          ROR 8 of one word give (a.k0, a.k1) and (b.k0, b.k1), SMLAD's operand pairs. A row is
+ *          [ic][kh][kw] (affine: [in]), zero from K to k_padded.
  *   bias   int32, never NULL, with the input offset folded in:
  *          bias'[c] = bias[c] + input_offset * sum_k w[c][k]. Activations are then only sign
  *          extended, and a tap in the padding reads the input zero point, which adds exactly
@@ -263,7 +265,7 @@ typedef struct {
 
 /* scratch: C * k_padded int16, then 2 * (out_c / group) + k_padded int32, where C is 2 without
  * pooling and pool_h * pool_w rounded up to even with it. */
-void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *p, const int8_t *x, const int16_t *w,
+void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *p, const int8_t *x, const int8_t *w,
                      const int32_t *bias, const int32_t *out_multiplier, const int32_t *out_shift,
                      int16_t *scratch, int8_t *y);
 
@@ -273,7 +275,7 @@ typedef struct {
 } nnc_affine_s8_opt_params;
 
 /* scratch: k_padded int16 (one row of x, widened). */
-void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *p, const int8_t *x, const int16_t *w,
+void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *p, const int8_t *x, const int8_t *w,
                        const int32_t *bias, const int32_t *out_multiplier,
                        const int32_t *out_shift, int16_t *scratch, int8_t *y);
 
