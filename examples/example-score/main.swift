@@ -85,5 +85,7 @@ do {
     }
   }
 } catch {
-  fail("\(error)")
+  // The library's errors already name the file and say "error:".
+  FileHandle.standardError.write(Data("\(error)\n".utf8))
+  exit(1)
 }
