@@ -42,6 +42,8 @@ let package = Package(
     .executableTarget(name: "nncompile-bench", dependencies: ["NNCompileKit"], path: "bench/nncompile-bench"),
     // Training speed next to nnabla's: bench/train-speed.sh.
     .executableTarget(name: "nncompile-train-bench", dependencies: ["NNTrain", "NNImport", "NNIR"], path: "bench/nncompile-train-bench"),
+    // The numbers the training examples report (accuracy float vs int8, anomaly AUROC): examples/train-*/run.sh.
+    .executableTarget(name: "example-score", dependencies: ["NNCompileKit"], path: "examples/example-score"),
 
     // MARK: - C runtime (the kernels generated code calls)
     .target(name: "NNCRuntime", path: "runtime-c"),

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Logistic regression 4 vs 9: train → compile int8 for cortex-m4f → verify the C (on an emulated
+# Cortex-M4F too when qemu-system-arm and arm-none-eabi-gcc are installed) → score the test split.
+# Writes build/ here. CONFIG=debug uses a debug build (slower training, no release compile).
+set -eu
+cd "$(dirname "$0")"
+CONFIG=${CONFIG:-release}
+swift build -c "$CONFIG" --package-path ../.. --product nncompile >&2
+swift build -c "$CONFIG" --package-path ../.. --product example-score >&2
+BIN=$(swift build -c "$CONFIG" --package-path ../.. --show-bin-path)
+EMULATE=
+if command -v qemu-system-arm >/dev/null && command -v arm-none-eabi-gcc >/dev/null; then EMULATE=--emulate; fi
+mkdir -p build
+set -x
+"$BIN/nncompile" train net.nntxt --data ../digits/train_4_9.csv --valid ../digits/valid_4_9.csv \
+  --test ../digits/test_4_9.csv --seed 1 -o build/trained.nnp
+"$BIN/nncompile" build/trained.nnp --target cortex-m4f --calibrate ../digits/train_4_9.csv -o build/out
+"$BIN/nncompile" verify build/trained.nnp --target cortex-m4f --calibrate ../digits/train_4_9.csv \
+  --input ../digits/test_4_9.csv $EMULATE --json build/verify.json
+"$BIN/example-score" classify build/trained.nnp --calibrate ../digits/train_4_9.csv ../digits/test_4_9.csv
