@@ -14,7 +14,7 @@ enum KernelFootprints {
     "nnc_batchnorm_f32.c": (216, 64),
     "nnc_concat_f32.c": (72, 32),
     "nnc_concat_s8.c": (416, 64),
-    "nnc_conv_f32.c": (620, 208),
+    "nnc_conv_f32.c": (728, 224),
     "nnc_conv_s8.c": (900, 216),
     "nnc_conv_s8_opt.c": (5288, 216),
     "nnc_deconv_f32.c": (628, 192),
