@@ -33,10 +33,7 @@ enum LossKernels {
           let label = classIndex(t.values[o * inner + i], size)
           let base = o * size * inner + i
           if case .softmaxCrossEntropy = f {
-            var m = -Float.infinity
-            for k in 0..<size { m = max(m, x.values[base + k * inner]) }
-            var sum: Float = 0
-            for k in 0..<size { sum += Foundation.exp(x.values[base + k * inner] - m) }
+            let (m, sum) = softmaxNormalizer(x.values, base: base, size: size, stride: inner)
             y[o * inner + i] = -(x.values[base + label * inner] - m - Foundation.log(sum))
           } else {
             y[o * inner + i] = -Foundation.log(max(x.values[base + label * inner], tiny))
@@ -71,10 +68,7 @@ enum LossKernels {
           let label = classIndex(t.values[o * inner + i], size)
           let base = o * size * inner + i
           if case .softmaxCrossEntropy = f {
-            var m = -Float.infinity
-            for k in 0..<size { m = max(m, x.values[base + k * inner]) }
-            var sum: Float = 0
-            for k in 0..<size { sum += Foundation.exp(x.values[base + k * inner] - m) }
+            let (m, sum) = softmaxNormalizer(x.values, base: base, size: size, stride: inner)
             for k in 0..<size {
               let p = Foundation.exp(x.values[base + k * inner] - m) / sum
               dx[base + k * inner] = scale * (p - (k == label ? 1 : 0))
@@ -95,6 +89,16 @@ enum LossKernels {
       for i in 0..<dx.count { dx[i] = scale * 2 * (x.values[i] - t.values[i]) }
     }
     return FloatTensor(shape: x.shape, values: dx)
+  }
+
+  /// The max `m` of the `size` logits at `base`, `stride` apart, and the sum of their
+  /// `exp(logit - m)`: the stable softmax denominator both passes of SoftmaxCrossEntropy need.
+  static func softmaxNormalizer(_ logits: [Float], base: Int, size: Int, stride: Int) -> (max: Float, sum: Float) {
+    var m = -Float.infinity
+    for k in 0..<size { m = max(m, logits[base + k * stride]) }
+    var sum: Float = 0
+    for k in 0..<size { sum += Foundation.exp(logits[base + k * stride] - m) }
+    return (m, sum)
   }
 
   static func classIndex(_ v: Float, _ size: Int) -> Int {
