@@ -4,13 +4,7 @@
 # Writes build/ here. CONFIG=debug uses a debug build (slower training, no release compile).
 set -eu
 cd "$(dirname "$0")"
-CONFIG=${CONFIG:-release}
-swift build -c "$CONFIG" --package-path ../.. --product nncompile >&2
-swift build -c "$CONFIG" --package-path ../.. --product example-score >&2
-BIN=$(swift build -c "$CONFIG" --package-path ../.. --show-bin-path)
-EMULATE=
-if command -v qemu-system-arm >/dev/null && command -v arm-none-eabi-gcc >/dev/null; then EMULATE=--emulate; fi
-mkdir -p build
+. ../train-setup.sh
 set -x
 "$BIN/nncompile" train net.nntxt --data ../digits/train.csv --valid ../digits/valid.csv \
   --test ../digits/test.csv --seed 1 -o build/trained.nnp
