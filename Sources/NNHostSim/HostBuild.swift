@@ -15,16 +15,20 @@ public struct HostModel: Sendable {
   /// Compiles every `.c` in `sourceDirectory` plus a small stdin/stdout harness into `workDirectory`.
   /// `trace`: build with `-DNNC_TRACE` so every step's output bytes are written to a file
   /// (int8 models; see `runTraced`).
+  /// `compiler` and `extraFlags` let a test build the same C another way (clang with sanitizers).
   public static func build(
-    sourceDirectory: URL, prefix: String, graph: ModelGraph, workDirectory: URL, trace: Bool = false
+    sourceDirectory: URL, prefix: String, graph: ModelGraph, workDirectory: URL, trace: Bool = false,
+    compiler: String = HostModel.compiler, extraFlags: [String] = []
   ) throws -> HostModel {
     try build(
       sourceDirectory: sourceDirectory, prefix: prefix, inputSizes: graph.inputs.map { graph.tensors[$0].elementCount },
-      outputShapes: graph.outputs.map { graph.tensors[$0].shape }, workDirectory: workDirectory, trace: trace)
+      outputShapes: graph.outputs.map { graph.tensors[$0].shape }, workDirectory: workDirectory, trace: trace,
+      compiler: compiler, extraFlags: extraFlags)
   }
 
   public static func build(
-    sourceDirectory: URL, prefix: String, inputSizes: [Int], outputShapes: [[Int]], workDirectory: URL, trace: Bool = false
+    sourceDirectory: URL, prefix: String, inputSizes: [Int], outputShapes: [[Int]], workDirectory: URL, trace: Bool = false,
+    compiler: String = HostModel.compiler, extraFlags: [String] = []
   ) throws -> HostModel {
     let harness = workDirectory.appendingPathComponent("nncompile_harness.c")
     try HarnessSource.text(prefix: prefix, inputSizes: inputSizes, outputSizes: outputShapes.map { $0.reduce(1, *) }, trace: trace)
@@ -32,7 +36,7 @@ public struct HostModel: Sendable {
     let sources = try FileManager.default.contentsOfDirectory(atPath: sourceDirectory.path)
       .filter { $0.hasSuffix(".c") }.sorted().map { sourceDirectory.appendingPathComponent($0).path }
     let exe = workDirectory.appendingPathComponent("\(prefix)_host")
-    let args = strictFlags + (trace ? ["-DNNC_TRACE"] : []) + ["-I", sourceDirectory.path] + sources + [harness.path, "-lm", "-o", exe.path]
+    let args = strictFlags + extraFlags + (trace ? ["-DNNC_TRACE"] : []) + ["-I", sourceDirectory.path] + sources + [harness.path, "-lm", "-o", exe.path]
     let result = try ProcessRunner.run(compiler, args)
     guard result.status == 0 else {
       throw HostSimError("host C compiler (\(compiler)) failed:\n\(result.stderr)")

@@ -38,6 +38,17 @@ static inline void nnc_write_u32(void *p, uint32_t v)
     memcpy(p, &v, sizeof v);
 }
 
+/* Marks a deliberate switch fall-through for clang's and gcc's -Wimplicit-fallthrough. C99 has no
+ * [[fallthrough]], so the GNU attribute where the compiler has it, else an empty statement. */
+#if defined(__has_attribute)
+#if __has_attribute(fallthrough)
+#define NNC_FALLTHROUGH __attribute__((fallthrough))
+#endif
+#endif
+#ifndef NNC_FALLTHROUGH
+#define NNC_FALLTHROUGH ((void)0)
+#endif
+
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
 
 /* Keeps gcc from hoisting the loads of an unrolled loop's next step above this point, which

@@ -61,7 +61,13 @@ struct EmitContext {
     if graph.tensors[t].isParameter {
       return ConstantArrays.symbol(for: graph.tensors[t].name, index: t, prefix: prefix)
     }
-    let offset = plan.offset(ofTensor: t) ?? 0
-    return mutable ? "(float *)(a + \(offset))" : "(const float *)(a + \(offset))"
+    return arenaPointer(type: "float", offset: plan.offset(ofTensor: t) ?? 0, mutable: mutable)
+  }
+
+  /// `(float *)(void *)(a + 48)`: a typed pointer into the byte arena `a`. Through `void *`
+  /// because the arena is float-aligned and every tensor sits at a multiple of its alignment,
+  /// which `-Wcast-align` cannot see from the byte pointer.
+  static func arenaPointer(type: String, offset: Int, mutable: Bool) -> String {
+    mutable ? "(\(type) *)(void *)(a + \(offset))" : "(const \(type) *)(const void *)(a + \(offset))"
   }
 }

@@ -73,9 +73,8 @@ public enum Int8ModelEmitter {
     if let slot = plan.assignment.inputAliasOf[t] { return "inputs[\(slot)]" }
     let tensor = program.tensors[t]
     if tensor.isConstant { return ConstantArrays.symbol(for: tensor.name, index: t, prefix: prefix) }
-    let offset = plan.offset(ofTensor: t) ?? 0
     let type = tensor.type == .float32 ? "float" : "int8_t"
-    return mutable ? "(\(type) *)(a + \(offset))" : "(const \(type) *)(a + \(offset))"
+    return EmitContext.arenaPointer(type: type, offset: plan.offset(ofTensor: t) ?? 0, mutable: mutable)
   }
 
   /// Arena bytes a step's kernel works in: the optimized kernels' columns; with the reference

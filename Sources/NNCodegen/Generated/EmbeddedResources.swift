@@ -43,6 +43,17 @@ static inline void nnc_write_u32(void *p, uint32_t v)
     memcpy(p, &v, sizeof v);
 }
 
+/* Marks a deliberate switch fall-through for clang's and gcc's -Wimplicit-fallthrough. C99 has no
+ * [[fallthrough]], so the GNU attribute where the compiler has it, else an empty statement. */
+#if defined(__has_attribute)
+#if __has_attribute(fallthrough)
+#define NNC_FALLTHROUGH __attribute__((fallthrough))
+#endif
+#endif
+#ifndef NNC_FALLTHROUGH
+#define NNC_FALLTHROUGH ((void)0)
+#endif
+
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
 
 /* Keeps gcc from hoisting the loads of an unrolled loop's next step above this point, which
@@ -1455,12 +1466,12 @@ static void nnc_block4(const int8_t *w_block, const int32_t *bias, const int16_t
             NNC_STEP4X2(0);
             w += 8;
             c += 4;
-            /* fall through */
+            NNC_FALLTHROUGH;
         case 2:
             NNC_STEP4X2(0);
             w += 8;
             c += 4;
-            /* fall through */
+            NNC_FALLTHROUGH;
         case 1:
             NNC_STEP4X2(0);
             w += 8;

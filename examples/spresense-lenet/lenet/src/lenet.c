@@ -26,31 +26,31 @@ static void lenet_core(unsigned char *a, const float *const *inputs) {
   (void)a;
   (void)inputs;
   /* MulScalar: int8 [1, 1, 28, 28] */
-  NNC_TRACE_STEP(1, (const int8_t *)(a + 0), 784);
+  NNC_TRACE_STEP(1, (const int8_t *)(const void *)(a + 0), 784);
   /* Convolution+MaxPooling+ReLU: int8 [1, 16, 12, 12] */
-  nnc_conv_s8_opt(&lenet_conv_0, (const int8_t *)(a + 0), lenet_conv_w2, lenet_conv_b2, lenet_conv_m2, lenet_conv_s2, (int16_t *)(void *)(a + 784), (int8_t *)(a + 4928));
-  NNC_TRACE_STEP(2, (const int8_t *)(a + 4928), 2304);
+  nnc_conv_s8_opt(&lenet_conv_0, (const int8_t *)(const void *)(a + 0), lenet_conv_w2, lenet_conv_b2, lenet_conv_m2, lenet_conv_s2, (int16_t *)(void *)(a + 784), (int8_t *)(void *)(a + 4928));
+  NNC_TRACE_STEP(2, (const int8_t *)(const void *)(a + 4928), 2304);
   /* Convolution_2+MaxPooling_2+ReLU_2: int8 [1, 16, 4, 4] */
-  nnc_conv_s8_opt(&lenet_conv_1, (const int8_t *)(a + 4928), lenet_conv_w3, lenet_conv_b3, lenet_conv_m3, lenet_conv_s3, (int16_t *)(void *)(a + 0), (int8_t *)(a + 7232));
-  NNC_TRACE_STEP(3, (const int8_t *)(a + 7232), 256);
+  nnc_conv_s8_opt(&lenet_conv_1, (const int8_t *)(const void *)(a + 4928), lenet_conv_w3, lenet_conv_b3, lenet_conv_m3, lenet_conv_s3, (int16_t *)(void *)(a + 0), (int8_t *)(void *)(a + 7232));
+  NNC_TRACE_STEP(3, (const int8_t *)(const void *)(a + 7232), 256);
   /* Affine+ReLU_3: int8 [1, 50] */
-  nnc_affine_s8_opt(&lenet_fc_2, (const int8_t *)(a + 7232), lenet_fc_w4, lenet_fc_b4, lenet_fc_m4, lenet_fc_s4, (int16_t *)(void *)(a + 0), (int8_t *)(a + 512));
-  NNC_TRACE_STEP(4, (const int8_t *)(a + 512), 50);
+  nnc_affine_s8_opt(&lenet_fc_2, (const int8_t *)(const void *)(a + 7232), lenet_fc_w4, lenet_fc_b4, lenet_fc_m4, lenet_fc_s4, (int16_t *)(void *)(a + 0), (int8_t *)(void *)(a + 512));
+  NNC_TRACE_STEP(4, (const int8_t *)(const void *)(a + 512), 50);
   /* Affine_2: int8 [1, 10] */
-  nnc_affine_s8_opt(&lenet_fc_3, (const int8_t *)(a + 512), lenet_fc_w5, lenet_fc_b5, lenet_fc_m5, lenet_fc_s5, (int16_t *)(void *)(a + 0), (int8_t *)(a + 112));
-  NNC_TRACE_STEP(5, (const int8_t *)(a + 112), 10);
+  nnc_affine_s8_opt(&lenet_fc_3, (const int8_t *)(const void *)(a + 512), lenet_fc_w5, lenet_fc_b5, lenet_fc_m5, lenet_fc_s5, (int16_t *)(void *)(a + 0), (int8_t *)(void *)(a + 112));
+  NNC_TRACE_STEP(5, (const int8_t *)(const void *)(a + 112), 10);
   /* dequantize y: float32 [1, 10] */
-  nnc_dequantize_s8(10, 0.19101606f, -10, (const int8_t *)(a + 112), (float *)(a + 0));
-  NNC_TRACE_STEP(6, (const float *)(a + 0), 40);
+  nnc_dequantize_s8(10, 0.19101606f, -10, (const int8_t *)(const void *)(a + 112), (float *)(void *)(a + 0));
+  NNC_TRACE_STEP(6, (const float *)(const void *)(a + 0), 40);
 }
 
 int lenet_run_multi_with_arena(void *arena, const float *const *inputs, float *const *outputs) {
   unsigned char *a = (unsigned char *)arena;
   /* quantize x: int8 [1, 1, 28, 28] */
-  nnc_quantize_s8(784, 1.0f, -128, inputs[0], (int8_t *)(a + 0));
-  NNC_TRACE_STEP(0, (const int8_t *)(a + 0), 784);
+  nnc_quantize_s8(784, 1.0f, -128, inputs[0], (int8_t *)(void *)(a + 0));
+  NNC_TRACE_STEP(0, (const int8_t *)(const void *)(a + 0), 784);
   lenet_core(a, inputs);
-  memcpy(outputs[0], (const float *)(a + 0), (size_t)10 * sizeof(float));
+  memcpy(outputs[0], (const float *)(const void *)(a + 0), (size_t)10 * sizeof(float));
   return 0;
 }
 
@@ -68,8 +68,8 @@ int lenet_run(const float *input, float *output) {
 
 int lenet_run_int8(const int8_t *input, int8_t *output) {
   unsigned char *a = (unsigned char *)lenet_arena;
-  memcpy((int8_t *)(a + 0), input, (size_t)784);
+  memcpy((int8_t *)(void *)(a + 0), input, (size_t)784);
   lenet_core(a, NULL);
-  memcpy(output, (const int8_t *)(a + 112), (size_t)10);
+  memcpy(output, (const int8_t *)(const void *)(a + 112), (size_t)10);
   return 0;
 }

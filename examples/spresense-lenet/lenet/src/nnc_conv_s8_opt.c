@@ -59,12 +59,12 @@ static void nnc_block4(const int8_t *w_block, const int32_t *bias, const int16_t
             NNC_STEP4X2(0);
             w += 8;
             c += 4;
-            /* fall through */
+            NNC_FALLTHROUGH;
         case 2:
             NNC_STEP4X2(0);
             w += 8;
             c += 4;
-            /* fall through */
+            NNC_FALLTHROUGH;
         case 1:
             NNC_STEP4X2(0);
             w += 8;
