@@ -42,11 +42,17 @@ import _NNTestSupport
         switch s.st_mode & S_IFMT {
         case S_IFDIR: entries[rel] = "folder"; entries.merge(snapshot(rel)) { a, _ in a }
         case S_IFLNK: entries[rel] = "link to " + ((try? FileManager.default.destinationOfSymbolicLink(atPath: path(rel))) ?? "?")
-        case S_IFREG: entries[rel] = "file " + ((try? Data(contentsOf: url(rel)))?.base64EncodedString() ?? "?")
+        case S_IFREG: entries[rel] = (try? Data(contentsOf: url(rel))).map(Self.fingerprint) ?? "unreadable file"
         default: entries[rel] = "other \(s.st_mode & S_IFMT)"
         }
       }
       return entries
+    }
+
+    /// Size and FNV-1a hash: any changed byte shows, and a failure message stays short.
+    static func fingerprint(_ bytes: Data) -> String {
+      let hash = bytes.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+      return "file of \(bytes.count) bytes, FNV-1a \(String(hash, radix: 16))"
     }
   }
 
