@@ -55,12 +55,8 @@ public struct OutputFile: Sendable {
 
   /// The path, resolved, if the rules allow writing it now.
   private func check() throws -> OutputPath {
-    let target = try OutputPath(path, inputs: inputs)
-    switch target.kind {
-    case .missing: return target
-    case .file: break
-    default: throw target.refusal(expecting: .file)
-    }
+    let target = try OutputPath(path, expecting: .file, inputs: inputs)
+    guard target.kind != .missing else { return target }
     guard force || recognizes(target.resolved) else {
       throw target.error("exists and nncompile did not write it; name a new file, or pass --force to replace it")
     }

@@ -83,12 +83,8 @@ public struct OutputFolder: Sendable {
 
   /// The path, resolved, if the rules allow writing it now.
   private func check() throws -> OutputPath {
-    let target = try OutputPath(path, inputs: inputs)
-    switch target.kind {
-    case .missing: return target
-    case .folder: break
-    default: throw target.refusal(expecting: .folder)
-    }
+    let target = try OutputPath(path, expecting: .folder, inputs: inputs)
+    guard target.kind != .missing else { return target }
     if force { return target }
     let listed = OwnOutputs.filesListed(inFolder: target.resolved)
     if let foreign = Self.firstUnlisted(in: target.resolved, relative: "", listed: listed ?? []) {

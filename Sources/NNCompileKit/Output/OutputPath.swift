@@ -21,14 +21,16 @@ struct OutputPath {
   /// What `resolved` is now, not following a link.
   let kind: Kind
 
-  init(_ path: String, inputs: [String]) throws {
+  /// Throws the refusal unless nothing is at `path` yet or something of the `expected` kind that
+  /// none of the shared rules protects.
+  init(_ path: String, expecting expected: Kind, inputs: [String]) throws {
     given = path
     var trimmed = path
     while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
     let last = trimmed.split(separator: "/").last.map(String.init) ?? trimmed
     guard !path.isEmpty else { throw CompileError(file: "''", "error: the output path is empty") }
     guard last != "." && last != ".." else {
-      throw CompileError(file: path, "error: names '\(last)', a folder holding other files; give the output its own name")
+      throw CompileError(file: path, "error: names '\(last)'; give the output its own name (nncompile replaces what it writes whole)")
     }
     resolved = Self.resolvingFolders(trimmed)
     kind = Self.kind(of: resolved)
@@ -43,6 +45,7 @@ struct OutputPath {
       case .unrelated: continue
       }
     }
+    guard kind == expected else { throw refusal(expecting: expected) }
   }
 
   func error(_ problem: String) -> CompileError { CompileError(file: given, "error: " + problem) }
@@ -52,7 +55,7 @@ struct OutputPath {
   var name: String { String(resolved[resolved.index(after: resolved.lastIndex(of: "/") ?? resolved.startIndex)...]) }
 
   /// The refusal for a kind the writer never replaces (everything but `missing` and its own kind).
-  func refusal(expecting expected: Kind) -> CompileError {
+  private func refusal(expecting expected: Kind) -> CompileError {
     switch kind {
     case .symbolicLink: error("is a symbolic link; name the \(expected == .folder ? "folder" : "file") itself (nncompile neither follows nor replaces links)")
     case .device: error("is a device, not a \(expected == .folder ? "folder" : "file") nncompile may write")
