@@ -21,7 +21,9 @@ enum Interrupt {
     _ = stopRequested.load(ordering: .relaxed)  // initialise the globals before any signal can arrive
     _ = trainingListens.load(ordering: .relaxed)
     for (number, status) in [(SIGINT, Int32(130)), (SIGTERM, Int32(143))] {
-      signal(number, SIG_IGN)
+      // A signal the parent set to be ignored (`nohup`, a background job of a script) stays so.
+      let inherited = signal(number, SIG_IGN)
+      if unsafeBitCast(inherited, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue }
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler {
         if number == SIGINT && trainingListens.exchange(false, ordering: .relaxed) {

@@ -182,6 +182,7 @@ import _NNTestSupport
       (box.path("notes"), "is a folder; name the file to write"), (box.path("canary.txt"), "exists and nncompile did not write it"),
       (box.path("link-to-file"), "is a symbolic link"), (box.path("fifo"), "is a FIFO"), (box.model, "exists and nncompile did not write it"),
       (data, "is an input of this command"), (hardLink, "is an input of this command"), (TrainCommandTests.mlp, "is an input of this command"),
+      (box.path("missing/trained.nnp"), "cannot write: no folder "),
     ] {
       Self.expectRefused(try CLI.run(train + ["-o", output]), output, fragment)
     }

@@ -56,6 +56,7 @@ public struct OutputFile: Sendable {
   /// The path, resolved, if the rules allow writing it now.
   private func check() throws -> OutputPath {
     let target = try OutputPath(path, expecting: .file, inputs: inputs)
+    guard OutputPath.kind(of: target.parent) == .folder else { throw target.error("cannot write: no folder \(target.parent)") }
     guard target.kind != .missing else { return target }
     guard force || recognizes(target.resolved) else {
       throw target.error("exists and nncompile did not write it; name a new file, or pass --force to replace it")

@@ -74,7 +74,9 @@ public struct OutputFolder: Sendable {
     guard rename(target, old) == 0 else { throw POSIXError(errno) }
     guard rename(staging, target) == 0 else {
       let failure = POSIXError(errno)
-      _ = rename(old, target)
+      guard rename(old, target) == 0 else {
+        throw CompileError(file: old, "error: this is the previous \(target): it could not be renamed back (\(OutputPath.reason(failure)))")
+      }
       throw failure
     }
     // The new output is in place; a leftover of the old one is only clutter.

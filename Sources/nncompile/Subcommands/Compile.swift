@@ -34,7 +34,7 @@ enum CompileCommand: Subcommand {
     let arduino = try isArduino(a)
     // Checked before compiling, so a refused -o costs nothing; checked again when written.
     let destination = try OutputFolder(
-      output, inputs: [model] + [a.value("calibrate"), a.value("example-input")].compactMap { $0 }, force: a.flag("force"))
+      output, inputs: [model] + CompileOptionGroup.inputs(a) + (a.value("example-input").map { [$0] } ?? []), force: a.flag("force"))
     let start = Date()
     let compilation = try Driver.compile(modelPath: model, options: options, progress: TerminalProgressBar.forStandardError())
     // The report sits beside the C, or in an Arduino library's extras/, which the IDE leaves alone.

@@ -48,7 +48,7 @@ enum VerifyCommand: Subcommand {
       minCosine: try a.double("min-cosine"), maxAbs: try a.double("max-abs"))
     let emulate = a.flag("emulate")
     // Checked before the work, so a refused path costs nothing; checked again when written.
-    let inputs = [model] + a.all("input") + [a.value("calibrate"), a.value("expected")].compactMap { $0 }
+    let inputs = [model] + a.all("input") + CompileOptionGroup.inputs(a) + (a.value("expected").map { [$0] } ?? [])
     let folder = try a.value("output").map { try OutputFolder($0, inputs: inputs, force: a.flag("force")) }
     let json = try a.value("json").map { try OutputFile($0, inputs: inputs, force: a.flag("force"), recognizes: OwnOutputs.isOwnJSONReport) }
     if emulate { try Verifier.checkEmulationTools(target: options.target) }
