@@ -26,25 +26,19 @@ public struct OutputFile: Sendable {
   public func write(_ bytes: [UInt8]) throws {
     var target = try check()
     let temporary = target.parent + "/.\(target.name).nncompile-\(UUID().uuidString.prefix(8))"
-    var fd: Int32 = -1
     do {
       try PendingWrites.locked {
-        fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw POSIXError(errno) }
+        try createFile(atPath: temporary, bytes, sync: true)
         PendingWrites.register(temporary, becoming: path)
       }
-      try PendingWrites.locked { try writeAll(bytes, to: fd) }
       PendingWrites.pauseForTests()
       try PendingWrites.locked {
-        guard close(fd) == 0 else { throw POSIXError(errno) }
-        fd = -1
         target = try check()  // the path may have changed while the bytes were written
         guard rename(temporary, target.resolved) == 0 else { throw POSIXError(errno) }
         PendingWrites.unregister(temporary)
       }
     } catch {
       PendingWrites.locked {
-        if fd >= 0 { close(fd) }
         if OutputPath.kind(of: temporary) == .file { unlink(temporary) }
         PendingWrites.unregister(temporary)
       }
@@ -65,14 +59,21 @@ public struct OutputFile: Sendable {
   }
 }
 
-/// All of `bytes`, then `fsync`: a full disk fails here, before the rename.
-private func writeAll(_ bytes: [UInt8], to fd: Int32) throws {
+/// A new file at `path` holding `bytes` (flushed to the disk with `sync`), or an error and no file:
+/// a full disk fails here, with the system's reason, before anything is renamed into place.
+func createFile(atPath path: String, _ bytes: [UInt8], sync: Bool) throws {
+  let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+  guard fd >= 0 else { throw POSIXError(errno) }
+  var failure: Int32 = 0
   var done = 0
-  while done < bytes.count {
+  while done < bytes.count && failure == 0 {
     let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
-    if n < 0 && errno == EINTR { continue }
-    guard n > 0 else { throw POSIXError(n < 0 ? errno : ENOSPC) }
-    done += n
+    if n > 0 { done += n } else if n == 0 { failure = ENOSPC } else if errno != EINTR { failure = errno }
   }
-  guard fsync(fd) == 0 else { throw POSIXError(errno) }
+  if failure == 0 && sync && fsync(fd) != 0 { failure = errno }
+  if close(fd) != 0 && failure == 0 { failure = errno }
+  guard failure == 0 else {
+    unlink(path)
+    throw POSIXError(failure)
+  }
 }

@@ -40,12 +40,12 @@ public struct OutputFolder: Sendable {
       throw target.error("cannot create the output folder: \(OutputPath.reason(error))")
     }
     do {
-      let marker = (OwnOutputs.folderMarkerName, OwnOutputs.folderMarker(listing: files.map(\.name).sorted()))
+      let marker = (name: OwnOutputs.folderMarkerName, contents: OwnOutputs.folderMarker(listing: files.map(\.name).sorted()))
       for (n, file) in ([marker] + files).enumerated() {
         try PendingWrites.locked {
-          let url = URL(fileURLWithPath: staging + "/" + file.0)
+          let url = URL(fileURLWithPath: staging + "/" + file.name)
           try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-          try Data(file.1.utf8).write(to: url)
+          try createFile(atPath: url.path, Array(file.contents.utf8), sync: false)
         }
         if n == 1 { PendingWrites.pauseForTests() }
       }
@@ -101,7 +101,9 @@ public struct OutputFolder: Sendable {
   /// The first entry under `folder` that is neither the marker, a listed file, nor a folder on the
   /// way to one (links are entries, never followed); nil when there is none.
   static func firstUnlisted(in folder: String, relative: String, listed: Set<String>) -> String? {
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return relative.isEmpty ? "(cannot list it)" : relative }
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+      return relative.isEmpty ? "(cannot list it)" : relative
+    }
     for name in names.sorted() {
       let path = relative.isEmpty ? name : relative + "/" + name
       if path == OwnOutputs.folderMarkerName { continue }
@@ -114,5 +116,4 @@ public struct OutputFolder: Sendable {
     }
     return nil
   }
-
 }

@@ -36,7 +36,7 @@ struct OutputPath {
     kind = Self.kind(of: resolved)
     guard kind != .missing else { return }
     if let cwd = Self.realPath(FileManager.default.currentDirectoryPath), Self.isSelfOrAncestor(resolved, of: cwd) {
-      throw CompileError(file: path, "error: is the current folder or a folder above it; give the output its own name")
+      throw error("is the current folder or a folder above it; give the output its own name")
     }
     for input in inputs {
       switch relation(to: input) {

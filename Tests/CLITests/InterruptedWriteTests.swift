@@ -1,10 +1,11 @@
 import Foundation
+import NNHostSim
 import Testing
 import _NNTestSupport
 
-/// SIGTERM or SIGINT while an output is written: exit 143 or 130, one line naming the output, no
-/// `.X.nncompile-…` left behind, and what was there before unchanged.
-@Suite struct OutputInterruptTests {
+/// SIGTERM, SIGINT or a full disk while an output is written: exit 143, 130 or 1, one line naming
+/// the output, no `.X.nncompile-…` left behind, and what was there before unchanged.
+@Suite struct InterruptedWriteTests {
   typealias Sandbox = OutputSafetyTests.Sandbox
 
   /// Runs nncompile with the test hook that pauses once the output is staged
@@ -68,5 +69,28 @@ import _NNTestSupport
     let r = try Self.interruptWhileWriting(train + ["--seed", "7"], signal: signal, folder: box.root, name: "trained.nnp")
     Self.expectUndone(r, signal: signal, output: trained)
     #expect(box.snapshot() == before)
+  }
+
+  /// A full disk, stood in for by a file-size limit (`ulimit -f`, with SIGXFSZ ignored so the
+  /// write fails with EFBIG instead of killing the process): the old output stays whole.
+  @Test func fullDisk_failsWithOneLine_keepsTheOldOutput() throws {
+    let box = try Sandbox()
+    defer { box.remove() }
+    let trained = box.path("trained.nnp"), out = box.path("out")
+    let train = ["train", TrainCommandTests.mlp, "--data", TrainCommandTests.data("train_4_9.csv"), "--epochs", "1", "-o", trained]
+    let compile = [CommandTests.lenet, "--quantize", "float32", "-o", out]
+    for args in [train, compile] {
+      let r = try CLI.run(args)
+      #expect(r.status == 0, "\(r.stderr)")
+    }
+    let before = box.snapshot()
+    for (args, output) in [(train + ["--seed", "7"], trained), (compile + ["--name", "other"], out)] {
+      let quoted = ([CLI.executable] + args).map { "'\($0)'" }.joined(separator: " ")
+      let r = try ProcessRunner.run("sh", ["-c", "trap '' XFSZ; ulimit -f 40; exec \(quoted)"])
+      #expect(r.status == 1, "\(r.stderr)")
+      let errors = r.stderr.split(separator: "\n").filter { $0.contains("error") }
+      #expect(errors.count == 1 && errors[0].hasPrefix("\(output): error: cannot write") && errors[0].hasSuffix("File too large"), "\(r.stderr)")
+      #expect(box.snapshot() == before)
+    }
   }
 }
