@@ -75,6 +75,7 @@ import _NNTestSupport
       (box.path("link-to-folder"), nil, "is a symbolic link"),
       (box.path("link-to-folder") + "/", nil, "is a symbolic link"),
       (box.path("fifo"), nil, "is a FIFO"),
+      (box.path("canary.txt") + "/out", nil, "cannot be created: "),
       (".", box.root, "names '.'"),
       ("..", inModel, "names '..'"),
       ("model/..", box.root, "names '..'"),

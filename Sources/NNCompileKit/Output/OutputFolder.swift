@@ -86,7 +86,13 @@ public struct OutputFolder: Sendable {
   /// The path, resolved, if the rules allow writing it now.
   private func check() throws -> OutputPath {
     let target = try OutputPath(path, expecting: .folder, inputs: inputs)
-    guard target.kind != .missing else { return target }
+    guard target.kind != .missing else {
+      // It will be created with the folders above it: the nearest one that exists must be a folder.
+      var above = target.parent
+      while OutputPath.kind(of: above) == .missing && above != "/" { above = (above as NSString).deletingLastPathComponent }
+      guard OutputPath.kind(of: above) == .folder else { throw target.error("cannot be created: \(above) is not a folder") }
+      return target
+    }
     if force { return target }
     let listed = OwnOutputs.filesListed(inFolder: target.resolved)
     if let foreign = Self.firstUnlisted(in: target.resolved, relative: "", listed: listed ?? []) {
