@@ -151,33 +151,9 @@ public enum Driver {
     if !problems.isEmpty { throw CompileError(file: modelPath, problems) }
   }
 
-  /// Writes the files into `directory` all at once: they go to a fresh sibling folder that is then
-  /// renamed into place, so an error never leaves a half-written `out/`.
+  /// Writes the files into a new `directory`, or one nncompile wrote, all at once (`OutputFolder`'s
+  /// rules, with no inputs to protect): for scratch folders and tests.
   public static func write(_ files: [(name: String, contents: String)], to directory: String) throws {
-    let fm = FileManager.default
-    let target = URL(fileURLWithPath: directory).standardizedFileURL
-    let parent = target.deletingLastPathComponent()
-    let staging = parent.appendingPathComponent(".\(target.lastPathComponent).nncompile-\(UUID().uuidString.prefix(8))")
-    do {
-      try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-      try fm.createDirectory(at: staging, withIntermediateDirectories: false)
-      for file in files {
-        // A name may hold folders (`src/model.c` in an Arduino library).
-        let url = staging.appendingPathComponent(file.name)
-        try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(file.contents.utf8).write(to: url)
-      }
-      if fm.fileExists(atPath: target.path) {
-        let old = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(UUID().uuidString.prefix(8))")
-        try fm.moveItem(at: target, to: old)
-        try fm.moveItem(at: staging, to: target)
-        try? fm.removeItem(at: old)
-      } else {
-        try fm.moveItem(at: staging, to: target)
-      }
-    } catch {
-      try? fm.removeItem(at: staging)
-      throw CompileError(file: directory, "error: cannot write the output folder: \(error.localizedDescription)")
-    }
+    try OutputFolder(directory).write(files)
   }
 }

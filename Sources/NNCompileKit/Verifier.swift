@@ -65,6 +65,8 @@ public struct VerifyReport: Sendable, Codable {
     public var kernel: String
     public var metrics: ComparisonMetrics
   }
+  /// `nncompile <version>`: how `verify --json` knows a report it may replace (`OwnOutputs`).
+  public var generator = OwnOutputs.generator
   public var quantization: String
   public var samples: Int
   public var outputs: [OutputResult]

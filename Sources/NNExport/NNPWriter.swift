@@ -36,13 +36,14 @@ public struct NNPParameter: Sendable, Equatable {
 /// - `archive(graph:)` writes a network built from a `ModelGraph` (see `NNablaNetworkWriter`).
 public enum NNPWriter {
   /// The archive for a definition (its `parameter` fields, if any, are dropped: the values go to
-  /// `parameter.protobuf`) and parameters, in the given order.
-  public static func archive(definition: ProtoTextMessage, parameters: [NNPParameter]) throws -> [UInt8] {
-    try ZipWriter.archive([
-      .init(name: "nnp_version.txt", bytes: Array("0.1\n".utf8)),
-      .init(name: "network.nntxt", bytes: Array(definition.removing("parameter").formatted().utf8)),
-      .init(name: "parameter.protobuf", bytes: parameterProtobuf(parameters)),
-    ])
+  /// `parameter.protobuf`) and parameters, in the given order; `comment` is the zip archive's.
+  public static func archive(definition: ProtoTextMessage, parameters: [NNPParameter], comment: String = "") throws -> [UInt8] {
+    try ZipWriter.archive(
+      [
+        .init(name: "nnp_version.txt", bytes: Array("0.1\n".utf8)),
+        .init(name: "network.nntxt", bytes: Array(definition.removing("parameter").formatted().utf8)),
+        .init(name: "parameter.protobuf", bytes: parameterProtobuf(parameters)),
+      ], comment: comment)
   }
 
   /// `parameter.protobuf`'s bytes.
@@ -77,7 +78,7 @@ public enum NNPWriter {
   /// they first appear; each must have a value in `values` whose element count matches its
   /// declaration (the value's own shape is written). `need_grad` is false for the mean and
   /// variance inputs (4th and 5th) of BatchNormalization functions, as nnabla creates them.
-  public static func replacingParameters(inNNP nnp: [UInt8], with values: [String: FloatTensor]) throws -> [UInt8] {
+  public static func replacingParameters(inNNP nnp: [UInt8], with values: [String: FloatTensor], comment: String = "") throws -> [UInt8] {
     let zip = try ZipArchive(bytes: nnp)
     guard let entry = zip.entries.first(where: { $0.name.hasSuffix(".nntxt") || $0.name.hasSuffix(".prototxt") }) else {
       throw FormatError("nnp", "no network description (*.nntxt or *.prototxt) in the archive")
@@ -106,6 +107,6 @@ public enum NNPWriter {
         parameters.append(NNPParameter(name: name, shape: value.shape, values: value.values, needGrad: !frozen.contains(name)))
       }
     }
-    return try archive(definition: definition, parameters: parameters)
+    return try archive(definition: definition, parameters: parameters, comment: comment)
   }
 }

@@ -8,9 +8,14 @@ public enum ProcessRunner {
     public var stderr: String
   }
 
-  /// `program` is looked up on PATH when it has no slash.
-  public static func run(_ program: String, _ arguments: [String], stdin: Data? = nil) throws -> Result {
+  /// `program` is looked up on PATH when it has no slash; `currentDirectory` and `environment`
+  /// default to this process's.
+  public static func run(
+    _ program: String, _ arguments: [String], stdin: Data? = nil, currentDirectory: URL? = nil, environment: [String: String]? = nil
+  ) throws -> Result {
     let process = Process()
+    if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+    if let environment { process.environment = environment }
     if program.contains("/") {
       process.executableURL = URL(fileURLWithPath: program)
       process.arguments = arguments

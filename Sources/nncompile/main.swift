@@ -57,4 +57,5 @@ func run(_ argv: [String]) -> Int32 {
   }
 }
 
+Interrupt.handleSignals()
 exit(run(CommandLine.arguments))

@@ -62,6 +62,7 @@ import _NNTestSupport
     #expect(outFiles.contains("lenet.h") && outFiles.contains("nnc_conv_s8_opt.c"), "\(outFiles)")
     let libraryFiles = try Self.tree(library)
     #expect(libraryFiles.filter { !$0.hasPrefix("src/") } == [
+      ".nncompile",  // the marker that lets the next -o replace the folder (OwnOutputs)
       "examples/run_lenet/example_input.h", "examples/run_lenet/run_lenet.ino",
       "extras/report.html", "extras/report.json", "extras/report.txt", "library.properties",
     ])

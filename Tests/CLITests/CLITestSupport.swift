@@ -21,8 +21,9 @@ enum CLI {
     var stderr: String
   }
 
-  static func run(_ args: [String]) throws -> Result {
-    let r = try ProcessRunner.run(executable, args)
+  /// `directory`: the working directory (default: the test's).
+  static func run(_ args: [String], in directory: URL? = nil) throws -> Result {
+    let r = try ProcessRunner.run(executable, args, currentDirectory: directory)
     return Result(status: r.status, stdout: String(decoding: r.stdout, as: UTF8.self), stderr: r.stderr)
   }
 }

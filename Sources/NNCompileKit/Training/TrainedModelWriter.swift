@@ -41,7 +41,8 @@ public enum TrainedModelWriter {
     }
     // The definition's own parameter fields give way to the trained values.
     let skeleton = try NNPWriter.archive(definition: definition, parameters: [])
-    return try NNPWriter.replacingParameters(inNNP: skeleton, with: parameters)
+    // The archive comment marks the file as nncompile's, so `train -o` may replace it (`OwnOutputs`).
+    return try NNPWriter.replacingParameters(inNNP: skeleton, with: parameters, comment: OwnOutputs.generator)
   }
 
   /// `graph` with every Dropout node bypassed (inference passes values through).

@@ -15,8 +15,11 @@ public enum ZipWriter {
     }
   }
 
-  /// The archive holding `entries` in the given order.
-  public static func archive(_ entries: [Entry]) throws -> [UInt8] {
+  /// The archive holding `entries` in the given order, and `comment` (at most 65535 bytes) in its
+  /// end record, where zip readers keep it apart from the entries.
+  public static func archive(_ entries: [Entry], comment: String = "") throws -> [UInt8] {
+    let commentBytes = Array(comment.utf8)
+    guard commentBytes.count <= 0xFFFF else { throw FormatError("zip", "the archive comment is longer than 65535 bytes") }
     var out: [UInt8] = []
     var central: [UInt8] = []
     let dosTime = 0, dosDate = (0 << 9) | (1 << 5) | 1  // 1980-01-01 00:00:00
@@ -52,8 +55,8 @@ public enum ZipWriter {
     out += central
     put32(0x0605_4B50, &out); put16(0, &out); put16(0, &out)
     put16(entries.count, &out); put16(entries.count, &out)
-    put32(UInt32(central.count), &out); put32(centralOffset, &out); put16(0, &out)
-    return out
+    put32(UInt32(central.count), &out); put32(centralOffset, &out); put16(commentBytes.count, &out)
+    return out + commentBytes
   }
 
   /// `archive` for `(name, bytes)` pairs.

@@ -11,7 +11,10 @@ enum CompileCommand: Subcommand {
     USAGE: \(usage)
 
     OPTIONS:
-      -o, --output <dir>      output folder (default: out); replaced as a whole, never half-written
+      -o, --output <dir>      output folder (default: out): a new or empty folder, or one nncompile
+                              wrote (marked by its .nncompile file); replaced whole, never half-written
+      --force                 also replace a folder nncompile did not write (never a file, a link,
+                              the current folder or one above it, or a folder holding an input)
       --format <format>       c (default): the C files; arduino: an Arduino library folder (src/ holds
                               the C, examples/run_<name>/ a sketch that runs one input and prints
                               the top class over Serial)
@@ -22,18 +25,22 @@ enum CompileCommand: Subcommand {
 
   static func run(_ args: [String]) throws -> Int32 {
     let a = try Arguments(
-      args, options: CompileOptionGroup.options.union(["output", "format", "example-input"]), flags: CompileOptionGroup.flags,
+      args, options: CompileOptionGroup.options.union(["output", "format", "example-input"]),
+      flags: CompileOptionGroup.flags.union(["force"]),
       aliases: ["o": "output"])
     let model = try a.model()
     let options = try CompileOptionGroup.parse(a)
     let output = a.value("output") ?? "out"
     let arduino = try isArduino(a)
+    // Checked before compiling, so a refused -o costs nothing; checked again when written.
+    let destination = try OutputFolder(
+      output, inputs: [model] + CompileOptionGroup.inputs(a) + (a.value("example-input").map { [$0] } ?? []), force: a.flag("force"))
     let start = Date()
     let compilation = try Driver.compile(modelPath: model, options: options, progress: TerminalProgressBar.forStandardError())
     // The report sits beside the C, or in an Arduino library's extras/, which the IDE leaves alone.
     let files = arduino ? try Driver.arduinoLibrary(compilation, exampleInput: a.value("example-input")) : compilation.code.files
     let reportFolder = arduino ? "extras/" : ""
-    try Driver.write(files + compilation.report.files.map { (reportFolder + $0.name, $0.contents) }, to: output)
+    try destination.write(files + compilation.report.files.map { (reportFolder + $0.name, $0.contents) })
     let folder = output.hasSuffix("/") ? output : output + "/"
     let report = compilation.report
     print("""

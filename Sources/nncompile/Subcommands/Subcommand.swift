@@ -29,6 +29,12 @@ enum CompileOptionGroup {
                               or reference (plain loops, int8 weights; default elsewhere)
     """
 
+  /// The files these options make the command read (calibration data, a target `.json`): an
+  /// output may not replace them.
+  static func inputs(_ a: Arguments) -> [String] {
+    [a.value("calibrate"), a.value("target").flatMap { $0.hasSuffix(".json") ? $0 : nil }].compactMap { $0 }
+  }
+
   static func parse(_ a: Arguments) throws -> CompileOptions {
     let target: TargetDescription
     do { target = try TargetDescription.named(a.value("target") ?? "cortex-m4f") } catch {

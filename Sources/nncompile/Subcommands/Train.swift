@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import NNCompileKit
-import Synchronization
 
 enum TrainCommand: Subcommand {
   static let name = "train"
@@ -31,13 +30,15 @@ enum TrainCommand: Subcommand {
       --learning-rate <x>       SGD/Momentum lr or Adam alpha (default: the file's, else 0.001)
       --network <name>          the network to train (default: Main)
       --no-image-normalization  feed image pixels as 0–255 instead of pixel / 255
-      -o, --output <file>       the trained .nnp to write
+      -o, --output <file>       the trained .nnp to write (written whole, then renamed into place);
+                                replaces only a .nnp nncompile wrote
+      --force                   also replace another regular file (never a folder, a link or an input)
     """
 
   static func run(_ args: [String]) throws -> Int32 {
     let a = try Arguments(
       args, options: ["data", "valid", "test", "epochs", "batch-size", "seed", "solver", "learning-rate", "network", "output"],
-      flags: ["no-image-normalization"], aliases: ["o": "output"])
+      flags: ["no-image-normalization", "force"], aliases: ["o": "output"])
     let model = try a.model()
     guard let dataPath = a.value("data") else { throw Arguments.UsageError(message: "missing '--data <train.csv>'") }
     guard let output = a.value("output") else { throw Arguments.UsageError(message: "missing '-o <trained.nnp>'") }
@@ -48,6 +49,10 @@ enum TrainCommand: Subcommand {
       network: a.value("network"), epochs: try positive(a, "epochs"), batchSize: try positive(a, "batch-size"),
       learningRate: try a.double("learning-rate"), solver: a.value("solver"))
     let seed = UInt64(try positive(a, "seed", allowZero: true) ?? 1)
+    // Checked before training, so a refused -o costs nothing; checked again when written.
+    let destination = try OutputFile(
+      output, inputs: [model, dataPath] + [a.value("valid"), a.value("test")].compactMap { $0 }, force: a.flag("force"),
+      recognizes: OwnOutputs.isOwnNNP)
 
     let setup = try TrainingSetup.load(path: model, overrides: overrides)
     let normalize = setup.normalizeImages && !a.flag("no-image-normalization")
@@ -91,11 +96,10 @@ enum TrainCommand: Subcommand {
     } catch {
       throw CompileError(file: dataPath, wrapping: error)
     }
+    Interrupt.uninstall()  // from here Ctrl-C undoes the write and stops at once
 
     let bytes = try TrainedModelWriter.nnp(setup: setup, parameters: outcome.parameters, dataURI: dataPath, samples: train.count)
-    do { try Data(bytes).write(to: URL(fileURLWithPath: output)) } catch {
-      throw CompileError(file: output, "error: cannot write the trained model: \(error.localizedDescription)")
-    }
+    try destination.write(bytes)
     var which = outcome.bestEpoch.map { "epoch \($0)" } ?? "no epoch completed: the parameters as they were"
     if let v = outcome.bestValidation { which += ", valid \(session.metric.format(v))" }
     if outcome.interrupted {
@@ -120,25 +124,4 @@ enum TrainCommand: Subcommand {
     }
     return n
   }
-}
-
-/// Ctrl-C during training: the first one asks the loop to stop between mini-batches (checked
-/// through an atomic flag); a second one ends the process at once.
-enum Interrupt {
-  private static let flag = Atomic<Bool>(false)
-  nonisolated(unsafe) private static var source: (any DispatchSourceSignal)?
-
-  static func install() {
-    _ = flag.load(ordering: .relaxed)  // initialise the global before any signal can arrive
-    signal(SIGINT, SIG_IGN)
-    let s = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-    s.setEventHandler {
-      flag.store(true, ordering: .relaxed)
-      signal(SIGINT, SIG_DFL)
-    }
-    s.resume()
-    source = s
-  }
-
-  static func requested() -> Bool { flag.load(ordering: .relaxed) }
 }

@@ -25,8 +25,11 @@ enum VerifyCommand: Subcommand {
                                 check the outputs against the host run (int8: bit-exact, every step);
                                 prints flash, RAM, peak stack, executed instructions, a Cortex-M4
                                 cycle estimate and MAC/cycle (needs arm-none-eabi-gcc, qemu-system-arm)
-      --json <file>             also write the report as JSON (for CI)
-      -o, --output <dir>        also keep the generated C there
+      --json <file>             also write the report as JSON (for CI); replaces only a report
+                                nncompile wrote, unless --force
+      -o, --output <dir>        also keep the generated C there (the folder rules of compile -o)
+      --force                   also replace a foreign -o folder or --json file (never an input,
+                                a link, the current folder or one above it)
     \(CompileOptionGroup.help)
     """
 
@@ -35,7 +38,7 @@ enum VerifyCommand: Subcommand {
       args, options: CompileOptionGroup.options.union([
         "input", "expected", "tolerance", "output", "json", "min-top1-agreement", "max-rmse", "min-cosine", "max-abs",
       ]),
-      flags: CompileOptionGroup.flags.union(["emulate"]), aliases: ["o": "output"])
+      flags: CompileOptionGroup.flags.union(["emulate", "force"]), aliases: ["o": "output"])
     let model = try a.model()
     let options = try CompileOptionGroup.parse(a)
     guard !a.all("input").isEmpty else { throw Arguments.UsageError(message: "missing '--input <file>'") }
@@ -44,6 +47,10 @@ enum VerifyCommand: Subcommand {
       minTop1Agreement: try a.double("min-top1-agreement"), maxRMSE: try a.double("max-rmse"),
       minCosine: try a.double("min-cosine"), maxAbs: try a.double("max-abs"))
     let emulate = a.flag("emulate")
+    // Checked before the work, so a refused path costs nothing; checked again when written.
+    let inputs = [model] + a.all("input") + CompileOptionGroup.inputs(a) + (a.value("expected").map { [$0] } ?? [])
+    let folder = try a.value("output").map { try OutputFolder($0, inputs: inputs, force: a.flag("force")) }
+    let json = try a.value("json").map { try OutputFile($0, inputs: inputs, force: a.flag("force"), recognizes: OwnOutputs.isOwnJSONReport) }
     if emulate { try Verifier.checkEmulationTools(target: options.target) }
     let compilation = try Driver.compile(modelPath: model, options: options, progress: TerminalProgressBar.forStandardError())
     let loader = InputLoader(graph: compilation.model.graph, normalizeImages: compilation.normalizeImages)
@@ -52,14 +59,10 @@ enum VerifyCommand: Subcommand {
     if let path = a.value("expected") {
       expected = try ExpectedOutputs.load(path: path, graph: compilation.model.graph, samples: samples.count)
     }
-    if let out = a.value("output") { try Driver.write(compilation.code.files, to: out) }
+    try folder?.write(compilation.code.files)
     let report = try Verifier.verify(compilation, samples: samples, expected: expected, thresholds: thresholds, emulate: emulate)
     print(report.text, terminator: "")
-    if let path = a.value("json") {
-      do { try report.json().write(to: URL(fileURLWithPath: path)) } catch {
-        throw CompileError(file: path, "error: cannot write the JSON report: \(error.localizedDescription)")
-      }
-    }
+    try json?.write([UInt8](try report.json()))
     return report.passed ? 0 : 1
   }
 }
