@@ -75,6 +75,18 @@ import _NNTestSupport
     }
   }
 
+  /// A NaN input value is as meaningless as a NaN label: refused with its line and column.
+  @Test func nanInput_isOneLineNamingItsColumn() throws {
+    let dir = try Self.sandbox("train-nan-input")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let bad = dir.appendingPathComponent("bad.csv")
+    try Self.csv(labels: (0..<8).map(String.init)).replacingOccurrences(of: "\n2,0,0,1,2\n", with: "\n2,0,nan,1,2\n")
+      .write(to: bad, atomically: true, encoding: .utf8)
+    let r = try CLI.run(["train", dir.appendingPathComponent("net.nntxt").path, "--data", bad.path, "--batch-size", "4", "-o", dir.appendingPathComponent("out.nnp").path])
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(r.stderr == "\(bad.path):4: error: column 'x__2': value nan is not a finite number\n")
+  }
+
   /// MNIST IDX files: a label byte of 200 for ten classes is named by its index in the label file.
   @Test func idxLabel200_isOneLineNamingTheLabelFileAndIndex() throws {
     let dir = try Self.sandbox("train-idx")

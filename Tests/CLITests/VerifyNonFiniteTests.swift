@@ -52,6 +52,19 @@ import _NNTestSupport
     #expect(r.stdout.hasSuffix("FAIL\n"))
   }
 
+  /// The same NaN on the emulated Cortex-M4F: its own failure line, though bit-exact with the host.
+  @Test func nanOutput_failsOnTheEmulatedBoardToo() throws {
+    let dir = try Fixtures.temporaryDirectory("verify-nan-emu")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let model = dir.appendingPathComponent("nan.nntxt")
+    try Data(Self.affine(w0: "nan").utf8).write(to: model)
+    let input = dir.appendingPathComponent("x.bin")
+    try Self.floats([1, 2, 3, 4]).write(to: input)
+    let r = try CLI.run(["verify", model.path, "--quantize", "float32", "--target", "cortex-m4f", "--input", input.path, "--emulate"])
+    #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+    #expect(r.stdout.contains("  FAILED: emulated Cortex-M4F outputs hold 1 NaN or infinite value(s), first sample 1, element 0 = nan\n"), "\(r.stdout)")
+  }
+
   /// The C is right, the expected file holds a NaN: no figure may read as agreement.
   @Test func nanInTheExpectedOutputs_fails() throws {
     let dir = try Fixtures.temporaryDirectory("verify-nan-expected")
