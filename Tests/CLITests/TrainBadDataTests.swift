@@ -87,6 +87,19 @@ import _NNTestSupport
     #expect(r.stderr == "\(bad.path):4: error: column 'x__2': value nan is not a finite number\n")
   }
 
+  /// SquaredError on ten outputs with a one-value label: refused at import, naming the loss,
+  /// rather than read past the label's end.
+  @Test func labelShapeThatDoesNotFitTheLoss_isOneLine() throws {
+    let dir = try Self.sandbox("train-label-shape")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let model = dir.appendingPathComponent("squared.nntxt")
+    try Self.network.replacingOccurrences(of: "type: \"SoftmaxCrossEntropy\"", with: "type: \"SquaredError\"")
+      .replacingOccurrences(of: "softmax_cross_entropy_param { axis: 1 }", with: "").write(to: model, atomically: true, encoding: .utf8)
+    let r = try CLI.run(["train", model.path, "--data", dir.appendingPathComponent("good.csv").path, "--batch-size", "4", "-o", dir.appendingPathComponent("out.nnp").path])
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(r.stderr == "\(model.path): error: function 'ce' (SquaredError): label 'y' has shape [1, 1]; a prediction of shape [1, 10] needs [1, 10]\n")
+  }
+
   /// MNIST IDX files: a label byte of 200 for ten classes is named by its index in the label file.
   @Test func idxLabel200_isOneLineNamingTheLabelFileAndIndex() throws {
     let dir = try Self.sandbox("train-idx")

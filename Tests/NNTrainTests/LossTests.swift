@@ -48,6 +48,16 @@ import _NNTestSupport
     #expect(problem?.hasSuffix("is not a class index 0 ≤ label < 2") == true, "\(String(describing: problem))")
   }
 
+  /// A graph built by hand may pair a prediction with a label of the wrong size or a class axis it
+  /// lacks: the loss throws instead of reading past the label's end.
+  @Test func labelOfTheWrongShape_throwsInsteadOfTrapping() throws {
+    var se = try Self.trainer(op: .identity, x: [1, 3], loss: .squaredError, labelShape: [1, 1])
+    let batch = ["x": FloatTensor(shape: [1, 3], values: [0, 1, 2]), "t": FloatTensor(shape: [1, 1], values: [1])]
+    #expect(throws: TrainingError("SquaredError: the label holds 1 values; a prediction of shape [1, 3] needs [1, 3]")) { try se.step(batch: batch) }
+    var sce = try Self.trainer(op: .identity, x: [1, 3], loss: .softmaxCrossEntropy(axis: 2), labelShape: [1, 1])
+    #expect(throws: TrainingError.self) { try sce.evaluate(batch: batch) }
+  }
+
   @Test func fractionalClassLabel_isTruncated_otherLossesTakeAnyFiniteTarget() throws {
     var sce = try Self.trainer(op: .identity, x: [1, 3], loss: .softmaxCrossEntropy(axis: 1), labelShape: [1, 1])
     let x = FloatTensor(shape: [1, 3], values: [0, 1, 2])

@@ -12,18 +12,21 @@ enum LossKernels {
     (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
   }
 
-  static func outputShape(_ f: LossFunction, prediction: [Int]) -> [Int] {
-    switch f {
-    case .softmaxCrossEntropy(let axis), .categoricalCrossEntropy(let axis):
-      var s = prediction
-      s[axis] = 1
-      return s
-    default: return prediction
+  /// The per-element loss's shape, after checking that `t` holds one label per loss element: the
+  /// importer checks this for files, but a library caller may pair any two tensors, and a short
+  /// label would be read past its end.
+  static func checkedOutputShape(_ f: LossFunction, x: FloatTensor, t: FloatTensor) throws -> [Int] {
+    guard let shape = f.labelShape(prediction: x.shape) else {
+      throw TrainingError("\(f.typeName): the class axis is not an axis of the prediction \(x.shape)")
     }
+    guard t.count == shape.reduce(1, *) else {
+      throw TrainingError("\(f.typeName): the label holds \(t.count) values; a prediction of shape \(x.shape) needs \(shape)")
+    }
+    return shape
   }
 
   static func forward(_ f: LossFunction, x: FloatTensor, t: FloatTensor) throws -> FloatTensor {
-    let shape = outputShape(f, prediction: x.shape)
+    let shape = try checkedOutputShape(f, x: x, t: t)
     var y = [Float](repeating: 0, count: shape.reduce(1, *))
     switch f {
     case .softmaxCrossEntropy(let axis), .categoricalCrossEntropy(let axis):
@@ -59,6 +62,7 @@ enum LossKernels {
 
   /// dL/dx when every loss element's gradient is `scale` (the mean: 1/size).
   static func backward(_ f: LossFunction, x: FloatTensor, t: FloatTensor, scale: Float) throws -> FloatTensor {
+    _ = try checkedOutputShape(f, x: x, t: t)
     var dx = [Float](repeating: 0, count: x.count)
     switch f {
     case .softmaxCrossEntropy(let axis), .categoricalCrossEntropy(let axis):
