@@ -151,6 +151,25 @@ import _NNTestSupport
     #expect(parameters.allSatisfy { $0.values.allSatisfy(\.isFinite) })
   }
 
+  /// A regression whose validation loss overflows float (inputs of 1e20, squared errors past
+  /// 3.4e38): stopped at the first validation, with no epoch to keep, so nothing is written.
+  @Test func infiniteValidationLoss_stopsAndWritesNothing() throws {
+    let dir = try Self.sandbox("train-valid-inf")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let model = dir.appendingPathComponent("regression.nntxt")
+    try Self.network.replacingOccurrences(of: "type: \"SoftmaxCrossEntropy\"", with: "type: \"SquaredError\"")
+      .replacingOccurrences(of: "softmax_cross_entropy_param { axis: 1 }", with: "")
+      .replacingOccurrences(of: "dim: 4 dim: 10", with: "dim: 4 dim: 1").replacingOccurrences(of: "dim: 10", with: "dim: 1")
+      .write(to: model, atomically: true, encoding: .utf8)
+    let valid = dir.appendingPathComponent("huge.csv")
+    try "x__0,x__1,x__2,x__3,y\n1e20,1e20,1e20,1e20,0\n".write(to: valid, atomically: true, encoding: .utf8)
+    let out = dir.appendingPathComponent("out.nnp").path
+    let r = try CLI.run(["train", model.path, "--data", dir.appendingPathComponent("good.csv").path, "--valid", valid.path, "--batch-size", "4", "-o", out])
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(r.stderr == "\(model.path): error: the validation loss became infinite at epoch 1 (learning rate 0.1); no epoch completed before it, so nothing was written; try a smaller --learning-rate\n")
+    #expect(!FileManager.default.fileExists(atPath: out))
+  }
+
   /// So large a rate that the very first update overflows: nothing completed, nothing written.
   @Test func infiniteParameterInTheFirstEpoch_writesNothing() throws {
     let dir = try Self.sandbox("train-inf")
