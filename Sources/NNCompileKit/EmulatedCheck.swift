@@ -36,6 +36,9 @@ public struct EmulationReport: Sendable, Codable {
   /// The problems that fail `verify`: int8 must be bit-exact, float32 within `maxRel`.
   func failures(quantization: String, maxRel: Double) -> [String] {
     var f: [String] = []
+    if againstHost.nonFinite > 0 {
+      f.append("emulated Cortex-M4F outputs hold \(againstHost.nonFinite) NaN or infinite value(s), first \(againstHost.firstNonFinite ?? "?")")
+    }
     if quantization == "int8" && !outputsBitExact {
       f.append("emulated Cortex-M4F outputs differ from the host outputs (int8 must be bit-exact)")
     } else if !(againstHost.maxRel <= maxRel) {

@@ -22,14 +22,39 @@ public struct VerifyThresholds: Sendable, Codable {
     self.maxAbs = maxAbs
   }
 
-  /// The problems of `m` against the optional limits, one phrase each.
+  /// The problems of `m` against the optional limits, one phrase each. Written so that a NaN
+  /// figure fails: every comparison with NaN is false.
   func failures(_ m: ComparisonMetrics, _ what: String) -> [String] {
     var f: [String] = []
-    if let t = minTop1Agreement, m.top1Agreement < t { f.append("\(what): top-1 agreement \(m.top1Agreement) < \(t)") }
-    if let t = maxRMSE, m.rmse > t { f.append("\(what): RMSE \(m.rmse) > \(t)") }
-    if let t = minCosine, m.cosine < t { f.append("\(what): cosine \(m.cosine) < \(t)") }
-    if let t = maxAbs, m.maxAbs > t { f.append("\(what): max-abs \(m.maxAbs) > \(t)") }
+    if let t = minTop1Agreement, !(m.top1Agreement >= t) { f.append("\(what): top-1 agreement \(m.top1Agreement) < \(t)") }
+    if let t = maxRMSE, !(m.rmse <= t) { f.append("\(what): RMSE \(m.rmse) > \(t)") }
+    if let t = minCosine, !(m.cosine >= t) { f.append("\(what): cosine \(m.cosine) < \(t)") }
+    if let t = maxAbs, !(m.maxAbs <= t) { f.append("\(what): max-abs \(m.maxAbs) > \(t)") }
     return f
+  }
+
+  /// Whether any of the agreement limits (top-1, RMSE, cosine, max-abs) is set.
+  var hasAgreementLimits: Bool { minTop1Agreement != nil || maxRMSE != nil || minCosine != nil || maxAbs != nil }
+
+  /// int8 C against expected float outputs (nnabla's) when no agreement limit is given: the
+  /// cosine the int8 parity tests hold every fixture to. Cosine because it means the same for
+  /// logits, probabilities and regression outputs; top-1 means nothing for the last, and RMSE
+  /// depends on the output's scale.
+  public static let int8AgreementDefault = VerifyThresholds(maxRel: 0, minCosine: 0.99)
+
+  /// The limits int8 C is held to against expected float outputs: the agreement limits given,
+  /// else `int8AgreementDefault`. Never `maxRel`, the bit-exact tolerance for the int8 reference,
+  /// which a float reference cannot meet.
+  var int8AgainstExpected: VerifyThresholds { hasAgreementLimits ? self : Self.int8AgreementDefault }
+
+  /// `top-1 agreement ≥ 0.99, cosine ≥ 0.99`: the agreement limits that are set.
+  var agreementText: String {
+    var parts: [String] = []
+    if let t = minTop1Agreement { parts.append("top-1 agreement ≥ \(t)") }
+    if let t = maxRMSE { parts.append("RMSE ≤ \(t)") }
+    if let t = minCosine { parts.append("cosine ≥ \(t)") }
+    if let t = maxAbs { parts.append("max-abs ≤ \(t)") }
+    return parts.joined(separator: ", ")
   }
 }
 
@@ -57,6 +82,15 @@ public struct VerifyReport: Sendable, Codable {
       againstExpected = expected.map { ComparisonMetrics(actual: actual, reference: $0) }
       predictedClasses = actual.map { ComparisonMetrics.argmax($0.values) }
       singleValues = actual.first?.values.count == 1 ? actual.map { $0.values[0] } : nil
+    }
+
+    /// NaN or ±Inf (other than an infinity the reference holds too) in the C output: no figure
+    /// describes such an output, so it fails on its own, first and in words.
+    var nonFiniteFailure: String? {
+      guard let m = [againstInterpreter, againstFloat, againstExpected].compactMap({ $0 }).first(where: { $0.nonFinite > 0 }) else {
+        return nil
+      }
+      return "output '\(name)': the C output holds \(m.nonFinite) NaN or infinite value(s), first \(m.firstNonFinite ?? "?")"
     }
   }
   /// int8 builds: one layer's int8 output (dequantized) against the float model's tensor.
@@ -99,12 +133,16 @@ public struct VerifyReport: Sendable, Codable {
       failures.append("the C differs from the Swift int8 reference in \(m.count) step(s), first '\(m[0])'")
     }
     for o in outputs {
+      if let f = o.nonFiniteFailure { failures.append(f) }
       let m = o.againstInterpreter
       if !(m.maxRel <= thresholds.maxRel) {
         failures.append("output '\(o.name)': C differs from the interpreter by \(m.maxRel) of the range > \(thresholds.maxRel)")
       }
       failures += thresholds.failures(o.againstFloat ?? m, "output '\(o.name)'")
-      if let e = o.againstExpected, !(e.maxRel <= thresholds.maxRel * 10) {
+      guard let e = o.againstExpected else { continue }
+      if quantization == "int8" {
+        failures += thresholds.int8AgainstExpected.failures(e, "output '\(o.name)' against the expected outputs")
+      } else if !(e.maxRel <= thresholds.maxRel * 10) {
         failures.append("output '\(o.name)': C differs from the expected outputs by \(e.maxRel) of the range > \(thresholds.maxRel * 10)")
       }
     }
@@ -113,7 +151,7 @@ public struct VerifyReport: Sendable, Codable {
   }
 
   public var text: String {
-    var s = "verified \(samples) sample(s); tolerance: max-abs ≤ \(thresholds.maxRel) × output range (expected outputs: \(thresholds.maxRel * 10) ×)\n"
+    var s = "verified \(samples) sample(s); " + toleranceText + "\n"
     func row(_ label: String, _ m: ComparisonMetrics) -> String {
       String(format: "  %-28@ max-abs %.3e  max-rel %.3e  rmse %.3e  cosine %.8f  top-1 %.1f%%\n",
              label as NSString, m.maxAbs, m.maxRel, m.rmse, m.cosine, m.top1Agreement * 100)
@@ -122,7 +160,7 @@ public struct VerifyReport: Sendable, Codable {
       s += "output '\(o.name)':\n"
       s += row(quantization == "int8" ? "C vs Swift int8 reference" : "C vs Swift interpreter", o.againstInterpreter)
       if let f = o.againstFloat { s += row("int8 C vs float model", f) }
-      if let e = o.againstExpected { s += row("C vs expected", e) }
+      if let e = o.againstExpected { s += row(quantization == "int8" ? "int8 C vs expected (float)" : "C vs expected", e) }
       let more = o.predictedClasses.count > 20 ? " …" : ""
       if let values = o.singleValues {
         // A one-value output (a sigmoid score) has no class to pick: show the score.
@@ -147,6 +185,21 @@ public struct VerifyReport: Sendable, Codable {
     for n in notes { s += "note: \(n)\n" }
     for f in failures { s += "  FAILED: \(f)\n" }
     s += passed ? "PASS\n" : "FAIL\n"
+    return s
+  }
+
+  /// Which comparison is held to which limit.
+  var toleranceText: String {
+    let expected = outputs.contains { $0.againstExpected != nil }
+    guard quantization == "int8" else {
+      return "tolerance: max-abs ≤ \(thresholds.maxRel) × output range" + (expected ? " (expected outputs: \(thresholds.maxRel * 10) ×)" : "")
+    }
+    var s = "int8 C vs the Swift int8 reference: bit-exact"
+    if thresholds.hasAgreementLimits { s += "; int8 C vs the float model: \(thresholds.agreementText)" }
+    if expected {
+      s += "; int8 C vs expected float outputs: \(thresholds.int8AgainstExpected.agreementText)"
+      if !thresholds.hasAgreementLimits { s += " (the default int8 limit; --min-cosine, --min-top1-agreement, --max-rmse, --max-abs replace it)" }
+    }
     return s
   }
 

@@ -51,7 +51,7 @@ struct GraphExecutor {
   var graph: ModelGraph { training.graph }
 
   /// `values` must hold every parameter, input and label.
-  func forward(_ start: [FloatTensor?], training isTraining: Bool, random: inout TrainingRandom) -> ForwardResult {
+  func forward(_ start: [FloatTensor?], training isTraining: Bool, random: inout TrainingRandom) throws -> ForwardResult {
     var values = start
     var states: [Int: NodeState] = [:]
     var running: [Int: FloatTensor] = [:]
@@ -104,7 +104,7 @@ struct GraphExecutor {
     var lossOutputs: [FloatTensor] = []
     var loss: Float = 0
     for term in training.losses {
-      let out = LossKernels.forward(term.function, x: values[term.prediction]!, t: values[term.label]!)
+      let out = try LossKernels.forward(term.function, x: values[term.prediction]!, t: values[term.label]!)
       loss += Float(out.values.reduce(0.0) { $0 + Double($1) } / Double(out.count))
       lossOutputs.append(out)
     }
@@ -125,7 +125,7 @@ struct GraphExecutor {
   func batchStat(_ node: Node) -> Bool { training.batchNormalization[node.name]?.batchStat ?? true }
 
   /// Gradients of the loss for every tensor that needs one (parameters included), by index.
-  func backward(_ f: ForwardResult) -> [FloatTensor?] {
+  func backward(_ f: ForwardResult) throws -> [FloatTensor?] {
     var grads = [FloatTensor?](repeating: nil, count: graph.tensors.count)
     func accumulate(_ i: Int, _ g: FloatTensor) {
       if var existing = grads[i] {
@@ -137,7 +137,7 @@ struct GraphExecutor {
     }
     for (term, out) in zip(training.losses, f.lossOutputs) {
       let scale = 1 / Float(out.count)
-      accumulate(term.prediction, LossKernels.backward(term.function, x: f.values[term.prediction]!, t: f.values[term.label]!, scale: scale))
+      accumulate(term.prediction, try LossKernels.backward(term.function, x: f.values[term.prediction]!, t: f.values[term.label]!, scale: scale))
     }
     for (n, node) in graph.nodes.enumerated().reversed() {
       guard needsGradient[node.outputs[0]], let dy = grads[node.outputs[0]] else { continue }

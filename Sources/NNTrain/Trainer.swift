@@ -70,6 +70,12 @@ public struct Trainer {
     return g
   }
 
+  /// The first parameter (by tensor order) holding NaN or ±Inf, e.g. after an update too large
+  /// for float; nil when every value is finite.
+  public var nonFiniteParameter: String? {
+    values.keys.sorted().first { !values[$0]!.values.allSatisfy(\.isFinite) }.map { master.graph.tensors[$0].name }
+  }
+
   /// Learning rate the next step uses.
   public var learningRate: Float { optimizer.learningRate }
 
@@ -77,8 +83,8 @@ public struct Trainer {
   @discardableResult
   public mutating func step(batch: [String: FloatTensor]) throws -> Float {
     let (executor, start) = try prepare(batch)
-    var forward = executor.forward(start, training: true, random: &random)
-    let gradients = executor.backward(forward)
+    var forward = try executor.forward(start, training: true, random: &random)
+    let gradients = try executor.backward(forward)
     executor.recycle(forward.states)
     forward.states = [:]
     for (i, t) in forward.runningStatistics { values[i] = t }
@@ -98,7 +104,7 @@ public struct Trainer {
       let inference = TrainingGraph(graph: executor.graph, labels: [], losses: [], batchNormalization: executor.training.batchNormalization)
       e = GraphExecutor(training: inference, trained: [], inputGradients: false)
     }
-    let r = e.forward(start, training: false, random: &scratch)
+    let r = try e.forward(start, training: false, random: &scratch)
     var outputs: [String: FloatTensor] = [:]
     for i in executor.graph.outputs { outputs[executor.graph.tensors[i].name] = r.values[i] }
     return (r.loss, outputs)
@@ -108,8 +114,8 @@ public struct Trainer {
   public mutating func gradients(batch: [String: FloatTensor], training: Bool = true) throws -> (loss: Float, gradients: [String: FloatTensor]) {
     let (executor, start) = try prepare(batch, inputGradients: true)
     var scratch = random
-    let forward = executor.forward(start, training: training, random: &scratch)
-    let grads = executor.backward(forward)
+    let forward = try executor.forward(start, training: training, random: &scratch)
+    let grads = try executor.backward(forward)
     var out: [String: FloatTensor] = [:]
     for i in trainedIndices.union(master.graph.inputs) { if let g = grads[i] { out[master.graph.tensors[i].name] = g } }
     return (forward.loss, out)

@@ -35,6 +35,43 @@ import _NNTestSupport
     #expect(abs(l4 - Float(Foundation.log(2.0))) < 1e-6)
   }
 
+  /// A library caller feeding a bad class label gets a thrown error from every entry point, never
+  /// a trap; a fractional label is truncated as nnabla's `static_cast<int>` does.
+  @Test(arguments: [Float(2), -1, 1e9, .nan, .infinity, -.infinity])
+  func badClassLabel_throwsInsteadOfTrapping(_ label: Float) throws {
+    var sce = try Self.trainer(op: .identity, x: [1, 2], loss: .softmaxCrossEntropy(axis: 1), labelShape: [1, 1])
+    let batch = ["x": FloatTensor(shape: [1, 2], values: [0, 1]), "t": FloatTensor(shape: [1, 1], values: [label])]
+    #expect(throws: TrainingError.self) { try sce.step(batch: batch) }
+    #expect(throws: TrainingError.self) { try sce.evaluate(batch: batch) }
+    #expect(throws: TrainingError.self) { try sce.gradients(batch: batch) }
+    let problem = LossFunction.softmaxCrossEntropy(axis: 1).labelProblem(label, classes: 2)
+    #expect(problem?.hasSuffix("is not a class index 0 ≤ label < 2") == true, "\(String(describing: problem))")
+  }
+
+  /// A graph built by hand may pair a prediction with a label of the wrong size or a class axis it
+  /// lacks: the loss throws instead of reading past the label's end.
+  @Test func labelOfTheWrongShape_throwsInsteadOfTrapping() throws {
+    var se = try Self.trainer(op: .identity, x: [1, 3], loss: .squaredError, labelShape: [1, 1])
+    let batch = ["x": FloatTensor(shape: [1, 3], values: [0, 1, 2]), "t": FloatTensor(shape: [1, 1], values: [1])]
+    #expect(throws: TrainingError("SquaredError: the label holds 1 values; a prediction of shape [1, 3] needs [1, 3]")) { try se.step(batch: batch) }
+    var sce = try Self.trainer(op: .identity, x: [1, 3], loss: .softmaxCrossEntropy(axis: 2), labelShape: [1, 1])
+    #expect(throws: TrainingError.self) { try sce.evaluate(batch: batch) }
+  }
+
+  @Test func fractionalClassLabel_isTruncated_otherLossesTakeAnyFiniteTarget() throws {
+    var sce = try Self.trainer(op: .identity, x: [1, 3], loss: .softmaxCrossEntropy(axis: 1), labelShape: [1, 1])
+    let x = FloatTensor(shape: [1, 3], values: [0, 1, 2])
+    let truncated = try sce.evaluate(batch: ["x": x, "t": FloatTensor(shape: [1, 1], values: [1.75])]).loss
+    let whole = try sce.evaluate(batch: ["x": x, "t": FloatTensor(shape: [1, 1], values: [1])]).loss
+    #expect(truncated == whole)
+    #expect(LossFunction.softmaxCrossEntropy(axis: 1).truncatesLabel(1.75))
+    #expect(!LossFunction.softmaxCrossEntropy(axis: 1).truncatesLabel(1))
+    // A BinaryCrossEntropy target outside [0, 1] has a finite loss (nnabla takes it too); NaN never.
+    #expect(LossFunction.binaryCrossEntropy.labelProblem(1.5, classes: nil) == nil)
+    #expect(LossFunction.squaredError.labelProblem(.nan, classes: nil) == "label nan is not a finite number")
+    #expect(LossFunction.sigmoidCrossEntropy.labelProblem(-.infinity, classes: nil) == "label -inf is not a finite number")
+  }
+
   struct Case: CustomStringConvertible {
     var name: String
     var op: Op

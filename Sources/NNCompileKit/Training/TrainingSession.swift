@@ -41,6 +41,9 @@ public struct TrainingSession {
     public var bestValidation: Float?
     public var completedEpochs: Int
     public var interrupted: Bool
+    /// Set when training stopped because the numbers broke down ("the loss became NaN at epoch 3,
+    /// step 17"); `parameters` are then the best epoch's, or empty when no epoch completed.
+    public var divergence: String?
   }
 
   public let setup: TrainingSetup
@@ -65,21 +68,64 @@ public struct TrainingSession {
     (setup.graph.graph.inputs + setup.graph.labels).map { setup.graph.graph.tensors[$0].name }
   }
 
-  /// Checks that `data` has a column of the right size for every network input and label;
-  /// `file` names the dataset in the error.
-  public func check(_ data: Dataset, file: String) throws {
+  /// Checks that `data` has a column of the right size for every network input and label, and
+  /// only values the network can take: finite numbers, and for a class-index loss (softmax or
+  /// categorical cross entropy) a class `0 ≤ label < classes` — caught here, where the file and
+  /// line are known, rather than as a NaN loss or a failed step. `file` names the dataset in the
+  /// error. Returns warnings: fractional class labels, which nnabla truncates (2.5 is class 2).
+  @discardableResult
+  public func check(_ data: Dataset, file: String) throws -> [String] {
     let g = setup.graph.graph
+    var warnings: [String] = []
     for i in g.inputs + setup.graph.labels {
       let name = g.tensors[i].name
       let column = setup.column(for: name)
-      guard let v = data.variable(column) else {
+      guard let k = data.variables.firstIndex(where: { $0.name == column }) else {
         throw CompileError(file: file, "error: no column '\(column)' for the network's variable '\(name)' (the dataset has: \(data.variables.map(\.name).joined(separator: ", ")))")
       }
+      let v = data.variables[k]
       let wanted = g.tensors[i].shape.dropFirst().reduce(1, *)
       guard v.elementCount == wanted else {
         throw CompileError(file: file, "error: column '\(column)' holds \(v.shape) per sample (\(v.elementCount) values); the network's '\(name)' takes \(Array(g.tensors[i].shape.dropFirst())) (\(wanted))")
       }
+      warnings += try checkValues(data, variable: k, feeding: i, file: file)
     }
+    return warnings
+  }
+
+  /// The values of variable `k` feeding tensor `tensor`: the first bad one throws, naming its
+  /// place; a warning for class labels with a fractional part.
+  private func checkValues(_ data: Dataset, variable k: Int, feeding tensor: Int, file: String) throws -> [String] {
+    let values = data.data[k]
+    let terms = setup.graph.losses.filter { $0.label == tensor }
+    // The common case, a data input of finite numbers (often millions of pixels), in one pass.
+    if terms.isEmpty && values.allSatisfy(\.isFinite) { return [] }
+    let g = setup.graph.graph
+    let per = data.variables[k].elementCount
+    /// `train.csv:12` or `labels-idx1-ubyte`, and the place within (`column 'y'`, `index 7, column 'y'`).
+    func place(_ n: Int) -> (file: String, place: String) {
+      let at = data.location(of: data.variables[k].name, sample: n / per, element: n % per)
+      let name = at.file.isEmpty ? file : at.file
+      return (at.line.map { "\(name):\($0)" } ?? name, at.place)
+    }
+    var truncated: [Int] = []
+    for (n, value) in values.enumerated() {
+      let problem = terms.isEmpty
+        ? (value.isFinite ? nil : "value \(value) is not a finite number")
+        : terms.lazy.compactMap { t in
+          t.function.labelProblem(value, classes: t.function.classCount(prediction: g.tensors[t.prediction].shape))
+            .map { "\($0) (\(t.function.typeName) '\(t.name)')" }
+        }.first
+      if let problem {
+        let at = place(n)
+        throw CompileError(file: at.file, "error: \(at.place): \(problem)")
+      }
+      if terms.contains(where: { $0.function.truncatesLabel(value) }) { truncated.append(n) }
+    }
+    guard let first = truncated.first else { return [] }
+    let at = place(first)
+    let more = truncated.count > 1 ? " (\(truncated.count) such labels)" : ""
+    return ["\(at.file): warning: \(at.place): label \(values[first]) is not a whole number; read as class \(Int(values[first])), as nnabla does\(more)"]
   }
 
   /// A batch keyed by the network's variable names.
@@ -136,7 +182,7 @@ public struct TrainingSession {
     guard train.count >= setup.batchSize else {
       throw TrainingError("the training data has \(train.count) samples, fewer than one batch of \(setup.batchSize)")
     }
-    var outcome = Outcome(parameters: [:], bestEpoch: nil, bestValidation: nil, completedEpochs: 0, interrupted: false)
+    var outcome = Outcome(parameters: [:], bestEpoch: nil, bestValidation: nil, completedEpochs: 0, interrupted: false, divergence: nil)
     for epoch in 1...setup.epochs {
       let batches = train.batches(size: setup.batchSize, seed: seed, epoch: epoch - 1)
       var sum: Double = 0
@@ -146,10 +192,19 @@ public struct TrainingSession {
           if outcome.bestEpoch == nil { outcome.parameters = trainer.parameters }
           return outcome
         }
-        sum += Double(try trainer.step(batch: feed(train, indices)))
+        let loss = try trainer.step(batch: feed(train, indices))
+        if let broken = divergence(loss: loss) {
+          outcome.divergence = "\(broken) at epoch \(epoch), step \(b + 1)"
+          return outcome
+        }
+        sum += Double(loss)
         batchDone(epoch, b + 1, batches.count, Float(sum / Double(b + 1)))
       }
       let validation = try valid.map { try score($0) }
+      if let v = validation, !v.isFinite {
+        outcome.divergence = "the validation loss became \(v.isNaN ? "NaN" : "infinite") at epoch \(epoch)"
+        return outcome
+      }
       let isBest = validation.map { v in outcome.bestValidation.map { v < $0 } ?? true } ?? true
       if isBest {
         outcome.parameters = trainer.parameters
@@ -160,6 +215,14 @@ public struct TrainingSession {
       epochDone(EpochReport(epoch: epoch, epochs: setup.epochs, loss: Float(sum / Double(batches.count)), validation: validation, isBest: isBest))
     }
     return outcome
+  }
+
+  /// What broke after a step whose loss (before the update) was `loss`: the loss itself, or a
+  /// parameter the update made NaN or infinite (a learning rate too large for float). Caught at
+  /// once, so that the best epoch's parameters, all finite, are still there to keep.
+  private func divergence(loss: Float) -> String? {
+    if !loss.isFinite { return "the loss became \(loss.isNaN ? "NaN" : "infinite")" }
+    return trainer.nonFiniteParameter.map { "parameter '\($0)' became NaN or infinite" }
   }
 
   /// Loads `parameters` into the trainer (e.g. the best epoch's, before scoring a test set).

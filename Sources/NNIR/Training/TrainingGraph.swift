@@ -60,6 +60,20 @@ public enum LossFunction: Sendable, Equatable {
   /// `(x - t)²` element-wise.
   case squaredError
 
+  /// The label's shape (and the per-element loss's) for a prediction of shape `prediction`: the
+  /// prediction's with the class axis 1 for class-index losses, else the prediction's; nil when
+  /// the class axis is not an axis of the prediction.
+  public func labelShape(prediction: [Int]) -> [Int]? {
+    switch self {
+    case .softmaxCrossEntropy(let axis), .categoricalCrossEntropy(let axis):
+      guard prediction.indices.contains(axis) else { return nil }
+      var s = prediction
+      s[axis] = 1
+      return s
+    default: return prediction
+    }
+  }
+
   /// nnabla's function type name.
   public var typeName: String {
     switch self {

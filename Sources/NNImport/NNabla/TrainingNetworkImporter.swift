@@ -72,6 +72,13 @@ extension NNablaImporter {
       }
       let rank = graph.tensors[prediction].shape.count
       let function = try TrainingLosses.function(for: f, rank: rank)!
+      let predictionShape = graph.tensors[prediction].shape
+      guard let wanted = function.labelShape(prediction: predictionShape) else {
+        throw DiagnosticError("\(f.location): axis is not an axis of the prediction '\(f.inputs[0])' \(predictionShape)")
+      }
+      guard graph.tensors[label].shape.reduce(1, *) == wanted.reduce(1, *) else {
+        throw DiagnosticError("\(f.location): label '\(labelName)' has shape \(graph.tensors[label].shape); a prediction of shape \(predictionShape) needs \(wanted)")
+      }
       losses.append(LossTerm(name: f.name, function: function, prediction: prediction, label: label))
     }
 

@@ -63,7 +63,12 @@ extension Dataset {
       }
     }
     let variables = zip(columns.variables, shapes).map { Variable(name: $0.name, shape: $1 ?? [1]) }
-    return try Dataset(variables: variables, data: data)
+    var dataset = try Dataset(variables: variables, data: data)
+    dataset.origin = Origin(
+      files: Dictionary(uniqueKeysWithValues: columns.variables.map { ($0.name, path) }),
+      columns: Dictionary(uniqueKeysWithValues: columns.variables.map { v in (v.name, v.columns.map { header.fields[$0] }) }),
+      lines: rows.map(\.line))
+    return dataset
   }
 
   /// One cell naming a file: an image, a `.npy` array or a `.csv` matrix.

@@ -28,6 +28,37 @@ public struct Dataset: Sendable {
   /// One array per variable: `count * elementCount` floats, sample after sample.
   public let data: [[Float]]
   public let count: Int
+  /// Where the samples came from (set by the loaders), so a message about one value can point at it.
+  public var origin: Origin?
+
+  /// The files a dataset was read from and where in them each sample sits.
+  public struct Origin: Sendable {
+    /// The file each variable was read from, by variable name (the CSV for every column; MNIST's
+    /// image and label files).
+    public var files: [String: String]
+    /// The header cells each variable was read from, by variable name: one per element for
+    /// `x__0,x__1,…`, else one (`y:label`); absent: the variable's name.
+    public var columns: [String: [String]]
+    /// Each sample's line in the CSV; nil when samples are numbered from 0 (IDX).
+    public var lines: [Int]?
+
+    public init(files: [String: String], columns: [String: [String]] = [:], lines: [Int]? = nil) {
+      self.files = files
+      self.columns = columns
+      self.lines = lines
+    }
+  }
+
+  /// Where element `element` of `sample`'s value of `variable` sits: its file, its CSV line, and
+  /// the rest of the place (`column 'y:label'`, or `index 7, column 'y'` for IDX), for a
+  /// `file:line: error: place: …` message.
+  public func location(of variable: String, sample: Int, element: Int = 0) -> (file: String, line: Int?, place: String) {
+    let headers = origin?.columns[variable] ?? []
+    let column = "column '\(headers.count > element ? headers[element] : headers.first ?? variable)'"
+    let file = origin?.files[variable] ?? ""
+    if let lines = origin?.lines, sample < lines.count { return (file, lines[sample], column) }
+    return (file, nil, "index \(sample), \(column)")
+  }
 
   /// A dataset from flat per-variable arrays; each must hold a whole number of samples, all the
   /// same number.
@@ -72,7 +103,9 @@ public struct Dataset: Sendable {
   public func subset(_ indices: [Int]) -> Dataset {
     let gathered = gather(indices)
     // Safe: every variable got indices.count samples.
-    return try! Dataset(variables: variables, data: variables.map { gathered[$0.name]!.values })
+    var part = try! Dataset(variables: variables, data: variables.map { gathered[$0.name]!.values })
+    part.origin = origin.map { o in Origin(files: o.files, columns: o.columns, lines: o.lines.map { l in indices.map { l[$0] } }) }
+    return part
   }
 
   /// The order samples are visited in `epoch`: `0..<count`, or a permutation when `seed` is given.

@@ -21,9 +21,11 @@ extension Dataset {
       throw DatasetError(file: labels, "holds \(y.shape[0]) labels for the \(x.shape[0]) images of \(images)")
     }
     let scale = Float(1.0 / 255.0)  // as nnabla's data sources: float32 multiply
-    return try Dataset(
+    var dataset = try Dataset(
       variables: [Variable(name: "x", shape: [1, x.shape[1], x.shape[2]]), Variable(name: "y", shape: [1])],
       data: [normalizeImages ? x.values.map { $0 * scale } : x.values, y.values])
+    dataset.origin = Origin(files: ["x": images, "y": labels])
+    return dataset
   }
 
   /// The label file beside an image file, by MNIST's naming (`images-idx3` → `labels-idx1`).

@@ -12,25 +12,28 @@ enum LossKernels {
     (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
   }
 
-  static func outputShape(_ f: LossFunction, prediction: [Int]) -> [Int] {
-    switch f {
-    case .softmaxCrossEntropy(let axis), .categoricalCrossEntropy(let axis):
-      var s = prediction
-      s[axis] = 1
-      return s
-    default: return prediction
+  /// The per-element loss's shape, after checking that `t` holds one label per loss element: the
+  /// importer checks this for files, but a library caller may pair any two tensors, and a short
+  /// label would be read past its end.
+  static func checkedOutputShape(_ f: LossFunction, x: FloatTensor, t: FloatTensor) throws -> [Int] {
+    guard let shape = f.labelShape(prediction: x.shape) else {
+      throw TrainingError("\(f.typeName): the class axis is not an axis of the prediction \(x.shape)")
     }
+    guard t.count == shape.reduce(1, *) else {
+      throw TrainingError("\(f.typeName): the label holds \(t.count) values; a prediction of shape \(x.shape) needs \(shape)")
+    }
+    return shape
   }
 
-  static func forward(_ f: LossFunction, x: FloatTensor, t: FloatTensor) -> FloatTensor {
-    let shape = outputShape(f, prediction: x.shape)
+  static func forward(_ f: LossFunction, x: FloatTensor, t: FloatTensor) throws -> FloatTensor {
+    let shape = try checkedOutputShape(f, x: x, t: t)
     var y = [Float](repeating: 0, count: shape.reduce(1, *))
     switch f {
     case .softmaxCrossEntropy(let axis), .categoricalCrossEntropy(let axis):
       let (outer, size, inner) = around(x.shape, axis)
       for o in 0..<outer {
         for i in 0..<inner {
-          let label = classIndex(t.values[o * inner + i], size)
+          let label = try classIndex(t.values[o * inner + i], size)
           let base = o * size * inner + i
           if case .softmaxCrossEntropy = f {
             let (m, sum) = softmaxNormalizer(x.values, base: base, size: size, stride: inner)
@@ -58,14 +61,15 @@ enum LossKernels {
   }
 
   /// dL/dx when every loss element's gradient is `scale` (the mean: 1/size).
-  static func backward(_ f: LossFunction, x: FloatTensor, t: FloatTensor, scale: Float) -> FloatTensor {
+  static func backward(_ f: LossFunction, x: FloatTensor, t: FloatTensor, scale: Float) throws -> FloatTensor {
+    _ = try checkedOutputShape(f, x: x, t: t)
     var dx = [Float](repeating: 0, count: x.count)
     switch f {
     case .softmaxCrossEntropy(let axis), .categoricalCrossEntropy(let axis):
       let (outer, size, inner) = around(x.shape, axis)
       for o in 0..<outer {
         for i in 0..<inner {
-          let label = classIndex(t.values[o * inner + i], size)
+          let label = try classIndex(t.values[o * inner + i], size)
           let base = o * size * inner + i
           if case .softmaxCrossEntropy = f {
             let (m, sum) = softmaxNormalizer(x.values, base: base, size: size, stride: inner)
@@ -101,9 +105,49 @@ enum LossKernels {
     return (m, sum)
   }
 
-  static func classIndex(_ v: Float, _ size: Int) -> Int {
-    let label = Int(v)
-    precondition(label >= 0 && label < size, "label \(v) is not a class index below \(size)")
-    return label
+  /// The class `v` names, as nnabla reads it (`static_cast<int>`: 2.5 is class 2). A library
+  /// caller may feed anything, so a bad label throws rather than traps; `nncompile train` refuses
+  /// one earlier, naming its file and line (`LossFunction.labelProblem`).
+  static func classIndex(_ v: Float, _ size: Int) throws -> Int {
+    if let problem = LossFunction.classLabelProblem(v, classes: size) { throw TrainingError(problem) }
+    return Int(v)
+  }
+}
+
+extension LossFunction {
+  /// The number of classes a class-index loss picks from for `prediction` (its size along the
+  /// loss's axis), or nil for losses whose labels are values, not classes.
+  public func classCount(prediction shape: [Int]) -> Int? {
+    switch self {
+    case .softmaxCrossEntropy(let axis), .categoricalCrossEntropy(let axis): axis < shape.count ? shape[axis] : nil
+    default: nil
+    }
+  }
+
+  /// Why `label` cannot be a target of this loss (`classes` from `classCount`), or nil when it can.
+  ///
+  /// Class-index losses take a finite `0 ≤ label < classes`, truncated to a whole class as nnabla
+  /// does (2.5 is class 2). The others take any finite value: a BinaryCrossEntropy target
+  /// outside [0, 1] still has a finite loss and gradient (nnabla accepts it too), while NaN or
+  /// ±Inf can only make the loss NaN.
+  public func labelProblem(_ label: Float, classes: Int?) -> String? {
+    if let classes { return Self.classLabelProblem(label, classes: classes) }
+    return label.isFinite ? nil : "label \(label) is not a finite number"
+  }
+
+  static func classLabelProblem(_ v: Float, classes: Int) -> String? {
+    // Compared as floats first: Int(1e30) or Int(nan) would trap.
+    guard v.isFinite, v >= 0, v < Float(classes) else {
+      return "label \(v.isFinite && v == v.rounded() && abs(v) < 1e7 ? String(Int(v)) : "\(v)") is not a class index 0 ≤ label < \(classes)"
+    }
+    return nil
+  }
+
+  /// Whether `label` is a class index with a fractional part, which nnabla truncates.
+  public func truncatesLabel(_ label: Float) -> Bool {
+    switch self {
+    case .softmaxCrossEntropy, .categoricalCrossEntropy: label.isFinite && label.rounded(.towardZero) != label
+    default: false
+    }
   }
 }

@@ -15,7 +15,10 @@ enum TrainCommand: Subcommand {
     Per epoch: the mean training loss and, with --valid, the validation error (top-1 for
     classifiers, loss otherwise); the written model is the epoch with the lowest validation
     error (the last epoch without --valid). Ctrl-C stops after the current mini-batch, writes
-    the best model so far and exits 130.
+    the best model so far and exits 130. A loss or parameter that becomes NaN or infinite (a
+    learning rate too large) stops training with exit 1, keeping the best model so far if an
+    epoch completed before it, else writing nothing. Labels are checked before training: a
+    class index must be 0 ≤ label < classes (2.5 reads as class 2, as in nnabla).
 
     USAGE: \(usage)
 
@@ -60,9 +63,10 @@ enum TrainCommand: Subcommand {
     func dataset(_ path: String) throws -> Dataset {
       let d: Dataset
       do { d = try Dataset.load(path: path, normalizeImages: normalize) } catch let e as DatasetError {
-        throw CompileError(file: e.file.isEmpty ? path : e.file, e.line.map { "\($0): error: \(e.message)" } ?? "error: \(e.message)")
+        let file = e.file.isEmpty ? path : e.file
+        throw CompileError(file: e.line.map { "\(file):\($0)" } ?? file, "error: \(e.message)")
       } catch { throw CompileError(file: path, wrapping: error) }
-      try session.check(d, file: path)
+      for warning in try session.check(d, file: path) { printError(warning) }
       return d
     }
     let train = try dataset(dataPath)
@@ -98,12 +102,21 @@ enum TrainCommand: Subcommand {
     }
     Interrupt.uninstall()  // from here Ctrl-C undoes the write and stops at once
 
+    if terminal && (outcome.interrupted || outcome.divergence != nil) { FileHandle.standardError.write(Data("\n".utf8)) }
+    let brokenAt = outcome.divergence.map { "\($0) (learning rate \(String(format: "%g", session.trainer.learningRate)))" }
+    if let brokenAt, outcome.bestEpoch == nil {
+      // Nothing finite to keep: the parameters before training are no trained model.
+      throw CompileError(file: model, "error: \(brokenAt); no epoch completed before it, so nothing was written; try a smaller --learning-rate")
+    }
     let bytes = try TrainedModelWriter.nnp(setup: setup, parameters: outcome.parameters, dataURI: dataPath, samples: train.count)
     try destination.write(bytes)
     var which = outcome.bestEpoch.map { "epoch \($0)" } ?? "no epoch completed: the parameters as they were"
     if let v = outcome.bestValidation { which += ", valid \(session.metric.format(v))" }
+    if let brokenAt {
+      printError("\(model): error: \(brokenAt); wrote the best model so far (\(which)) to \(output)")
+      return 1
+    }
     if outcome.interrupted {
-      if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
       printError("Interrupted after \(outcome.completedEpochs) of \(setup.epochs) epochs: wrote the best model so far (\(which)) to \(output)")
       return 130
     }

@@ -9,7 +9,10 @@ enum VerifyCommand: Subcommand {
 
     Prints max-abs, max-rel (max-abs / output range), RMSE, cosine similarity and top-1 agreement
     per output. Exits 1 when the C differs from the interpreter by more than the tolerance
-    (max-abs > tolerance × output range), or from --expected outputs by more than 10 × tolerance.
+    (max-abs > tolerance × output range), or from --expected outputs by more than 10 × tolerance,
+    or when any output holds NaN or an infinity the reference does not. int8 builds must match
+    the Swift int8 reference bit for bit; against --expected float outputs they are held to the
+    agreement limits below, by default cosine ≥ 0.99.
 
     USAGE: \(usage)
 
