@@ -35,9 +35,10 @@ struct GraphBuilder {
     return network.functions.flatMap(\.outputs).filter { !consumed.contains($0) }
   }
 
-  /// The batch-1 shape declared for a variable (`-1` → 1).
+  /// The batch-1 shape declared for a variable: a leading `-1` (the batch) becomes 1; any other
+  /// negative dimension stays, for `ShapeLimits.elementCount` to reject.
   private func declaredShape(_ name: String) -> [Int]? {
-    variables[name].map { v in v.shape.map { $0 < 0 ? 1 : $0 } }
+    variables[name].map { v in v.shape.enumerated().map { $0.offset == 0 && $0.element == -1 ? 1 : $0.element } }
   }
 
   mutating func build(inputs: [String], outputs: [String]) throws -> ModelGraph {
@@ -46,7 +47,12 @@ struct GraphBuilder {
         diagnostics.append(.error("input variable '\(name)' is not declared in network '\(network.name)'"))
         continue
       }
-      do { _ = try ShapeLimits.elementCount(shape) } catch {
+      do throws(ShapeError) {
+        if let axis = shape.firstIndex(where: { $0 <= 0 }) {
+          throw ShapeError("dimension \(shape[axis]) at axis \(axis) of \(variables[name]?.shape ?? shape) must be positive (only the leading batch dimension may be -1)")
+        }
+        _ = try ShapeLimits.elementCount(shape)
+      } catch {
         diagnostics.append(.error(error.message, at: "variable '\(name)'"))
         continue
       }

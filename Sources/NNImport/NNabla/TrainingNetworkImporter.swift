@@ -40,8 +40,7 @@ extension NNablaImporter {
     // Absent parameters start as zeros; the trainer initialises them.
     var absent: [String: ParameterInitializer?] = [:]
     for v in network.variables where v.type == "Parameter" && parameters[v.name] == nil {
-      let count = v.shape.reduce(1, *)
-      guard count > 0, v.shape.allSatisfy({ $0 > 0 }) else {
+      guard v.shape.allSatisfy({ $0 > 0 }), let count = try? ShapeLimits.elementCount(v.shape), count > 0 else {
         throw DiagnosticError("parameter '\(v.name)' has no values and no usable shape \(v.shape)")
       }
       parameters[v.name] = ParameterDef(name: v.name, shape: v.shape, values: [Float](repeating: 0, count: count))
