@@ -16,6 +16,10 @@ public struct QuantizationError: Error, CustomStringConvertible {
 /// and a quantize, and each is listed in `notes`.
 public enum Int8Quantizer {
   public static func quantize(_ graph: ModelGraph, ranges: [Int: CalibratedRange]) throws -> Int8Program {
+    // NaN or ±Inf has no int8 code and no finite scale; a float build only warns about them.
+    if let problem = graph.nonFiniteParameterProblems.first {
+      throw QuantizationError("\(problem); int8 needs finite parameters (use --quantize float32 to build anyway)")
+    }
     var builder = ProgramBuilder(graph: graph, ranges: ranges)
     try builder.build()
     return builder.program()
@@ -253,22 +257,16 @@ struct ProgramBuilder {
       let (lo, hi) = clampBounds(node, p)
       steps.append(ProgramStep(name: name, kernel: .clamp(lo: Int8(lo), hi: Int8(hi)), inputs: [q], output: out, reuse: .inPlace))
     case .mulScalar(let v) where v > 0 && v.isFinite:
-      // y = v·x only relabels the int8 codes: same bytes, scale × v (free, and no table).
+      // y = v·x only relabels the int8 codes: same bytes, scale × v (free, and no table), unless
+      // the product leaves the normal floats (v = 1e300); then a table, like any other factor.
       let q = try int8(x)
       let p = quant(q)
-      let out = int8Output(outT, QuantParams(scale: Float(Double(p.scale) * v), zeroPoint: p.zeroPoint))
+      let scale = Float(Double(p.scale) * v)
+      guard scale.isNormal else { return try lowerLookupTable(node, name: name, outT: outT) }
+      let out = int8Output(outT, QuantParams(scale: scale, zeroPoint: p.zeroPoint))
       steps.append(ProgramStep(name: name, kernel: .copy, inputs: [q], output: out, reuse: .alias))
     case .leakyReLU, .elu, .sigmoid, .tanh, .swish, .addScalar, .mulScalar:
-      let q = try int8(x)
-      let pin = quant(q)
-      let pout: QuantParams
-      switch node.op {
-      case .sigmoid: pout = FixedParameters.probability
-      case .tanh: pout = FixedParameters.tanh
-      default: pout = try calibrated(outT)
-      }
-      let out = int8Output(outT, pout)
-      steps.append(ProgramStep(name: name, kernel: .lookupTable(Int8Kernels.activationTable(node.op, input: pin, output: pout)!), inputs: [q], output: out, reuse: .inPlace))
+      try lowerLookupTable(node, name: name, outT: outT)
     case .softmax(let axis):
       let q = try int8(x)
       let out = int8Output(outT, FixedParameters.probability)
@@ -323,6 +321,20 @@ struct ProgramBuilder {
     }
   }
 
+  /// An element-wise op as a 256-entry table from the input's codes to the output's.
+  mutating func lowerLookupTable(_ node: Node, name: String, outT: Int) throws {
+    let q = try int8(node.inputs[0])
+    let pin = quant(q)
+    let pout: QuantParams
+    switch node.op {
+    case .sigmoid: pout = FixedParameters.probability
+    case .tanh: pout = FixedParameters.tanh
+    default: pout = try calibrated(outT)
+    }
+    let out = int8Output(outT, pout)
+    steps.append(ProgramStep(name: name, kernel: .lookupTable(Int8Kernels.activationTable(node.op, input: pin, output: pout)!), inputs: [q], output: out, reuse: .inPlace))
+  }
+
   /// No int8 kernel: run the float kernel between a dequantize and (for int8 readers) a quantize.
   mutating func lowerInFloat(_ node: Node, name: String, outT: Int, activation: Node?) throws {
     let inputs = try node.inputs.map { try float($0) }
@@ -354,8 +366,9 @@ struct ProgramBuilder {
   static func quantizeBias(_ b: [Float]?, inputScale: Double, weightScales: [Double]) -> [Int32]? {
     guard let b else { return nil }
     return b.indices.map { c in
+      // Saturates: a bias beyond the int32 accumulator (3e38 over denormal weight scales) is clamped.
       let v = (Double(b[c]) / (inputScale * weightScales[c])).rounded()
-      return Int32(min(max(v, Double(Int32.min)), Double(Int32.max)))
+      return v.isNaN ? 0 : Int32(min(max(v, Double(Int32.min)), Double(Int32.max)))
     }
   }
 
