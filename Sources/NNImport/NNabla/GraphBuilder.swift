@@ -11,6 +11,8 @@ struct GraphBuilder {
   private var index: [String: Int] = [:]
   /// Training keeps `Dropout` (inference turns it into `Identity`).
   let keepsDropout: Bool
+  /// What the build accepted but the user should know (a negative BatchNormalization variance).
+  var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
 
   init(network: NetworkDef, parameters: [String: ParameterDef], keepsDropout: Bool = false) {
     self.network = network
@@ -107,7 +109,7 @@ struct GraphBuilder {
         inputIndices.append(add(t))
       } else {
         // Either a real ordering problem or the consequence of an earlier, already reported error.
-        if diagnostics.isEmpty {
+        if !diagnostics.contains(where: { $0.severity == .error }) {
           diagnostics.append(.error("input '\(name)' is not computed before this function", at: f.location))
         }
         return nil
@@ -120,9 +122,10 @@ struct GraphBuilder {
     do {
       var inputShapes = inputIndices.map { tensors[$0].shape }
       var op = try NNablaFunctionMap.op(for: f, inputShapes: inputShapes, batchSize: network.batchSize)
-      if case .batchNormalization = op {
+      if case .batchNormalization(let a) = op {
         inputIndices = try completeBatchNormInputs(f, inputIndices)
         inputShapes = inputIndices.map { tensors[$0].shape }
+        try checkBatchNormStatistics(f, eps: a.eps, variance: inputIndices[4])
       }
       if case .dropout = op, !keepsDropout { op = .identity }
       let shape = try ShapeInference.outputShape(of: op, inputs: inputShapes)
@@ -154,6 +157,23 @@ struct GraphBuilder {
       return nil
     }
     return TensorInfo(name: name, shape: shape, data: FloatTensor(shape: shape, values: p.values))
+  }
+
+  /// BatchNormalization divides by `sqrt(variance + eps)` (in Float, as the interpreter and the C
+  /// do): where that is ≤ 0 or not finite nnabla computes NaN or Inf too, so it is an error; a
+  /// negative variance or eps that still leaves it positive gives finite numbers, so only a warning.
+  private mutating func checkBatchNormStatistics(_ f: FunctionDef, eps: Float, variance: Int) throws {
+    guard eps.isFinite else { throw DiagnosticLikeError("eps \(eps) is not finite") }
+    guard let values = tensors[variance].data?.values else { return }
+    if let c = values.indices.first(where: { !(values[$0] + eps > 0) || !(values[$0] + eps).isFinite }) {
+      throw DiagnosticLikeError(
+        "variance + eps is \(values[c] + eps) for channel \(c) (variance \(values[c]), eps \(eps)); it must be positive, as its square root divides")
+    }
+    if let c = values.firstIndex(where: { $0 < 0 }) {
+      diagnostics.append(Diagnostic(.warning, "negative variance \(values[c]) for channel \(c) ('\(tensors[variance].name)'); computed as given", at: f.location))
+    } else if eps < 0 {
+      diagnostics.append(Diagnostic(.warning, "negative eps \(eps); computed as given", at: f.location))
+    }
   }
 
   /// nnabla drops beta (`no_bias`) or gamma (`no_scale`) from BatchNormalization's inputs; put the

@@ -46,6 +46,7 @@ enum VerifyCommand: Subcommand {
     let emulate = a.flag("emulate")
     if emulate { try Verifier.checkEmulationTools(target: options.target) }
     let compilation = try Driver.compile(modelPath: model, options: options, progress: TerminalProgressBar.forStandardError())
+    compilation.warnings.forEach(printError)
     let loader = InputLoader(graph: compilation.model.graph, normalizeImages: compilation.normalizeImages)
     let samples = try a.all("input").flatMap { try loader.load(path: $0) }
     var expected: [[FloatTensor]]?
