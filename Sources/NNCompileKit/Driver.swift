@@ -105,13 +105,18 @@ public enum Driver {
       program.map { CompileReport.build(program: $0, code: code, target: options.target, modelName: emitOptions.sourceName) }
       ?? CompileReport.build(graph: model.graph, code: code, target: options.target, modelName: emitOptions.sourceName)
     try checkBudget(report, modelPath: modelPath)
-    var warnings = model.warnings.map { "\(modelPath): \($0)" }
-    if program == nil {  // int8 refuses non-finite parameters outright
-      warnings += model.graph.nonFiniteParameterProblems.map { "\(modelPath): warning: \($0); what depends on it will not be finite" }
-    }
+    // int8 refuses non-finite parameters outright; a float build computes them, as nnabla does.
+    let warnings = Self.warnings(model, modelPath: modelPath, nonFiniteParameters: program == nil)
     return Compilation(
       modelPath: modelPath, model: model, code: code, options: options, foldedGraph: foldedGraph, program: program, report: report,
       warnings: warnings)
+  }
+
+  /// What a model is built with but the user should know, as `<file>: …: warning: …` lines:
+  /// import's warnings and, if asked, every parameter holding NaN or ±Inf.
+  public static func warnings(_ model: ImportedModel, modelPath: String, nonFiniteParameters: Bool = true) -> [String] {
+    let parameters = nonFiniteParameters ? model.graph.nonFiniteParameterProblems.map { "warning: \($0); what depends on it will not be finite" } : []
+    return (model.warnings.map(\.description) + parameters).map { "\(modelPath): \($0)" }
   }
 
   /// BatchNormalization folding, calibration on the user's data, and the int8 rewrite.

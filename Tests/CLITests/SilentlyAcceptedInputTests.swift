@@ -41,6 +41,9 @@ import _NNTestSupport
     let (r, path, outExists) = try Hostile.run(model)
     #expect(r.status == 0 && outExists)
     #expect(r.stderr == "\(path): warning: parameter 'W' holds 17 non-finite values (first: inf at index 1); what depends on it will not be finite\n")
+    let info = try Hostile.run(model, subcommand: "info", [])
+    #expect(info.result.status == 0)
+    #expect(info.result.stderr == "\(info.path): warning: parameter 'W' holds 17 non-finite values (first: inf at index 1); what depends on it will not be finite\n")
   }
 
   @Test(arguments: [
