@@ -76,6 +76,21 @@ import _NNTestSupport
     }
   }
 
+  @Test func negativeLabelDimension_inTraining_isNotTheBatch() throws {
+    let dir = try Fixtures.temporaryDirectory("label")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let model = dir.appendingPathComponent("mlp.nntxt").path
+    let original = try String(contentsOfFile: TrainCommandTests.mlp, encoding: .utf8)
+    let declared = "variable { name: \"label\" type: \"Buffer\" shape: { dim: -1 dim: 1 } }"
+    #expect(original.contains(declared))
+    try Data(original.replacingOccurrences(of: declared, with: declared.replacingOccurrences(of: "dim: 1", with: "dim: -3")).utf8)
+      .write(to: URL(fileURLWithPath: model))
+    let out = dir.appendingPathComponent("trained.nnp").path
+    let r = try CLI.run(["train", model, "--data", TrainCommandTests.data("valid_4_9.csv"), "--epochs", "1", "-o", out])
+    #expect(r.status == 1 && !FileManager.default.fileExists(atPath: out))
+    #expect(r.stderr == "\(model): error: variable 'label': shape [-1, -3] must be positive dimensions (only the leading batch may be -1) of at most 2147483647 elements\n")
+  }
+
   // MARK: - Target files
 
   static let hostTarget: String = (try? String(contentsOfFile: Fixtures.repositoryRoot.appendingPathComponent("targets/host.json").path, encoding: .utf8)) ?? ""
