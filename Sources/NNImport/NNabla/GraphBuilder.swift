@@ -167,7 +167,7 @@ struct GraphBuilder {
     guard let values = tensors[variance].data?.values else { return }
     if let c = values.indices.first(where: { !(values[$0] + eps > 0) || !(values[$0] + eps).isFinite }) {
       throw DiagnosticLikeError(
-        "variance + eps is \(values[c] + eps) for channel \(c) (variance \(values[c]), eps \(eps)); it must be positive, as its square root divides")
+        "variance + eps is \(values[c] + eps) for channel \(c) (variance \(values[c]), eps \(eps)); it must be positive and finite, as its square root divides")
     }
     if let c = values.firstIndex(where: { $0 < 0 }) {
       diagnostics.append(Diagnostic(.warning, "negative variance \(values[c]) for channel \(c) ('\(tensors[variance].name)'); computed as given", at: f.location))
