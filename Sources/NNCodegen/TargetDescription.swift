@@ -55,26 +55,80 @@ public struct TargetDescription: Codable, Sendable, Equatable {
   }
 
   /// A target by name (the built-in descriptions, the same as `targets/*.json`) or by JSON file path.
-  public static func named(_ nameOrPath: String) throws -> TargetDescription {
+  public static func named(_ nameOrPath: String) throws(TargetError) -> TargetDescription {
     if nameOrPath.hasSuffix(".json") {
-      let url = URL(fileURLWithPath: nameOrPath)
-      guard let data = try? Data(contentsOf: url) else {
-        throw TargetError("cannot read target file '\(nameOrPath)'")
+      guard let data = try? Data(contentsOf: URL(fileURLWithPath: nameOrPath)) else {
+        throw TargetError(file: nameOrPath, "cannot read the target file")
       }
-      do { return try JSONDecoder().decode(TargetDescription.self, from: data) } catch {
-        throw TargetError("target file '\(nameOrPath)' is not a valid target description: \(error)")
+      do { return try decode(data) } catch { throw TargetError(file: nameOrPath, error.message) }
+    }
+    guard let json = BuiltinTargets.json[nameOrPath], let target = try? decode(Data(json.utf8)) else {
+      throw TargetError("unknown target '\(nameOrPath)' (known: \(BuiltinTargets.json.keys.sorted().joined(separator: ", ")), or a path to a .json file)")
+    }
+    return target
+  }
+
+  /// Decodes and checks a target description; every error is one line naming the key.
+  public static func decode(_ data: Data) throws(TargetError) -> TargetDescription {
+    // JSONSerialization first: the decoder says only "not valid JSON", for bad syntax and for a
+    // number that is no Int (1.5, 1e400) alike.
+    let object: Any
+    do { object = try JSONSerialization.jsonObject(with: data) } catch {
+      let detail = (error as NSError).userInfo["NSDebugDescription"] as? String
+      throw TargetError("not valid JSON" + (detail.map { ": \($0)" } ?? ""))
+    }
+    guard let fields = object as? [String: Any] else { throw TargetError("expected an object at the top level") }
+    for key in ["clockHz", "ramBytes", "flashBytes"] {
+      if let value = fields[key], value as? Int == nil, let number = value as? NSNumber {
+        throw TargetError("key '\(key)' must be a whole number, got \(number)")
       }
     }
-    guard let json = BuiltinTargets.json[nameOrPath],
-      let target = try? JSONDecoder().decode(TargetDescription.self, from: Data(json.utf8))
-    else {
-      throw TargetError("unknown target '\(nameOrPath)' (known: \(BuiltinTargets.json.keys.sorted().joined(separator: ", ")), or a path to a .json file)")
+    let target: TargetDescription
+    do { target = try JSONDecoder().decode(TargetDescription.self, from: data) } catch let e as DecodingError {
+      throw TargetError(TargetError.describe(e))
+    } catch {
+      throw TargetError("not a valid target description: \(error.localizedDescription)")
+    }
+    for (key, value) in [("ramBytes", target.ramBytes), ("flashBytes", target.flashBytes), ("clockHz", target.clockHz)] where value < 0 {
+      throw TargetError("key '\(key)' is \(value); it must not be negative (0 means no limit)")
+    }
+    guard ["float32", "int8"].contains(target.defaultQuantization) else {
+      throw TargetError("key 'defaultQuantization' is '\(target.defaultQuantization)'; it must be float32 or int8")
     }
     return target
   }
 }
 
+/// A target that cannot be used: unknown by name, or a target file (`file`) that is not a valid description.
 public struct TargetError: Error, CustomStringConvertible {
-  public var description: String
-  init(_ description: String) { self.description = description }
+  public var file: String?
+  public var message: String
+  init(file: String? = nil, _ message: String) {
+    self.file = file
+    self.message = message
+  }
+  public var description: String { file.map { "\($0): error: \(message)" } ?? message }
+
+  /// One line naming the key and the problem, instead of the decoder's own text.
+  static func describe(_ error: DecodingError) -> String {
+    func key(_ path: [any CodingKey]) -> String {
+      path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }.description
+    }
+    func kind(_ type: Any.Type) -> String {
+      switch type {
+      case is Int.Type: "a whole number"
+      case is String.Type: "a string"
+      case is Bool.Type: "true or false"
+      case is [String].Type: "a list of strings"
+      default: "an object"
+      }
+    }
+    switch error {
+    case .keyNotFound(let k, let c): return "missing key '\(key(c.codingPath + [k]))'"
+    case .typeMismatch(let type, let c): return "key '\(key(c.codingPath))' must be \(kind(type))"
+    case .valueNotFound(let type, let c): return "key '\(key(c.codingPath))' is null; it must be \(kind(type))"
+    case .dataCorrupted(let c): return c.codingPath.isEmpty ? "not valid JSON" : "key '\(key(c.codingPath))' has a value out of range"
+    @unknown default: return "not a valid target description"
+    }
+  }
 }

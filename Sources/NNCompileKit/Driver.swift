@@ -54,6 +54,8 @@ public struct Compilation: Sendable {
   public var program: Int8Program?
   /// Per step and in total: work, `const` bytes, arena, and the target budgets.
   public var report: CompileReport
+  /// What was built anyway but the user should know, as `<file>: …: warning: …` lines for stderr.
+  public var warnings: [String] = []
 
   /// True when images should be divided by 255 for this model.
   public var normalizeImages: Bool { options.normalizesImages(for: model) }
@@ -72,8 +74,8 @@ public enum Driver {
     guard ["float32", "int8"].contains(options.quantization) else {
       throw CompileError(file: modelPath, "error: --quantize must be float32 or int8, not \(options.quantization)")
     }
-    guard CNames.isIdentifier(options.prefix) else {
-      throw CompileError(file: modelPath, "error: --name '\(options.prefix)' is not a C identifier")
+    if let problem = CNames.prefixProblem(options.prefix) {
+      throw CompileError(file: modelPath, "error: --name \(problem)")
     }
     let model = try ModelLoader.load(path: modelPath, executor: options.executor)
     let planner: any MemoryPlanner =
@@ -103,8 +105,18 @@ public enum Driver {
       program.map { CompileReport.build(program: $0, code: code, target: options.target, modelName: emitOptions.sourceName) }
       ?? CompileReport.build(graph: model.graph, code: code, target: options.target, modelName: emitOptions.sourceName)
     try checkBudget(report, modelPath: modelPath)
+    // int8 refuses non-finite parameters outright; a float build computes them, as nnabla does.
+    let warnings = Self.warnings(model, modelPath: modelPath, nonFiniteParameters: program == nil)
     return Compilation(
-      modelPath: modelPath, model: model, code: code, options: options, foldedGraph: foldedGraph, program: program, report: report)
+      modelPath: modelPath, model: model, code: code, options: options, foldedGraph: foldedGraph, program: program, report: report,
+      warnings: warnings)
+  }
+
+  /// What a model is built with but the user should know, as `<file>: …: warning: …` lines:
+  /// import's warnings and, if asked, every parameter holding NaN or ±Inf.
+  public static func warnings(_ model: ImportedModel, modelPath: String, nonFiniteParameters: Bool = true) -> [String] {
+    let parameters = nonFiniteParameters ? model.graph.nonFiniteParameterProblems.map { "warning: \($0); what depends on it will not be finite" } : []
+    return (model.warnings.map(\.description) + parameters).map { "\(modelPath): \($0)" }
   }
 
   /// BatchNormalization folding, calibration on the user's data, and the int8 rewrite.

@@ -107,7 +107,7 @@ enum EmulatedCheck {
         steps.count != hostSteps.count || zip(steps, hostSteps).contains { e, h in k >= e.count || k >= h.count || e[k] != h[k] }
       }.map { stepNames[$0] }
     }
-    let macs = compilation.model.graph.nodes.map { Cost.macs($0, in: compilation.model.graph) }.reduce(0, +)
+    let macs = Cost.total(compilation.model.graph.nodes.map { Cost.macs($0, in: compilation.model.graph) })
     let cycles = result.cycles.first ?? 0
     let clockHz = compilation.options.target.clockHz
     return EmulationReport(

@@ -23,7 +23,7 @@ public enum ModelInfo {
     out += "  " + format(header) + "\n"
     for r in rows { out += "  " + format(r) + "\n" }
     let params = g.parameterIndices.map { g.tensors[$0].elementCount }.reduce(0, +)
-    let macs = g.nodes.map { Cost.macs($0, in: g) }.reduce(0, +)
+    let macs = Cost.total(g.nodes.map { Cost.macs($0, in: g) })
     out += "\n  total: \(g.nodes.count) layers, \(params) parameters (\(params * 4) bytes float32), \(macs) MACs\n"
     return out
   }

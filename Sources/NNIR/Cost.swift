@@ -27,6 +27,15 @@ public enum Cost {
     }
   }
 
+  /// The sum of per-node counts, saturating at `Int.max`: each node's count fits (its factors are
+  /// bounded by `ShapeLimits`), but a hostile graph can repeat a 2^59-MAC layer on shared weights.
+  public static func total(_ counts: [Int]) -> Int {
+    counts.reduce(0) { sum, n in
+      let (s, overflow) = sum.addingReportingOverflow(n)
+      return overflow ? .max : s
+    }
+  }
+
   /// Number of parameter values a node reads (weights, biases, statistics).
   public static func parameterCount(_ node: Node, in graph: ModelGraph) -> Int {
     node.inputs.filter { graph.tensors[$0].isParameter }.map { graph.tensors[$0].elementCount }.reduce(0, +)

@@ -6,6 +6,11 @@ public enum ShapeInference {
   public static func outputShape(of op: Op, inputs: [[Int]]) throws(ShapeError) -> [Int] {
     let shape = try inferShape(op, inputs)
     _ = try ShapeLimits.elementCount(shape)
+    // An empty tensor (0 output channels, an empty slice) has nothing to compute and would divide
+    // by zero in per-channel arithmetic downstream.
+    if let axis = shape.firstIndex(of: 0) {
+      throw ShapeError("\(op.typeName) output \(shape) is empty (axis \(axis) has size 0)")
+    }
     return shape
   }
 
@@ -39,7 +44,7 @@ public enum ShapeInference {
     case .batchNormalization(let a):
       return try batchNormalization(x, stats: Array(inputs[1...]), a)
     case .maxPooling(let a), .averagePooling(let a), .sumPooling(let a):
-      return try pooling(x, a)
+      return try pooling(x, a, op.typeName)
     case .globalAveragePooling:
       guard x.count >= 2 else { throw ShapeError("GlobalAveragePooling needs rank ≥ 2, got \(x)") }
       return [x[0], x[1]] + [Int](repeating: 1, count: max(x.count - 2, 2))
@@ -76,12 +81,12 @@ public enum ShapeInference {
     guard a.baseAxis >= 0, a.baseAxis < x.count else {
       throw ShapeError("Affine base_axis \(a.baseAxis) out of range for input \(x)")
     }
-    let inFeatures = x[a.baseAxis...].reduce(1, *)
+    let inFeatures = try ShapeLimits.elementCount(Array(x[a.baseAxis...]))
     guard w.count >= 2, w[0] == inFeatures else {
       throw ShapeError("Affine weight \(w) does not match input \(x) (needs [\(inFeatures), outputs…])")
     }
     let outShape = Array(w[1...])
-    if let b, b.reduce(1, *) != outShape.reduce(1, *) {
+    if let b, try ShapeLimits.elementCount(b) != ShapeLimits.elementCount(outShape) {
       throw ShapeError("Affine bias \(b) does not match outputs \(outShape)")
     }
     return Array(x[..<a.baseAxis]) + outShape
@@ -102,17 +107,18 @@ public enum ShapeInference {
     guard pad.count == n, stride.count == n, dilation.count == n else {
       throw ShapeError("\(name) pad/stride/dilation need \(n) values each")
     }
-    guard stride.allSatisfy({ $0 > 0 }), dilation.allSatisfy({ $0 > 0 }), pad.allSatisfy({ $0 >= 0 }),
-      kernel.allSatisfy({ $0 > 0 })
-    else { throw ShapeError("\(name) needs positive kernel, stride and dilation and non-negative pad") }
+    try ShapeLimits.check("\(name) kernel", kernel, in: 1...)
+    try ShapeLimits.check("\(name) stride", stride, in: 1...)
+    try ShapeLimits.check("\(name) dilation", dilation, in: 1...)
+    try ShapeLimits.check("\(name) pad", pad, in: 0...)
     return (x[baseAxis], spatial)
   }
 
   private static func convolvedSize(_ name: String, _ input: [Int], kernel: [Int], pad: [Int], stride: [Int], dilation: [Int]) throws(ShapeError) -> [Int] {
     var out: [Int] = []
     for i in input.indices {
-      let span = dilation[i] * (kernel[i] - 1) + 1
-      let padded = input[i] + 2 * pad[i]
+      let span = try ShapeLimits.multiply(dilation[i], kernel[i] - 1, "\(name) dilated kernel") + 1
+      let padded = try ShapeLimits.add(input[i], ShapeLimits.multiply(2, pad[i], "\(name) pad"), "\(name) padded input")
       guard padded >= span else {
         throw ShapeError("\(name) kernel \(kernel) (dilated) is larger than the padded input \(input)")
       }
@@ -122,7 +128,7 @@ public enum ShapeInference {
   }
 
   private static func checkBias(_ name: String, _ b: [Int]?, channels: Int) throws(ShapeError) {
-    if let b, b.reduce(1, *) != channels {
+    if let b, try ShapeLimits.elementCount(b) != channels {
       throw ShapeError("\(name) bias \(b) does not match \(channels) output channels")
     }
   }
@@ -131,7 +137,8 @@ public enum ShapeInference {
     guard w.count >= 3 else { throw ShapeError("Convolution weight \(w) must be [out, in/group, k…]") }
     let kernel = Array(w[2...])
     let (channels, spatial) = try spatialSetup("Convolution", x, baseAxis: a.baseAxis, kernel: kernel, pad: a.pad, stride: a.stride, dilation: a.dilation)
-    guard a.group >= 1, channels % a.group == 0, w[0] % a.group == 0, w[1] * a.group == channels else {
+    try ShapeLimits.check("Convolution group", [a.group], in: 1...)
+    guard channels % a.group == 0, w[0] % a.group == 0, w[1] * a.group == channels else {
       throw ShapeError("Convolution weight \(w) with group \(a.group) does not match \(channels) input channels")
     }
     try checkBias("Convolution", b, channels: w[0])
@@ -143,7 +150,8 @@ public enum ShapeInference {
     guard w.count >= 2 else { throw ShapeError("DepthwiseConvolution weight \(w) must be [channels*multiplier, k…]") }
     let kernel = Array(w[1...])
     let (channels, spatial) = try spatialSetup("DepthwiseConvolution", x, baseAxis: a.baseAxis, kernel: kernel, pad: a.pad, stride: a.stride, dilation: a.dilation)
-    guard a.multiplier >= 1, w[0] == channels * a.multiplier else {
+    try ShapeLimits.check("DepthwiseConvolution multiplier", [a.multiplier], in: 1...)
+    guard try w[0] == ShapeLimits.multiply(channels, a.multiplier, "DepthwiseConvolution channels × multiplier") else {
       throw ShapeError("DepthwiseConvolution weight \(w) does not match \(channels) channels × multiplier \(a.multiplier)")
     }
     try checkBias("DepthwiseConvolution", b, channels: w[0])
@@ -155,17 +163,23 @@ public enum ShapeInference {
     guard w.count >= 3 else { throw ShapeError("Deconvolution weight \(w) must be [in, out/group, k…]") }
     let kernel = Array(w[2...])
     let (channels, spatial) = try spatialSetup("Deconvolution", x, baseAxis: a.baseAxis, kernel: kernel, pad: a.pad, stride: a.stride, dilation: a.dilation)
-    guard a.group >= 1, w[0] == channels, channels % a.group == 0 else {
+    try ShapeLimits.check("Deconvolution group", [a.group], in: 1...)
+    try ShapeLimits.check("Deconvolution output_padding", a.outputPadding, in: 0...)
+    guard w[0] == channels, channels % a.group == 0 else {
       throw ShapeError("Deconvolution weight \(w) with group \(a.group) does not match \(channels) input channels")
     }
     guard a.outputPadding.count == kernel.count else {
       throw ShapeError("Deconvolution output_padding needs \(kernel.count) values")
     }
-    let outChannels = w[1] * a.group
+    let outChannels = try ShapeLimits.multiply(w[1], a.group, "Deconvolution output channels")
     try checkBias("Deconvolution", b, channels: outChannels)
     var out: [Int] = []
     for i in spatial.indices {
-      let size = (spatial[i] - 1) * a.stride[i] - 2 * a.pad[i] + a.dilation[i] * (kernel[i] - 1) + 1 + a.outputPadding[i]
+      let what = "Deconvolution output size on spatial axis \(i)"
+      let strided = try ShapeLimits.multiply(spatial[i] - 1, a.stride[i], what)
+      let span = try ShapeLimits.multiply(a.dilation[i], kernel[i] - 1, what)
+      let grown = try ShapeLimits.add(ShapeLimits.add(strided, span, what), 1 + a.outputPadding[i], what)
+      let size = try grown - ShapeLimits.multiply(2, a.pad[i], "Deconvolution pad")
       guard size > 0 else { throw ShapeError("Deconvolution output size \(size) on spatial axis \(i) is not positive") }
       out.append(size)
     }
@@ -176,27 +190,27 @@ public enum ShapeInference {
     guard a.axes.count == 1, let axis = a.axes.first, axis >= 0, axis < x.count else {
       throw ShapeError("BatchNormalization axes \(a.axes) must name one axis of \(x)")
     }
-    for s in stats where s.reduce(1, *) != x[axis] {
+    for s in stats where try ShapeLimits.elementCount(s) != x[axis] {
       throw ShapeError("BatchNormalization statistic \(s) does not match \(x[axis]) channels")
     }
     return x
   }
 
-  private static func pooling(_ x: [Int], _ a: PoolingAttributes) throws(ShapeError) -> [Int] {
+  private static func pooling(_ x: [Int], _ a: PoolingAttributes, _ name: String) throws(ShapeError) -> [Int] {
     let n = a.kernel.count
     guard n >= 1, x.count >= n, a.stride.count == n, a.pad.count == n else {
-      throw ShapeError("pooling kernel \(a.kernel), stride \(a.stride), pad \(a.pad) do not fit input \(x)")
+      throw ShapeError("\(name) kernel \(a.kernel), stride \(a.stride), pad \(a.pad) do not fit input \(x)")
     }
-    guard a.kernel.allSatisfy({ $0 > 0 }), a.stride.allSatisfy({ $0 > 0 }), a.pad.allSatisfy({ $0 >= 0 }) else {
-      throw ShapeError("pooling needs positive kernel and stride and non-negative pad")
-    }
+    try ShapeLimits.check("\(name) kernel", a.kernel, in: 1...)
+    try ShapeLimits.check("\(name) stride", a.stride, in: 1...)
+    try ShapeLimits.check("\(name) pad", a.pad, in: 0...)
     let lead = x.count - n
     var out = Array(x[..<lead])
     for i in 0..<n {
-      let padded = x[lead + i] + 2 * a.pad[i]
+      let padded = try ShapeLimits.add(x[lead + i], ShapeLimits.multiply(2, a.pad[i], "\(name) pad"), "\(name) padded input")
       if a.ignoreBorder {
         guard padded >= a.kernel[i] else {
-          throw ShapeError("pooling kernel \(a.kernel) is larger than the padded input \(x)")
+          throw ShapeError("\(name) kernel \(a.kernel) is larger than the padded input \(x)")
         }
         out.append((padded - a.kernel[i]) / a.stride[i] + 1)
       } else {
@@ -230,7 +244,7 @@ public enum ShapeInference {
       guard s.count == first.count,
         s.indices.allSatisfy({ $0 == axis || s[$0] == first[$0] })
       else { throw ShapeError("Concatenate inputs \(first) and \(s) differ off axis \(axis)") }
-      out[axis] += s[axis]
+      out[axis] = try ShapeLimits.add(out[axis], s[axis], "Concatenate axis \(axis)")
     }
     return out
   }
@@ -239,6 +253,7 @@ public enum ShapeInference {
     guard a.start.count == x.count, a.stop.count == x.count, a.step.count == x.count else {
       throw ShapeError("Slice start/stop/step need \(x.count) values for input \(x)")
     }
+    try ShapeLimits.checkStep("Slice step", a.step)
     var out: [Int] = []
     for i in x.indices {
       let (start, stop, step) = (a.start[i], a.stop[i], a.step[i])
@@ -260,14 +275,16 @@ public enum ShapeInference {
 
   private static func pad(_ x: [Int], _ a: PadAttributes) throws(ShapeError) -> [Int] {
     let n = a.padWidth.count / 2
-    guard a.padWidth.count % 2 == 0, n <= x.count, a.padWidth.allSatisfy({ $0 >= 0 }) else {
-      throw ShapeError("Pad pad_width \(a.padWidth) must be non-negative (before, after) pairs for at most \(x.count) axes")
+    guard a.padWidth.count % 2 == 0, n <= x.count else {
+      throw ShapeError("Pad pad_width \(a.padWidth) must be (before, after) pairs for at most \(x.count) axes")
     }
+    try ShapeLimits.check("Pad pad_width", a.padWidth, in: 0...)
     var out = x
     let lead = x.count - n
     for i in 0..<n {
       // Reflect wider than the axis is fine: nnabla bounces back and forth (kernels do the same).
-      out[lead + i] += a.padWidth[2 * i] + a.padWidth[2 * i + 1]
+      let what = "Pad axis \(lead + i)"
+      out[lead + i] = try ShapeLimits.add(out[lead + i], ShapeLimits.add(a.padWidth[2 * i], a.padWidth[2 * i + 1], what), what)
     }
     return out
   }

@@ -49,7 +49,7 @@ extension CompileReport {
     let summary = TargetSummary(
       name: target.name, ramBytes: target.ramBytes, flashBytes: target.flashBytes, programRunsFromRAM: target.programRunsFromRAM)
     let totals = Totals(
-      macs: layers.map(\.macs).reduce(0, +), weightBytes: layers.map(\.weightBytes).reduce(0, +),
+      macs: Cost.total(layers.map(\.macs)), weightBytes: layers.map(\.weightBytes).reduce(0, +),
       biasBytes: layers.map(\.biasBytes).reduce(0, +), requantizationBytes: layers.map(\.requantizationBytes).reduce(0, +),
       codeBytesEstimate: FootprintEstimate.codeBytes(fileNames: files, steps: layers.count), arenaBytes: plan.arenaBytes,
       arenaLowerBound: plan.lowerBound, stackBytesEstimate: FootprintEstimate.stackBytes(fileNames: files), target: summary)

@@ -25,10 +25,18 @@ public struct QuantParams: Sendable, Equatable, Hashable, CustomStringConvertibl
   /// Asymmetric int8 parameters covering `[min(lo, 0), max(hi, 0)]` (0 is always representable
   /// exactly, so zero padding is exact): `scale = (hi − lo) / 255` (1/255 for an empty range),
   /// `zeroPoint = clamp(round(-128 − lo / scale))`, computed in Double.
+  ///
+  /// The scale is at least `Float.leastNormalMagnitude` (~1.2e-38): a range of denormals would
+  /// otherwise give a scale of 0 or a denormal one, which an FPU flushing denormals (the M4's
+  /// FZ mode) divides by as 0. Such a tensor quantizes to (nearly) all zero points, as it should.
+  ///
+  /// - Precondition: `lo` and `hi` are finite.
   public init(covering lo: Float, _ hi: Float) {
+    precondition(lo.isFinite && hi.isFinite, "range [\(lo), \(hi)] is not finite")
     let lo = Double(min(lo, 0))
     let hi = Double(max(hi, 0))
-    let scale = hi > lo ? (hi - lo) / 255 : 1.0 / 255
+    var scale = hi > lo ? (hi - lo) / 255 : 1.0 / 255
+    if Float(scale) < .leastNormalMagnitude { scale = Double(Float.leastNormalMagnitude) }
     let zp = (-128 - lo / scale).rounded()
     self.init(scale: Float(scale), zeroPoint: Int32(min(max(zp, -128), 127)))
   }

@@ -4,7 +4,10 @@
 /// Built like TFLite's `QuantizeMultiplier`: `real = q · 2^shift` with `|q|` in `[0.5, 1)` (frexp),
 /// `multiplier = round(q · 2^31)` (half away from zero); a `|multiplier|` that rounds up to 2^31 is
 /// halved with `shift + 1`; a `shift < -31` (|real| < 2^-32) flushes to `(0, 0)`. Negative reals
-/// (Sub2's `b` side) are accepted and give exactly the negated multiplier of `|real|`.
+/// (Sub2's `b` side) are accepted and give exactly the negated multiplier of `|real|`. A
+/// `|real| ≥ 2^31` (a narrow output range after huge weights or inputs) saturates to
+/// `(±Int32.max, 31)`: `FixedPoint.requantize` saturates every non-zero accumulator for either
+/// factor, so the result is the same and no scale can trap.
 ///
 ///     QuantizedMultiplier(real: 0.75)   // (1_610_612_736, 0): 0.75 · 2^31, shift 0
 ///     QuantizedMultiplier(real: 3.0)    // (1_610_612_736, 2)
@@ -18,10 +21,14 @@ public struct QuantizedMultiplier: Sendable, Equatable, Hashable, CustomStringCo
     self.shift = shift
   }
 
-  /// - Precondition: `real` is finite and `|real| < 2^31` (larger factors cannot be applied to an
-  ///   int32 accumulator without saturating every non-zero value).
+  /// - Precondition: `real` is not NaN.
   public init(real: Double) {
-    precondition(real.isFinite && real.magnitude < 0x1p31, "multiplier \(real) is not finite or not below 2^31")
+    precondition(!real.isNaN, "requantization multiplier is NaN")
+    let saturated = QuantizedMultiplier(multiplier: real < 0 ? -Int32.max : Int32.max, shift: 31)
+    if real.magnitude >= 0x1p31 {  // ±inf included: its exponent is not a number to add to
+      self = saturated
+      return
+    }
     if real == 0 {
       self.init(multiplier: 0, shift: 0)
       return
@@ -36,6 +43,10 @@ public struct QuantizedMultiplier: Sendable, Equatable, Hashable, CustomStringCo
     }
     if e < -31 {
       self.init(multiplier: 0, shift: 0)
+      return
+    }
+    if e > 31 {  // just below 2^31 and rounded up to it
+      self = saturated
       return
     }
     let signed = real < 0 ? -fixed : fixed

@@ -11,6 +11,8 @@ struct GraphBuilder {
   private var index: [String: Int] = [:]
   /// Training keeps `Dropout` (inference turns it into `Identity`).
   let keepsDropout: Bool
+  /// What the build accepted but the user should know (a negative BatchNormalization variance).
+  var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
 
   init(network: NetworkDef, parameters: [String: ParameterDef], keepsDropout: Bool = false) {
     self.network = network
@@ -35,9 +37,10 @@ struct GraphBuilder {
     return network.functions.flatMap(\.outputs).filter { !consumed.contains($0) }
   }
 
-  /// The batch-1 shape declared for a variable (`-1` → 1).
+  /// The batch-1 shape declared for a variable: a leading `-1` (the batch) becomes 1; any other
+  /// negative dimension stays, for `ShapeLimits.elementCount` to reject.
   private func declaredShape(_ name: String) -> [Int]? {
-    variables[name].map { v in v.shape.map { $0 < 0 ? 1 : $0 } }
+    variables[name].map { v in v.shape.enumerated().map { $0.offset == 0 && $0.element == -1 ? 1 : $0.element } }
   }
 
   mutating func build(inputs: [String], outputs: [String]) throws -> ModelGraph {
@@ -46,7 +49,12 @@ struct GraphBuilder {
         diagnostics.append(.error("input variable '\(name)' is not declared in network '\(network.name)'"))
         continue
       }
-      do { _ = try ShapeLimits.elementCount(shape) } catch {
+      do throws(ShapeError) {
+        if let axis = shape.firstIndex(where: { $0 <= 0 }) {
+          throw ShapeError("dimension \(shape[axis]) at axis \(axis) of \(variables[name]?.shape ?? shape) must be positive (only the leading batch dimension may be -1)")
+        }
+        _ = try ShapeLimits.elementCount(shape)
+      } catch {
         diagnostics.append(.error(error.message, at: "variable '\(name)'"))
         continue
       }
@@ -101,7 +109,7 @@ struct GraphBuilder {
         inputIndices.append(add(t))
       } else {
         // Either a real ordering problem or the consequence of an earlier, already reported error.
-        if diagnostics.isEmpty {
+        if !diagnostics.contains(where: { $0.severity == .error }) {
           diagnostics.append(.error("input '\(name)' is not computed before this function", at: f.location))
         }
         return nil
@@ -114,9 +122,10 @@ struct GraphBuilder {
     do {
       var inputShapes = inputIndices.map { tensors[$0].shape }
       var op = try NNablaFunctionMap.op(for: f, inputShapes: inputShapes, batchSize: network.batchSize)
-      if case .batchNormalization = op {
+      if case .batchNormalization(let a) = op {
         inputIndices = try completeBatchNormInputs(f, inputIndices)
         inputShapes = inputIndices.map { tensors[$0].shape }
+        try checkBatchNormStatistics(f, eps: a.eps, variance: inputIndices[4])
       }
       if case .dropout = op, !keepsDropout { op = .identity }
       let shape = try ShapeInference.outputShape(of: op, inputs: inputShapes)
@@ -148,6 +157,23 @@ struct GraphBuilder {
       return nil
     }
     return TensorInfo(name: name, shape: shape, data: FloatTensor(shape: shape, values: p.values))
+  }
+
+  /// BatchNormalization divides by `sqrt(variance + eps)` (in Float, as the interpreter and the C
+  /// do): where that is ≤ 0 or not finite nnabla computes NaN or Inf too, so it is an error; a
+  /// negative variance or eps that still leaves it positive gives finite numbers, so only a warning.
+  private mutating func checkBatchNormStatistics(_ f: FunctionDef, eps: Float, variance: Int) throws {
+    guard eps.isFinite else { throw DiagnosticLikeError("eps \(eps) is not finite") }
+    guard let values = tensors[variance].data?.values else { return }
+    if let c = values.indices.first(where: { !(values[$0] + eps > 0) || !(values[$0] + eps).isFinite }) {
+      throw DiagnosticLikeError(
+        "variance + eps is \(values[c] + eps) for channel \(c) (variance \(values[c]), eps \(eps)); it must be positive and finite, as its square root divides")
+    }
+    if let c = values.firstIndex(where: { $0 < 0 }) {
+      diagnostics.append(Diagnostic(.warning, "negative variance \(values[c]) for channel \(c) ('\(tensors[variance].name)'); computed as given", at: f.location))
+    } else if eps < 0 {
+      diagnostics.append(Diagnostic(.warning, "negative eps \(eps); computed as given", at: f.location))
+    }
   }
 
   /// nnabla drops beta (`no_bias`) or gamma (`no_scale`) from BatchNormalization's inputs; put the

@@ -133,12 +133,18 @@ enum NNablaFunctionMap {
   /// batch size it trained with into Reshape targets) for the batch-1 graph.
   static func resolveReshape(_ shape: [Int], input: [Int], batchSize: Int?) throws -> [Int] {
     var shape = shape
-    let total = input.reduce(1, *)
-    if shape.reduce(1, *) != total, let b = batchSize, b > 1, shape.first == b, input.first == 1 {
+    let total = try ShapeLimits.elementCount(input)
+    let inferred = shape.firstIndex(of: -1)
+    guard shape.filter({ $0 == -1 }).count <= 1, !shape.contains(where: { $0 < -1 }) else {
+      throw DiagnosticLikeError("Reshape shape \(shape) may hold one -1 and otherwise non-negative dimensions")
+    }
+    // The product of the known dimensions, checked: a target like [2^32, 2^32] overflows.
+    func knownCount() throws -> Int { try ShapeLimits.elementCount(shape.filter { $0 != -1 }) }
+    if try inferred != nil || knownCount() != total, let b = batchSize, b > 1, shape.first == b, input.first == 1 {
       shape[0] = 1
     }
-    if let inferred = shape.firstIndex(of: -1) {
-      let known = shape.enumerated().filter { $0.offset != inferred }.map(\.element).reduce(1, *)
+    if let inferred {
+      let known = try knownCount()
       guard known > 0, total % known == 0 else {
         throw DiagnosticLikeError("Reshape target \(shape) does not divide input shape \(input)")
       }

@@ -10,6 +10,8 @@ public struct ImportedModel: Sendable {
   public var executorName: String?
   /// The executor says its image inputs are not divided by 255 (`no_image_normalization`).
   public var noImageNormalization: Bool
+  /// What import accepted but the user should know (printed as `<file>: <location>: warning: …`).
+  public var warnings: [Diagnostic] = []
 }
 
 /// Reads an `.nnp` (or a bare `.nntxt`/`.prototxt` with text parameters) into a checked `ModelGraph`.
@@ -39,10 +41,17 @@ public enum NNablaImporter {
     var builder = GraphBuilder(network: network, parameters: parameters)
     let inputs = executorDef?.dataVariables ?? builder.unproducedBuffers()
     let outputs = executorDef?.outputVariables ?? builder.unconsumedBuffers()
+    // Nothing to compute: generated C with no output (or no input) is no model.
+    let owner = executorDef.map { "executor '\($0.name)'" } ?? "network '\(network.name)'"
+    guard !outputs.isEmpty else { throw DiagnosticError("\(owner) has no output variable: there is nothing to compute") }
+    guard !inputs.isEmpty else { throw DiagnosticError("\(owner) has no data (input) variable") }
     let graph = try builder.build(inputs: inputs, outputs: outputs)
+    guard !graph.nodes.isEmpty else {
+      throw DiagnosticError("\(owner) computes nothing: its outputs are its inputs (0 layers)")
+    }
     return ImportedModel(
       graph: graph, networkNames: proto.networks.map(\.name), executorName: executorDef?.name,
-      noImageNormalization: executorDef?.noImageNormalization ?? false)
+      noImageNormalization: executorDef?.noImageNormalization ?? false, warnings: builder.warnings)
   }
 
   private static func selectNetwork(_ proto: NNablaProto, executor: String?) throws -> (NetworkDef, ExecutorDef?) {

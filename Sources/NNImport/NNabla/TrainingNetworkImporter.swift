@@ -40,8 +40,7 @@ extension NNablaImporter {
     // Absent parameters start as zeros; the trainer initialises them.
     var absent: [String: ParameterInitializer?] = [:]
     for v in network.variables where v.type == "Parameter" && parameters[v.name] == nil {
-      let count = v.shape.reduce(1, *)
-      guard count > 0, v.shape.allSatisfy({ $0 > 0 }) else {
+      guard v.shape.allSatisfy({ $0 > 0 }), let count = try? ShapeLimits.elementCount(v.shape), count > 0 else {
         throw DiagnosticError("parameter '\(v.name)' has no values and no usable shape \(v.shape)")
       }
       parameters[v.name] = ParameterDef(name: v.name, shape: v.shape, values: [Float](repeating: 0, count: count))
@@ -66,7 +65,12 @@ extension NNablaImporter {
         guard let v = network.variables.first(where: { $0.name == labelName }) else {
           throw DiagnosticError("\(f.location): label variable '\(labelName)' is not declared")
         }
-        graph.tensors.append(TensorInfo(name: labelName, shape: v.shape.map { $0 < 0 ? 1 : $0 }))
+        // Only the leading batch -1 becomes 1; any other dimension must be positive and the whole bounded.
+        let shape = v.shape.enumerated().map { $0.offset == 0 && $0.element == -1 ? 1 : $0.element }
+        guard shape.allSatisfy({ $0 > 0 }), (try? ShapeLimits.elementCount(shape)) != nil else {
+          throw DiagnosticError("variable '\(labelName)': shape \(v.shape) must be positive dimensions (only the leading batch may be -1) of at most \(ShapeLimits.maxElements) elements")
+        }
+        graph.tensors.append(TensorInfo(name: labelName, shape: shape))
         label = graph.tensors.count - 1
         labels.append(label)
       }

@@ -16,6 +16,10 @@ public struct QuantizationError: Error, CustomStringConvertible {
 /// and a quantize, and each is listed in `notes`.
 public enum Int8Quantizer {
   public static func quantize(_ graph: ModelGraph, ranges: [Int: CalibratedRange]) throws -> Int8Program {
+    // NaN or ±Inf has no int8 code and no finite scale; a float build only warns about them.
+    if let problem = graph.nonFiniteParameterProblems.first {
+      throw QuantizationError("\(problem); int8 needs finite parameters (use --quantize float32 to build anyway)")
+    }
     var builder = ProgramBuilder(graph: graph, ranges: ranges)
     try builder.build()
     return builder.program()
@@ -253,22 +257,16 @@ struct ProgramBuilder {
       let (lo, hi) = clampBounds(node, p)
       steps.append(ProgramStep(name: name, kernel: .clamp(lo: Int8(lo), hi: Int8(hi)), inputs: [q], output: out, reuse: .inPlace))
     case .mulScalar(let v) where v > 0 && v.isFinite:
-      // y = v·x only relabels the int8 codes: same bytes, scale × v (free, and no table).
+      // y = v·x only relabels the int8 codes: same bytes, scale × v (free, and no table), unless
+      // the product leaves the normal floats (v = 1e300); then a table, like any other factor.
       let q = try int8(x)
       let p = quant(q)
-      let out = int8Output(outT, QuantParams(scale: Float(Double(p.scale) * v), zeroPoint: p.zeroPoint))
+      let scale = Float(Double(p.scale) * v)
+      guard scale.isNormal else { return try lowerLookupTable(node, name: name, outT: outT) }
+      let out = int8Output(outT, QuantParams(scale: scale, zeroPoint: p.zeroPoint))
       steps.append(ProgramStep(name: name, kernel: .copy, inputs: [q], output: out, reuse: .alias))
     case .leakyReLU, .elu, .sigmoid, .tanh, .swish, .addScalar, .mulScalar:
-      let q = try int8(x)
-      let pin = quant(q)
-      let pout: QuantParams
-      switch node.op {
-      case .sigmoid: pout = FixedParameters.probability
-      case .tanh: pout = FixedParameters.tanh
-      default: pout = try calibrated(outT)
-      }
-      let out = int8Output(outT, pout)
-      steps.append(ProgramStep(name: name, kernel: .lookupTable(Int8Kernels.activationTable(node.op, input: pin, output: pout)!), inputs: [q], output: out, reuse: .inPlace))
+      try lowerLookupTable(node, name: name, outT: outT)
     case .softmax(let axis):
       let q = try int8(x)
       let out = int8Output(outT, FixedParameters.probability)
@@ -323,6 +321,20 @@ struct ProgramBuilder {
     }
   }
 
+  /// An element-wise op as a 256-entry table from the input's codes to the output's.
+  mutating func lowerLookupTable(_ node: Node, name: String, outT: Int) throws {
+    let q = try int8(node.inputs[0])
+    let pin = quant(q)
+    let pout: QuantParams
+    switch node.op {
+    case .sigmoid: pout = FixedParameters.probability
+    case .tanh: pout = FixedParameters.tanh
+    default: pout = try calibrated(outT)
+    }
+    let out = int8Output(outT, pout)
+    steps.append(ProgramStep(name: name, kernel: .lookupTable(Int8Kernels.activationTable(node.op, input: pin, output: pout)!), inputs: [q], output: out, reuse: .inPlace))
+  }
+
   /// No int8 kernel: run the float kernel between a dequantize and (for int8 readers) a quantize.
   mutating func lowerInFloat(_ node: Node, name: String, outT: Int, activation: Node?) throws {
     let inputs = try node.inputs.map { try float($0) }
@@ -335,95 +347,6 @@ struct ProgramBuilder {
       floatOf[outT] = r
     }
     notes.append("'\(node.name)' (\(node.op.typeName)) runs in float32: no int8 kernel for it")
-  }
-
-  // MARK: - Weight layers
-
-  /// Per-output-channel symmetric int8 weights: scale = max|w| / 127.
-  static func quantizeWeights(_ w: [Float], channels: Int, channelOf: (Int) -> Int) -> (q: [Int8], scales: [Double]) {
-    var maxAbs = [Double](repeating: 0, count: channels)
-    for i in w.indices { maxAbs[channelOf(i)] = max(maxAbs[channelOf(i)], Double(abs(w[i]))) }
-    let scales = maxAbs.map { $0 > 0 ? $0 / 127 : 1 }
-    let q = w.indices.map { i -> Int8 in
-      let v = (Double(w[i]) / scales[channelOf(i)]).rounded()
-      return Int8(min(max(v, -127), 127))
-    }
-    return (q, scales)
-  }
-
-  static func quantizeBias(_ b: [Float]?, inputScale: Double, weightScales: [Double]) -> [Int32]? {
-    guard let b else { return nil }
-    return b.indices.map { c in
-      let v = (Double(b[c]) / (inputScale * weightScales[c])).rounded()
-      return Int32(min(max(v, Double(Int32.min)), Double(Int32.max)))
-    }
-  }
-
-  mutating func lowerConvolution(
-    _ node: Node, name: String, outT: Int, activation: Node?, pool: Node?, baseAxis: Int, pad: [Int], stride: [Int],
-    dilation: [Int], group: Int
-  ) throws {
-    let xs = graph.tensors[node.inputs[0]].shape
-    let ys = graph.tensors[node.outputs[0]].shape
-    let wT = graph.tensors[node.inputs[1]]
-    guard let geometry = ConvGeometry(
-      x: xs, y: ys, w: wT.shape, baseAxis: baseAxis, pad: pad, stride: stride, dilation: dilation, group: group)
-    else {  // 3-D (never with a fused pooling: fusableMaxPool is 2-D only)
-      guard pool == nil else { throw QuantizationError("'\(node.name)': a fused max pooling needs a 2-D convolution") }
-      return try lowerInFloat(node, name: name, outT: outT, activation: activation)
-    }
-    let q = try int8(node.inputs[0])
-    let pin = quant(q)
-    // The convolution's output parameters are those of the tensor the pooling reads (a max
-    // pooling keeps its input's parameters), as without fusion.
-    let po = try calibrated(pool?.inputs[0] ?? outT)
-    guard let w = wT.data?.values else { throw QuantizationError("'\(node.name)': the weights must be parameters for int8") }
-    let outC = ys[baseAxis]
-    let perChannel = w.count / outC
-    let (wq, ws) = Self.quantizeWeights(w, channels: outC) { $0 / perChannel }
-    let bias = Self.quantizeBias(node.inputs.count > 2 ? graph.tensors[node.inputs[2]].data?.values : nil, inputScale: Double(pin.scale), weightScales: ws)
-    let m = ws.map { QuantizedMultiplier(real: Double(pin.scale) * $0 / Double(po.scale)) }
-    let (lo, hi) = clampBounds(activation, po)
-    var conv = Int8WeightLayer(
-      params: ConvS8Params(geometry: geometry, inputOffset: pin.inputOffset, outputOffset: po.outputOffset, actMin: lo, actMax: hi),
-      weights: wq, bias: bias, multipliers: m.map(\.multiplier), shifts: m.map(\.shift))
-    if let pool, let g = fusableMaxPool(pool) {
-      if m.allSatisfy({ $0.multiplier >= 0 }) {
-        // Requantization is monotone non-decreasing: the C may pool the accumulators.
-        conv.fusedMaxPool = g
-        steps.append(ProgramStep(name: name, kernel: .convolution(conv), inputs: [q], output: int8Output(outT, po)))
-      } else {
-        let mid = int8Output(pool.inputs[0], po)
-        steps.append(ProgramStep(name: node.name, kernel: .convolution(conv), inputs: [q], output: mid))
-        steps.append(ProgramStep(name: pool.name, kernel: .maxPooling(g), inputs: [mid], output: int8Output(outT, po)))
-      }
-      return
-    }
-    steps.append(ProgramStep(name: name, kernel: .convolution(conv), inputs: [q], output: int8Output(outT, po)))
-  }
-
-  mutating func lowerAffine(_ node: Node, name: String, outT: Int, activation: Node?, baseAxis: Int) throws {
-    let q = try int8(node.inputs[0])
-    let pin = quant(q)
-    let po = try calibrated(outT)
-    let xs = graph.tensors[node.inputs[0]].shape
-    let wT = graph.tensors[node.inputs[1]]
-    guard let w = wT.data?.values else { throw QuantizationError("'\(node.name)': the weights must be parameters for int8") }
-    let inF = wT.shape[0]
-    let outF = wT.shape.dropFirst().reduce(1, *)
-    // nnabla stores [in, out]; the kernel reads one output's weights contiguously: [out, in].
-    var transposed = [Float](repeating: 0, count: w.count)
-    for i in 0..<inF { for o in 0..<outF { transposed[o * inF + i] = w[i * outF + o] } }
-    let (wq, ws) = Self.quantizeWeights(transposed, channels: outF) { $0 / inF }
-    let bias = Self.quantizeBias(node.inputs.count > 2 ? graph.tensors[node.inputs[2]].data?.values : nil, inputScale: Double(pin.scale), weightScales: ws)
-    let m = ws.map { QuantizedMultiplier(real: Double(pin.scale) * $0 / Double(po.scale)) }
-    let out = int8Output(outT, po)
-    let (lo, hi) = clampBounds(activation, po)
-    let params = AffineS8Params(
-      outer: Int32(xs[..<baseAxis].reduce(1, *)), inFeatures: Int32(inF), outFeatures: Int32(outF),
-      inputOffset: pin.inputOffset, outputOffset: po.outputOffset, actMin: lo, actMax: hi)
-    let affine = Int8WeightLayer(params: params, weights: wq, bias: bias, multipliers: m.map(\.multiplier), shifts: m.map(\.shift))
-    steps.append(ProgramStep(name: name, kernel: .affine(affine), inputs: [q], output: out))
   }
 
   // MARK: - Helpers

@@ -37,6 +37,7 @@ enum CompileCommand: Subcommand {
       output, inputs: [model] + CompileOptionGroup.inputs(a) + (a.value("example-input").map { [$0] } ?? []), force: a.flag("force"))
     let start = Date()
     let compilation = try Driver.compile(modelPath: model, options: options, progress: TerminalProgressBar.forStandardError())
+    compilation.warnings.forEach(printError)
     // The report sits beside the C, or in an Arduino library's extras/, which the IDE leaves alone.
     let files = arduino ? try Driver.arduinoLibrary(compilation, exampleInput: a.value("example-input")) : compilation.code.files
     let reportFolder = arduino ? "extras/" : ""

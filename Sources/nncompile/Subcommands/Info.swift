@@ -13,6 +13,7 @@ enum InfoCommand: Subcommand {
     let a = try Arguments(args, options: ["executor"], flags: [])
     let path = try a.model()
     let model = try ModelLoader.load(path: path, executor: a.value("executor"))
+    Driver.warnings(model, modelPath: path).forEach(printError)
     print(ModelInfo.text(model, file: path), terminator: "")
     return 0
   }

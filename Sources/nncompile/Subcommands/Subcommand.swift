@@ -38,7 +38,12 @@ enum CompileOptionGroup {
   static func parse(_ a: Arguments) throws -> CompileOptions {
     let target: TargetDescription
     do { target = try TargetDescription.named(a.value("target") ?? "cortex-m4f") } catch {
-      throw Arguments.UsageError(message: "\(error)")
+      // A target file is input (one line naming it, exit 1); an unknown name is bad usage.
+      if let file = error.file { throw CompileError(file: file, "error: \(error.message)") }
+      throw Arguments.UsageError(message: error.message)
+    }
+    if let name = a.value("name"), let problem = CNames.prefixProblem(name) {
+      throw Arguments.UsageError(message: "--name \(problem)")
     }
     if let q = a.value("quantize"), !["float32", "int8"].contains(q) {
       throw Arguments.UsageError(message: "'--quantize' must be float32 or int8, got '\(q)'")

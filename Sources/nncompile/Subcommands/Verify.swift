@@ -56,6 +56,7 @@ enum VerifyCommand: Subcommand {
     let json = try a.value("json").map { try OutputFile($0, inputs: inputs, force: a.flag("force"), recognizes: OwnOutputs.isOwnJSONReport) }
     if emulate { try Verifier.checkEmulationTools(target: options.target) }
     let compilation = try Driver.compile(modelPath: model, options: options, progress: TerminalProgressBar.forStandardError())
+    compilation.warnings.forEach(printError)
     let loader = InputLoader(graph: compilation.model.graph, normalizeImages: compilation.normalizeImages)
     let samples = try a.all("input").flatMap { try loader.load(path: $0) }
     var expected: [[FloatTensor]]?

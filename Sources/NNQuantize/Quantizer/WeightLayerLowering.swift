@@ -1,0 +1,93 @@
+import NNIR
+
+/// Convolution and Affine in int8: per-output-channel symmetric weights, int32 bias at
+/// `s_in · s_w[c]`, and one requantization multiplier per channel.
+extension ProgramBuilder {
+  /// Per-output-channel symmetric int8 weights: scale = max|w| / 127.
+  static func quantizeWeights(_ w: [Float], channels: Int, channelOf: (Int) -> Int) -> (q: [Int8], scales: [Double]) {
+    var maxAbs = [Double](repeating: 0, count: channels)
+    for i in w.indices { maxAbs[channelOf(i)] = max(maxAbs[channelOf(i)], Double(abs(w[i]))) }
+    let scales = maxAbs.map { $0 > 0 ? $0 / 127 : 1 }
+    let q = w.indices.map { i -> Int8 in
+      let v = (Double(w[i]) / scales[channelOf(i)]).rounded()
+      return Int8(min(max(v, -127), 127))
+    }
+    return (q, scales)
+  }
+
+  static func quantizeBias(_ b: [Float]?, inputScale: Double, weightScales: [Double]) -> [Int32]? {
+    guard let b else { return nil }
+    return b.indices.map { c in
+      // Saturates: a bias beyond the int32 accumulator (3e38 over denormal weight scales) is clamped.
+      let v = (Double(b[c]) / (inputScale * weightScales[c])).rounded()
+      return v.isNaN ? 0 : Int32(min(max(v, Double(Int32.min)), Double(Int32.max)))
+    }
+  }
+
+  mutating func lowerConvolution(
+    _ node: Node, name: String, outT: Int, activation: Node?, pool: Node?, baseAxis: Int, pad: [Int], stride: [Int],
+    dilation: [Int], group: Int
+  ) throws {
+    let xs = graph.tensors[node.inputs[0]].shape
+    let ys = graph.tensors[node.outputs[0]].shape
+    let wT = graph.tensors[node.inputs[1]]
+    guard let geometry = ConvGeometry(
+      x: xs, y: ys, w: wT.shape, baseAxis: baseAxis, pad: pad, stride: stride, dilation: dilation, group: group)
+    else {  // 3-D (never with a fused pooling: fusableMaxPool is 2-D only)
+      guard pool == nil else { throw QuantizationError("'\(node.name)': a fused max pooling needs a 2-D convolution") }
+      return try lowerInFloat(node, name: name, outT: outT, activation: activation)
+    }
+    let q = try int8(node.inputs[0])
+    let pin = quant(q)
+    // The convolution's output parameters are those of the tensor the pooling reads (a max
+    // pooling keeps its input's parameters), as without fusion.
+    let po = try calibrated(pool?.inputs[0] ?? outT)
+    guard let w = wT.data?.values else { throw QuantizationError("'\(node.name)': the weights must be parameters for int8") }
+    let outC = ys[baseAxis]
+    let perChannel = w.count / outC
+    let (wq, ws) = Self.quantizeWeights(w, channels: outC) { $0 / perChannel }
+    let bias = Self.quantizeBias(node.inputs.count > 2 ? graph.tensors[node.inputs[2]].data?.values : nil, inputScale: Double(pin.scale), weightScales: ws)
+    let m = ws.map { QuantizedMultiplier(real: Double(pin.scale) * $0 / Double(po.scale)) }
+    let (lo, hi) = clampBounds(activation, po)
+    var conv = Int8WeightLayer(
+      params: ConvS8Params(geometry: geometry, inputOffset: pin.inputOffset, outputOffset: po.outputOffset, actMin: lo, actMax: hi),
+      weights: wq, bias: bias, multipliers: m.map(\.multiplier), shifts: m.map(\.shift))
+    if let pool, let g = fusableMaxPool(pool) {
+      if m.allSatisfy({ $0.multiplier >= 0 }) {
+        // Requantization is monotone non-decreasing: the C may pool the accumulators.
+        conv.fusedMaxPool = g
+        steps.append(ProgramStep(name: name, kernel: .convolution(conv), inputs: [q], output: int8Output(outT, po)))
+      } else {
+        let mid = int8Output(pool.inputs[0], po)
+        steps.append(ProgramStep(name: node.name, kernel: .convolution(conv), inputs: [q], output: mid))
+        steps.append(ProgramStep(name: pool.name, kernel: .maxPooling(g), inputs: [mid], output: int8Output(outT, po)))
+      }
+      return
+    }
+    steps.append(ProgramStep(name: name, kernel: .convolution(conv), inputs: [q], output: int8Output(outT, po)))
+  }
+
+  mutating func lowerAffine(_ node: Node, name: String, outT: Int, activation: Node?, baseAxis: Int) throws {
+    let q = try int8(node.inputs[0])
+    let pin = quant(q)
+    let po = try calibrated(outT)
+    let xs = graph.tensors[node.inputs[0]].shape
+    let wT = graph.tensors[node.inputs[1]]
+    guard let w = wT.data?.values else { throw QuantizationError("'\(node.name)': the weights must be parameters for int8") }
+    let inF = wT.shape[0]
+    let outF = wT.shape.dropFirst().reduce(1, *)
+    // nnabla stores [in, out]; the kernel reads one output's weights contiguously: [out, in].
+    var transposed = [Float](repeating: 0, count: w.count)
+    for i in 0..<inF { for o in 0..<outF { transposed[o * inF + i] = w[i * outF + o] } }
+    let (wq, ws) = Self.quantizeWeights(transposed, channels: outF) { $0 / inF }
+    let bias = Self.quantizeBias(node.inputs.count > 2 ? graph.tensors[node.inputs[2]].data?.values : nil, inputScale: Double(pin.scale), weightScales: ws)
+    let m = ws.map { QuantizedMultiplier(real: Double(pin.scale) * $0 / Double(po.scale)) }
+    let out = int8Output(outT, po)
+    let (lo, hi) = clampBounds(activation, po)
+    let params = AffineS8Params(
+      outer: Int32(xs[..<baseAxis].reduce(1, *)), inFeatures: Int32(inF), outFeatures: Int32(outF),
+      inputOffset: pin.inputOffset, outputOffset: po.outputOffset, actMin: lo, actMax: hi)
+    let affine = Int8WeightLayer(params: params, weights: wq, bias: bias, multipliers: m.map(\.multiplier), shifts: m.map(\.shift))
+    steps.append(ProgramStep(name: name, kernel: .affine(affine), inputs: [q], output: out))
+  }
+}
