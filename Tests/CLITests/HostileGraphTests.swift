@@ -30,14 +30,15 @@ import _NNTestSupport
   static func expectOneError(
     _ model: InlineModel, at location: String? = nil, _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
-    let (r, path, outExists) = try run(model)
-    #expect(r.status == 1, "exit status \(r.status): \(r.stderr)", sourceLocation: sourceLocation)
-    #expect(!outExists, "out/ must not be written", sourceLocation: sourceLocation)
-    #expect(r.stderr.split(separator: "\n").count == 1, "one line, got: \(r.stderr)", sourceLocation: sourceLocation)
+    let box = try Sandbox("hostile")
+    defer { box.remove() }
+    let path = try box.write("model.nntxt", Array(model.text.utf8))
     let prefix = "\(path): \(location ?? "function 'f1' (\(model.function))"): error: "
-    #expect(r.stderr.hasPrefix(prefix), "\(r.stderr) should start with \(prefix)", sourceLocation: sourceLocation)
-    #expect(r.stderr.contains(fragment), "\(r.stderr) should contain \(fragment)", sourceLocation: sourceLocation)
+    try CLI.expectRefusal(
+      [path, "--target", "host", "--quantize", "float32", "-o", box.path("out")], in: box, prefix: prefix, fragment,
+      sourceLocation: sourceLocation)
   }
+
 
   static let big = "4611686018427387904"  // 2^62
   static let max = "9223372036854775807"  // INT64_MAX

@@ -6,7 +6,6 @@ import _NNTestSupport
 /// SIGTERM, SIGINT or a full disk while an output is written: exit 143, 130 or 1, one line naming
 /// the output, no `.X.nncompile-…` left behind, and what was there before unchanged.
 @Suite struct InterruptedWriteTests {
-  typealias Sandbox = OutputSafetyTests.Sandbox
 
   /// Runs nncompile with the test hook that pauses once the output is staged
   /// (`NNCOMPILE_TEST_WRITE_DELAY`), sends `signal` as soon as `.<name>.nncompile-…` appears in
@@ -45,7 +44,7 @@ import _NNTestSupport
 
   @Test(arguments: [SIGTERM, SIGINT])
   func compile_signalWhileWriting_removesTheStagingFolder_keepsTheOldOutput(signal: Int32) throws {
-    let box = try Sandbox()
+    let box = try Sandbox.withModel()
     defer { box.remove() }
     let out = box.path("out")
     let first = try CLI.run([box.model] + OutputSafetyTests.compile + ["-o", out])
@@ -59,7 +58,7 @@ import _NNTestSupport
 
   @Test(arguments: [SIGTERM, SIGINT])
   func train_signalWhileWriting_removesTheTemporaryFile_keepsTheOldModel(signal: Int32) throws {
-    let box = try Sandbox()
+    let box = try Sandbox.withModel()
     defer { box.remove() }
     let trained = box.path("trained.nnp")
     let train = ["train", TrainCommandTests.mlp, "--data", TrainCommandTests.data("train_4_9.csv"), "--epochs", "1", "-o", trained]
@@ -74,7 +73,7 @@ import _NNTestSupport
   /// A full disk, stood in for by a file-size limit (`ulimit -f`, with SIGXFSZ ignored so the
   /// write fails with EFBIG instead of killing the process): the old output stays whole.
   @Test func fullDisk_failsWithOneLine_keepsTheOldOutput() throws {
-    let box = try Sandbox()
+    let box = try Sandbox.withModel()
     defer { box.remove() }
     let trained = box.path("trained.nnp"), out = box.path("out")
     let train = ["train", TrainCommandTests.mlp, "--data", TrainCommandTests.data("train_4_9.csv"), "--epochs", "1", "-o", trained]

@@ -5,26 +5,15 @@ import _NNTestSupport
 
 /// Bad input gets one clear line naming the file and the problem, exit code 1, and no `out/`.
 @Suite struct MalformedInputTests {
-  /// Writes `bytes` as a model file, runs a compile into a fresh folder, and returns the result
-  /// and whether the output folder exists afterwards.
-  func compile(_ bytes: [UInt8], name: String = "bad.nnp") throws -> (CLI.Result, outExists: Bool, path: String) {
-    let dir = try Fixtures.temporaryDirectory("malformed")
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let model = dir.appendingPathComponent(name)
-    try Data(bytes).write(to: model)
-    let out = dir.appendingPathComponent("out")
-    let r = try CLI.run([model.path, "--target", "cortex-m4f", "--quantize", "float32", "-o", out.path])
-    return (r, FileManager.default.fileExists(atPath: out.path), model.path)
-  }
-
+  /// Compiles `bytes` as a model inside a sandbox: exit 1, one line naming the file and holding
+  /// `fragment`, no `out/` and nothing else changed.
   func expectOneClearError(_ bytes: [UInt8], contains fragment: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let (r, outExists, path) = try compile(bytes)
-    #expect(r.status == 1, "exit status", sourceLocation: sourceLocation)
-    #expect(!outExists, "out/ must not be left behind", sourceLocation: sourceLocation)
-    let lines = r.stderr.split(separator: "\n")
-    #expect(lines.count == 1, "one line, got: \(r.stderr)", sourceLocation: sourceLocation)
-    #expect(r.stderr.hasPrefix("\(path): "), "names the file: \(r.stderr)", sourceLocation: sourceLocation)
-    #expect(r.stderr.contains(fragment), "\(r.stderr) should contain \(fragment)", sourceLocation: sourceLocation)
+    let box = try Sandbox("malformed")
+    defer { box.remove() }
+    let path = try box.write("bad.nnp", bytes)
+    try CLI.expectRefusal(
+      [path, "--target", "cortex-m4f", "--quantize", "float32", "-o", box.path("out")], in: box, prefix: "\(path): ", fragment,
+      sourceLocation: sourceLocation)
   }
 
   static let lenet: [UInt8] = try! Fixtures.bytes("real/nnabla_lenet_010000.nnp")

@@ -9,53 +9,6 @@ import _NNTestSupport
 @Suite struct OutputSafetyTests {
   static let compile = ["--target", "host", "--quantize", "float32"]
 
-  /// A temporary folder with an input model and canaries of every kind a user may point -o at.
-  struct Sandbox {
-    let root: URL
-    var model: String { path("model/model.nnp") }
-
-    init() throws {
-      root = try Fixtures.temporaryDirectory("outsafe")
-      let fm = FileManager.default
-      for folder in ["model", "notes", "empty"] { try fm.createDirectory(at: url(folder), withIntermediateDirectories: true) }
-      try fm.copyItem(atPath: Fixtures.path("nnabla/iris_mlp/model.nnp"), toPath: model)
-      try fm.copyItem(atPath: Fixtures.path("nnabla/iris_mlp/inputs.bin"), toPath: path("model/inputs.bin"))
-      try Data("canary\n".utf8).write(to: url("canary.txt"))
-      try Data("the user's notes\n".utf8).write(to: url("notes/todo.txt"))
-      try fm.createSymbolicLink(atPath: path("link-to-file"), withDestinationPath: "canary.txt")
-      try fm.createSymbolicLink(atPath: path("link-to-folder"), withDestinationPath: "notes")
-      #expect(mkfifo(path("fifo"), 0o644) == 0, "a FIFO stands in for a device")
-    }
-
-    func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
-    func path(_ relative: String) -> String { url(relative).path }
-    func remove() { try? FileManager.default.removeItem(at: root) }
-
-    /// Every entry under the root (never following a link, never opening a FIFO) → what it is.
-    func snapshot(_ relative: String = "") -> [String: String] {
-      var entries: [String: String] = [:]
-      let folder = relative.isEmpty ? root.path : path(relative)
-      for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
-        let rel = relative.isEmpty ? name : relative + "/" + name
-        var s = stat()
-        guard lstat(path(rel), &s) == 0 else { continue }
-        switch s.st_mode & S_IFMT {
-        case S_IFDIR: entries[rel] = "folder"; entries.merge(snapshot(rel)) { a, _ in a }
-        case S_IFLNK: entries[rel] = "link to " + ((try? FileManager.default.destinationOfSymbolicLink(atPath: path(rel))) ?? "?")
-        case S_IFREG: entries[rel] = (try? Data(contentsOf: url(rel))).map(Self.fingerprint) ?? "unreadable file"
-        default: entries[rel] = "other \(s.st_mode & S_IFMT)"
-        }
-      }
-      return entries
-    }
-
-    /// Size and FNV-1a hash: any changed byte shows, and a failure message stays short.
-    static func fingerprint(_ bytes: Data) -> String {
-      let hash = bytes.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
-      return "file of \(bytes.count) bytes, FNV-1a \(String(hash, radix: 16))"
-    }
-  }
-
   /// Exit 1, exactly one stderr line, naming `path` and saying `fragment`.
   static func expectRefused(_ r: CLI.Result, _ path: String, _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(r.status == 1, "\(r.stderr)", sourceLocation: sourceLocation)
@@ -65,7 +18,7 @@ import _NNTestSupport
   }
 
   @Test func compile_refusesEveryPathItDidNotWrite_touchingNothing() throws {
-    let box = try Sandbox()
+    let box = try Sandbox.withModel()
     defer { box.remove() }
     let before = box.snapshot()
     let inModel = box.url("model")
@@ -100,7 +53,7 @@ import _NNTestSupport
   }
 
   @Test func force_replacesAForeignFolder_butNeverAFileTheCurrentFolderOrAnInputsFolder() throws {
-    let box = try Sandbox()
+    let box = try Sandbox.withModel()
     defer { box.remove() }
     let before = box.snapshot()
     for (output, fragment) in [
@@ -120,7 +73,7 @@ import _NNTestSupport
   }
 
   @Test func emptyFolderIsUsed_ownOutputIsReplaced_aFileAddedToItMakesItForeign() throws {
-    let box = try Sandbox()
+    let box = try Sandbox.withModel()
     defer { box.remove() }
     let out = box.path("empty")
     var r = try CLI.run([box.model] + Self.compile + ["--name", "first", "-o", out])
@@ -149,7 +102,7 @@ import _NNTestSupport
   }
 
   @Test func verifyJSON_replacesOnlyItsOwnReport() throws {
-    let box = try Sandbox()
+    let box = try Sandbox.withModel()
     defer { box.remove() }
     let verify = ["verify", box.model, "--input", box.path("model/inputs.bin")] + Self.compile
     let before = box.snapshot()
@@ -171,7 +124,7 @@ import _NNTestSupport
   }
 
   @Test func trainOutput_refusesAFolderAnInputAForeignFileOrALink() throws {
-    let box = try Sandbox()
+    let box = try Sandbox.withModel()
     defer { box.remove() }
     // The data in the sandbox, and a hard link to it under another name (refused before it is read).
     let data = box.path("train.csv"), hardLink = box.path("same-data.csv")
@@ -202,4 +155,17 @@ import _NNTestSupport
     #expect(OwnOutputs.isOwnNNP(box.path("canary.txt")))
     #expect(!box.snapshot().keys.contains { $0.contains(".nncompile-") }, "no temporary file remains")
   }
+}
+
+extension Sandbox {
+  /// The canaries, with an input model and its inputs in `model/`.
+  static func withModel() throws -> Sandbox {
+    let box = try Sandbox("outsafe")
+    try FileManager.default.createDirectory(at: box.url("model"), withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: Fixtures.path("nnabla/iris_mlp/model.nnp"), toPath: box.model)
+    try FileManager.default.copyItem(atPath: Fixtures.path("nnabla/iris_mlp/inputs.bin"), toPath: box.path("model/inputs.bin"))
+    return box
+  }
+
+  var model: String { path("model/model.nnp") }
 }
