@@ -1,4 +1,5 @@
 import Foundation
+import NNFormats
 
 /// What a compile target offers and how to build for it, decoded from `targets/<name>.json`.
 public struct TargetDescription: Codable, Sendable, Equatable {
@@ -57,9 +58,10 @@ public struct TargetDescription: Codable, Sendable, Equatable {
   /// A target by name (the built-in descriptions, the same as `targets/*.json`) or by JSON file path.
   public static func named(_ nameOrPath: String) throws -> TargetDescription {
     if nameOrPath.hasSuffix(".json") {
-      let url = URL(fileURLWithPath: nameOrPath)
-      guard let data = try? Data(contentsOf: url) else {
-        throw TargetError("cannot read target file '\(nameOrPath)'")
+      // A target is a few hundred bytes of JSON; 1 MiB is generous and bounds a wrong path.
+      let data: Data
+      do { data = Data(try RegularFile.read(nameOrPath, limit: 1 << 20, kind: "a target file")) } catch let e as FileReadError {
+        throw TargetError("cannot read target file '\(nameOrPath)': \(e.problem)")
       }
       do { return try JSONDecoder().decode(TargetDescription.self, from: data) } catch {
         throw TargetError("target file '\(nameOrPath)' is not a valid target description: \(error)")

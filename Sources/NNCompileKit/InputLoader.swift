@@ -21,35 +21,67 @@ public struct InputLoader {
   var inputShapes: [[Int]] { graph.inputs.map { graph.tensors[$0].shape } }
   var sampleSize: Int { inputShapes.map { $0.reduce(1, *) }.reduce(0, +) }
 
-  public func load(path: String) throws -> [[FloatTensor]] {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+  /// The largest input file read whole (an image, `.npy`, expected outputs, a dataset CSV):
+  /// 256 MiB is 85,000 LeNet samples of float32, more than any calibration or test set needs,
+  /// and bounded whatever the path names. Raw `.bin` files are read only as far as `maxSamples` needs.
+  public static let maxFileBytes = 256 << 20
+  static let fileKind = "an input file"
+
+  /// Reads the samples in `path`; with `maxSamples`, only the first that many (and, for raw
+  /// `.bin` files, image folders and CSVs, only the bytes and files those samples need).
+  public func load(path: String, maxSamples: Int? = nil) throws -> [[FloatTensor]] {
+    if RegularFile.isFolder(path) {
       // A folder of images, in name order (a calibration set).
       let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
       let images = names.filter { n in [".png", ".pgm", ".ppm"].contains { n.lowercased().hasSuffix($0) } }.sorted()
       guard !images.isEmpty else { throw CompileError(file: path, "error: the folder holds no .png, .pgm or .ppm images") }
-      return try images.flatMap { try load(path: URL(fileURLWithPath: path).appendingPathComponent($0).path) }
+      return try images.prefix(maxSamples ?? images.count).flatMap {
+        try load(path: URL(fileURLWithPath: path).appendingPathComponent($0).path)
+      }
     }
     do {
       let lower = path.lowercased()
-      if lower.hasSuffix(".csv") { return try loadCSV(path) }
-      let bytes = try ModelLoader.readFile(path)
-      if lower.hasSuffix(".npy") { return try split(try NPY.decode(bytes).values, what: "the .npy array") }
-      if [".png", ".pgm", ".ppm"].contains(where: lower.hasSuffix) {
-        return [try imageSample(bytes, isPNG: lower.hasSuffix(".png"))]
+      if lower.hasSuffix(".csv") { return try loadCSV(path, maxSamples: maxSamples) }
+      let file = try RegularFile(path: path)
+      if !lower.hasSuffix(".npy") && ![".png", ".pgm", ".ppm"].contains(where: lower.hasSuffix) {
+        return try loadRawFloats(file, maxSamples: maxSamples)
       }
-      guard bytes.count % 4 == 0 else {
-        throw CompileError(file: path, "error: raw float32 input has \(bytes.count) bytes, not a multiple of 4")
+      let bytes = try file.readAll(limit: Self.maxFileBytes, kind: Self.fileKind)
+      if lower.hasSuffix(".npy") {
+        let samples = try split(try NPY.decode(bytes).values, what: "the .npy array")
+        return Array(samples.prefix(maxSamples ?? samples.count))
       }
-      let floats = bytes.withUnsafeBytes { raw in
-        (0..<bytes.count / 4).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
-      }
-      return try split(floats, what: "raw float32 input")
+      return [try imageSample(bytes, isPNG: lower.hasSuffix(".png"))]
     } catch let e as CompileError {
       throw e
     } catch {
       throw CompileError(file: path, wrapping: error)
     }
+  }
+
+  /// Raw little-endian float32, samples back to back; the size is checked from `stat`, and only
+  /// the first `maxSamples` samples are read.
+  private func loadRawFloats(_ file: RegularFile, maxSamples: Int?) throws -> [[FloatTensor]] {
+    guard file.size % 4 == 0 else {
+      throw CompileError(file: file.path, "error: raw float32 input has \(file.size) bytes, not a multiple of 4")
+    }
+    let values = file.size / 4
+    guard sampleSize > 0, values > 0, values % sampleSize == 0 else {
+      throw InputError("raw float32 input has \(values) values; the model takes \(sampleSize) per sample (inputs \(inputShapes))")
+    }
+    let wanted = min(values / sampleSize, maxSamples ?? Int.max) * sampleSize * 4
+    guard wanted <= Self.maxFileBytes else {
+      throw CompileError(file: file.path,
+        "error: \(wanted / 4 / sampleSize) samples need \(ByteCount.describe(wanted)), more than the limit of \(ByteCount.describe(Self.maxFileBytes)) for \(Self.fileKind)")
+    }
+    let bytes = try file.read(upTo: wanted)
+    guard bytes.count == wanted else {
+      throw CompileError(file: file.path, "error: the file shrank while being read (\(bytes.count) of \(wanted) bytes)")
+    }
+    let floats = bytes.withUnsafeBytes { raw in
+      (0..<bytes.count / 4).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+    }
+    return try split(floats, what: "raw float32 input")
   }
 
   /// Splits a flat array into whole samples.
@@ -75,16 +107,30 @@ public struct InputLoader {
     guard inputShapes.count == 1, let shape = inputShapes.first else {
       throw InputError("an image can only feed a model with one input; this one has \(inputShapes.count)")
     }
-    let image = isPNG ? try PNG.decode(bytes) : try PGM.decode(bytes)
+    // The header says the size: compare it with the model before decoding a single pixel.
+    let (_, h, w) = Self.imageGeometry(of: shape)
+    let size = try ImageDimensions.read(bytes, png: isPNG)
+    guard size == ImageDimensions(width: w, height: h) else { throw sizeMismatch(size, shape: shape) }
+    let image = try Image.decode(bytes, png: isPNG)
     return [try tensor(from: image, shape: shape)]
+  }
+
+  /// `(channels, height, width)` of an image that feeds `shape` (`[1, c, h, w]`, `[c, h, w]`, `[h, w]`).
+  static func imageGeometry(of shape: [Int]) -> (channels: Int, height: Int, width: Int) {
+    let spatial = shape.drop { $0 == 1 }.count >= 2 ? Array(shape.suffix(3)) : shape
+    return spatial.count == 3 ? (spatial[0], spatial[1], spatial[2]) : (1, spatial.first ?? 0, spatial.last ?? 0)
+  }
+
+  private func sizeMismatch(_ size: ImageDimensions, shape: [Int]) -> InputError {
+    let (_, h, w) = Self.imageGeometry(of: shape)
+    return InputError("image is \(size.width)×\(size.height) but the model input \(shape) needs \(w)×\(h)")
   }
 
   /// CHW float data from an image, converting gray ↔ RGB as PIL does (`L = (299R + 587G + 114B) / 1000`).
   func tensor(from image: Image, shape: [Int]) throws -> FloatTensor {
-    let spatial = shape.drop { $0 == 1 }.count >= 2 ? Array(shape.suffix(3)) : shape
-    let (c, h, w) = spatial.count == 3 ? (spatial[0], spatial[1], spatial[2]) : (1, spatial.first ?? 0, spatial.last ?? 0)
+    let (c, h, w) = Self.imageGeometry(of: shape)
     guard h == image.height, w == image.width else {
-      throw InputError("image is \(image.width)×\(image.height) but the model input \(shape) needs \(w)×\(h)")
+      throw sizeMismatch(ImageDimensions(width: image.width, height: image.height), shape: shape)
     }
     guard c == 1 || c == 3 else { throw InputError("model input \(shape) has \(c) channels; images feed 1 or 3") }
     let values = image.planarFloats(channels: c, scale: normalizeImages ? 1.0 / 255.0 : 1.0)
@@ -93,13 +139,14 @@ public struct InputLoader {
 
   /// An NNC dataset CSV, read by `NNTrain.Dataset`: the variable named like the model's input
   /// (or the first one) feeds it, each sample reshaped to the input's shape.
-  private func loadCSV(_ path: String) throws -> [[FloatTensor]] {
+  private func loadCSV(_ path: String, maxSamples: Int?) throws -> [[FloatTensor]] {
     guard inputShapes.count == 1, let shape = inputShapes.first else {
       throw InputError("CSV datasets feed models with one input; this one has \(inputShapes.count)")
     }
     let data: Dataset
     do {
-      data = try Dataset.loadCSV(path: path, normalizeImages: normalizeImages, imageChannels: Self.imageChannels(of: shape))
+      data = try Dataset.loadCSV(
+        path: path, normalizeImages: normalizeImages, imageChannels: Self.imageChannels(of: shape), maxRows: maxSamples)
     } catch let e as DatasetError {
       throw CompileError(file: e.file, "\(e.line.map { "line \($0): " } ?? "")error: \(e.message)")
     }
@@ -116,8 +163,7 @@ public struct InputLoader {
   /// The channel count an image must have to feed `shape` (`[1, c, h, w]` or `[c, h, w]`), or
   /// nil when the input does not look like an image.
   static func imageChannels(of shape: [Int]) -> Int? {
-    let spatial = shape.drop { $0 == 1 }.count >= 2 ? Array(shape.suffix(3)) : shape
-    let c = spatial.count == 3 ? spatial[0] : 1
+    let c = imageGeometry(of: shape).channels
     return c == 1 || c == 3 ? c : nil
   }
 }
