@@ -23,12 +23,13 @@ public struct InputLoader {
 
   /// The largest input file read whole (an image, `.npy`, expected outputs, a dataset CSV):
   /// 256 MiB is 85,000 LeNet samples of float32, more than any calibration or test set needs,
-  /// and bounded whatever the path names. Raw `.bin` files are read only as far as `maxSamples` needs.
+  /// and bounded whatever the path names. Raw `.bin` and `.npy` files are read only as far as
+  /// `maxSamples` needs.
   public static let maxFileBytes = 256 << 20
   static let fileKind = "an input file"
 
   /// Reads the samples in `path`; with `maxSamples`, only the first that many (and, for raw
-  /// `.bin` files, image folders and CSVs, only the bytes and files those samples need).
+  /// `.bin`, `.npy`, image folders and CSVs, only the bytes and files those samples need).
   public func load(path: String, maxSamples: Int? = nil) throws -> [[FloatTensor]] {
     if RegularFile.isFolder(path) {
       // A folder of images, in name order (a calibration set).
@@ -43,20 +44,37 @@ public struct InputLoader {
       let lower = path.lowercased()
       if lower.hasSuffix(".csv") { return try loadCSV(path, maxSamples: maxSamples) }
       let file = try RegularFile(path: path)
-      if !lower.hasSuffix(".npy") && ![".png", ".pgm", ".ppm"].contains(where: lower.hasSuffix) {
-        return try loadRawFloats(file, maxSamples: maxSamples)
+      if lower.hasSuffix(".npy") { return try loadNPY(file, maxSamples: maxSamples) }
+      if [".png", ".pgm", ".ppm"].contains(where: lower.hasSuffix) {
+        return [try imageSample(try file.readAll(limit: Self.maxFileBytes, kind: Self.fileKind), isPNG: lower.hasSuffix(".png"))]
       }
-      let bytes = try file.readAll(limit: Self.maxFileBytes, kind: Self.fileKind)
-      if lower.hasSuffix(".npy") {
-        let samples = try split(try NPY.decode(bytes).values, what: "the .npy array")
-        return Array(samples.prefix(maxSamples ?? samples.count))
-      }
-      return [try imageSample(bytes, isPNG: lower.hasSuffix(".png"))]
+      return try loadRawFloats(file, maxSamples: maxSamples)
     } catch let e as CompileError {
       throw e
     } catch {
       throw CompileError(file: path, wrapping: error)
     }
+  }
+
+  /// A `.npy` array: its header first, then (C order) only the data of the first `maxSamples`
+  /// samples; Fortran-ordered arrays need the whole file to be transposed.
+  private func loadNPY(_ file: RegularFile, maxSamples: Int?) throws -> [[FloatTensor]] {
+    let what = "the .npy array"
+    let head = try file.read(upTo: min(file.size, 1 << 16))  // numpy pads headers to 64 bytes; 64 KiB is plenty
+    let layout = try NPY.layout(head)
+    guard !layout.fortranOrder, let maxSamples else {
+      let rest = try file.readAll(limit: Self.maxFileBytes, kind: Self.fileKind)
+      return try split(try NPY.decode(head + rest).values, what: what)
+    }
+    try NPY.check(layout, fileSize: file.size)
+    guard sampleSize > 0, layout.count > 0, layout.count % sampleSize == 0 else { throw splitError(layout.count, what: what) }
+    let count = min(layout.count / sampleSize, maxSamples) * sampleSize
+    try checkLimit(count * layout.itemSize, samples: count / sampleSize, file: file)
+    let bytes = head + (try file.read(upTo: layout.dataStart + count * layout.itemSize - head.count))
+    guard bytes.count >= layout.dataStart + count * layout.itemSize else {
+      throw CompileError(file: file.path, "error: the file shrank while being read")
+    }
+    return try split(NPY.leadingValues(bytes, layout, count: count), what: what)
   }
 
   /// Raw little-endian float32, samples back to back; the size is checked from `stat`, and only
@@ -66,14 +84,9 @@ public struct InputLoader {
       throw CompileError(file: file.path, "error: raw float32 input has \(file.size) bytes, not a multiple of 4")
     }
     let values = file.size / 4
-    guard sampleSize > 0, values > 0, values % sampleSize == 0 else {
-      throw InputError("raw float32 input has \(values) values; the model takes \(sampleSize) per sample (inputs \(inputShapes))")
-    }
+    guard sampleSize > 0, values > 0, values % sampleSize == 0 else { throw splitError(values, what: "raw float32 input") }
     let wanted = min(values / sampleSize, maxSamples ?? Int.max) * sampleSize * 4
-    guard wanted <= Self.maxFileBytes else {
-      throw CompileError(file: file.path,
-        "error: \(wanted / 4 / sampleSize) samples need \(ByteCount.describe(wanted)), more than the limit of \(ByteCount.describe(Self.maxFileBytes)) for \(Self.fileKind)")
-    }
+    try checkLimit(wanted, samples: wanted / 4 / sampleSize, file: file)
     let bytes = try file.read(upTo: wanted)
     guard bytes.count == wanted else {
       throw CompileError(file: file.path, "error: the file shrank while being read (\(bytes.count) of \(wanted) bytes)")
@@ -86,9 +99,7 @@ public struct InputLoader {
 
   /// Splits a flat array into whole samples.
   private func split(_ values: [Float], what: String) throws -> [[FloatTensor]] {
-    guard sampleSize > 0, !values.isEmpty, values.count % sampleSize == 0 else {
-      throw InputError("\(what) has \(values.count) values; the model takes \(sampleSize) per sample (inputs \(inputShapes))")
-    }
+    guard sampleSize > 0, !values.isEmpty, values.count % sampleSize == 0 else { throw splitError(values.count, what: what) }
     var samples: [[FloatTensor]] = []
     var offset = 0
     while offset < values.count {
@@ -101,6 +112,18 @@ public struct InputLoader {
       samples.append(sample)
     }
     return samples
+  }
+
+  /// Reading `bytes` for `samples` samples stays within the input limit.
+  private func checkLimit(_ bytes: Int, samples: Int, file: RegularFile) throws {
+    guard bytes <= Self.maxFileBytes else {
+      throw CompileError(file: file.path,
+        "error: \(samples) samples need \(ByteCount.describe(bytes)), more than the limit of \(ByteCount.describe(Self.maxFileBytes)) for \(Self.fileKind)")
+    }
+  }
+
+  private func splitError(_ count: Int, what: String) -> InputError {
+    InputError("\(what) has \(count) values; the model takes \(sampleSize) per sample (inputs \(inputShapes))")
   }
 
   private func imageSample(_ bytes: [UInt8], isPNG: Bool) throws -> [FloatTensor] {

@@ -1,4 +1,5 @@
 import Foundation
+import NNCompileKit
 import NNFormats
 import Testing
 import _NNTestSupport
@@ -36,8 +37,8 @@ import _NNTestSupport
   }
 
   /// A sparse file: 5 GiB by its size, nothing on disk.
-  func sparseFile(_ path: String, bytes: Int) {
-    let fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0o600)
+  func sparseFile(_ path: String, bytes: Int, truncate: Bool = true) {
+    let fd = open(path, O_CREAT | O_WRONLY | (truncate ? O_TRUNC : 0), 0o600)
     #expect(fd >= 0 && ftruncate(fd, off_t(bytes)) == 0)
     close(fd)
   }
@@ -67,6 +68,29 @@ import _NNTestSupport
       "\(data): error: 100000 samples need 313600000 bytes (299 MiB), more than the limit of 268435456 bytes (256 MiB) for an input file")
     let zero = try CLI.run([Self.lenet, "--calibrate", data, "--calibration-samples", "0", "-o", out + "3"], timeout: Self.timeout)
     #expect(zero.status == 2 && zero.stderr.hasPrefix("Error: '--calibration-samples' needs a positive whole number, got '0'"))
+  }
+
+  /// `.bin` and `.npy` give their first N samples, read from a file far larger than the input limit.
+  @Test func loaderReadsOnlyTheFirstSamples() throws {
+    let dir = try Fixtures.temporaryDirectory("hostile-npy")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let loader = InputLoader(graph: try ModelLoader.load(path: Self.lenet).graph, normalizeImages: true)
+    let calibration = Fixtures.path("nnabla/digits_lenet/calibration.bin")
+    let firstTwo = try loader.load(path: calibration, maxSamples: 2)
+    #expect(firstTwo.map { $0[0].values } == Array(try loader.load(path: calibration).prefix(2)).map { $0[0].values })
+
+    var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (400000, 1, 28, 28), }"
+    header += String(repeating: " ", count: 63 - (10 + header.count) % 64) + "\n"
+    let bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)] + Array(header.utf8)
+    let npy = dir.appendingPathComponent("big.npy").path
+    try Data(bytes).write(to: URL(fileURLWithPath: npy))
+    sparseFile(npy, bytes: bytes.count + 400_000 * 784 * 4, truncate: false)
+    let two = try loader.load(path: npy, maxSamples: 2)
+    #expect(two.count == 2 && two.allSatisfy { $0[0].shape == [1, 1, 28, 28] && $0[0].values.allSatisfy { $0 == 0 } })
+    #expect(throws: CompileError.self) { _ = try loader.load(path: npy) }
+    do { _ = try loader.load(path: npy) } catch let e as CompileError {
+      #expect(e.description == "\(npy): error: file is \(bytes.count + 1_254_400_000) bytes (1.2 GiB), more than the limit of 268435456 bytes (256 MiB) for an input file")
+    }
   }
 
   /// The header of a 20000x20000 PNG is compared with the model's 28x28 input before decoding.

@@ -21,6 +21,8 @@ public final class RegularFile {
   /// The size `fstat` reported when the file was opened.
   public let size: Int
   private let descriptor: Int32
+  /// Bytes read so far.
+  public private(set) var position = 0
 
   /// Opens `path` for reading if it is a regular file.
   public init(path: String) throws {
@@ -61,16 +63,17 @@ public final class RegularFile {
       filled += n
     }
     bytes.removeLast(bytes.count - filled)
+    position += filled
     return bytes
   }
 
-  /// The whole file, refused when it holds more than `limit` bytes; `kind` names what the
-  /// limit is for in the message ("a model file").
+  /// The rest of the file (all of it if nothing was read yet), refused when the whole file
+  /// holds more than `limit` bytes; `kind` names what the limit is for ("a model file").
   public func readAll(limit: Int, kind: String) throws -> [UInt8] {
     guard size <= limit else { throw tooLarge(size, limit: limit, kind: kind) }
     // Ask for one byte more than allowed: getting it means the file grew past the limit.
-    let bytes = try read(upTo: limit + 1)
-    guard bytes.count <= limit else { throw tooLarge(nil, limit: limit, kind: kind) }
+    let bytes = try read(upTo: max(0, limit + 1 - position))
+    guard position <= limit else { throw tooLarge(nil, limit: limit, kind: kind) }
     return bytes
   }
 
