@@ -28,6 +28,10 @@ import _NNTestSupport
     expectOneLine(try CLI.run(["verify", Self.lenet, "--quantize", "float32", "--input", fifo], timeout: Self.timeout), line)
     expectOneLine(try CLI.run(["train", Self.mlp, "--data", fifo, "-o", out + ".nnp"], timeout: Self.timeout), line)
     #expect(!FileManager.default.fileExists(atPath: out))
+    let json = dir.appendingPathComponent("target.json").path
+    #expect(mkfifo(json, 0o600) == 0)
+    let t = try CLI.run([Self.lenet, "--target", json, "-o", out], timeout: Self.timeout)
+    #expect(t.status == 2 && t.stderr.hasPrefix("Error: cannot read target file '\(json)': is a FIFO (named pipe), expected a file"), "\(t.stderr)")
   }
 
   @Test func characterDeviceIsRefusedUnread() throws {

@@ -74,7 +74,8 @@ extension HDF5Walk {
       }
       var out = try filledBuffer(header, type: type, count: Int(count))
       var reader = try HDF5ChunkReader(
-        file: file, chunking: chunking, dims: shape, elementSize: type.size, filters: filters, limit: limit)
+        file: file, chunking: chunking, dims: shape, elementSize: type.size, filters: filters,
+        limit: min(limit, dataLimit + bytes))  // one chunk never needs more than the data budget left
       try reader.read(into: &out)
       raw = out[...]
     }
