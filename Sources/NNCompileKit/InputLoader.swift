@@ -168,8 +168,11 @@ public struct InputLoader {
     }
     let data: Dataset
     do {
+      let channels = Self.imageChannels(of: shape)
+      let (_, height, width) = Self.imageGeometry(of: shape)
       data = try Dataset.loadCSV(
-        path: path, normalizeImages: normalizeImages, imageChannels: Self.imageChannels(of: shape), maxRows: maxSamples)
+        path: path, normalizeImages: normalizeImages, imageChannels: channels,
+        imageSize: channels == nil ? nil : ImageDimensions(width: width, height: height), maxRows: maxSamples)
     } catch let e as DatasetError {
       throw CompileError(file: e.file, "\(e.line.map { "line \($0): " } ?? "")error: \(e.message)")
     }

@@ -114,6 +114,11 @@ import _NNTestSupport
     let r = try CLI.run(["verify", Self.lenet, "--quantize", "float32", "--input", path], timeout: Self.timeout)
     expectOneLine(r, "\(path): error: image is 20000×20000 but the model input [1, 1, 28, 28] needs 28×28")
     #expect(Date().timeIntervalSince(started) < 60)
+    // The same image named by a calibration CSV.
+    let csv = dir.appendingPathComponent("data.csv").path
+    try "x:image,y\nbig.png,0\n".write(toFile: csv, atomically: true, encoding: .utf8)
+    let c = try CLI.run([Self.lenet, "--calibrate", csv, "-o", dir.appendingPathComponent("out").path], timeout: Self.timeout)
+    expectOneLine(c, "\(csv): line 2: error: 'big.png': image is 20000x20000, expected 28x28 (the model input's size)")
   }
 
   @Test func csvPathNamingAFolderSaysSo() throws {

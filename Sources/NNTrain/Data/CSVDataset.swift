@@ -16,11 +16,15 @@ import NNFormats
 /// - `maxRows` reads only the first rows (and only the files they name).
 /// - `imageChannels` (1 or 3) converts every image to that many planes, as Pillow converts
 ///   between gray and RGB; nil keeps each image's own (gray 1, colour 3).
+/// - `imageSize` (e.g. a model input's) is required of every image, checked from its header
+///   before it is decoded; without it, the first image of a variable sets the size for the rest.
 extension Dataset {
   public static func loadCSV(
-    path: String, normalizeImages: Bool = true, imageChannels: Int? = nil, maxRows: Int? = nil
+    path: String, normalizeImages: Bool = true, imageChannels: Int? = nil, imageSize: ImageDimensions? = nil,
+    maxRows: Int? = nil
   ) throws -> Dataset {
     precondition(imageChannels == nil || imageChannels == 1 || imageChannels == 3, "imageChannels: 1 or 3")
+    let images = CellImages(normalize: normalizeImages, channels: imageChannels, size: imageSize)
     let text = try readText(path)
     var rows = CSV.parse(text).filter { !$0.isBlank }
     guard !rows.isEmpty else { throw DatasetError(file: path, "the file is empty; a dataset CSV needs a header line") }
@@ -54,8 +58,7 @@ extension Dataset {
             throw DatasetError(file: path, line: row.line, "column '\(header.fields[variable.columns[0]])': '\(cell)' is not a number")
           } else {
             (values, shape) = try loadCell(
-              cell, relativeTo: directory, normalizeImages: normalizeImages, imageChannels: imageChannels,
-              expected: shapes[v], file: path, line: row.line)
+              cell, relativeTo: directory, images: images, shapeBefore: shapes[v], file: path, line: row.line)
           }
         }
         if let expected = shapes[v], expected != shape {
@@ -70,10 +73,18 @@ extension Dataset {
     return try Dataset(variables: variables, data: data)
   }
 
-  /// One cell naming a file: an image, a `.npy` array or a `.csv` matrix.
+  /// How the images a CSV names become values.
+  private struct CellImages {
+    var normalize: Bool
+    var channels: Int?
+    /// The size every image must have, if the caller knows it.
+    var size: ImageDimensions?
+  }
+
+  /// One cell naming a file: an image, a `.npy` array or a `.csv` matrix. `shapeBefore` is the
+  /// shape the variable's earlier rows gave, if any.
   private static func loadCell(
-    _ cell: String, relativeTo directory: URL, normalizeImages: Bool, imageChannels: Int?, expected: [Int]?, file: String,
-    line: Int
+    _ cell: String, relativeTo directory: URL, images: CellImages, shapeBefore: [Int]?, file: String, line: Int
   ) throws -> ([Float], [Int]) {
     guard !cell.isEmpty else { throw DatasetError(file: file, line: line, "empty cell where a number or file path was expected") }
     let target = cell.hasPrefix("/") ? cell : directory.appendingPathComponent(cell).path
@@ -86,16 +97,17 @@ extension Dataset {
     do {
       if [".png", ".pgm", ".ppm"].contains(where: lower.hasSuffix) {
         let png = lower.hasSuffix(".png")
-        // The rows before fixed the size: check this image's header before decoding it.
-        if let expected, expected.count == 3 {
+        // Compare the header's size with the one required before decoding a single pixel.
+        let before = shapeBefore.flatMap { $0.count == 3 ? ImageDimensions(width: $0[2], height: $0[1]) : nil }
+        if let required = images.size ?? before {
           let size = try ImageDimensions.read(bytes, png: png)
-          guard size == ImageDimensions(width: expected[2], height: expected[1]) else {
-            throw fail("image is \(size.width)x\(size.height), but the rows before hold \(expected[2])x\(expected[1]) images")
+          guard size == required else {
+            throw fail("image is \(size), expected \(required) (\(images.size == nil ? "as in the rows before" : "the model input's size"))")
           }
         }
         let image = try Image.decode(bytes, png: png)
-        let planes = imageChannels ?? image.planeCount
-        let values = image.planarFloats(channels: planes, scale: normalizeImages ? Float(1.0 / 255.0) : 1)
+        let planes = images.channels ?? image.planeCount
+        let values = image.planarFloats(channels: planes, scale: images.normalize ? Float(1.0 / 255.0) : 1)
         return (values, [planes, image.height, image.width])
       }
       if lower.hasSuffix(".npy") {
