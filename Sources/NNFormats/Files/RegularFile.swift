@@ -49,9 +49,12 @@ public final class RegularFile {
 
   /// The next bytes of the file, at most `count` (fewer at its end).
   public func read(upTo count: Int) throws -> [UInt8] {
-    var bytes = [UInt8](repeating: 0, count: max(0, count))
+    // Room for what `fstat` said is left and one byte more (to meet the end); more only if the
+    // file really is longer, so a generous `count` costs nothing for a small file.
+    var bytes = [UInt8](repeating: 0, count: min(max(0, count), max(0, size - position) + 1))
     var filled = 0
-    while filled < bytes.count {
+    while filled < count {
+      if filled == bytes.count { bytes += [UInt8](repeating: 0, count: min(count - filled, max(bytes.count, 1 << 16))) }
       let n = bytes.withUnsafeMutableBytes { raw in
         systemRead(descriptor, raw.baseAddress! + filled, raw.count - filled)
       }
