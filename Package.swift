@@ -26,7 +26,7 @@ let package = Package(
     .target(name: "NNQuantize", dependencies: ["NNIR", "NNInterpreter"]),
 
     // MARK: - Code generation and verification
-    .target(name: "NNCodegen", dependencies: ["NNIR"]),
+    .target(name: "NNCodegen", dependencies: ["NNIR", "NNFormats"]),
     .target(name: "NNHostSim", dependencies: ["NNIR", "NNInterpreter", "NNCodegen"]),
     .target(name: "NNEmulation", dependencies: ["NNHostSim"]),
 

@@ -1,4 +1,5 @@
 import Foundation
+import NNFormats
 
 /// What a compile target offers and how to build for it, decoded from `targets/<name>.json`.
 public struct TargetDescription: Codable, Sendable, Equatable {
@@ -57,8 +58,10 @@ public struct TargetDescription: Codable, Sendable, Equatable {
   /// A target by name (the built-in descriptions, the same as `targets/*.json`) or by JSON file path.
   public static func named(_ nameOrPath: String) throws(TargetError) -> TargetDescription {
     if nameOrPath.hasSuffix(".json") {
-      guard let data = try? Data(contentsOf: URL(fileURLWithPath: nameOrPath)) else {
-        throw TargetError(file: nameOrPath, "cannot read the target file")
+      // A target is a few hundred bytes of JSON; 1 MiB is generous and bounds a wrong path.
+      let data: Data
+      do { data = Data(try RegularFile.read(nameOrPath, limit: 1 << 20, kind: "a target file")) } catch {
+        throw TargetError(file: nameOrPath, (error as? FileReadError)?.problem ?? "cannot read the target file")
       }
       do { return try decode(data) } catch { throw TargetError(file: nameOrPath, error.message) }
     }

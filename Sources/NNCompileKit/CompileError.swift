@@ -22,6 +22,7 @@ public struct CompileError: Error, CustomStringConvertible {
     case let e as CompileError: self = e
     case let e as DiagnosticError: self.init(file: file, e.diagnostics.map(\.description))
     case let e as FormatError: self.init(file: file, "error: \(e.description)")
+    case let e as FileReadError: self.init(file: e.path, "error: \(e.problem)")
     case let e as ShapeError: self.init(file: file, "error: \(e.message)")
     default: self.init(file: file, "error: \(error)")
     }

@@ -1,11 +1,15 @@
+import NNFormats
 import NNIR
 
 /// Expected outputs (raw float32, every output of each sample back to back), e.g. nnabla's own.
 public enum ExpectedOutputs {
   public static func load(path: String, graph: ModelGraph, samples: Int) throws -> [[FloatTensor]] {
-    let bytes = try ModelLoader.readFile(path)
     let shapes = graph.outputs.map { graph.tensors[$0].shape }
     let perSample = shapes.map { $0.reduce(1, *) }.reduce(0, +)
+    let bytes: [UInt8]
+    do { bytes = try RegularFile.read(path, limit: InputLoader.maxFileBytes, kind: InputLoader.fileKind) } catch {
+      throw CompileError(file: path, wrapping: error)
+    }
     guard bytes.count == perSample * samples * 4 else {
       throw CompileError(file: path, "error: expected outputs have \(bytes.count) bytes; \(samples) sample(s) of \(perSample) floats need \(perSample * samples * 4)")
     }

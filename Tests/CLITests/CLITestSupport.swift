@@ -1,5 +1,6 @@
 import Foundation
 import NNHostSim
+import Testing
 import _NNTestSupport
 
 /// Runs the built `nncompile` executable as a user would.
@@ -19,6 +20,33 @@ enum CLI {
     var status: Int32
     var stdout: String
     var stderr: String
+  }
+
+  /// `run`, but the child is killed after `seconds` and the test fails, so a regression that
+  /// blocks (a FIFO read) fails instead of hanging the suite.
+  static func run(_ args: [String], timeout seconds: Double, sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = args
+    let outFile = try Fixtures.temporaryDirectory("cli-output")
+    defer { try? FileManager.default.removeItem(at: outFile) }
+    let out = outFile.appendingPathComponent("stdout"), err = outFile.appendingPathComponent("stderr")
+    FileManager.default.createFile(atPath: out.path, contents: nil)
+    FileManager.default.createFile(atPath: err.path, contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: out)
+    process.standardError = try FileHandle(forWritingTo: err)
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning && Date() < deadline { usleep(10_000) }
+    if process.isRunning {
+      process.terminate()
+      Issue.record("nncompile \(args.joined(separator: " ")) still running after \(seconds) s: killed", sourceLocation: sourceLocation)
+    }
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
+      stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
   }
 
   /// `directory`: the working directory (default: the test's).

@@ -80,7 +80,7 @@ import _NNTestSupport
     #expect {
       _ = try loader.load(path: path.path)
     } throws: { error in
-      "\(error)" == "\(path.path): line 3: error: column 'x__2': 'three' is not a number"
+      "\(error)" == "\(path.path):3: error: column 'x__2': 'three' is not a number"
     }
   }
 

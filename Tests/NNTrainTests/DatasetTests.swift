@@ -106,7 +106,7 @@ import _NNTestSupport
     let small = try PNG.encode(Image(width: 1, height: 1, channels: 1, pixels: [0]))
     let big = try PNG.encode(Image(width: 2, height: 1, channels: 1, pixels: [0, 0]))
     #expect(try Self.loadError("x:image\na.png\nb.png\n", extra: ["a.png": small, "b.png": big])
-      == "d.csv:3: error: variable 'x' has shape [1, 1, 2] here but [1, 1, 1] in the rows before")
+      == "d.csv:3: error: 'b.png': image is 2x1, expected 1x1 (as in the rows before)")
     #expect(try Self.loadError("x:image\nbad.png\n", extra: ["bad.png": [1, 2, 3]])
       == "d.csv:2: error: 'bad.png': png: missing PNG signature at byte 0: not a PNG file")
   }

@@ -56,15 +56,12 @@ public struct TrainingSetup {
 
   /// Reads `path` (`.nnp` or `.nntxt`); every problem is a `CompileError` naming the file.
   public static func load(path: String, overrides: Overrides = .init()) throws -> TrainingSetup {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw CompileError(file: path, "error: cannot read the model file")
-    }
-    let bytes = [UInt8](data)
+    let bytes = try ModelLoader.readFile(path)
     do {
       let isArchive = bytes.starts(with: [0x50, 0x4B])  // "PK": a zip, whatever the extension
       let text: String
       if isArchive {
-        let zip = try ZipArchive(bytes: bytes)
+        let zip = try ZipArchive(bytes: bytes, limits: ModelLimits.archive)
         guard let entry = zip.entries.first(where: { $0.name.hasSuffix(".nntxt") || $0.name.hasSuffix(".prototxt") }),
           let t = String(validating: try zip.extract(entry), as: UTF8.self)
         else { throw CompileError(file: path, "error: no network description (*.nntxt or *.prototxt) in the archive") }

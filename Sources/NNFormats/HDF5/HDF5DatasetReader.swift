@@ -42,6 +42,11 @@ extension HDF5Walk {
     guard plainBudget >= 0, filteredBudget >= 0 else {
       throw FormatError("hdf5", "the datasets together need more bytes than the file can hold (\(file.count) bytes)")
     }
+    guard bytes <= dataLimit else {
+      throw FormatError("hdf5",
+        "dataspace \(space.description) of \(type.name) needs \(ByteCount.describe(bytes)), more than the \(ByteCount.describe(dataLimit)) left of the limit for the data")
+    }
+    dataLimit -= bytes
     // Each dimension is at most `count`, except beside a zero dimension, where it could be anything.
     guard space.dims.allSatisfy({ $0 <= UInt64(Int32.max) || $0 <= count }) else {
       throw FormatError("hdf5", "dataspace \(space.description) has an implausible dimension")
@@ -69,7 +74,8 @@ extension HDF5Walk {
       }
       var out = try filledBuffer(header, type: type, count: Int(count))
       var reader = try HDF5ChunkReader(
-        file: file, chunking: chunking, dims: shape, elementSize: type.size, filters: filters, limit: limit)
+        file: file, chunking: chunking, dims: shape, elementSize: type.size, filters: filters,
+        limit: min(limit, dataLimit + bytes))  // one chunk never needs more than the data budget left
       try reader.read(into: &out)
       raw = out[...]
     }

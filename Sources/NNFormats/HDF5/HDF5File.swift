@@ -93,9 +93,10 @@ public struct HDF5File: Sendable {
   /// (by name, or by creation order in groups that track it).
   ///
   /// Soft and external links are not followed; a group reached twice is walked once, and a
-  /// dataset reached through two links is listed under both paths.
-  public func datasets() throws -> [HDF5Dataset] {
-    var walk = HDF5Walk(file: file)
+  /// dataset reached through two links is listed under both paths. Together the datasets may
+  /// hold at most `maxDataBytes` bytes: compressed chunks can claim a thousand times the file.
+  public func datasets(maxDataBytes: Int = 1 << 30) throws -> [HDF5Dataset] {
+    var walk = HDF5Walk(file: file, dataLimit: maxDataBytes)
     let root = try HDF5Walk.at("/") { try file.objectHeader(at: rootAddress) }
     try walk.visitGroup(root, path: "", depth: 0)
     return walk.datasets
@@ -114,11 +115,14 @@ struct HDF5Walk {
   var plainBudget: Int
   /// Bytes of decompressed data still allowed: deflate expands at most about 1032 times.
   var filteredBudget: Int
+  /// Bytes of data still allowed whatever the file's size: the caller's bound.
+  var dataLimit: Int
 
   static let maxGroupDepth = 128
 
-  init(file: HDF5Bytes) {
+  init(file: HDF5Bytes, dataLimit: Int) {
     self.file = file
+    self.dataLimit = dataLimit
     plainBudget = file.count
     filteredBudget = file.count.multipliedReportingOverflow(by: 1032).overflow ? Int.max : file.count * 1032
   }

@@ -10,9 +10,9 @@ public struct IDXArray: Sendable, Equatable {
   /// Every value converted to `Float` (MNIST's bytes exactly: 0...255).
   public var values: [Float]
 
-  /// Decodes an IDX file, inflating it first when it is gzip'd.
-  public init(bytes input: [UInt8]) throws {
-    let bytes = Gzip.isGzip(input) ? try Gzip.decompress(input) : input
+  /// Decodes an IDX file, inflating it first when it is gzip'd (to at most `maxBytes`).
+  public init(bytes input: [UInt8], maxBytes: Int = 1 << 30) throws {
+    let bytes = Gzip.isGzip(input) ? try Gzip.decompress(input, maxOutput: maxBytes) : input
     guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0, let size = Self.sizes[bytes[2]], bytes[3] > 0 else {
       let magic = bytes.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
       throw FormatError("idx",

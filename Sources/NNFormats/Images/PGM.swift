@@ -3,19 +3,16 @@
 /// Samples are scaled to 0...255 by `round(v * 255 / maxval)` (identity for maxval 255);
 /// maxval above 255 means 2-byte big-endian samples in the binary forms.
 public enum PGM {
-  /// Decodes a P2, P3, P5 or P6 file (the first image, if several are concatenated).
-  public static func decode(_ bytes: [UInt8]) throws -> Image {
-    guard bytes.count >= 2, bytes[0] == UInt8(ascii: "P"),
-      let kind = [UInt8(ascii: "2"), UInt8(ascii: "3"), UInt8(ascii: "5"), UInt8(ascii: "6")].firstIndex(of: bytes[1])
-    else {
-      throw FormatError("pgm", "missing P2, P3, P5 or P6 magic number at byte 0: not a PGM/PPM file")
-    }
+  /// Decodes a P2, P3, P5 or P6 file (the first image, if several are concatenated); an image
+  /// of more than `maxPixels` pixels is refused from its header.
+  public static func decode(_ bytes: [UInt8], maxPixels: Int = Image.maxPixels) throws -> Image {
+    var (scanner, kind) = try headerScanner(bytes)
     let channels = kind % 2 == 0 ? 1 : 3
     let binary = kind >= 2
-    var scanner = Scanner(bytes: bytes, at: 2)
     let width = try scanner.number("width"), height = try scanner.number("height")
-    let maxval = try scanner.number("maxval")
     guard width > 0, height > 0 else { throw FormatError("pgm", "invalid image size \(width)x\(height)") }
+    try ImageDimensions(width: width, height: height).check(maxPixels: maxPixels, format: "pgm")
+    let maxval = try scanner.number("maxval")
     guard (1...65535).contains(maxval) else { throw FormatError("pgm", "maxval \(maxval) is not in 1...65535") }
     guard let count = Image.byteCount(width: width, height: height, channels: channels) else {
       throw FormatError("pgm", "image \(width)x\(height) is too large to decode (limit \(Image.maxPixelBytes) bytes of pixels)")
@@ -55,6 +52,16 @@ public enum PGM {
       }
     }
     return Image(width: width, height: height, channels: channels, pixels: pixels)
+  }
+
+  /// A scanner just past the magic number, and which of P2, P3, P5, P6 it is (0...3).
+  static func headerScanner(_ bytes: [UInt8]) throws -> (scanner: Scanner, kind: Int) {
+    guard bytes.count >= 2, bytes[0] == UInt8(ascii: "P"),
+      let kind = [UInt8(ascii: "2"), UInt8(ascii: "3"), UInt8(ascii: "5"), UInt8(ascii: "6")].firstIndex(of: bytes[1])
+    else {
+      throw FormatError("pgm", "missing P2, P3, P5 or P6 magic number at byte 0: not a PGM/PPM file")
+    }
+    return (Scanner(bytes: bytes, at: 2), kind)
   }
 
   /// Reads the decimal numbers of the header (and of ASCII rasters), skipping `#` comments.

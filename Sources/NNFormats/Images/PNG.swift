@@ -4,12 +4,10 @@
 /// to 0...255, palette images become RGB (RGBA when a tRNS chunk gives alpha). Transparency
 /// chunks for gray/RGB images are ignored, as Pillow does. Chunk CRCs are checked.
 public enum PNG {
-  /// Decodes a whole PNG file to 8-bit pixels.
-  public static func decode(_ bytes: [UInt8]) throws -> Image {
-    let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-    guard bytes.count >= 8, bytes[0..<8].elementsEqual(signature) else {
-      throw FormatError("png", "missing PNG signature at byte 0: not a PNG file")
-    }
+  /// Decodes a whole PNG file to 8-bit pixels; an image of more than `maxPixels` pixels is
+  /// refused from its header, before any data is inflated.
+  public static func decode(_ bytes: [UInt8], maxPixels: Int = Image.maxPixels) throws -> Image {
+    try checkSignature(bytes)
     var header: Header?
     var palette: [UInt8] = []
     var transparency: [UInt8]?
@@ -40,7 +38,9 @@ public enum PNG {
       switch type {
       case "IHDR":
         guard header == nil else { throw FormatError("png", "second IHDR chunk at byte \(at)") }
-        header = try Header(Array(data), at: at)
+        let h = try Header(Array(data), at: at)
+        try ImageDimensions(width: h.width, height: h.height).check(maxPixels: maxPixels, format: "png")
+        header = h
       case "PLTE":
         guard length % 3 == 0, (3...768).contains(length) else {
           throw FormatError("png", "PLTE chunk at byte \(at) has \(length) bytes (need 1 to 256 RGB entries)")
@@ -58,6 +58,13 @@ public enum PNG {
         }
       }
       at += 12 + length
+    }
+  }
+
+  static func checkSignature(_ bytes: [UInt8]) throws {
+    let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    guard bytes.count >= 8, bytes[0..<8].elementsEqual(signature) else {
+      throw FormatError("png", "missing PNG signature at byte 0: not a PNG file")
     }
   }
 

@@ -14,8 +14,38 @@ public struct NPYArray: Sendable, Equatable {
 /// Supported: float16/32/64, int8/16/32/64, uint8/16/32/64 and bool, either byte order.
 /// Fortran-ordered arrays are transposed to C order. Structured and object dtypes are errors.
 public enum NPY {
+  /// Where a `.npy` file's data starts and what it holds, from its header alone.
+  public struct Layout: Sendable {
+    public let shape: [Int]
+    public let fortranOrder: Bool
+    /// The byte offset of the first value.
+    public let dataStart: Int
+    /// Values in the array (the product of `shape`).
+    public let count: Int
+    let dtype: DType
+    let descr: String
+
+    public var itemSize: Int { dtype.size }
+  }
+
   /// Decodes a whole `.npy` file; the data must be exactly as long as the shape requires.
   public static func decode(_ bytes: [UInt8]) throws -> NPYArray {
+    let layout = try self.layout(bytes)
+    try check(layout, fileSize: bytes.count)
+    var values = layout.dtype.convert(bytes, from: layout.dataStart, count: layout.count)
+    if layout.fortranOrder && layout.shape.count > 1 { values = transposeToRowMajor(values, shape: layout.shape) }
+    return NPYArray(shape: layout.shape, values: values)
+  }
+
+  /// The first `count` values of a C-ordered array, from the first bytes of its file (`prefix`
+  /// must reach `layout.dataStart + count * layout.itemSize`), so a caller reads only those.
+  public static func leadingValues(_ prefix: [UInt8], _ layout: Layout, count: Int) -> [Float] {
+    precondition(!layout.fortranOrder && count <= layout.count && layout.dataStart + count * layout.itemSize <= prefix.count)
+    return layout.dtype.convert(prefix, from: layout.dataStart, count: count)
+  }
+
+  /// Parses the magic number and header; `bytes` needs to hold only the header.
+  public static func layout(_ bytes: [UInt8]) throws -> Layout {
     let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
     guard bytes.count >= 10, bytes[0..<6].elementsEqual(magic) else {
       throw FormatError("npy", "missing \\x93NUMPY magic at byte 0: not a .npy file")
@@ -38,23 +68,25 @@ public enum NPY {
     }
     let header = try NPYHeader(Array(bytes[headerStart..<(headerStart + headerLength)]), offset: headerStart)
     let dtype = try DType(header.descr)
-    let dataStart = headerStart + headerLength
-
     var count = 1
     for d in header.shape {
       let (n, overflow) = count.multipliedReportingOverflow(by: d)
       guard !overflow else { throw FormatError("npy", "shape \(header.shape) is too large") }
       count = n
     }
-    let available = bytes.count - dataStart
+    return Layout(
+      shape: header.shape, fortranOrder: header.fortranOrder, dataStart: headerStart + headerLength, count: count,
+      dtype: dtype, descr: header.descr)
+  }
+
+  /// Throws unless a file of `fileSize` bytes holds exactly the data `layout` declares.
+  public static func check(_ layout: Layout, fileSize: Int) throws {
+    let available = fileSize - layout.dataStart
     // Check the size before allocating: a header can claim any shape.
-    guard count <= available / dtype.size, count * dtype.size == available else {
+    guard layout.count <= available / layout.dtype.size, layout.count * layout.dtype.size == available else {
       throw FormatError("npy",
-        "data at byte \(dataStart) is \(available) bytes, but shape \(header.shape) of '\(header.descr)' needs \(count.multipliedReportingOverflow(by: dtype.size).partialValue)")
+        "data at byte \(layout.dataStart) is \(available) bytes, but shape \(layout.shape) of '\(layout.descr)' needs \(layout.count.multipliedReportingOverflow(by: layout.dtype.size).partialValue)")
     }
-    var values = dtype.convert(bytes, from: dataStart, count: count)
-    if header.fortranOrder && header.shape.count > 1 { values = transposeToRowMajor(values, shape: header.shape) }
-    return NPYArray(shape: header.shape, values: values)
   }
 
   /// Reorders column-major (Fortran) data to row-major by walking row-major indices

@@ -5,7 +5,8 @@ public enum Gzip {
     bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
   }
 
-  /// The contents of the first member, its CRC-32 and length checked against the trailer.
+  /// The contents of the first member, its CRC-32 and length checked against the trailer;
+  /// inflating stops as soon as the output passes `maxOutput` bytes.
   public static func decompress(_ bytes: [UInt8], maxOutput: Int = 1 << 30) throws -> [UInt8] {
     guard bytes.count >= 18, isGzip(bytes) else {
       throw FormatError("gzip", "missing gzip header (1F 8B) at byte 0: not a gzip file")
@@ -26,8 +27,14 @@ public enum Gzip {
       at = end + 1
     }
     if flags & 0x02 != 0 { try skip(2, "CRC") }
-    let (output, used) = try bytes.withUnsafeBufferPointer {
-      try Inflate.inflate(raw: UnsafeBufferPointer(rebasing: $0[at...]), expectedSize: nil, maxOutput: maxOutput)
+    let (output, used): ([UInt8], Int)
+    do {
+      (output, used) = try bytes.withUnsafeBufferPointer {
+        try Inflate.inflate(raw: UnsafeBufferPointer(rebasing: $0[at...]), expectedSize: nil, maxOutput: maxOutput)
+      }
+    } catch let e as FormatError where e.message.hasPrefix("output exceeds") {
+      // Stopped as soon as the output passed the limit: say so in gzip's terms.
+      throw FormatError("gzip", "inflates to more than the limit of \(ByteCount.describe(maxOutput))")
     }
     let trailer = at + used
     guard trailer + 8 <= bytes.count else {

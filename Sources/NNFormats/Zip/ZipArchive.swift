@@ -12,19 +12,39 @@ public struct ZipEntry: Sendable, Equatable {
   public let localHeaderOffset: Int
 }
 
+/// How much a zip archive may inflate to: a few kilobytes of DEFLATE can claim gigabytes.
+public struct ZipLimits: Sendable, Equatable {
+  /// The most bytes one entry may inflate to.
+  public var entryBytes: Int
+  /// The most bytes all entries together may inflate to.
+  public var totalBytes: Int
+
+  public init(entryBytes: Int, totalBytes: Int) {
+    self.entryBytes = entryBytes
+    self.totalBytes = totalBytes
+  }
+
+  /// 1 GiB per entry and 2 GiB in all, for callers with no tighter bound of their own.
+  public static let standard = ZipLimits(entryBytes: 1 << 30, totalBytes: 2 << 30)
+}
+
 /// A zip archive held in memory (the `.nnp` container); entries are extracted on demand.
 ///
 /// Only the central directory is trusted for sizes and CRCs: local headers may hold zeros when
 /// the writer streamed (flag bit 3). Every offset is checked against the archive's size before use.
+/// Declared sizes are checked against `limits` when the directory is read, before anything is
+/// allocated; inflating stops at the declared size, so output can never pass the limits either.
 public struct ZipArchive: Sendable {
   let bytes: [UInt8]
   public let entries: [ZipEntry]
   /// The archive comment from the end-of-central-directory record.
   public let comment: [UInt8]
+  public let limits: ZipLimits
 
   /// Parses the end-of-central-directory record and the central directory; extracts nothing yet.
-  public init(bytes: [UInt8]) throws {
+  public init(bytes: [UInt8], limits: ZipLimits = .standard) throws {
     self.bytes = bytes
+    self.limits = limits
     let eocd = try ZipArchive.findEndOfCentralDirectory(bytes)
     let r = ByteReader(bytes)
     let disk = r.u16(eocd + 4), cdDisk = r.u16(eocd + 6)
@@ -45,6 +65,7 @@ public struct ZipArchive: Sendable {
     var entries: [ZipEntry] = []
     entries.reserveCapacity(min(Int(count), cdSize / 46))
     var at = cdOffset
+    var totalSize = 0
     let cdEnd = cdOffset + cdSize
     for index in 0..<Int(count) {
       guard at + 46 <= cdEnd, r.u32(at) == 0x0201_4B50 else {
@@ -64,6 +85,15 @@ public struct ZipArchive: Sendable {
       if entry.compressedSize == 0xFFFF_FFFF || entry.uncompressedSize == 0xFFFF_FFFF
         || entry.localHeaderOffset == 0xFFFF_FFFF {
         throw FormatError("zip", "entry '\(name)' uses Zip64 sizes, which are not supported")
+      }
+      guard entry.uncompressedSize <= limits.entryBytes else {
+        throw FormatError("zip",
+          "entry '\(name)' inflates to \(ByteCount.describe(entry.uncompressedSize)), more than the limit of \(ByteCount.describe(limits.entryBytes)) for one entry")
+      }
+      totalSize += entry.uncompressedSize
+      guard totalSize <= limits.totalBytes else {
+        throw FormatError("zip",
+          "entries up to '\(name)' inflate to \(ByteCount.describe(totalSize)), more than the limit of \(ByteCount.describe(limits.totalBytes)) for the whole archive")
       }
       guard entry.localHeaderOffset < cdOffset else {
         throw FormatError("zip",
@@ -110,7 +140,7 @@ public struct ZipArchive: Sendable {
       do {
         output = try bytes.withUnsafeBufferPointer {
           try Inflate.inflate(raw: UnsafeBufferPointer(rebasing: $0[start..<(start + entry.compressedSize)]),
-                              expectedSize: entry.uncompressedSize, maxOutput: Int.max).output
+                              expectedSize: entry.uncompressedSize, maxOutput: limits.entryBytes).output
         }
       } catch let e as FormatError {
         throw fail("deflate data at byte \(start): \(e.message)")

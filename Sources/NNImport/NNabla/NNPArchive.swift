@@ -11,7 +11,7 @@ struct NNPArchive {
   var parameters: [ParameterDef]
 
   init(bytes: [UInt8]) throws {
-    let zip = try ZipArchive(bytes: bytes)
+    let zip = try ZipArchive(bytes: bytes, limits: ModelLimits.archive)
     let textEntries = zip.entries.filter { $0.name.hasSuffix(".nntxt") || $0.name.hasSuffix(".prototxt") }
     guard let networkEntry = textEntries.first else {
       throw DiagnosticLikeError("no network description (*.nntxt or *.prototxt) in the archive")

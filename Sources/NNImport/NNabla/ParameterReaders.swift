@@ -15,7 +15,7 @@ enum ParameterReaders {
   /// `parameter.h5`: one dataset per parameter, its path the parameter name; the `index`
   /// attribute (when present) gives nnabla's order.
   static func hdf5(_ bytes: [UInt8]) throws -> [ParameterDef] {
-    let datasets = try HDF5File(bytes: bytes).datasets()
+    let datasets = try HDF5File(bytes: bytes).datasets(maxDataBytes: ModelLimits.archive.entryBytes)
     let ordered = datasets.enumerated().sorted { lhs, rhs in
       let l = index(of: lhs.element) ?? Int64(lhs.offset)
       let r = index(of: rhs.element) ?? Int64(rhs.offset)

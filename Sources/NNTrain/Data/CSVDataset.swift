@@ -13,16 +13,24 @@ import NNFormats
 /// - Image pixels are scaled to 0...1 unless `normalizeImages` is false (NNC's "Image
 ///   Normalization" setting, `no_image_normalization` in the executor), as nnabla's
 ///   `CsvDataSource` does it: `pixel_as_float32 * Float(1.0 / 255.0)`, a float32 multiply.
+/// - `maxRows` reads only the first rows (and only the files they name).
 /// - `imageChannels` (1 or 3) converts every image to that many planes, as Pillow converts
 ///   between gray and RGB; nil keeps each image's own (gray 1, colour 3).
+/// - `imageSize` (e.g. a model input's) is required of every image, checked from its header
+///   before it is decoded; without it, the first image of a variable sets the size for the rest.
 extension Dataset {
-  public static func loadCSV(path: String, normalizeImages: Bool = true, imageChannels: Int? = nil) throws -> Dataset {
+  public static func loadCSV(
+    path: String, normalizeImages: Bool = true, imageChannels: Int? = nil, imageSize: ImageDimensions? = nil,
+    maxRows: Int? = nil
+  ) throws -> Dataset {
     precondition(imageChannels == nil || imageChannels == 1 || imageChannels == 3, "imageChannels: 1 or 3")
+    let images = CellImages(normalize: normalizeImages, channels: imageChannels, size: imageSize)
     let text = try readText(path)
     var rows = CSV.parse(text).filter { !$0.isBlank }
     guard !rows.isEmpty else { throw DatasetError(file: path, "the file is empty; a dataset CSV needs a header line") }
     let header = rows.removeFirst()
     guard !rows.isEmpty else { throw DatasetError(file: path, "no data rows after the header") }
+    if let maxRows { rows = Array(rows.prefix(maxRows)) }  // the files of later rows are never read
     let columns = try CSVColumns(header: header, file: path)
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
     var shapes: [[Int]?] = Array(repeating: nil, count: columns.variables.count)
@@ -50,8 +58,7 @@ extension Dataset {
             throw DatasetError(file: path, line: row.line, "column '\(header.fields[variable.columns[0]])': '\(cell)' is not a number")
           } else {
             (values, shape) = try loadCell(
-              cell, relativeTo: directory, normalizeImages: normalizeImages, imageChannels: imageChannels, file: path,
-              line: row.line)
+              cell, relativeTo: directory, images: images, shapeBefore: shapes[v], file: path, line: row.line)
           }
         }
         if let expected = shapes[v], expected != shape {
@@ -71,23 +78,41 @@ extension Dataset {
     return dataset
   }
 
-  /// One cell naming a file: an image, a `.npy` array or a `.csv` matrix.
+  /// How the images a CSV names become values.
+  private struct CellImages {
+    var normalize: Bool
+    var channels: Int?
+    /// The size every image must have, if the caller knows it.
+    var size: ImageDimensions?
+  }
+
+  /// One cell naming a file: an image, a `.npy` array or a `.csv` matrix. `shapeBefore` is the
+  /// shape the variable's earlier rows gave, if any.
   private static func loadCell(
-    _ cell: String, relativeTo directory: URL, normalizeImages: Bool, imageChannels: Int?, file: String, line: Int
+    _ cell: String, relativeTo directory: URL, images: CellImages, shapeBefore: [Int]?, file: String, line: Int
   ) throws -> ([Float], [Int]) {
     guard !cell.isEmpty else { throw DatasetError(file: file, line: line, "empty cell where a number or file path was expected") }
     let target = cell.hasPrefix("/") ? cell : directory.appendingPathComponent(cell).path
     let lower = cell.lowercased()
     func fail(_ problem: String) -> DatasetError { DatasetError(file: file, line: line, "'\(cell)': \(problem)") }
-    guard FileManager.default.fileExists(atPath: target), let contents = FileManager.default.contents(atPath: target) else {
-      throw fail("not a number, and no such file (\(target))")
+    let bytes: [UInt8]
+    do { bytes = try RegularFile.read(target, limit: maxFileBytes, kind: "a dataset file") } catch let e as FileReadError {
+      throw fail(e.problem == "no such file" ? "not a number, and no such file (\(target))" : "\(e.problem) (\(target))")
     }
-    let bytes = [UInt8](contents)
     do {
       if [".png", ".pgm", ".ppm"].contains(where: lower.hasSuffix) {
-        let image = lower.hasSuffix(".png") ? try PNG.decode(bytes) : try PGM.decode(bytes)
-        let planes = imageChannels ?? image.planeCount
-        let values = image.planarFloats(channels: planes, scale: normalizeImages ? Float(1.0 / 255.0) : 1)
+        let png = lower.hasSuffix(".png")
+        // Compare the header's size with the one required before decoding a single pixel.
+        let before = shapeBefore.flatMap { $0.count == 3 ? ImageDimensions(width: $0[2], height: $0[1]) : nil }
+        if let required = images.size ?? before {
+          let size = try ImageDimensions.read(bytes, png: png)
+          guard size == required else {
+            throw fail("image is \(size), expected \(required) (\(images.size == nil ? "as in the rows before" : "the model input's size"))")
+          }
+        }
+        let image = try Image.decode(bytes, png: png)
+        let planes = images.channels ?? image.planeCount
+        let values = image.planarFloats(channels: planes, scale: images.normalize ? Float(1.0 / 255.0) : 1)
         return (values, [planes, image.height, image.width])
       }
       if lower.hasSuffix(".npy") {
@@ -116,14 +141,7 @@ extension Dataset {
   }
 
   static func readText(_ path: String) throws -> String {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw DatasetError(file: path, "no such file")
-    }
-    guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
-      throw DatasetError(file: path, isDirectory.boolValue ? "is a directory, expected a CSV file" : "cannot read the file")
-    }
-    guard var text = String(validating: [UInt8](data), as: UTF8.self) else { throw DatasetError(file: path, "not UTF-8 text") }
+    guard var text = String(validating: try readFile(path), as: UTF8.self) else { throw DatasetError(file: path, "not UTF-8 text") }
     if text.hasPrefix("\u{FEFF}") { text.removeFirst() }  // a byte-order mark, as Excel saves CSV
     return text
   }

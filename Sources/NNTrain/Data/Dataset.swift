@@ -147,9 +147,15 @@ public struct DatasetError: Error, CustomStringConvertible, Equatable {
     self.message = message
   }
 
+  /// `train.csv:12`, or `train.csv` without a line (`fallback` when the error names no file):
+  /// the place every command prints before `: error:`.
+  public func location(fallback: String = "") -> String {
+    let name = file.isEmpty ? fallback : file
+    return line.map { "\(name):\($0)" } ?? name
+  }
+
   /// `train.csv:12: error: …`, or `train.csv: error: …` without a line.
   public var description: String {
-    let place = file.isEmpty ? "" : line.map { "\(file):\($0): " } ?? "\(file): "
-    return "\(place)error: \(message)"
+    file.isEmpty ? "error: \(message)" : "\(location()): error: \(message)"
   }
 }

@@ -44,10 +44,8 @@ extension Dataset {
   }
 
   private static func readIDX(_ path: String) throws -> IDXArray {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw DatasetError(file: path, FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
-    }
-    do { return try IDXArray(bytes: [UInt8](data)) } catch let e as FormatError {
+    let bytes = try readFile(path)
+    do { return try IDXArray(bytes: bytes, maxBytes: maxFileBytes) } catch let e as FormatError {
       throw DatasetError(file: path, e.description)
     }
   }

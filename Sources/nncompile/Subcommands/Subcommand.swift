@@ -13,7 +13,7 @@ protocol Subcommand {
 
 /// Options shared by `compile` and `verify`.
 enum CompileOptionGroup {
-  static let options: Set<String> = ["target", "quantize", "name", "executor", "planner", "calibrate", "calibration-method", "kernels"]
+  static let options: Set<String> = ["target", "quantize", "name", "executor", "planner", "calibrate", "calibration-method", "calibration-samples", "kernels"]
   static let flags: Set<String> = ["no-image-normalization"]
   static let help = """
       --target <target>       cortex-m4f (default) or host, or a path to a target .json
@@ -21,6 +21,7 @@ enum CompileOptionGroup {
       --calibrate <data>      int8: data to calibrate activation ranges on: an NNC dataset CSV, a
                               folder of images, an image, .npy or raw float32 .bin
       --calibration-method <m>  minmax (default), percentile[:99.99] or entropy (KL divergence)
+      --calibration-samples <n>  calibrate on the first n samples only (default: \(CompileOptions.defaultCalibrationSamples))
       --no-image-normalization  feed image pixels as 0–255 instead of pixel / 255
       --name <prefix>         prefix of the files and symbols (default: model)
       --executor <name>       which executor of the .nnp to compile (default: the first)
@@ -74,7 +75,9 @@ enum CompileOptionGroup {
     return CompileOptions(
       target: target, quantization: a.value("quantize"), prefix: a.value("name") ?? "model",
       executor: a.value("executor"), planner: a.value("planner") ?? "best", calibrationData: a.value("calibrate"),
-      calibrationMethod: method, normalizeImages: !a.flag("no-image-normalization"), kernels: kernels)
+      calibrationMethod: method,
+      calibrationSamples: try TrainCommand.positive(a, "calibration-samples") ?? CompileOptions.defaultCalibrationSamples,
+      normalizeImages: !a.flag("no-image-normalization"), kernels: kernels)
   }
 }
 

@@ -63,8 +63,7 @@ enum TrainCommand: Subcommand {
     func dataset(_ path: String) throws -> Dataset {
       let d: Dataset
       do { d = try Dataset.load(path: path, normalizeImages: normalize) } catch let e as DatasetError {
-        let file = e.file.isEmpty ? path : e.file
-        throw CompileError(file: e.line.map { "\(file):\($0)" } ?? file, "error: \(e.message)")
+        throw CompileError(file: e.location(fallback: path), "error: \(e.message)")
       } catch { throw CompileError(file: path, wrapping: error) }
       for warning in try session.check(d, file: path) { printError(warning) }
       return d
