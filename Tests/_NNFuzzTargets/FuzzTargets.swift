@@ -1,0 +1,157 @@
+import NNFormats
+import NNIR
+import NNImport
+import NNPasses
+import NNQuantize
+
+/// One function per reader that takes arbitrary bytes, for libFuzzer (`scripts/fuzz.sh`) and for
+/// the tests that replay the inputs it found (`FuzzRegressionTests`).
+///
+/// A thrown error is the expected answer to a malformed file, so each target swallows it: only a
+/// trap, a hang or runaway memory counts as a failure. The targets call the public API the way
+/// nncompile does; they hold no checks of their own beyond the guards marked as such.
+public enum FuzzTargets {
+  /// Every target by the name `scripts/fuzz.sh` uses.
+  public static let all: [String: @Sendable ([UInt8]) -> Void] = [
+    "zip": zip, "inflate": inflate, "gzip": gzip, "prototext": protoText, "protowire": protoWire,
+    "hdf5": hdf5, "png": png, "pgm": pgm, "npy": npy, "csv": csv, "idx": idx, "nnp": { nnp($0) },
+  ]
+
+  /// Inflated output beyond this is refused by the reader, not allocated.
+  static let maxInflatedBytes = 1 << 20
+
+  /// The central directory, then every entry extracted (STORED or DEFLATE, CRC-checked).
+  public static func zip(_ bytes: [UInt8]) {
+    guard let archive = try? ZipArchive(bytes: bytes) else { return }
+    // Guard: a huge declared size is the zip-bomb limit's job (issue 10 item 6), not this target's.
+    for entry in archive.entries where entry.uncompressedSize <= maxInflatedBytes {
+      _ = try? archive.extract(entry)
+    }
+  }
+
+  /// The first byte picks raw DEFLATE or zlib, so one corpus covers both.
+  public static func inflate(_ bytes: [UInt8]) {
+    guard let mode = bytes.first else { return }
+    let stream = Array(bytes.dropFirst())
+    if mode & 1 == 0 {
+      _ = try? Inflate.inflate(stream, maxOutput: maxInflatedBytes)
+    } else {
+      _ = try? Inflate.zlibDecompress(stream, maxOutput: maxInflatedBytes)
+    }
+  }
+
+  public static func gzip(_ bytes: [UInt8]) {
+    _ = try? Gzip.decompress(bytes, maxOutput: maxInflatedBytes)
+  }
+
+  /// The text parser, then the typed accessors the nnabla importer uses on every field.
+  public static func protoText(_ bytes: [UInt8]) {
+    guard let message = try? ProtoTextMessage.parse(bytes: bytes) else { return }
+    visit(message)
+  }
+
+  private static func visit(_ message: ProtoTextMessage) {
+    var seen = Set<String>()
+    for name in message.fields.map(\.name) where seen.insert(name).inserted {
+      _ = try? message.string(name)
+      _ = try? message.ints(name)
+      _ = try? message.doubles(name)
+      _ = try? message.bool(name)
+      message.messages(name).forEach(visit)
+    }
+  }
+
+  /// The wire decoder, then every field read as each type a schema could give it, nested
+  /// messages included (the decoder bounds their depth).
+  public static func protoWire(_ bytes: [UInt8]) {
+    guard let message = try? ProtoWireMessage(bytes: bytes) else { return }
+    visit(message)
+  }
+
+  private static func visit(_ message: ProtoWireMessage) {
+    var seen = Set<Int>()
+    for number in message.fields.map(\.number) where seen.insert(number).inserted {
+      _ = try? message.string(number)
+      _ = try? message.int64(number)
+      _ = try? message.double(number)
+      _ = try? message.float(number)
+      _ = try? message.bool(number)
+      _ = try? message.repeatedInt64(number)
+      _ = try? message.repeatedFloat(number)
+      _ = try? message.repeatedDouble(number)
+      (try? message.messages(number))?.forEach(visit)
+    }
+  }
+
+  public static func hdf5(_ bytes: [UInt8]) {
+    _ = try? HDF5File(bytes: bytes).datasets()
+  }
+
+  public static func png(_ bytes: [UInt8]) {
+    _ = try? PNG.decode(bytes)
+  }
+
+  /// PGM and PPM, binary (P5/P6) and text (P2/P3).
+  public static func pgm(_ bytes: [UInt8]) {
+    _ = try? PGM.decode(bytes)
+  }
+
+  public static func npy(_ bytes: [UInt8]) {
+    _ = try? NPY.decode(bytes)
+  }
+
+  public static func csv(_ bytes: [UInt8]) {
+    _ = CSV.parse(String(decoding: bytes, as: UTF8.self))
+  }
+
+  /// IDX, gzip'd or not.
+  public static func idx(_ bytes: [UInt8]) {
+    _ = try? IDXArray(bytes: bytes)
+  }
+
+  /// How far `nnp` got before an error stopped it.
+  public enum ImportStage: Int, Comparable, Sendable {
+    case rejected, imported, calibrated, quantized
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+  }
+
+  /// The whole import as `nncompile --quantize int8` runs it: `.nnp` → graph (with shape
+  /// inference) → BatchNormalization folding → calibration on two samples derived from the input
+  /// shapes → the int8 rewrite.
+  @discardableResult
+  public static func nnp(_ bytes: [UInt8]) -> ImportStage {
+    guard let model = try? NNablaImporter.importNNP(bytes: bytes) else { return .rejected }
+    let (folded, _) = BatchNormFolding.fold(model.graph)
+    // Guard: calibration runs the float interpreter; a tiny file may describe a model far too big
+    // to run thousands of times a second, which is not a reader bug.
+    guard let total = elementCount(folded.tensors.map(\.shape)), total <= 1 << 18 else { return .imported }
+    let samples = (0..<2).map { sample in
+      folded.inputs.map { input in
+        let shape = folded.tensors[input].shape
+        let count = shape.reduce(1, *)
+        return FloatTensor(shape: shape, values: (0..<count).map { Float(($0 * 37 + sample * 11) % 17) / 8 - 1 })
+      }
+    }
+    guard let ranges = try? Calibration.calibrate(folded, samples: samples) else { return .imported }
+    guard (try? Int8Quantizer.quantize(folded, ranges: ranges)) != nil else { return .calibrated }
+    return .quantized
+  }
+
+  /// The sum of the shapes' element counts, or nil when a dimension is negative or it overflows.
+  private static func elementCount(_ shapes: [[Int]]) -> Int? {
+    var total = 0
+    for shape in shapes {
+      var count = 1
+      for d in shape {
+        guard d >= 0 else { return nil }
+        let (product, overflow) = count.multipliedReportingOverflow(by: d)
+        guard !overflow else { return nil }
+        count = product
+      }
+      let (sum, overflow) = total.addingReportingOverflow(count)
+      guard !overflow else { return nil }
+      total = sum
+    }
+    return total
+  }
+}
