@@ -87,13 +87,20 @@ public enum FuzzTargets {
     _ = try? HDF5File(bytes: bytes).datasets()
   }
 
+  /// Decoding, then the float planes a network is fed, in both channel counts.
   public static func png(_ bytes: [UInt8]) {
-    _ = try? PNG.decode(bytes)
+    guard let image = try? PNG.decode(bytes) else { return }
+    planes(image)
   }
 
   /// PGM and PPM, binary (P5/P6) and text (P2/P3).
   public static func pgm(_ bytes: [UInt8]) {
-    _ = try? PGM.decode(bytes)
+    guard let image = try? PGM.decode(bytes) else { return }
+    planes(image)
+  }
+
+  private static func planes(_ image: Image) {
+    for channels in [1, 3] { _ = image.planarFloats(channels: channels, scale: 1 / 255) }
   }
 
   public static func npy(_ bytes: [UInt8]) {
@@ -117,10 +124,17 @@ public enum FuzzTargets {
 
   /// The whole import as `nncompile --quantize int8` runs it: `.nnp` → graph (with shape
   /// inference) → BatchNormalization folding → calibration on two samples derived from the input
-  /// shapes → the int8 rewrite.
+  /// shapes → the int8 rewrite. Bytes that are not a zip are read as a bare `.nntxt`, as nncompile
+  /// reads one, so mutated text reaches the later stages (a mutated zip mostly fails its CRC-32).
   @discardableResult
   public static func nnp(_ bytes: [UInt8]) -> ImportStage {
-    guard let model = try? NNablaImporter.importNNP(bytes: bytes) else { return .rejected }
+    let imported: ImportedModel?
+    if bytes.starts(with: [0x50, 0x4B]) {
+      imported = try? NNablaImporter.importNNP(bytes: bytes)
+    } else {
+      imported = String(validating: bytes, as: UTF8.self).flatMap { try? NNablaImporter.importText($0) }
+    }
+    guard let model = imported else { return .rejected }
     let (folded, _) = BatchNormFolding.fold(model.graph)
     // Guard: calibration runs the float interpreter; a tiny file may describe a model far too big
     // to run thousands of times a second, which is not a reader bug.
