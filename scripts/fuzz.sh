@@ -100,5 +100,7 @@ find "$corpus" -type f -empty -delete
 echo "fuzz.sh: $target for ${seconds}s; corpus $corpus ($(ls "$corpus" | wc -l) inputs), crashes go to $crashes/" >&2
 # The Swift backtracer would hold the crashing process; libFuzzer and ASan report instead.
 export SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+dictionary=()
+case $target in prototext | nnp) dictionary=(-dict=scripts/fuzz-nntxt.dict) ;; esac
 exec "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-  -artifact_prefix="$crashes/" "$@" "$corpus"
+  -artifact_prefix="$crashes/" "${dictionary[@]}" "$@" "$corpus"
