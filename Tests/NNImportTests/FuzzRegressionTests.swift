@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import _NNFuzzTargets
+@testable import _NNFuzzTargets
 import _NNTestSupport
 
 /// Replays every input libFuzzer found a crash with (`scripts/fuzz.sh`, kept under
@@ -33,5 +33,15 @@ import _NNTestSupport
 
   @Test func nnpTarget_rejectsBytesThatAreNotAZip() {
     #expect(FuzzTargets.nnp(Array("not a zip".utf8)) == .rejected)
+  }
+}
+
+@Suite struct FuzzTargetPNGTests {
+  /// The CRC fix-up the png target applies restores a fixture whose CRCs were damaged.
+  @Test func chunkCRCFixUp_restoresDamagedCRCs() throws {
+    let original = try Fixtures.bytes("formats/png/c3_d8.png")
+    var damaged = original
+    damaged[29] ^= 0xFF  // inside IHDR's CRC (8 signature + 8 length/type + 13 data)
+    #expect(FuzzTargets.withChunkCRCsFixed(damaged) == original)
   }
 }

@@ -87,10 +87,26 @@ public enum FuzzTargets {
     _ = try? HDF5File(bytes: bytes).datasets()
   }
 
-  /// Decoding, then the float planes a network is fed, in both channel counts.
+  /// Decoding, then the float planes a network is fed, in both channel counts; the bytes as
+  /// given and with every chunk's CRC-32 made right, so a mutated header reaches the decoder
+  /// instead of failing the CRC check.
   public static func png(_ bytes: [UInt8]) {
-    guard let image = try? PNG.decode(bytes) else { return }
-    planes(image)
+    for candidate in [bytes, withChunkCRCsFixed(bytes)] {
+      guard let image = try? PNG.decode(candidate) else { continue }
+      planes(image)
+    }
+  }
+
+  static func withChunkCRCsFixed(_ png: [UInt8]) -> [UInt8] {
+    var bytes = png, at = 8
+    while at <= bytes.count - 12 {
+      let length = bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) }
+      guard length <= bytes.count - at - 12 else { break }
+      let crc = CRC32.checksum(bytes[(at + 4)..<(at + 8 + length)])
+      for k in 0..<4 { bytes[at + 8 + length + k] = UInt8(truncatingIfNeeded: crc >> (24 - 8 * k)) }
+      at += 12 + length
+    }
+    return bytes
   }
 
   /// PGM and PPM, binary (P5/P6) and text (P2/P3).
