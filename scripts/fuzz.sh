@@ -26,7 +26,7 @@
 #   zip        1,000,000      197    5,076  0
 #   protowire  1,000,000      343    2,915  0
 #   prototext  1,000,000       80   12,500  0 (also 1,853,108 in 301 s with -max_len=2048)
-#   inflate      976,714      421    2,319  0 (then 506,363 more in 121 s)
+#   inflate      976,714      421    2,319  0 (then 506,363 in 121 s and 587,859 in 291 s)
 #   nnp        1,000,000      272    3,676  0 (.nnp seeds: mutated zips mostly fail a CRC-32)
 #   nnp        5,451,630      731    7,458  4, all int8 quantizer traps of issue 10 item 3
 #                                           (-fork=1, text seed + dictionary; see fuzz-pending/)
