@@ -50,9 +50,13 @@ let package = Package(
 
     // MARK: - Tests
     .target(name: "_NNTestSupport", dependencies: ["NNFormats", "NNIR"], path: "Tests/_NNTestSupport"),
+    // The reader entry points scripts/fuzz.sh builds under libFuzzer; the tests replay what it found.
+    .target(
+      name: "_NNFuzzTargets", dependencies: ["NNFormats", "NNIR", "NNImport", "NNPasses", "NNQuantize"],
+      path: "Tests/_NNFuzzTargets"),
     .testTarget(name: "NNFormatsTests", dependencies: ["_NNTestSupport", "NNFormats"]),
     .testTarget(name: "NNIRTests", dependencies: ["_NNTestSupport", "NNIR"]),
-    .testTarget(name: "NNImportTests", dependencies: ["_NNTestSupport", "NNImport", "NNFormats"]),
+    .testTarget(name: "NNImportTests", dependencies: ["_NNTestSupport", "_NNFuzzTargets", "NNImport", "NNFormats"]),
     .testTarget(name: "NNInterpreterTests", dependencies: ["_NNTestSupport", "NNInterpreter", "NNIR"]),
     .testTarget(name: "NNExportTests", dependencies: ["_NNTestSupport", "NNExport", "NNFormats", "NNIR", "NNImport", "NNInterpreter"]),
     .testTarget(name: "NNTrainTests", dependencies: ["_NNTestSupport", "NNTrain", "NNIR", "NNInterpreter", "NNFormats", "NNImport"]),
