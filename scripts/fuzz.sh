@@ -9,8 +9,8 @@
 #   .build/fuzz/crashes/TARGET/ crash-*, timeout-*, oom-* inputs libFuzzer saved
 #
 # A crash found is fixed in the reader and its input kept as Tests/Fixtures/fuzz/TARGET/<name>;
-# FuzzRegressionTests replays every kept input through the same function (inputs whose fix is
-# another part's wait in Tests/Fixtures/fuzz-pending/). Extra flags go to libFuzzer, e.g.
+# FuzzRegressionTests replays every kept input through the same function (Tests/Fixtures/fuzz/README.md
+# says what each was). Extra flags go to libFuzzer, e.g.
 # -runs=1000000, -max_len=2048, or -fork=1 -ignore_crashes=1 to collect several crashes.
 #
 # Measured for issue 10 (Swift 6.3.1, -O, 2 cores shared with other builds, -timeout=10
@@ -29,7 +29,7 @@
 #   inflate      976,714      421    2,319  0 (then 506,363 in 121 s and 587,859 in 291 s)
 #   nnp        1,000,000      272    3,676  0 (.nnp seeds: mutated zips mostly fail a CRC-32)
 #   nnp        5,451,630      731    7,458  4, all int8 quantizer traps of issue 10 item 3
-#                                           (-fork=1, text seed + dictionary; see fuzz-pending/)
+#                                           (-fork=1, text seed + dictionary; kept in Tests/Fixtures/fuzz/nnp/, fixed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
