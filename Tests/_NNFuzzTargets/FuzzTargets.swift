@@ -13,8 +13,9 @@ import NNQuantize
 public enum FuzzTargets {
   /// Every target by the name `scripts/fuzz.sh` uses.
   public static let all: [String: @Sendable ([UInt8]) -> Void] = [
-    "zip": zip, "inflate": inflate, "gzip": gzip, "prototext": protoText, "protowire": protoWire,
-    "hdf5": hdf5, "png": png, "pgm": pgm, "npy": npy, "csv": csv, "idx": idx, "nnp": { nnp($0) },
+    "zip": { zip($0) }, "inflate": { inflate($0) }, "gzip": { gzip($0) }, "prototext": { protoText($0) },
+    "protowire": { protoWire($0) }, "hdf5": { hdf5($0) }, "png": { png($0) }, "pgm": { pgm($0) }, "npy": { npy($0) },
+    "csv": { csv($0) }, "idx": { idx($0) }, "nnp": { nnp($0) },
   ]
 
   /// Inflated output beyond this is refused by the reader, not allocated.
