@@ -65,6 +65,21 @@ import _NNTestSupport
     #expect(try file.read(upTo: 1000).count == 195)
   }
 
+  @Test func tailReadsTheLastBytes_andLinksCanBeRefused() throws {
+    let dir = try Fixtures.temporaryDirectory("regular-file")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("data").path
+    try Data((0..<100).map { UInt8($0) }).write(to: URL(fileURLWithPath: path))
+    #expect(try RegularFile(path: path).readTail(3) == [97, 98, 99])
+    #expect(try RegularFile(path: path).readTail(1000).count == 100)
+    let link = dir.appendingPathComponent("link").path
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "data")
+    #expect(try RegularFile(path: link).readTail(1) == [99])
+    #expect(throws: FileReadError(path: link, "is a symbolic link, expected a file")) {
+      try RegularFile(path: link, followingLinks: false)
+    }
+  }
+
   @Test func deflateBombHelperReallyInflates() throws {
     #expect(try Inflate.inflate(DeflateBomb.zeros(1000)) == [UInt8](repeating: 0, count: 1000))
   }

@@ -54,23 +54,10 @@ public enum OwnOutputs {
     return generator.hasPrefix("nncompile ")
   }
 
-  /// The bytes of `path` (its last `limit` with `fromEnd`), or nil unless it is a regular file
-  /// (opened without blocking, so a FIFO put there meanwhile cannot hang us) no bigger than `limit`.
+  /// The bytes of `path` (its last `limit` with `fromEnd`), or nil unless it is a regular file,
+  /// not a link, no bigger than `limit` (`RegularFile` never blocks on a FIFO put there meanwhile).
   static func regularFileBytes(_ path: String, limit: Int, fromEnd: Bool = false) -> [UInt8]? {
-    let fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var s = stat()
-    guard fstat(fd, &s) == 0, s.st_mode & S_IFMT == S_IFREG, fromEnd || s.st_size <= limit else { return nil }
-    let count = min(Int(s.st_size), limit)
-    guard lseek(fd, off_t(Int(s.st_size) - count), SEEK_SET) >= 0 else { return nil }
-    var bytes = [UInt8](repeating: 0, count: count)
-    var done = 0
-    while done < count {
-      let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, count - done) }
-      guard n > 0 else { return nil }
-      done += n
-    }
-    return bytes
+    guard let file = try? RegularFile(path: path, followingLinks: false) else { return nil }
+    return try? fromEnd ? file.readTail(limit) : file.readAll(limit: limit, kind: "an nncompile output")
   }
 }

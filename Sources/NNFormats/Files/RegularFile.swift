@@ -24,13 +24,14 @@ public final class RegularFile {
   /// Bytes read so far.
   public private(set) var position = 0
 
-  /// Opens `path` for reading if it is a regular file.
-  public init(path: String) throws {
+  /// Opens `path` for reading if it is a regular file. `followingLinks: false` also refuses a
+  /// symlink (what nncompile checks before replacing its own outputs).
+  public init(path: String, followingLinks: Bool = true) throws {
     self.path = path
     var info = stat()
-    guard stat(path, &info) == 0 else { throw FileReadError(path: path, Self.describe(errno)) }
+    guard (followingLinks ? stat(path, &info) : lstat(path, &info)) == 0 else { throw FileReadError(path: path, Self.describe(errno)) }
     try Self.requireRegular(info, path: path)
-    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW))
     guard fd >= 0 else { throw FileReadError(path: path, "cannot open the file: \(Self.describe(errno))") }
     guard fstat(fd, &info) == 0 else {
       let problem = Self.describe(errno)
@@ -80,6 +81,16 @@ public final class RegularFile {
     return bytes
   }
 
+  /// The last `count` bytes of the file as `fstat` sized it (all of it when it is shorter).
+  public func readTail(_ count: Int) throws -> [UInt8] {
+    let skip = max(0, size - max(0, count))
+    guard lseek(descriptor, off_t(skip), SEEK_SET) >= 0 else {
+      throw FileReadError(path: path, "cannot seek in the file: \(Self.describe(errno))")
+    }
+    position = skip
+    return try read(upTo: size - skip)
+  }
+
   /// Reads the whole regular file at `path`, refusing more than `limit` bytes.
   public static func read(_ path: String, limit: Int, kind: String) throws -> [UInt8] {
     try RegularFile(path: path).readAll(limit: limit, kind: kind)
@@ -105,6 +116,7 @@ public final class RegularFile {
     case S_IFCHR: what = "is a character device"
     case S_IFBLK: what = "is a block device"
     case S_IFSOCK: what = "is a socket"
+    case S_IFLNK: what = "is a symbolic link"
     default: what = "is not a regular file"
     }
     throw FileReadError(path: path, "\(what), expected a file")
