@@ -37,16 +37,22 @@ enum CLI {
     process.standardError = try FileHandle(forWritingTo: err)
     process.standardInput = FileHandle.nullDevice
     try process.run()
-    let deadline = Date().addingTimeInterval(seconds)
-    while process.isRunning && Date() < deadline { usleep(10_000) }
-    if process.isRunning {
-      process.terminate()
-      Issue.record("nncompile \(args.joined(separator: " ")) still running after \(seconds) s: killed", sourceLocation: sourceLocation)
-    }
-    process.waitUntilExit()
+    waitForExit(process, seconds: seconds, "nncompile \(args.joined(separator: " ")) still running after \(seconds) s: killed", sourceLocation: sourceLocation)
     return Result(
       status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
       stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+  }
+
+  /// Waits for `process` to end; one still running after `seconds` is terminated and `problem`
+  /// recorded, so a regression that blocks fails the test instead of hanging the suite.
+  static func waitForExit(_ process: Process, seconds: Double, _ problem: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    if process.isRunning {
+      process.terminate()
+      Issue.record(Comment(rawValue: problem), sourceLocation: sourceLocation)
+    }
+    process.waitUntilExit()
   }
 
   /// `directory`: the working directory (default: the test's).

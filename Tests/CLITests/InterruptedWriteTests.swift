@@ -24,13 +24,7 @@ import _NNTestSupport
     while !staged() && process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
     #expect(staged(), "the output was never staged")
     kill(process.processIdentifier, signal)
-    let stopBy = Date().addingTimeInterval(20)
-    while process.isRunning && Date() < stopBy { Thread.sleep(forTimeInterval: 0.02) }
-    if process.isRunning {
-      process.terminate()
-      Issue.record("still running 20 s after the signal")
-    }
-    process.waitUntilExit()
+    CLI.waitForExit(process, seconds: 20, "still running 20 s after the signal")
     return (process.terminationStatus, String(decoding: errPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
   }
 

@@ -90,13 +90,7 @@ import _NNTestSupport
     while Self.epochLines(stderr.text).count < 2 && Date() < deadline && process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
     #expect(process.isRunning, "\(stderr.text)")
     process.interrupt()
-    let stopBy = Date().addingTimeInterval(60)
-    while process.isRunning && Date() < stopBy { Thread.sleep(forTimeInterval: 0.05) }
-    if process.isRunning {
-      process.terminate()
-      Issue.record("still training a minute after SIGINT")
-    }
-    process.waitUntilExit()
+    CLI.waitForExit(process, seconds: 60, "still training a minute after SIGINT")
     errPipe.fileHandleForReading.readabilityHandler = nil
     stderr.append(String(decoding: errPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
     #expect(process.terminationStatus == 130, "\(stderr.text)")

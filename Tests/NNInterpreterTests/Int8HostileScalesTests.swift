@@ -23,7 +23,11 @@ import Testing
     #expect(QuantizedMultiplier(real: real) == QuantizedMultiplier(multiplier: Int32.max - 64, shift: 31))
   }
 
-  @Test(arguments: [(Float(0), Float(1e-44)), (-1e-45, 0), (0, 1e-40), (-.leastNonzeroMagnitude, .leastNonzeroMagnitude)])
+  /// Denormals by bit pattern (the floats 1e-44, -1e-45 and 1e-40 round to), so no literal underflows.
+  @Test(arguments: [
+    (0, Float(bitPattern: 7)), (-Float(bitPattern: 1), 0), (0, Float(bitPattern: 71362)),
+    (-Float.leastNonzeroMagnitude, Float.leastNonzeroMagnitude),
+  ] as [(Float, Float)])
   func denormalRange_getsTheSmallestNormalScale(_ lo: Float, _ hi: Float) {
     let q = QuantParams(covering: lo, hi)
     #expect(q.scale == .leastNormalMagnitude)
