@@ -31,8 +31,8 @@ enum CLI {
     let outFile = try Fixtures.temporaryDirectory("cli-output")
     defer { try? FileManager.default.removeItem(at: outFile) }
     let out = outFile.appendingPathComponent("stdout"), err = outFile.appendingPathComponent("stderr")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: out)
     process.standardError = try FileHandle(forWritingTo: err)
     process.standardInput = FileHandle.nullDevice
