@@ -32,6 +32,17 @@ public struct EmulationReport: Sendable, Codable {
   /// int8 builds: steps whose emulated bytes differ from the host's (must be empty); nil when
   /// the build has no trace hook (float32).
   public var mismatchedSteps: [String]?
+  /// int8 builds: the first sample's cycles per step (`StepProfile`), one row per program step;
+  /// the return after the last step; the hook overhead taken off each step. Nil for float32.
+  public var steps: [StepCycles]?
+  public var stepsTailCycles: Int?
+  public var stepsHookOverheadCycles: Int?
+
+  /// The per-step table (`verify --emulate --profile`), or nil without a step profile.
+  public var profileText: String? {
+    guard let steps, let tail = stepsTailCycles, let hook = stepsHookOverheadCycles else { return nil }
+    return StepCycles.table(steps, tailCycles: tail, hookOverheadCycles: hook, wholeCallCycles: cycles)
+  }
 
   /// The problems that fail `verify`: int8 must be bit-exact, float32 within `maxRel`.
   func failures(quantization: String, maxRel: Double) -> [String] {
@@ -110,13 +121,19 @@ enum EmulatedCheck {
     let macs = Cost.total(compilation.model.graph.nodes.map { Cost.macs($0, in: compilation.model.graph) })
     let cycles = result.cycles.first ?? 0
     let clockHz = compilation.options.target.clockHz
+    let profile = result.stepProfiles?.first
+    let modelSource = try? String(contentsOf: source.appendingPathComponent(compilation.options.prefix + ".c"), encoding: .utf8)
+    let steps = compilation.program.flatMap { program in
+      profile.map { StepCycles.rows(program: program, profile: $0, modelSource: modelSource) }
+    }
     return EmulationReport(
       instructions: result.instructions.first ?? 0, instructionsPerSample: result.instructions, cycles: cycles,
       cyclesPerSample: result.cycles, macs: macs, macsPerCycle: cycles > 0 ? Double(macs) / Double(cycles) : 0,
       estimatedMilliseconds: clockHz > 0 ? Double(cycles) / Double(clockHz) * 1000 : nil,
       flashBytes: result.image.flashBytes, modelFlashBytes: result.image.modelFlashBytes, ramStaticBytes: result.image.ramStaticBytes,
       modelRAMStaticBytes: result.image.modelRAMStaticBytes, peakStackBytes: result.peakStackBytes, outputsBitExact: bitExact,
-      againstHost: metrics, mismatchedSteps: mismatched)
+      againstHost: metrics, mismatchedSteps: mismatched, steps: steps, stepsTailCycles: steps == nil ? nil : profile?.tailCycles,
+      stepsHookOverheadCycles: steps == nil ? nil : profile?.hookOverheadCycles)
   }
 }
 

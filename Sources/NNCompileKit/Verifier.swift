@@ -150,7 +150,10 @@ public struct VerifyReport: Sendable, Codable {
     self.failures = failures
   }
 
-  public var text: String {
+  public var text: String { text(profile: false) }
+
+  /// The report; with `profile`, the emulated run's per-step cycle table too (int8 builds).
+  public func text(profile: Bool) -> String {
     var s = "verified \(samples) sample(s); " + toleranceText + "\n"
     func row(_ label: String, _ m: ComparisonMetrics) -> String {
       String(format: "  %-28@ max-abs %.3e  max-rel %.3e  rmse %.3e  cosine %.8f  top-1 %.1f%%\n",
@@ -181,7 +184,10 @@ public struct VerifyReport: Sendable, Codable {
     if let m = mismatchedSteps {
       s += m.isEmpty ? "int8 C is byte-identical to the Swift int8 reference in every step\n" : "int8 C differs from the Swift int8 reference in: \(m.joined(separator: ", "))\n"
     }
-    if let e = emulation { s += e.text }
+    if let e = emulation {
+      s += e.text
+      if profile { s += e.profileText ?? "note: no per-step profile: only int8 builds have the trace hook it needs\n" }
+    }
     for n in notes { s += "note: \(n)\n" }
     for f in failures { s += "  FAILED: \(f)\n" }
     s += passed ? "PASS\n" : "FAIL\n"

@@ -12,9 +12,13 @@ public struct EmulationResult: Sendable, Codable {
   public var image: ImageSize
   /// Deepest stack use measured by painting, below the caller of the model, over all samples.
   public var peakStackBytes: Int
+  /// Per sample, the call's instructions and cycles step by step (int8 builds with the trace
+  /// hook), else nil.
+  public var stepProfiles: [StepProfile]?
 
   public init(
-    outputs: [[[Float]]], stepBytes: [[[UInt8]]]?, instructions: [Int], cycles: [Int], image: ImageSize, peakStackBytes: Int
+    outputs: [[[Float]]], stepBytes: [[[UInt8]]]?, instructions: [Int], cycles: [Int], image: ImageSize, peakStackBytes: Int,
+    stepProfiles: [StepProfile]? = nil
   ) {
     self.outputs = outputs
     self.stepBytes = stepBytes
@@ -22,6 +26,7 @@ public struct EmulationResult: Sendable, Codable {
     self.cycles = cycles
     self.image = image
     self.peakStackBytes = peakStackBytes
+    self.stepProfiles = stepProfiles
   }
 }
 

@@ -11,7 +11,7 @@ public enum Emulator {
     public var prefix: String
     public var inputSizes: [Int]
     public var outputSizes: [Int]
-    /// int8 builds: also run a `-DNNC_TRACE` build and return every step's bytes.
+    /// int8 builds: also run a `-DNNC_TRACE` build and return every step's bytes and cycles.
     public var trace: Bool
     /// `crossFlags` of the target description.
     public var cpuFlags: [String]
@@ -64,17 +64,22 @@ public enum Emulator {
     let image = LinkerMap.imageSize(map: map, modelObjects: Set(modelObjects))
 
     var steps: [[[UInt8]]]?
+    var profiles: [StepProfile]?
     if model.trace {
       let tracedObjects = try build.compile(traced, flags: build.modelFlags + include + ["-DNNC_TRACE"], tag: "-trace")
       let replaced = Set(traced.map { work.appendingPathComponent($0.deletingPathExtension().lastPathComponent + ".o").path })
       let objects = modelObjects.filter { !replaced.contains($0) } + tracedObjects + [try harness(trace: true)]
       let tracedImage = try build.link(objects, name: "model-trace")
-      _ = try qemu.run(tracedImage.elf, count: false, work: work)
+      let tracedCounts = try qemu.run(tracedImage.elf, count: true, work: work)
       steps = try TraceFile.parse([UInt8](try Data(contentsOf: URL(fileURLWithPath: files.trace))))
+      profiles = tracedCounts.flatMap { StepProfile.split(regions: $0.regions, samples: samples.count) }
+      if let profiles, let steps, zip(profiles, steps).contains(where: { $0.cycles.count != $1.count }) {
+        throw EmulationError("the traced build measured \(profiles[0].cycles.count) step region(s) for \(steps.first?.count ?? 0) traced step(s)")
+      }
     }
     return EmulationResult(
       outputs: outputs, stepBytes: steps, instructions: counts.regions.map(\.instructions), cycles: counts.regions.map(\.cycles),
-      image: image, peakStackBytes: Int(stack.max() ?? 0))
+      image: image, peakStackBytes: Int(stack.max() ?? 0), stepProfiles: profiles)
   }
 
   static func readOutputs(_ path: String, sizes: [Int], samples: Int) throws -> [[[Float]]] {

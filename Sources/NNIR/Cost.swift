@@ -27,6 +27,23 @@ public enum Cost {
     }
   }
 
+  /// Multiply-accumulates of one int8 program step, counted as `macs(_:in:)` counts its node
+  /// (a fused max pooling adds none: the convolution's own output size counts).
+  public static func macs(_ step: ProgramStep, in program: Int8Program) -> Int {
+    switch step.kernel {
+    case .convolution(let layer):
+      let p = layer.params
+      let perOutput = Int(p.inC / max(p.group, 1)) * Int(p.kernelH) * Int(p.kernelW)
+      return Int(p.batch) * Int(p.outC) * Int(p.outH) * Int(p.outW) * perOutput
+    case .affine(let layer):
+      return Int(layer.params.outer) * Int(layer.params.inFeatures) * Int(layer.params.outFeatures)
+    case .float(let op):
+      return macs(op, inputShapes: step.inputs.map { program.tensors[$0].shape }, outputShape: program.tensors[step.output].shape)
+    default:
+      return 0
+    }
+  }
+
   /// The sum of per-node counts, saturating at `Int.max`: each node's count fits (its factors are
   /// bounded by `ShapeLimits`), but a hostile graph can repeat a 2^59-MAC layer on shared weights.
   public static func total(_ counts: [Int]) -> Int {

@@ -28,6 +28,8 @@ enum VerifyCommand: Subcommand {
                                 check the outputs against the host run (int8: bit-exact, every step);
                                 prints flash, RAM, peak stack, executed instructions, a Cortex-M4
                                 cycle estimate and MAC/cycle (needs arm-none-eabi-gcc, qemu-system-arm)
+      --profile                 with --emulate on an int8 build: also print the cycles of every step
+                                (kernel, MACs, cycles, MAC/cycle, share of the call)
       --json <file>             also write the report as JSON (for CI); replaces only a report
                                 nncompile wrote, unless --force
       -o, --output <dir>        also keep the generated C there (the folder rules of compile -o)
@@ -41,7 +43,7 @@ enum VerifyCommand: Subcommand {
       args, options: CompileOptionGroup.options.union([
         "input", "expected", "tolerance", "output", "json", "min-top1-agreement", "max-rmse", "min-cosine", "max-abs",
       ]),
-      flags: CompileOptionGroup.flags.union(["emulate", "force"]), aliases: ["o": "output"])
+      flags: CompileOptionGroup.flags.union(["emulate", "profile", "force"]), aliases: ["o": "output"])
     let model = try a.model()
     let options = try CompileOptionGroup.parse(a)
     guard !a.all("input").isEmpty else { throw Arguments.UsageError(message: "missing '--input <file>'") }
@@ -50,6 +52,7 @@ enum VerifyCommand: Subcommand {
       minTop1Agreement: try a.double("min-top1-agreement"), maxRMSE: try a.double("max-rmse"),
       minCosine: try a.double("min-cosine"), maxAbs: try a.double("max-abs"))
     let emulate = a.flag("emulate")
+    if a.flag("profile") && !emulate { throw Arguments.UsageError(message: "--profile needs --emulate (the cycles are measured on the emulated Cortex-M4F)") }
     // Checked before the work, so a refused path costs nothing; checked again when written.
     let inputs = [model] + a.all("input") + CompileOptionGroup.inputs(a) + (a.value("expected").map { [$0] } ?? [])
     let folder = try a.value("output").map { try OutputFolder($0, inputs: inputs, force: a.flag("force")) }
@@ -65,7 +68,7 @@ enum VerifyCommand: Subcommand {
     }
     try folder?.write(compilation.code.files)
     let report = try Verifier.verify(compilation, samples: samples, expected: expected, thresholds: thresholds, emulate: emulate)
-    print(report.text, terminator: "")
+    print(report.text(profile: a.flag("profile")), terminator: "")
     try json?.write([UInt8](try report.json()))
     return report.passed ? 0 : 1
   }

@@ -1,0 +1,58 @@
+import Foundation
+import NNCompileKit
+import NNEmulation
+import Testing
+import _NNTestSupport
+
+/// `verify --emulate --profile`: the traced build counts one region per step; the steps add up
+/// to the plain build's model call and the table has a row for every program step.
+@Suite struct StepProfileTests {
+  @Test func lenetInt8_stepCyclesAddUpToTheWholeCall() throws {
+    let compilation = try EmulatedVerifyTests.compile("int8")
+    let program = try #require(compilation.program)
+    let report = try Verifier.verify(compilation, samples: try EmulatedVerifyTests.samples(), emulate: true)
+    let e = try #require(report.emulation)
+    let steps = try #require(e.steps)
+    #expect(report.passed, "\(report.failures)")
+    #expect(steps.map(\.name) == program.steps.map(\.name))
+    #expect(steps.map(\.macs).reduce(0, +) == e.macs)
+    let hook = try #require(e.stepsHookOverheadCycles), tail = try #require(e.stepsTailCycles)
+    #expect(hook > 0 && hook < 100)
+    let sum = steps.map(\.cycles).reduce(0, +) + tail
+    #expect(abs(sum - e.cycles) <= e.cycles / 200, "steps + return \(sum) vs whole call \(e.cycles)")
+    // The two convolutions do almost all the work, in the optimized kernel.
+    let convolutions = steps.filter { $0.macs > 100_000 }
+    #expect(convolutions.count == 2 && convolutions.allSatisfy { $0.kernel == "nnc_conv_s8_opt" })
+    #expect(convolutions.map(\.cycles).reduce(0, +) > e.cycles * 8 / 10)
+
+    let table = try #require(e.profileText)
+    let lines = table.split(separator: "\n")
+    #expect(lines.count == 2 + program.steps.count + 2)
+    for (k, step) in steps.enumerated() {
+      #expect(lines[2 + k].hasPrefix("  " + StepCycles.displayName(step.name)), "\(lines[2 + k])")
+      #expect(lines[2 + k].contains(" \(step.cycles) "))
+    }
+    #expect(report.text(profile: true).contains(table))
+    #expect(!report.text.contains(table))
+  }
+
+  @Test func stepNames_keepTheLastScopeOfEachFusedPart() {
+    #expect(
+      StepCycles.displayName("tf2onnx/functional_1/a;functional_1/b/Convolution_1+tf2onnx/Relu__8/ReLU_1") == "Convolution_1+ReLU_1")
+    #expect(StepCycles.displayName("quantize x") == "quantize x")
+    #expect(StepCycles.displayName(String(repeating: "x", count: 60)).count == 48)
+  }
+
+  @Test func kernelCalls_areReadFromTheGeneratedSource() {
+    let source = """
+        /* conv */
+        nnc_conv_s8_opt(&p, a, b);
+        NNC_TRACE_STEP(3, (const int8_t *)(a + 0), 10);
+        /* reshape */
+        NNC_TRACE_STEP(4, (const int8_t *)(a + 0), 10);
+        memcpy(a, b, 4);
+        NNC_TRACE_STEP(5, (const int8_t *)(a + 0), 10);
+      """
+    #expect(StepCycles.kernelCalls(source) == [3: "nnc_conv_s8_opt", 5: "memcpy"])
+  }
+}
