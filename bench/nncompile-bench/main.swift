@@ -1,10 +1,13 @@
 import Foundation
 import NNCompileKit
 
-/// `swift run -c release nncompile-bench [--samples N] [model…]`: each bundled model compiled to
-/// int8 and to plain float32 for cortex-m4f, run on the emulated Cortex-M4F (QEMU), with MACs,
-/// executed instructions, the cycle estimate, MAC/cycle, flash and RAM of both builds, and how
-/// many times fewer cycles int8 takes. Figures are for the first sample's model call.
+/// `swift run -c release nncompile-bench [--samples N] [--mlperf DIR] [--per-layer MODEL] [model…]`:
+/// each bundled model compiled to int8 and to plain float32 for cortex-m4f, run on the emulated
+/// Cortex-M4F (QEMU), with MACs, executed instructions, the cycle estimate, MAC/cycle, flash and
+/// RAM of both builds, and how many times fewer cycles int8 takes. Figures are for the first
+/// sample's model call. Then the four MLPerf Tiny models (`bench/mlperf-tiny`, or `--mlperf DIR`
+/// of the same layout) in int8 next to TFLite Micro + CMSIS-NN (`MLPerf.swift`); `--per-layer`
+/// prints a model's cycles step by step. Model names choose what runs (default: everything).
 
 struct BenchModel {
   var name: String
@@ -37,12 +40,36 @@ let models = [
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())
-var sampleCount = 1
-if let k = arguments.firstIndex(of: "--samples"), k + 1 < arguments.count, let n = Int(arguments[k + 1]), n > 0 {
-  sampleCount = n
-  arguments.removeSubrange(k...(k + 1))
+/// Takes every `--name value` out of `arguments`.
+func take(_ name: String, from arguments: inout [String]) -> [String] {
+  var values: [String] = []
+  while let k = arguments.firstIndex(of: name) {
+    guard k + 1 < arguments.count else {
+      FileHandle.standardError.write(Data("\(name) needs a value\n".utf8))
+      exit(2)
+    }
+    values.append(arguments[k + 1])
+    arguments.removeSubrange(k...(k + 1))
+  }
+  return values
 }
-let chosen = arguments.isEmpty ? models : models.filter { arguments.contains($0.name) }
+var sampleCount = 1
+if let n = take("--samples", from: &arguments).last {
+  guard let value = Int(n), value > 0 else {
+    FileHandle.standardError.write(Data("--samples needs a positive number\n".utf8))
+    exit(2)
+  }
+  sampleCount = value
+}
+let mlperfDirectory = take("--mlperf", from: &arguments).last.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent("bench/mlperf-tiny")
+let perLayer = Set(take("--per-layer", from: &arguments))
+let names = Set(arguments).union(perLayer)
+let chosen = names.isEmpty ? models : models.filter { names.contains($0.name) }
+let chosenMLPerf = names.isEmpty ? MLPerfModel.all : MLPerfModel.all.filter { names.contains($0.name) }
+if let unknown = names.subtracting(models.map(\.name) + MLPerfModel.all.map(\.name)).first {
+  FileHandle.standardError.write(Data("unknown model '\(unknown)'; the models: \((models.map(\.name) + MLPerfModel.all.map(\.name)).joined(separator: ", "))\n".utf8))
+  exit(2)
+}
 
 func emulate(_ model: BenchModel, _ quantization: String, samples sampleCount: Int) throws -> EmulationReport {
   let options = CompileOptions(target: try .named("cortex-m4f"), quantization: quantization, calibrationData: model.calibration)
@@ -67,11 +94,12 @@ func row(_ name: String, _ q: String, _ e: EmulationReport) -> String {
       e.modelRAMStaticBytes, e.peakStackBytes) + agreement(e)
 }
 
+var failed = false
+if !chosen.isEmpty {
 print("Emulated Cortex-M4F (QEMU mps2-an386, arm-none-eabi-gcc -O2 -std=c99), one model call; cycles are the")
 print("Cortex-M4 TRM estimate (zero wait states). flash = model+kernels+weights / whole image; RAM = arena (static) and peak stack.")
 print("emulated vs host outputs: exact = same bits, else max-abs / output range (float32 models that call libm's expf).")
 print("model        build        MACs instructions       cycles MAC/cycle flash(mdl) flash(all) RAM(arena)  stack  vs host")
-var failed = false
 for model in chosen {
   do {
     let q8 = try emulate(model, "int8", samples: sampleCount)
@@ -87,4 +115,6 @@ for model in chosen {
     FileHandle.standardError.write(Data("\(model.name): \(error)\n".utf8))
   }
 }
+}
+if !chosenMLPerf.isEmpty && !MLPerfBench.run(chosenMLPerf, directory: mlperfDirectory, perLayer: perLayer) { failed = true }
 exit(failed ? 1 : 0)

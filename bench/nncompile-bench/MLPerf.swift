@@ -1,0 +1,91 @@
+import Foundation
+import NNCompileKit
+
+/// A model of MLPerf Tiny v1 and TFLite Micro + CMSIS-NN's figures for it: one `Invoke()` of
+/// MLCommons' int8 `.tflite` on the same emulated Cortex-M4F and cycle model, its smallest arena,
+/// and its whole program's flash (see bench/mlperf-tiny/README.md). The bench's only built-in figures.
+struct MLPerfModel {
+  var name: String
+  var tflmCycles: Int
+  var tflmArenaBytes: Int
+  var tflmFlashBytes: Int
+
+  static let all = [
+    MLPerfModel(name: "ad", tflmCycles: 730_212, tflmArenaBytes: 3_012, tflmFlashBytes: 331_560),
+    MLPerfModel(name: "kws", tflmCycles: 9_410_982, tflmArenaBytes: 22_824, tflmFlashBytes: 160_932),
+    MLPerfModel(name: "ic", tflmCycles: 37_364_164, tflmArenaBytes: 55_000, tflmFlashBytes: 202_868),
+    MLPerfModel(name: "vww", tflmCycles: 29_883_144, tflmArenaBytes: 100_712, tflmFlashBytes: 467_436),
+  ]
+}
+
+/// What the bench measured of one MLPerf model: the emulated run of sample 0 and the host run of
+/// every sample (int8 C against the float model and against nnabla's outputs).
+struct MLPerfResult {
+  var emulation: EmulationReport
+  var samples: Int
+  var top1AgainstFloat: Int
+  var top1AgainstNNabla: Int
+  var cosineAgainstFloat: Double
+}
+
+enum MLPerfBench {
+  /// int8, calibrated on all of `inputs.bin`; cycles of its first sample on the emulator, agreement
+  /// over all of them on the host (as `verify --calibrate inputs.bin --input one.bin --emulate`).
+  static func measure(_ model: MLPerfModel, directory: URL) throws -> MLPerfResult {
+    let base = directory.appendingPathComponent(model.name)
+    let inputs = base.appendingPathComponent("inputs.bin").path
+    let options = CompileOptions(target: try .named("cortex-m4f"), quantization: "int8", calibrationData: inputs)
+    let compilation = try Driver.compile(modelPath: base.appendingPathComponent("model_native.nnp").path, options: options)
+    let loader = InputLoader(graph: compilation.model.graph, normalizeImages: compilation.normalizeImages)
+    let samples = try loader.load(path: inputs)
+    let expected = try ExpectedOutputs.load(
+      path: base.appendingPathComponent("outputs_native_nnabla.bin").path, graph: compilation.model.graph, samples: samples.count)
+    let accuracy = try Verifier.verify(compilation, samples: samples, expected: expected)
+    let timing = try Verifier.verify(compilation, samples: [samples[0]], emulate: true)
+    guard let emulation = timing.emulation, let output = accuracy.outputs.first, let float = output.againstFloat,
+      let nnabla = output.againstExpected
+    else { throw EmulationError("\(model.name): no emulation or agreement figures") }
+    // Agreement with the float model is what this measures; only the bit-exact checks fail the bench.
+    let broken = (accuracy.failures + timing.failures).filter { !$0.contains("cosine") && !$0.contains("top-1") }
+    if !broken.isEmpty { throw EmulationError("\(model.name): \(broken.joined(separator: "; "))") }
+    return MLPerfResult(
+      emulation: emulation, samples: samples.count, top1AgainstFloat: Int((float.top1Agreement * Double(samples.count)).rounded()),
+      top1AgainstNNabla: Int((nnabla.top1Agreement * Double(samples.count)).rounded()), cosineAgainstFloat: float.cosine)
+  }
+
+  /// Prints the table (and the per-step tables asked for); false when a model failed.
+  static func run(_ models: [MLPerfModel], directory: URL, perLayer: Set<String>) -> Bool {
+    print()
+    print("MLPerf Tiny (\(directory.path)), int8, calibrated on every sample of inputs.bin, cycles of sample 0; TFLM = TFLite Micro +")
+    print("CMSIS-NN on the same emulator and cycle model. arena = model RAM; flash = whole image (ours incl. start-up, libc, harness).")
+    print("ratio = TFLM ÷ ours (> 1: ours is better). top-1 = int8 C agrees with the float model (and with nnabla's outputs) on k of n.")
+    print("model        MACs       cycles MAC/cycle   arena    flash stack | TFLM cycles   arena    flash | ratio cyc  arena  flash |  top-1: float  nnabla  cosine")
+    var passed = true
+    var tables: [String] = []
+    for model in models {
+      do {
+        let r = try measure(model, directory: directory)
+        let e = r.emulation
+        func ratio(_ theirs: Int, _ ours: Int) -> Double { Double(theirs) / Double(max(ours, 1)) }
+        print(
+          pad(model.name, 5)
+            + String(
+              format: "%11d %12d %9.3f %7d %8d %5d | %11d %7d %8d | %9.2f %6.2f %6.2f | %8d/%d %4d/%d %8.5f", e.macs, e.cycles, e.macsPerCycle,
+              e.modelRAMStaticBytes, e.flashBytes, e.peakStackBytes, model.tflmCycles, model.tflmArenaBytes, model.tflmFlashBytes,
+              ratio(model.tflmCycles, e.cycles), ratio(model.tflmArenaBytes, e.modelRAMStaticBytes), ratio(model.tflmFlashBytes, e.flashBytes),
+              r.top1AgainstFloat, r.samples, r.top1AgainstNNabla, r.samples, r.cosineAgainstFloat))
+        if perLayer.contains(model.name) {
+          tables.append("\(model.name): " + (e.profileText ?? "no per-step profile\n"))
+        }
+      } catch {
+        passed = false
+        FileHandle.standardError.write(Data("\(model.name): \(error)\n".utf8))
+      }
+    }
+    for t in tables {
+      print()
+      print(t, terminator: "")
+    }
+    return passed
+  }
+}
