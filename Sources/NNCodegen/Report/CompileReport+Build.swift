@@ -52,7 +52,7 @@ extension CompileReport {
       macs: Cost.total(layers.map(\.macs)), weightBytes: layers.map(\.weightBytes).reduce(0, +),
       biasBytes: layers.map(\.biasBytes).reduce(0, +), requantizationBytes: layers.map(\.requantizationBytes).reduce(0, +),
       codeBytesEstimate: FootprintEstimate.codeBytes(fileNames: files, steps: layers.count), arenaBytes: plan.arenaBytes,
-      arenaLowerBound: plan.lowerBound, stackBytesEstimate: FootprintEstimate.stackBytes(fileNames: files), target: summary)
+      arenaLowerBound: plan.lowerBound, stackBytesEstimate: FootprintEstimate.stackBytes(files: code.files), target: summary)
     return CompileReport(
       model: modelName, network: network, target: summary, quantization: quantization, planner: plan.plannerName,
       layers: layers, buffers: buffers, totals: totals, notes: notes)

@@ -72,7 +72,7 @@ public struct CompileReport: Codable, Sendable, Equatable {
     public var arenaBytes: Int
     /// The largest sum of simultaneously live buffers: no placement can use less arena.
     public var arenaLowerBound: Int
-    /// The deepest kernel frame plus the model function's own.
+    /// The deepest call chain into the kernels plus the model functions' own frames.
     public var stackBytesEstimate: Int
 
     /// Everything `const`: weights, biases, requantization data.
