@@ -201,5 +201,8 @@ import _NNTestSupport
     let badKernels = try CLI.run([Self.lenet, "--kernels", "fast"])
     #expect(badKernels.status == 2)
     #expect(badKernels.stderr.contains("'--kernels' must be optimized or reference, got 'fast'"), "\(badKernels.stderr)")
+    let profileAlone = try CLI.run(["verify", Self.lenet, "--input", Self.lenet, "--profile"])
+    #expect(profileAlone.status == 2)
+    #expect(profileAlone.stderr.contains("--profile needs --emulate"), "\(profileAlone.stderr)")
   }
 }
