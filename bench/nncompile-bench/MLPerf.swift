@@ -53,6 +53,20 @@ enum MLPerfBench {
       top1AgainstNNabla: Int((nnabla.top1Agreement * Double(samples.count)).rounded()), cosineAgainstFloat: float.cosine)
   }
 
+  /// TFLM's cycles per operator (`tflm.perop.tsv`: op, type, out_shape, macs, instructions,
+  /// cycles_est, mac_per_cycle), to read beside our steps; empty when the folder has none.
+  static func tflmTable(_ folder: URL) -> String {
+    guard let text = try? String(contentsOf: folder.appendingPathComponent("tflm.perop.tsv"), encoding: .utf8) else { return "" }
+    var s = "TFLM + CMSIS-NN per operator (tflm.perop.tsv):\n"
+    for line in text.split(separator: "\n").dropFirst() {
+      let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+      guard f.count >= 7 else { continue }
+      s += "  " + pad(f[0], 4) + pad(f[1], 20) + pad(f[2], 14) + String(repeating: " ", count: max(0, 10 - f[3].count)) + f[3]
+      s += String(repeating: " ", count: max(0, 12 - f[5].count)) + f[5] + String(repeating: " ", count: max(0, 10 - f[6].count)) + f[6] + "\n"
+    }
+    return s
+  }
+
   /// Prints the table (and the per-step tables asked for); false when a model failed.
   static func run(_ models: [MLPerfModel], directory: URL, perLayer: Set<String>) -> Bool {
     print()
@@ -75,7 +89,7 @@ enum MLPerfBench {
               ratio(model.tflmCycles, e.cycles), ratio(model.tflmArenaBytes, e.modelRAMStaticBytes), ratio(model.tflmFlashBytes, e.flashBytes),
               r.top1AgainstFloat, r.samples, r.top1AgainstNNabla, r.samples, r.cosineAgainstFloat))
         if perLayer.contains(model.name) {
-          tables.append("\(model.name): " + (e.profileText ?? "no per-step profile\n"))
+          tables.append("\(model.name): " + (e.profileText ?? "no per-step profile\n") + tflmTable(directory.appendingPathComponent(model.name)))
         }
       } catch {
         passed = false
