@@ -38,7 +38,7 @@ public struct StepProfile: Sendable, Codable, Equatable {
 
   /// Splits the traced run's regions: two for the harness's calibration hook call, then per
   /// sample one per step and the tail. Nil when the count does not fit that layout.
-  static func split(regions: [(instructions: Int, cycles: Int)], samples: Int) -> [StepProfile]? {
+  public static func split(regions: [(instructions: Int, cycles: Int)], samples: Int) -> [StepProfile]? {
     guard samples > 0, regions.count >= 2 + samples * 1, (regions.count - 2) % samples == 0 else { return nil }
     let hookInstructions = regions[0].instructions + regions[1].instructions
     let hookCycles = regions[0].cycles + regions[1].cycles

@@ -36,6 +36,20 @@ import _NNTestSupport
     #expect(!report.text.contains(table))
   }
 
+  /// Two calibration regions (one hook call), then per sample one region per step and the tail;
+  /// the hook's cost comes off each step, never below 0.
+  @Test func regions_splitIntoStepsPerSample() throws {
+    let regions: [(instructions: Int, cycles: Int)] = [(6, 10), (4, 15), (100, 200), (9, 20), (30, 70), (7, 11), (110, 210), (10, 25), (31, 71), (7, 12)]
+    let profiles = try #require(StepProfile.split(regions: regions, samples: 2))
+    #expect(profiles.count == 2)
+    #expect(profiles[0].cycles == [175, 0, 45] && profiles[0].instructions == [90, 0, 20])
+    #expect(profiles[0].tailCycles == 11 && profiles[0].hookOverheadCycles == 25 && profiles[0].hookOverheadInstructions == 10)
+    #expect(profiles[1].cycles == [185, 0, 46] && profiles[1].tailCycles == 12)
+    #expect(profiles[1].totalCycles == 185 + 46 + 12)
+    #expect(StepProfile.split(regions: Array(regions.prefix(9)), samples: 2) == nil)
+    #expect(StepProfile.split(regions: regions, samples: 0) == nil)
+  }
+
   @Test func stepNames_keepTheLastScopeOfEachFusedPart() {
     #expect(
       StepCycles.displayName("tf2onnx/functional_1/a;functional_1/b/Convolution_1+tf2onnx/Relu__8/ReLU_1") == "Convolution_1+ReLU_1")
