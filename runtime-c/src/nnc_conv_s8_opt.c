@@ -371,19 +371,73 @@ static void nnc_conv_columns(const int8_t *w, const int32_t *bias, int32_t chann
     }
 }
 
+/* ---- Requantization ---------------------------------------------------------------------------- */
+
+/* nnc_requantize for shift <= -2 and multiplier > 0 (the common case: a real multiplier below
+ * 1/4), as one 64-bit multiply-accumulate and one shift. With p = acc * multiplier and e = -shift,
+ * SRDHM is floor((p + 2^30) / 2^31) and RDBP(x, e) = floor((x + 2^(e-1) - [x < 0]) / 2^e); the two
+ * floors nest into floor((p + 2^30 + 2^(30+e) - [x < 0] 2^31) / 2^(31+e)). With multiplier > 0,
+ * [x < 0] may be read as [acc < 0] (they differ only where x = 0, and there both give 0). The
+ * rounding term's low word is then 2^30 + [acc < 0] 2^31, its high word 2^(e-2) - [acc < 0]
+ * (`round_hi` = 2^(e-2)), and the shift by 31 + e is the high word's by e - 1 (`hi_shift`). */
+static inline int32_t nnc_requantize_down(int32_t acc, int32_t multiplier, int32_t round_hi,
+                                          int32_t hi_shift)
+{
+    const uint32_t round_lo = ((uint32_t)acc & UINT32_C(0x80000000)) | UINT32_C(0x40000000);
+    const int64_t round = (int64_t)(round_hi + (acc >> 31)) * (INT64_C(1) << 32) + round_lo;
+    const int64_t r = round + (int64_t)acc * multiplier;
+    return (int32_t)(r >> 32) >> hi_shift;
+}
+
+/* clamp(v + offset, lo, hi) for |v| < 2^30 (nnc_requantize_down's range): no overflow. */
+static inline int8_t nnc_clamp_out_s8(int32_t v, int32_t offset, int32_t lo, int32_t hi)
+{
+    v += offset;
+    v = v < lo ? lo : v;
+    v = v > hi ? hi : v;
+    return (int8_t)v;
+}
+
+/* The output byte of acc by the general rule, out of line: the rare case (shift >= 0) would
+ * otherwise take the registers of the common one. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int8_t nnc_output_general(const nnc_conv_s8_params *p, int32_t acc, int32_t multiplier,
+                                 int32_t shift)
+{
+    return nnc_output_s8(nnc_requantize(acc, multiplier, shift), p->output_offset, p->act_min,
+                         p->act_max);
+}
+
 /* y[c * y_stride] = the output byte of acc[c * acc_stride] for the n channels from the first
- * multiplier/shift on. The output parameters are read once into locals: every byte store may
- * alias *p as far as C knows, which would otherwise reload them per byte. */
+ * multiplier/shift on, and with `two` the same for acc + 1 into y1 (the pair's second column).
+ * The output parameters are read once into locals: every byte store may alias *p as far as C
+ * knows, which would otherwise reload them per byte. */
 static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, int32_t acc_stride,
                              int32_t n, const int32_t *multiplier, const int32_t *shift, int8_t *y,
-                             int32_t y_stride)
+                             int8_t *y1, int32_t two, int32_t y_stride)
 {
     const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
-    int32_t c;
-    for (c = 0; c < n; ++c) {
-        *y = nnc_output_s8(nnc_requantize(*acc, multiplier[c], shift[c]), offset, lo, hi);
+    const int32_t *end = acc + n * acc_stride;
+    while (acc != end) {
+        const int32_t m = *multiplier++, s = *shift++;
+        if (s <= -2 && m > 0) {
+            const int32_t round_hi = INT32_C(1) << (-s - 2);
+            *y = nnc_clamp_out_s8(nnc_requantize_down(acc[0], m, round_hi, -s - 1), offset, lo, hi);
+            if (two) {
+                *y1 = nnc_clamp_out_s8(nnc_requantize_down(acc[1], m, round_hi, -s - 1), offset, lo,
+                                       hi);
+            }
+        } else {
+            *y = nnc_output_general(p, acc[0], m, s);
+            if (two) {
+                *y1 = nnc_output_general(p, acc[1], m, s);
+            }
+        }
         acc += acc_stride;
         y += y_stride;
+        y1 += y_stride;
     }
 }
 
@@ -419,9 +473,7 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
                                     last % q->out_w, scratch);
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, 2, 0, acc);
                     nnc_conv_outputs(p, acc, 2, out_per_group, out_multiplier + c0, out_shift + c0,
-                                     yg + pos, out_map);
-                    nnc_conv_outputs(p, acc + 1, 2, out_per_group, out_multiplier + c0,
-                                     out_shift + c0, yg + last, out_map);
+                                     yg + pos, yg + last, last != pos, out_map);
                 }
             } else {
                 for (pos = 0; pos < out_map; ++pos) {
@@ -435,7 +487,7 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
                     }
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, ncols, 1, acc);
                     nnc_conv_outputs(p, acc, 1, out_per_group, out_multiplier + c0, out_shift + c0,
-                                     yg + pos, out_map);
+                                     yg + pos, yg + pos, 0, out_map);
                 }
             }
         }
