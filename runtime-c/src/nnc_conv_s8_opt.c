@@ -309,6 +309,36 @@ static void nnc_im2col_pair_inside(const int8_t *x0, const int8_t *x1, const int
     }
 }
 
+/* Two adjacent bytes (an int8 pair) as the low half of a word. */
+static inline uint32_t nnc_read_pair_s8(const int8_t *x)
+{
+    uint16_t v;
+    memcpy(&v, x, sizeof v);
+    return v;
+}
+
+/* The interleaved columns of the adjacent pixels x[0] and x[1] of a pointwise (1x1, stride 1,
+ * no padding) convolution, channel c at x + c * in_map: per channel pair one word from two
+ * halfword reads, (p.c0, q.c0, p.c1, q.c1), whose SXTB16 and SXTB16 ROR 8 are the two columns'
+ * words. No tap table: the taps of a 1x1 window are the channels. */
+static void nnc_pointwise_pair(const int8_t *x, int32_t in_map, int32_t k, int16_t *col)
+{
+    const int16_t *end = col + 4 * (k / 2);
+    while (col != end) {
+        const uint32_t v = nnc_read_pair_s8(x) | (nnc_read_pair_s8(x + in_map) << 16);
+        nnc_write_u32(col, nnc_sxtb16(v));
+        nnc_write_u32(col + 2, nnc_sxtb16_ror8(v));
+        x += 2 * in_map;
+        col += 4;
+    }
+    if (k & 1) {
+        col[0] = x[0];
+        col[1] = 0;
+        col[2] = x[1];
+        col[3] = 0;
+    }
+}
+
 /* The interleaved columns of output pixels a and b (flat indices into the out_w-wide grid
  * of the convolution's output) at col; k taps each. Without padding every pixel is inside. */
 static void nnc_im2col_pair(const nnc_conv_s8_params *p, const int8_t *x_group, const int32_t *off,
@@ -411,33 +441,59 @@ static int8_t nnc_output_general(const nnc_conv_s8_params *p, int32_t acc, int32
 }
 
 /* y[c * y_stride] = the output byte of acc[c * acc_stride] for the n channels from the first
- * multiplier/shift on, and with `two` the same for acc + 1 into y1 (the pair's second column).
- * The output parameters are read once into locals: every byte store may alias *p as far as C
- * knows, which would otherwise reload them per byte. */
+ * multiplier/shift on. The output parameters are read once into locals: every byte store may
+ * alias *p as far as C knows, which would otherwise reload them per byte. */
 static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, int32_t acc_stride,
                              int32_t n, const int32_t *multiplier, const int32_t *shift, int8_t *y,
-                             int8_t *y1, int32_t two, int32_t y_stride)
+                             int32_t y_stride)
 {
     const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
-    const int32_t *end = acc + n * acc_stride;
-    while (acc != end) {
-        const int32_t m = *multiplier++, s = *shift++;
+    int32_t c;
+    for (c = 0; c < n; ++c) {
+        const int32_t m = multiplier[c], s = shift[c];
         if (s <= -2 && m > 0) {
-            const int32_t round_hi = INT32_C(1) << (-s - 2);
-            *y = nnc_clamp_out_s8(nnc_requantize_down(acc[0], m, round_hi, -s - 1), offset, lo, hi);
-            if (two) {
-                *y1 = nnc_clamp_out_s8(nnc_requantize_down(acc[1], m, round_hi, -s - 1), offset, lo,
-                                       hi);
-            }
+            *y = nnc_clamp_out_s8(nnc_requantize_down(*acc, m, INT32_C(1) << (-s - 2), -s - 1),
+                                  offset, lo, hi);
         } else {
-            *y = nnc_output_general(p, acc[0], m, s);
-            if (two) {
-                *y1 = nnc_output_general(p, acc[1], m, s);
-            }
+            *y = nnc_output_general(p, *acc, m, s);
         }
         acc += acc_stride;
         y += y_stride;
-        y1 += y_stride;
+    }
+}
+
+/* True when every channel from the first on takes nnc_requantize_down (shift <= -2, multiplier
+ * > 0), so the output loops can leave the general rule out and keep their values in registers. */
+static int32_t nnc_requantize_down_applies(const int32_t *multiplier, const int32_t *shift, int32_t n)
+{
+    int32_t c;
+    for (c = 0; c < n; ++c) {
+        if (shift[c] > -2 || multiplier[c] <= 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The output bytes of two adjacent pixels, y[c * y_stride] and y[c * y_stride + 1], from the
+ * accumulator pairs acc[2c], acc[2c + 1], when nnc_requantize_down_applies: the per-channel
+ * constants found once for the two. Out of line: it needs every register. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void nnc_conv_outputs_pair(const nnc_conv_s8_params *p, const int32_t *acc, int32_t n,
+                                  const int32_t *multiplier, const int32_t *shift, int8_t *y,
+                                  int32_t y_stride)
+{
+    const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
+    const int32_t *end = acc + 2 * n;
+    while (acc != end) {
+        const int32_t m = *multiplier++, e = -*shift++;
+        const int32_t round_hi = INT32_C(1) << (e - 2);
+        y[0] = nnc_clamp_out_s8(nnc_requantize_down(acc[0], m, round_hi, e - 1), offset, lo, hi);
+        y[1] = nnc_clamp_out_s8(nnc_requantize_down(acc[1], m, round_hi, e - 1), offset, lo, hi);
+        acc += 2;
+        y += y_stride;
     }
 }
 
@@ -455,6 +511,8 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
     const int32_t pooled = window > 1;
     const int32_t ncols = pooled ? window + (window & 1) : 2;
     const int32_t out_map = q->out_h * q->out_w;
+    const int32_t pointwise = p->kernel_h == 1 && p->kernel_w == 1 && p->stride_h == 1 &&
+                              p->stride_w == 1 && p->pad_h == 0 && p->pad_w == 0;
     int32_t *acc = (int32_t *)(void *)(scratch + ncols * k_padded);
     int32_t *off = acc + 2 * out_per_group;
     int32_t n, g, pos, j;
@@ -466,14 +524,29 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
             const int32_t c0 = g * out_per_group;
             const int8_t *wg = w + c0 * k_padded;
             int8_t *yg = y + (n * p->out_c + c0) * out_map;
+            const int32_t down = nnc_requantize_down_applies(out_multiplier + c0, out_shift + c0,
+                                                             out_per_group);
             if (!pooled) {
                 for (pos = 0; pos < out_map; pos += 2) {
                     const int32_t last = (pos + 1 < out_map) ? pos + 1 : pos;
-                    nnc_im2col_pair(p, xg, off, k, pos / q->out_w, pos % q->out_w, last / q->out_w,
-                                    last % q->out_w, scratch);
+                    if (pointwise && last != pos) {
+                        nnc_pointwise_pair(xg + pos, in_map, k, scratch);
+                    } else {
+                        nnc_im2col_pair(p, xg, off, k, pos / q->out_w, pos % q->out_w,
+                                        last / q->out_w, last % q->out_w, scratch);
+                    }
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, 2, 0, acc);
-                    nnc_conv_outputs(p, acc, 2, out_per_group, out_multiplier + c0, out_shift + c0,
-                                     yg + pos, yg + last, last != pos, out_map);
+                    if (last != pos && down) {
+                        nnc_conv_outputs_pair(p, acc, out_per_group, out_multiplier + c0,
+                                              out_shift + c0, yg + pos, out_map);
+                    } else {
+                        nnc_conv_outputs(p, acc, 2, out_per_group, out_multiplier + c0,
+                                         out_shift + c0, yg + pos, out_map);
+                        if (last != pos) {
+                            nnc_conv_outputs(p, acc + 1, 2, out_per_group, out_multiplier + c0,
+                                             out_shift + c0, yg + last, out_map);
+                        }
+                    }
                 }
             } else {
                 for (pos = 0; pos < out_map; ++pos) {
@@ -487,7 +560,7 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
                     }
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, ncols, 1, acc);
                     nnc_conv_outputs(p, acc, 1, out_per_group, out_multiplier + c0, out_shift + c0,
-                                     yg + pos, yg + pos, 0, out_map);
+                                     yg + pos, out_map);
                 }
             }
         }
