@@ -140,23 +140,58 @@ static void nnc_dot1x2(const int8_t *w, const int16_t *c, int32_t pairs, int32_t
     acc[1] = a1;
 }
 
-/* Four channels (a block) by one column. */
+/* One k pair of nnc_dot4x1 (k pair `at` from the pointers). */
+#define NNC_STEP4X1(at)                                                                            \
+    do {                                                                                           \
+        const uint32_t x_ = nnc_read_u32(c + 2 * (at));                                           \
+        const uint32_t v_ = nnc_read_u32(w + 8 * (at)), u_ = nnc_read_u32(w + 8 * (at) + 4);       \
+        a0 = nnc_smlad(nnc_sxtb16(v_), x_, a0);                                                    \
+        a1 = nnc_smlad(nnc_sxtb16_ror8(v_), x_, a1);                                               \
+        a2 = nnc_smlad(nnc_sxtb16(u_), x_, a2);                                                    \
+        a3 = nnc_smlad(nnc_sxtb16_ror8(u_), x_, a3);                                               \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
+/* Four channels (a block) by one column, unrolled by four k pairs (the rest first, by falling
+ * through, as nnc_block4). Out of line, so that gcc keeps the loop as written. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static void nnc_dot4x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[4])
 {
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     const int16_t *end = c + 2 * pairs;
-    while (c != end) {
-        const uint32_t x = nnc_read_u32(c);
-        const uint32_t v = nnc_read_u32(w), u = nnc_read_u32(w + 4);
-        a0 = nnc_smlad(nnc_sxtb16(v), x, a0);
-        a1 = nnc_smlad(nnc_sxtb16_ror8(v), x, a1);
-        a2 = nnc_smlad(nnc_sxtb16(u), x, a2);
-        a3 = nnc_smlad(nnc_sxtb16_ror8(u), x, a3);
+    switch (pairs & 3) {
+    case 3:
+        NNC_STEP4X1(0);
         w += 8;
         c += 2;
+        NNC_FALLTHROUGH;
+    case 2:
+        NNC_STEP4X1(0);
+        w += 8;
+        c += 2;
+        NNC_FALLTHROUGH;
+    case 1:
+        NNC_STEP4X1(0);
+        w += 8;
+        c += 2;
+        break;
+    default:
+        break;
+    }
+    while (c != end) {
+        NNC_STEP4X1(0);
+        NNC_STEP4X1(1);
+        NNC_STEP4X1(2);
+        NNC_STEP4X1(3);
+        w += 32;
+        c += 8;
     }
     acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
 }
+
+#undef NNC_STEP4X1
 
 /* Two channels (a block of two) by one column: acc[ch]. */
 static void nnc_dot2x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[2])
@@ -576,6 +611,8 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
     const nnc_affine_s8_params *p = &q->affine;
     const int32_t k_padded = q->k_padded;
     const int32_t pairs = k_padded / 2;
+    const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
+    const int32_t down = nnc_requantize_down_applies(out_multiplier, out_shift, p->out_features);
     int32_t r, o, i;
 
     for (r = 0; r < p->outer; ++r) {
@@ -590,9 +627,19 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
                 acc[i] = bias[o + i];
             }
             nnc_dot4x1(w + o * k_padded, scratch, pairs, acc);
-            for (i = 0; i < 4; ++i) {
-                yr[o + i] = nnc_output_s8(nnc_requantize(acc[i], out_multiplier[o + i], out_shift[o + i]),
-                                          p->output_offset, p->act_min, p->act_max);
+            if (down) {
+                for (i = 0; i < 4; ++i) {
+                    const int32_t e = -out_shift[o + i];
+                    yr[o + i] = nnc_clamp_out_s8(nnc_requantize_down(acc[i], out_multiplier[o + i],
+                                                                     INT32_C(1) << (e - 2), e - 1),
+                                                 offset, lo, hi);
+                }
+            } else {
+                for (i = 0; i < 4; ++i) {
+                    yr[o + i] = nnc_output_s8(nnc_requantize(acc[i], out_multiplier[o + i],
+                                                             out_shift[o + i]),
+                                              offset, lo, hi);
+                }
             }
         }
         if (o + 2 <= p->out_features) { /* a block of two */
