@@ -1547,23 +1547,58 @@ static void nnc_dot1x2(const int8_t *w, const int16_t *c, int32_t pairs, int32_t
     acc[1] = a1;
 }
 
-/* Four channels (a block) by one column. */
+/* One k pair of nnc_dot4x1 (k pair `at` from the pointers). */
+#define NNC_STEP4X1(at)                                                                            \
+    do {                                                                                           \
+        const uint32_t x_ = nnc_read_u32(c + 2 * (at));                                           \
+        const uint32_t v_ = nnc_read_u32(w + 8 * (at)), u_ = nnc_read_u32(w + 8 * (at) + 4);       \
+        a0 = nnc_smlad(nnc_sxtb16(v_), x_, a0);                                                    \
+        a1 = nnc_smlad(nnc_sxtb16_ror8(v_), x_, a1);                                               \
+        a2 = nnc_smlad(nnc_sxtb16(u_), x_, a2);                                                    \
+        a3 = nnc_smlad(nnc_sxtb16_ror8(u_), x_, a3);                                               \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
+/* Four channels (a block) by one column, unrolled by four k pairs (the rest first, by falling
+ * through, as nnc_block4). Out of line, so that gcc keeps the loop as written. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static void nnc_dot4x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[4])
 {
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     const int16_t *end = c + 2 * pairs;
-    while (c != end) {
-        const uint32_t x = nnc_read_u32(c);
-        const uint32_t v = nnc_read_u32(w), u = nnc_read_u32(w + 4);
-        a0 = nnc_smlad(nnc_sxtb16(v), x, a0);
-        a1 = nnc_smlad(nnc_sxtb16_ror8(v), x, a1);
-        a2 = nnc_smlad(nnc_sxtb16(u), x, a2);
-        a3 = nnc_smlad(nnc_sxtb16_ror8(u), x, a3);
+    switch (pairs & 3) {
+    case 3:
+        NNC_STEP4X1(0);
         w += 8;
         c += 2;
+        NNC_FALLTHROUGH;
+    case 2:
+        NNC_STEP4X1(0);
+        w += 8;
+        c += 2;
+        NNC_FALLTHROUGH;
+    case 1:
+        NNC_STEP4X1(0);
+        w += 8;
+        c += 2;
+        break;
+    default:
+        break;
+    }
+    while (c != end) {
+        NNC_STEP4X1(0);
+        NNC_STEP4X1(1);
+        NNC_STEP4X1(2);
+        NNC_STEP4X1(3);
+        w += 32;
+        c += 8;
     }
     acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
 }
+
+#undef NNC_STEP4X1
 
 /* Two channels (a block of two) by one column: acc[ch]. */
 static void nnc_dot2x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[2])
@@ -1716,6 +1751,36 @@ static void nnc_im2col_pair_inside(const int8_t *x0, const int8_t *x1, const int
     }
 }
 
+/* Two adjacent bytes (an int8 pair) as the low half of a word. */
+static inline uint32_t nnc_read_pair_s8(const int8_t *x)
+{
+    uint16_t v;
+    memcpy(&v, x, sizeof v);
+    return v;
+}
+
+/* The interleaved columns of the adjacent pixels x[0] and x[1] of a pointwise (1x1, stride 1,
+ * no padding) convolution, channel c at x + c * in_map: per channel pair one word from two
+ * halfword reads, (p.c0, q.c0, p.c1, q.c1), whose SXTB16 and SXTB16 ROR 8 are the two columns'
+ * words. No tap table: the taps of a 1x1 window are the channels. */
+static void nnc_pointwise_pair(const int8_t *x, int32_t in_map, int32_t k, int16_t *col)
+{
+    const int16_t *end = col + 4 * (k / 2);
+    while (col != end) {
+        const uint32_t v = nnc_read_pair_s8(x) | (nnc_read_pair_s8(x + in_map) << 16);
+        nnc_write_u32(col, nnc_sxtb16(v));
+        nnc_write_u32(col + 2, nnc_sxtb16_ror8(v));
+        x += 2 * in_map;
+        col += 4;
+    }
+    if (k & 1) {
+        col[0] = x[0];
+        col[1] = 0;
+        col[2] = x[1];
+        col[3] = 0;
+    }
+}
+
 /* The interleaved columns of output pixels a and b (flat indices into the out_w-wide grid
  * of the convolution's output) at col; k taps each. Without padding every pixel is inside. */
 static void nnc_im2col_pair(const nnc_conv_s8_params *p, const int8_t *x_group, const int32_t *off,
@@ -1778,6 +1843,45 @@ static void nnc_conv_columns(const int8_t *w, const int32_t *bias, int32_t chann
     }
 }
 
+/* ---- Requantization ---------------------------------------------------------------------------- */
+
+/* nnc_requantize for shift <= -2 and multiplier > 0 (the common case: a real multiplier below
+ * 1/4), as one 64-bit multiply-accumulate and one shift. With p = acc * multiplier and e = -shift,
+ * SRDHM is floor((p + 2^30) / 2^31) and RDBP(x, e) = floor((x + 2^(e-1) - [x < 0]) / 2^e); the two
+ * floors nest into floor((p + 2^30 + 2^(30+e) - [x < 0] 2^31) / 2^(31+e)). With multiplier > 0,
+ * [x < 0] may be read as [acc < 0] (they differ only where x = 0, and there both give 0). The
+ * rounding term's low word is then 2^30 + [acc < 0] 2^31, its high word 2^(e-2) - [acc < 0]
+ * (`round_hi` = 2^(e-2)), and the shift by 31 + e is the high word's by e - 1 (`hi_shift`). */
+static inline int32_t nnc_requantize_down(int32_t acc, int32_t multiplier, int32_t round_hi,
+                                          int32_t hi_shift)
+{
+    const uint32_t round_lo = ((uint32_t)acc & UINT32_C(0x80000000)) | UINT32_C(0x40000000);
+    const int64_t round = (int64_t)(round_hi + (acc >> 31)) * (INT64_C(1) << 32) + round_lo;
+    const int64_t r = round + (int64_t)acc * multiplier;
+    return (int32_t)(r >> 32) >> hi_shift;
+}
+
+/* clamp(v + offset, lo, hi) for |v| < 2^30 (nnc_requantize_down's range): no overflow. */
+static inline int8_t nnc_clamp_out_s8(int32_t v, int32_t offset, int32_t lo, int32_t hi)
+{
+    v += offset;
+    v = v < lo ? lo : v;
+    v = v > hi ? hi : v;
+    return (int8_t)v;
+}
+
+/* The output byte of acc by the general rule, out of line: the rare case (shift >= 0) would
+ * otherwise take the registers of the common one. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int8_t nnc_output_general(const nnc_conv_s8_params *p, int32_t acc, int32_t multiplier,
+                                 int32_t shift)
+{
+    return nnc_output_s8(nnc_requantize(acc, multiplier, shift), p->output_offset, p->act_min,
+                         p->act_max);
+}
+
 /* y[c * y_stride] = the output byte of acc[c * acc_stride] for the n channels from the first
  * multiplier/shift on. The output parameters are read once into locals: every byte store may
  * alias *p as far as C knows, which would otherwise reload them per byte. */
@@ -1788,8 +1892,49 @@ static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, in
     const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
     int32_t c;
     for (c = 0; c < n; ++c) {
-        *y = nnc_output_s8(nnc_requantize(*acc, multiplier[c], shift[c]), offset, lo, hi);
+        const int32_t m = multiplier[c], s = shift[c];
+        if (s <= -2 && m > 0) {
+            *y = nnc_clamp_out_s8(nnc_requantize_down(*acc, m, INT32_C(1) << (-s - 2), -s - 1),
+                                  offset, lo, hi);
+        } else {
+            *y = nnc_output_general(p, *acc, m, s);
+        }
         acc += acc_stride;
+        y += y_stride;
+    }
+}
+
+/* True when every channel from the first on takes nnc_requantize_down (shift <= -2, multiplier
+ * > 0), so the output loops can leave the general rule out and keep their values in registers. */
+static int32_t nnc_requantize_down_applies(const int32_t *multiplier, const int32_t *shift, int32_t n)
+{
+    int32_t c;
+    for (c = 0; c < n; ++c) {
+        if (shift[c] > -2 || multiplier[c] <= 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The output bytes of two adjacent pixels, y[c * y_stride] and y[c * y_stride + 1], from the
+ * accumulator pairs acc[2c], acc[2c + 1], when nnc_requantize_down_applies: the per-channel
+ * constants found once for the two. Out of line: it needs every register. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void nnc_conv_outputs_pair(const nnc_conv_s8_params *p, const int32_t *acc, int32_t n,
+                                  const int32_t *multiplier, const int32_t *shift, int8_t *y,
+                                  int32_t y_stride)
+{
+    const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
+    const int32_t *end = acc + 2 * n;
+    while (acc != end) {
+        const int32_t m = *multiplier++, e = -*shift++;
+        const int32_t round_hi = INT32_C(1) << (e - 2);
+        y[0] = nnc_clamp_out_s8(nnc_requantize_down(acc[0], m, round_hi, e - 1), offset, lo, hi);
+        y[1] = nnc_clamp_out_s8(nnc_requantize_down(acc[1], m, round_hi, e - 1), offset, lo, hi);
+        acc += 2;
         y += y_stride;
     }
 }
@@ -1808,6 +1953,8 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
     const int32_t pooled = window > 1;
     const int32_t ncols = pooled ? window + (window & 1) : 2;
     const int32_t out_map = q->out_h * q->out_w;
+    const int32_t pointwise = p->kernel_h == 1 && p->kernel_w == 1 && p->stride_h == 1 &&
+                              p->stride_w == 1 && p->pad_h == 0 && p->pad_w == 0;
     int32_t *acc = (int32_t *)(void *)(scratch + ncols * k_padded);
     int32_t *off = acc + 2 * out_per_group;
     int32_t n, g, pos, j;
@@ -1819,16 +1966,29 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
             const int32_t c0 = g * out_per_group;
             const int8_t *wg = w + c0 * k_padded;
             int8_t *yg = y + (n * p->out_c + c0) * out_map;
+            const int32_t down = nnc_requantize_down_applies(out_multiplier + c0, out_shift + c0,
+                                                             out_per_group);
             if (!pooled) {
                 for (pos = 0; pos < out_map; pos += 2) {
                     const int32_t last = (pos + 1 < out_map) ? pos + 1 : pos;
-                    nnc_im2col_pair(p, xg, off, k, pos / q->out_w, pos % q->out_w, last / q->out_w,
-                                    last % q->out_w, scratch);
+                    if (pointwise && last != pos) {
+                        nnc_pointwise_pair(xg + pos, in_map, k, scratch);
+                    } else {
+                        nnc_im2col_pair(p, xg, off, k, pos / q->out_w, pos % q->out_w,
+                                        last / q->out_w, last % q->out_w, scratch);
+                    }
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, 2, 0, acc);
-                    nnc_conv_outputs(p, acc, 2, out_per_group, out_multiplier + c0, out_shift + c0,
-                                     yg + pos, out_map);
-                    nnc_conv_outputs(p, acc + 1, 2, out_per_group, out_multiplier + c0,
-                                     out_shift + c0, yg + last, out_map);
+                    if (last != pos && down) {
+                        nnc_conv_outputs_pair(p, acc, out_per_group, out_multiplier + c0,
+                                              out_shift + c0, yg + pos, out_map);
+                    } else {
+                        nnc_conv_outputs(p, acc, 2, out_per_group, out_multiplier + c0,
+                                         out_shift + c0, yg + pos, out_map);
+                        if (last != pos) {
+                            nnc_conv_outputs(p, acc + 1, 2, out_per_group, out_multiplier + c0,
+                                             out_shift + c0, yg + last, out_map);
+                        }
+                    }
                 }
             } else {
                 for (pos = 0; pos < out_map; ++pos) {
@@ -1858,6 +2018,8 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
     const nnc_affine_s8_params *p = &q->affine;
     const int32_t k_padded = q->k_padded;
     const int32_t pairs = k_padded / 2;
+    const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
+    const int32_t down = nnc_requantize_down_applies(out_multiplier, out_shift, p->out_features);
     int32_t r, o, i;
 
     for (r = 0; r < p->outer; ++r) {
@@ -1872,9 +2034,19 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
                 acc[i] = bias[o + i];
             }
             nnc_dot4x1(w + o * k_padded, scratch, pairs, acc);
-            for (i = 0; i < 4; ++i) {
-                yr[o + i] = nnc_output_s8(nnc_requantize(acc[i], out_multiplier[o + i], out_shift[o + i]),
-                                          p->output_offset, p->act_min, p->act_max);
+            if (down) {
+                for (i = 0; i < 4; ++i) {
+                    const int32_t e = -out_shift[o + i];
+                    yr[o + i] = nnc_clamp_out_s8(nnc_requantize_down(acc[i], out_multiplier[o + i],
+                                                                     INT32_C(1) << (e - 2), e - 1),
+                                                 offset, lo, hi);
+                }
+            } else {
+                for (i = 0; i < 4; ++i) {
+                    yr[o + i] = nnc_output_s8(nnc_requantize(acc[i], out_multiplier[o + i],
+                                                             out_shift[o + i]),
+                                              offset, lo, hi);
+                }
             }
         }
         if (o + 2 <= p->out_features) { /* a block of two */
