@@ -530,40 +530,6 @@ static inline int8_t nnc_clamp_out_s8(int32_t v, int32_t offset, int32_t lo, int
     return (int8_t)v;
 }
 
-/* The output byte of acc by the general rule, out of line: the rare case (shift >= 0) would
- * otherwise take the registers of the common one. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static int8_t nnc_output_general(const nnc_conv_s8_params *p, int32_t acc, int32_t multiplier,
-                                 int32_t shift)
-{
-    return nnc_output_s8(nnc_requantize(acc, multiplier, shift), p->output_offset, p->act_min,
-                         p->act_max);
-}
-
-/* y[c * y_stride] = the output byte of acc[c * acc_stride] for the n channels from the first
- * multiplier/shift on. The output parameters are read once into locals: every byte store may
- * alias *p as far as C knows, which would otherwise reload them per byte. */
-static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, int32_t acc_stride,
-                             int32_t n, const int32_t *multiplier, const int32_t *shift, int8_t *y,
-                             int32_t y_stride)
-{
-    const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
-    int32_t c;
-    for (c = 0; c < n; ++c) {
-        const int32_t m = multiplier[c], s = shift[c];
-        if (s <= -2 && m > 0) {
-            *y = nnc_clamp_out_s8(nnc_requantize_down(*acc, m, INT32_C(1) << (-s - 2), -s - 1),
-                                  offset, lo, hi);
-        } else {
-            *y = nnc_output_general(p, *acc, m, s);
-        }
-        acc += acc_stride;
-        y += y_stride;
-    }
-}
-
 /* True when every channel from the first on takes nnc_requantize_down (shift <= -2, multiplier
  * > 0), so the output loops can leave the general rule out and keep their values in registers. */
 static int32_t nnc_requantize_down_applies(const int32_t *multiplier, const int32_t *shift, int32_t n)
@@ -575,6 +541,33 @@ static int32_t nnc_requantize_down_applies(const int32_t *multiplier, const int3
         }
     }
     return 1;
+}
+
+/* y[c * y_stride] = the output byte of acc[c * acc_stride] for the n channels from the first
+ * multiplier/shift on; `down` when nnc_requantize_down_applies to all of them. The output
+ * parameters are read once into locals: every byte store may alias *p as far as C knows, which
+ * would otherwise reload them per byte. */
+static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, int32_t acc_stride,
+                             int32_t n, const int32_t *multiplier, const int32_t *shift, int32_t down,
+                             int8_t *y, int32_t y_stride)
+{
+    const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
+    int32_t c;
+    if (down) {
+        for (c = 0; c < n; ++c) {
+            const int32_t e = -shift[c];
+            *y = nnc_clamp_out_s8(nnc_requantize_down(*acc, multiplier[c], INT32_C(1) << (e - 2), e - 1),
+                                  offset, lo, hi);
+            acc += acc_stride;
+            y += y_stride;
+        }
+        return;
+    }
+    for (c = 0; c < n; ++c) {
+        *y = nnc_output_s8(nnc_requantize(*acc, multiplier[c], shift[c]), offset, lo, hi);
+        acc += acc_stride;
+        y += y_stride;
+    }
 }
 
 /* The output bytes of two adjacent pixels, y[c * y_stride] and y[c * y_stride + 1], from the
@@ -643,10 +636,10 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
                                               out_shift + c0, yg + pos, out_map);
                     } else {
                         nnc_conv_outputs(p, acc, 2, out_per_group, out_multiplier + c0,
-                                         out_shift + c0, yg + pos, out_map);
+                                         out_shift + c0, down, yg + pos, out_map);
                         if (last != pos) {
                             nnc_conv_outputs(p, acc + 1, 2, out_per_group, out_multiplier + c0,
-                                             out_shift + c0, yg + last, out_map);
+                                             out_shift + c0, down, yg + last, out_map);
                         }
                     }
                 }
@@ -662,7 +655,7 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
                     }
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, ncols, 1, acc);
                     nnc_conv_outputs(p, acc, 1, out_per_group, out_multiplier + c0, out_shift + c0,
-                                     yg + pos, out_map);
+                                     down, yg + pos, out_map);
                 }
             }
         }
