@@ -1627,6 +1627,14 @@ static int32_t nnc_dot1x1(const int8_t *w, const int16_t *c, int32_t pairs, int3
 
 /* ---- Columns ----------------------------------------------------------------------------------- */
 
+/* Two adjacent bytes (an int8 pair) as the low half of a word. */
+static inline uint32_t nnc_read_pair_s8(const int8_t *x)
+{
+    uint16_t v;
+    memcpy(&v, x, sizeof v);
+    return v;
+}
+
 /* dst[i] = src[i] for i < n, four at a time with SXTB16 (little-endian word order). */
 static inline void nnc_widen_s8(const int8_t *src, int32_t n, int16_t *dst)
 {
@@ -1650,7 +1658,7 @@ static inline void nnc_widen_s8(const int8_t *src, int32_t n, int16_t *dst)
  * int16, the input zero point where a tap falls in the padding (so that with the input offset
  * folded into the bias it adds exactly nothing), zero up to k_padded. Written interleaved with
  * the other column of its pair: tap k at col[2k - k % 2] (col is the pair's base, + 2 for the
- * second column). */
+ * second column). The kw range inside the input is the same for every row, so it is found once. */
 static void nnc_im2col_s16(const nnc_conv_s8_params *p, const int8_t *x_group, int32_t oh,
                            int32_t ow, int16_t *col)
 {
@@ -1659,37 +1667,39 @@ static void nnc_im2col_s16(const nnc_conv_s8_params *p, const int8_t *x_group, i
     const int32_t k_h = p->kernel_h, k_w = p->kernel_w, d_w = p->dilation_w;
     const int32_t ih0 = oh * p->stride_h - p->pad_h;
     const int32_t iw0 = ow * p->stride_w - p->pad_w;
-    const int32_t cols_inside = iw0 >= 0 && iw0 + (k_w - 1) * d_w < p->in_w;
     const int16_t pad = (int16_t)(-p->input_offset);
     int16_t *d = col;
     int32_t step = 1; /* 1 after an even tap, 3 after an odd one */
+    int32_t kw_lo = 0, kw_hi = k_w; /* taps kw_lo .. kw_hi - 1 of a row are inside */
     int32_t icl, kh, kw;
 
+    while (kw_lo < k_w && iw0 + kw_lo * d_w < 0) {
+        ++kw_lo;
+    }
+    while (kw_hi > kw_lo && iw0 + (kw_hi - 1) * d_w >= p->in_w) {
+        --kw_hi;
+    }
     for (icl = 0; icl < in_per_group; ++icl) {
         const int8_t *xc = x_group + icl * in_map;
         for (kh = 0; kh < k_h; ++kh) {
             const int32_t ih = ih0 + kh * p->dilation_h;
-            if (ih < 0 || ih >= p->in_h) {
-                for (kw = 0; kw < k_w; ++kw) {
-                    *d = pad;
-                    d += step;
-                    step ^= 2;
-                }
-            } else if (cols_inside) {
-                const int8_t *row = xc + ih * p->in_w + iw0;
-                for (kw = 0; kw < k_w; ++kw) {
-                    *d = row[kw * d_w];
-                    d += step;
-                    step ^= 2;
-                }
-            } else {
-                const int8_t *row = xc + ih * p->in_w;
-                for (kw = 0; kw < k_w; ++kw) {
-                    const int32_t iw = iw0 + kw * d_w;
-                    *d = (iw < 0 || iw >= p->in_w) ? pad : (int16_t)row[iw];
-                    d += step;
-                    step ^= 2;
-                }
+            const int32_t row_inside = ih >= 0 && ih < p->in_h;
+            const int8_t *row = row_inside ? xc + ih * p->in_w : xc; /* never before x */
+            const int32_t lo = row_inside ? kw_lo : k_w, hi = row_inside ? kw_hi : k_w;
+            for (kw = 0; kw < lo; ++kw) {
+                *d = pad;
+                d += step;
+                step ^= 2;
+            }
+            for (; kw < hi; ++kw) {
+                *d = row[iw0 + kw * d_w];
+                d += step;
+                step ^= 2;
+            }
+            for (; kw < k_w; ++kw) {
+                *d = pad;
+                d += step;
+                step ^= 2;
             }
         }
     }
@@ -1722,6 +1732,55 @@ static inline int32_t nnc_pixel_inside(const nnc_conv_s8_params *p, int32_t oh, 
            iw0 + (p->kernel_w - 1) * p->dilation_w < p->in_w;
 }
 
+/* nnc_im2col_pair_inside for two pixels whose windows are one byte apart (x1 = x0 + 1: the
+ * same output row, stride 1): a halfword read at a tap gives the tap of both pixels, so one
+ * word per tap pair, (p.t0, q.t0, p.t1, q.t1), whose SXTB16 and SXTB16 ROR 8 are the two
+ * columns' words. */
+static void nnc_im2col_pair_adjacent(const int8_t *x0, const int32_t *off, int32_t k, int16_t *col)
+{
+    const int32_t *end4 = off + (k & ~3);
+    while (off != end4) { /* two tap pairs per step: loads back to back, half the loop overhead */
+        const int32_t o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3];
+        const uint32_t v = nnc_read_pair_s8(x0 + o0) | (nnc_read_pair_s8(x0 + o1) << 16);
+        const uint32_t u = nnc_read_pair_s8(x0 + o2) | (nnc_read_pair_s8(x0 + o3) << 16);
+        nnc_write_u32(col, nnc_sxtb16(v));
+        nnc_write_u32(col + 2, nnc_sxtb16_ror8(v));
+        nnc_write_u32(col + 4, nnc_sxtb16(u));
+        nnc_write_u32(col + 6, nnc_sxtb16_ror8(u));
+        off += 4;
+        col += 8;
+    }
+    if (k & 2) {
+        const uint32_t v = nnc_read_pair_s8(x0 + off[0]) | (nnc_read_pair_s8(x0 + off[1]) << 16);
+        nnc_write_u32(col, nnc_sxtb16(v));
+        nnc_write_u32(col + 2, nnc_sxtb16_ror8(v));
+        off += 2;
+        col += 4;
+    }
+    if (k & 1) {
+        col[0] = x0[off[0]];
+        col[1] = 0;
+        col[2] = x0[off[0] + 1];
+        col[3] = 0;
+    }
+}
+
+/* The column of one pixel whose taps are all inside, by the tap offset table, into its place
+ * in an interleaved pair (col: the pair's base, + 2 for the second column). x is its window
+ * origin. */
+static void nnc_im2col_one_inside(const int8_t *x, const int32_t *off, int32_t k, int16_t *col)
+{
+    int32_t i;
+    for (i = 0; i + 1 < k; i += 2) {
+        nnc_write_u32(col, nnc_pkhbt_lsl16((uint32_t)(int32_t)x[off[i]], (uint32_t)(int32_t)x[off[i + 1]]));
+        col += 4;
+    }
+    if (k & 1) {
+        col[0] = x[off[k - 1]];
+        col[1] = 0;
+    }
+}
+
 /* The interleaved columns of two pixels whose taps are all inside, by the tap offset table:
  * two taps of each pixel per word. x0 / x1 are the pixels' window origins. */
 static void nnc_im2col_pair_inside(const int8_t *x0, const int8_t *x1, const int32_t *off,
@@ -1751,14 +1810,6 @@ static void nnc_im2col_pair_inside(const int8_t *x0, const int8_t *x1, const int
     }
 }
 
-/* Two adjacent bytes (an int8 pair) as the low half of a word. */
-static inline uint32_t nnc_read_pair_s8(const int8_t *x)
-{
-    uint16_t v;
-    memcpy(&v, x, sizeof v);
-    return v;
-}
-
 /* The interleaved columns of the adjacent pixels x[0] and x[1] of a pointwise (1x1, stride 1,
  * no padding) convolution, channel c at x + c * in_map: per channel pair one word from two
  * halfword reads, (p.c0, q.c0, p.c1, q.c1), whose SXTB16 and SXTB16 ROR 8 are the two columns'
@@ -1786,12 +1837,28 @@ static void nnc_pointwise_pair(const int8_t *x, int32_t in_map, int32_t k, int16
 static void nnc_im2col_pair(const nnc_conv_s8_params *p, const int8_t *x_group, const int32_t *off,
                             int32_t k, int32_t ah, int32_t aw, int32_t bh, int32_t bw, int16_t *col)
 {
-    if ((p->pad_h == 0 && p->pad_w == 0) || (nnc_pixel_inside(p, ah, aw) && nnc_pixel_inside(p, bh, bw))) {
-        const int8_t *xa = x_group + (ah * p->stride_h - p->pad_h) * p->in_w + aw * p->stride_w - p->pad_w;
-        const int8_t *xb = x_group + (bh * p->stride_h - p->pad_h) * p->in_w + bw * p->stride_w - p->pad_w;
-        nnc_im2col_pair_inside(xa, xb, off, k, col);
+    const int32_t no_pad = p->pad_h == 0 && p->pad_w == 0;
+    const int32_t a_inside = no_pad || nnc_pixel_inside(p, ah, aw);
+    const int32_t b_inside = no_pad || nnc_pixel_inside(p, bh, bw);
+    /* Window origins are formed only for pixels inside: outside they could point before x. */
+    const int32_t a_at = (ah * p->stride_h - p->pad_h) * p->in_w + aw * p->stride_w - p->pad_w;
+    const int32_t b_at = (bh * p->stride_h - p->pad_h) * p->in_w + bw * p->stride_w - p->pad_w;
+    if (a_inside && b_inside && b_at == a_at + 1) {
+        nnc_im2col_pair_adjacent(x_group + a_at, off, k, col);
+        return;
+    }
+    if (a_inside && b_inside) {
+        nnc_im2col_pair_inside(x_group + a_at, x_group + b_at, off, k, col);
+        return;
+    }
+    if (a_inside) {
+        nnc_im2col_one_inside(x_group + a_at, off, k, col);
     } else {
         nnc_im2col_s16(p, x_group, ah, aw, col);
+    }
+    if (b_inside) {
+        nnc_im2col_one_inside(x_group + b_at, off, k, col + 2);
+    } else {
         nnc_im2col_s16(p, x_group, bh, bw, col + 2);
     }
 }
@@ -1870,40 +1937,6 @@ static inline int8_t nnc_clamp_out_s8(int32_t v, int32_t offset, int32_t lo, int
     return (int8_t)v;
 }
 
-/* The output byte of acc by the general rule, out of line: the rare case (shift >= 0) would
- * otherwise take the registers of the common one. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static int8_t nnc_output_general(const nnc_conv_s8_params *p, int32_t acc, int32_t multiplier,
-                                 int32_t shift)
-{
-    return nnc_output_s8(nnc_requantize(acc, multiplier, shift), p->output_offset, p->act_min,
-                         p->act_max);
-}
-
-/* y[c * y_stride] = the output byte of acc[c * acc_stride] for the n channels from the first
- * multiplier/shift on. The output parameters are read once into locals: every byte store may
- * alias *p as far as C knows, which would otherwise reload them per byte. */
-static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, int32_t acc_stride,
-                             int32_t n, const int32_t *multiplier, const int32_t *shift, int8_t *y,
-                             int32_t y_stride)
-{
-    const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
-    int32_t c;
-    for (c = 0; c < n; ++c) {
-        const int32_t m = multiplier[c], s = shift[c];
-        if (s <= -2 && m > 0) {
-            *y = nnc_clamp_out_s8(nnc_requantize_down(*acc, m, INT32_C(1) << (-s - 2), -s - 1),
-                                  offset, lo, hi);
-        } else {
-            *y = nnc_output_general(p, *acc, m, s);
-        }
-        acc += acc_stride;
-        y += y_stride;
-    }
-}
-
 /* True when every channel from the first on takes nnc_requantize_down (shift <= -2, multiplier
  * > 0), so the output loops can leave the general rule out and keep their values in registers. */
 static int32_t nnc_requantize_down_applies(const int32_t *multiplier, const int32_t *shift, int32_t n)
@@ -1915,6 +1948,33 @@ static int32_t nnc_requantize_down_applies(const int32_t *multiplier, const int3
         }
     }
     return 1;
+}
+
+/* y[c * y_stride] = the output byte of acc[c * acc_stride] for the n channels from the first
+ * multiplier/shift on; `down` when nnc_requantize_down_applies to all of them. The output
+ * parameters are read once into locals: every byte store may alias *p as far as C knows, which
+ * would otherwise reload them per byte. */
+static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, int32_t acc_stride,
+                             int32_t n, const int32_t *multiplier, const int32_t *shift, int32_t down,
+                             int8_t *y, int32_t y_stride)
+{
+    const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
+    int32_t c;
+    if (down) {
+        for (c = 0; c < n; ++c) {
+            const int32_t e = -shift[c];
+            *y = nnc_clamp_out_s8(nnc_requantize_down(*acc, multiplier[c], INT32_C(1) << (e - 2), e - 1),
+                                  offset, lo, hi);
+            acc += acc_stride;
+            y += y_stride;
+        }
+        return;
+    }
+    for (c = 0; c < n; ++c) {
+        *y = nnc_output_s8(nnc_requantize(*acc, multiplier[c], shift[c]), offset, lo, hi);
+        acc += acc_stride;
+        y += y_stride;
+    }
 }
 
 /* The output bytes of two adjacent pixels, y[c * y_stride] and y[c * y_stride + 1], from the
@@ -1983,10 +2043,10 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
                                               out_shift + c0, yg + pos, out_map);
                     } else {
                         nnc_conv_outputs(p, acc, 2, out_per_group, out_multiplier + c0,
-                                         out_shift + c0, yg + pos, out_map);
+                                         out_shift + c0, down, yg + pos, out_map);
                         if (last != pos) {
                             nnc_conv_outputs(p, acc + 1, 2, out_per_group, out_multiplier + c0,
-                                             out_shift + c0, yg + last, out_map);
+                                             out_shift + c0, down, yg + last, out_map);
                         }
                     }
                 }
@@ -2002,7 +2062,7 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
                     }
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, ncols, 1, acc);
                     nnc_conv_outputs(p, acc, 1, out_per_group, out_multiplier + c0, out_shift + c0,
-                                     yg + pos, out_map);
+                                     down, yg + pos, out_map);
                 }
             }
         }
@@ -2555,11 +2615,38 @@ void nnc_global_avgpool_s8(const nnc_global_pool_s8_params *p, const int8_t *x, 
  */
 #include "nnc_int8.h"
 
+/* nnc_quantize_one_s8 without the call to roundf (a library call on the Cortex-M4): q = x / scale
+ * is the same division. For |q| < 2^30, u = (int32_t)(2q) is exact doubling then one VCVT
+ * (truncation), and roundf(q) = (u + sign(u)) / 2 with C's truncating division: for q >= 0,
+ * floor(q + 1/2) = floor((floor(2q) + 1) / 2), and the same mirrored below 0. r + zero point is
+ * then exact in int32, as in float. |q| >= 2^30 clamps to the end its sign points at; NaN fails
+ * every comparison and gives the zero point. */
+static int8_t nnc_quantize_fast_s8(float x, float scale, int32_t zero_point)
+{
+    const float q = x / scale;
+    int32_t u;
+    if (!(fabsf(q) < 1073741824.0f)) {
+        if (q != q) {
+            return (int8_t)zero_point;
+        }
+        return q > 0.0f ? INT8_MAX : INT8_MIN;
+    }
+    u = (int32_t)(q + q);
+    u = (u + (u > 0) - (u < 0)) / 2 + zero_point;
+    if (u < -128) {
+        return INT8_MIN;
+    }
+    if (u > 127) {
+        return INT8_MAX;
+    }
+    return (int8_t)u;
+}
+
 void nnc_quantize_s8(int32_t n, float scale, int32_t zero_point, const float *x, int8_t *y)
 {
     int32_t i;
     for (i = 0; i < n; ++i) {
-        y[i] = nnc_quantize_one_s8(x[i], scale, zero_point);
+        y[i] = nnc_quantize_fast_s8(x[i], scale, zero_point);
     }
 }
 
