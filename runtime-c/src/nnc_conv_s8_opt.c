@@ -250,54 +250,41 @@ static inline void nnc_widen_s8(const int8_t *src, int32_t n, int16_t *dst)
 /* The column of output pixel (oh, ow) of one group: its taps in weight order [ic][kh][kw] as
  * int16, the input zero point where a tap falls in the padding (so that with the input offset
  * folded into the bias it adds exactly nothing), zero up to k_padded. Written interleaved with
- * the other column of its pair: tap k at col[2k - k % 2] (col is the pair's base, + 2 for the
- * second column). The kw range inside the input is the same for every row, so it is found once. */
+ * the other column of its pair: tap t at col[2t - t % 2] (col is the pair's base, + 2 for the
+ * second column). Window position by window position: whether it is inside is the same for every
+ * channel, so the inner loop over the channels only copies (or pads). */
 static void nnc_im2col_s16(const nnc_conv_s8_params *p, const int8_t *x_group, int32_t oh,
                            int32_t ow, int16_t *col)
 {
     const int32_t in_per_group = p->in_c / p->group;
     const int32_t in_map = p->in_h * p->in_w;
-    const int32_t k_h = p->kernel_h, k_w = p->kernel_w, d_w = p->dilation_w;
+    const int32_t k_h = p->kernel_h, k_w = p->kernel_w, window = k_h * k_w;
+    const int32_t k = in_per_group * window;
     const int32_t ih0 = oh * p->stride_h - p->pad_h;
     const int32_t iw0 = ow * p->stride_w - p->pad_w;
     const int16_t pad = (int16_t)(-p->input_offset);
-    int16_t *d = col;
-    int32_t step = 1; /* 1 after an even tap, 3 after an odd one */
-    int32_t kw_lo = 0, kw_hi = k_w; /* taps kw_lo .. kw_hi - 1 of a row are inside */
-    int32_t icl, kh, kw;
+    int32_t kh, kw;
 
-    while (kw_lo < k_w && iw0 + kw_lo * d_w < 0) {
-        ++kw_lo;
-    }
-    while (kw_hi > kw_lo && iw0 + (kw_hi - 1) * d_w >= p->in_w) {
-        --kw_hi;
-    }
-    for (icl = 0; icl < in_per_group; ++icl) {
-        const int8_t *xc = x_group + icl * in_map;
-        for (kh = 0; kh < k_h; ++kh) {
-            const int32_t ih = ih0 + kh * p->dilation_h;
-            const int32_t row_inside = ih >= 0 && ih < p->in_h;
-            const int8_t *row = row_inside ? xc + ih * p->in_w : xc; /* never before x */
-            const int32_t lo = row_inside ? kw_lo : k_w, hi = row_inside ? kw_hi : k_w;
-            for (kw = 0; kw < lo; ++kw) {
-                *d = pad;
-                d += step;
-                step ^= 2;
-            }
-            for (; kw < hi; ++kw) {
-                *d = row[iw0 + kw * d_w];
-                d += step;
-                step ^= 2;
-            }
-            for (; kw < k_w; ++kw) {
-                *d = pad;
-                d += step;
-                step ^= 2;
+    for (kh = 0; kh < k_h; ++kh) {
+        const int32_t ih = ih0 + kh * p->dilation_h;
+        for (kw = 0; kw < k_w; ++kw) {
+            const int32_t iw = iw0 + kw * p->dilation_w;
+            int32_t t = kh * k_w + kw;
+            if (ih >= 0 && ih < p->in_h && iw >= 0 && iw < p->in_w) {
+                const int8_t *src = x_group + ih * p->in_w + iw;
+                for (; t < k; t += window) {
+                    col[2 * t - (t & 1)] = *src;
+                    src += in_map;
+                }
+            } else {
+                for (; t < k; t += window) {
+                    col[2 * t - (t & 1)] = pad;
+                }
             }
         }
     }
-    if (step == 3) { /* K odd: the last pair's second tap */
-        *d = 0;
+    if (k & 1) { /* the last pair's second tap */
+        col[2 * k - 1] = 0;
     }
 }
 
