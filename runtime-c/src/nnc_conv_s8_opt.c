@@ -53,8 +53,28 @@ static void nnc_block4(const int8_t *w_block, const int32_t *bias, const int16_t
         const int16_t *end;
         int32_t a0 = bias[0], a1 = bias[0], a2 = bias[1], a3 = bias[1];
         int32_t a4 = bias[2], a5 = bias[2], a6 = bias[3], a7 = bias[3];
-        /* The pairs beyond a multiple of four first, by falling through (no counter to keep). */
-        switch (pairs & 3) {
+        /* The pairs beyond a multiple of eight first, by falling through (no counter to keep). */
+        switch (pairs & 7) {
+        case 7:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            NNC_FALLTHROUGH;
+        case 6:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            NNC_FALLTHROUGH;
+        case 5:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            NNC_FALLTHROUGH;
+        case 4:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            NNC_FALLTHROUGH;
         case 3:
             NNC_STEP4X2(0);
             w += 8;
@@ -79,8 +99,12 @@ static void nnc_block4(const int8_t *w_block, const int32_t *bias, const int16_t
             NNC_STEP4X2(1);
             NNC_STEP4X2(2);
             NNC_STEP4X2(3);
-            w += 32;
-            c += 16;
+            NNC_STEP4X2(4);
+            NNC_STEP4X2(5);
+            NNC_STEP4X2(6);
+            NNC_STEP4X2(7);
+            w += 64;
+            c += 32;
         }
         if (!pooled) {
             out[0] = a0; out[1] = a1; out[2] = a2; out[3] = a3;
