@@ -271,6 +271,58 @@ static inline void nnc_widen_s8(const int8_t *src, int32_t n, int16_t *dst)
     }
 }
 
+/* nnc_im2col_s16 (below) row by row, for groups of few channels (depthwise), where a loop over
+ * the channels per window position would run once: the kw range inside the input is the same
+ * for every row, so it is found once. */
+static void nnc_im2col_rows_s16(const nnc_conv_s8_params *p, const int8_t *x_group, int32_t oh,
+                           int32_t ow, int16_t *col)
+{
+    const int32_t in_per_group = p->in_c / p->group;
+    const int32_t in_map = p->in_h * p->in_w;
+    const int32_t k_h = p->kernel_h, k_w = p->kernel_w, d_w = p->dilation_w;
+    const int32_t ih0 = oh * p->stride_h - p->pad_h;
+    const int32_t iw0 = ow * p->stride_w - p->pad_w;
+    const int16_t pad = (int16_t)(-p->input_offset);
+    int16_t *d = col;
+    int32_t step = 1; /* 1 after an even tap, 3 after an odd one */
+    int32_t kw_lo = 0, kw_hi = k_w; /* taps kw_lo .. kw_hi - 1 of a row are inside */
+    int32_t icl, kh, kw;
+
+    while (kw_lo < k_w && iw0 + kw_lo * d_w < 0) {
+        ++kw_lo;
+    }
+    while (kw_hi > kw_lo && iw0 + (kw_hi - 1) * d_w >= p->in_w) {
+        --kw_hi;
+    }
+    for (icl = 0; icl < in_per_group; ++icl) {
+        const int8_t *xc = x_group + icl * in_map;
+        for (kh = 0; kh < k_h; ++kh) {
+            const int32_t ih = ih0 + kh * p->dilation_h;
+            const int32_t row_inside = ih >= 0 && ih < p->in_h;
+            const int8_t *row = row_inside ? xc + ih * p->in_w : xc; /* never before x */
+            const int32_t lo = row_inside ? kw_lo : k_w, hi = row_inside ? kw_hi : k_w;
+            for (kw = 0; kw < lo; ++kw) {
+                *d = pad;
+                d += step;
+                step ^= 2;
+            }
+            for (; kw < hi; ++kw) {
+                *d = row[iw0 + kw * d_w];
+                d += step;
+                step ^= 2;
+            }
+            for (; kw < k_w; ++kw) {
+                *d = pad;
+                d += step;
+                step ^= 2;
+            }
+        }
+    }
+    if (step == 3) { /* K odd: the last pair's second tap */
+        *d = 0;
+    }
+}
+
 /* The column of output pixel (oh, ow) of one group: its taps in weight order [ic][kh][kw] as
  * int16, the input zero point where a tap falls in the padding (so that with the input offset
  * folded into the bias it adds exactly nothing), zero up to k_padded. Written interleaved with
@@ -289,6 +341,10 @@ static void nnc_im2col_s16(const nnc_conv_s8_params *p, const int8_t *x_group, i
     const int16_t pad = (int16_t)(-p->input_offset);
     int32_t kh, kw;
 
+    if (in_per_group < 4) {
+        nnc_im2col_rows_s16(p, x_group, oh, ow, col);
+        return;
+    }
     for (kh = 0; kh < k_h; ++kh) {
         const int32_t ih = ih0 + kh * p->dilation_h;
         for (kw = 0; kw < k_w; ++kw) {
