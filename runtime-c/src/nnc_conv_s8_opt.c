@@ -176,6 +176,24 @@ static void nnc_dot1x2(const int8_t *w, const int16_t *c, int32_t pairs, int32_t
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
+/* Two k pairs of nnc_dot4x1 (from k pair 2 * `at`), their six words loaded back to back: the
+ * M4 pipelines consecutive loads. */
+#define NNC_STEP4X1_TWO(at)                                                                        \
+    do {                                                                                           \
+        const uint32_t x_ = nnc_read_u32(c + 4 * (at)), y_ = nnc_read_u32(c + 4 * (at) + 2);       \
+        const uint32_t v_ = nnc_read_u32(w + 16 * (at)), u_ = nnc_read_u32(w + 16 * (at) + 4);     \
+        const uint32_t s_ = nnc_read_u32(w + 16 * (at) + 8), t_ = nnc_read_u32(w + 16 * (at) + 12);\
+        a0 = nnc_smlad(nnc_sxtb16(v_), x_, a0);                                                    \
+        a1 = nnc_smlad(nnc_sxtb16_ror8(v_), x_, a1);                                               \
+        a2 = nnc_smlad(nnc_sxtb16(u_), x_, a2);                                                    \
+        a3 = nnc_smlad(nnc_sxtb16_ror8(u_), x_, a3);                                               \
+        a0 = nnc_smlad(nnc_sxtb16(s_), y_, a0);                                                    \
+        a1 = nnc_smlad(nnc_sxtb16_ror8(s_), y_, a1);                                               \
+        a2 = nnc_smlad(nnc_sxtb16(t_), y_, a2);                                                    \
+        a3 = nnc_smlad(nnc_sxtb16_ror8(t_), y_, a3);                                               \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
 /* Four channels (a block) by one column, unrolled by four k pairs (the rest first, by falling
  * through, as nnc_block4). Out of line, so that gcc keeps the loop as written. */
 #if defined(__GNUC__)
@@ -205,10 +223,8 @@ static void nnc_dot4x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t
         break;
     }
     while (c != end) {
-        NNC_STEP4X1(0);
-        NNC_STEP4X1(1);
-        NNC_STEP4X1(2);
-        NNC_STEP4X1(3);
+        NNC_STEP4X1_TWO(0);
+        NNC_STEP4X1_TWO(1);
         w += 32;
         c += 8;
     }
@@ -216,6 +232,7 @@ static void nnc_dot4x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t
 }
 
 #undef NNC_STEP4X1
+#undef NNC_STEP4X1_TWO
 
 /* Two channels (a block of two) by one column: acc[ch]. */
 static void nnc_dot2x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[2])
@@ -275,7 +292,7 @@ static inline void nnc_widen_s8(const int8_t *src, int32_t n, int16_t *dst)
  * the channels per window position would run once: the kw range inside the input is the same
  * for every row, so it is found once. */
 static void nnc_im2col_rows_s16(const nnc_conv_s8_params *p, const int8_t *x_group, int32_t oh,
-                           int32_t ow, int16_t *col)
+                                int32_t ow, int16_t *col)
 {
     const int32_t in_per_group = p->in_c / p->group;
     const int32_t in_map = p->in_h * p->in_w;
