@@ -627,6 +627,20 @@ static int32_t nnc_requantize_down_applies(const int32_t *multiplier, const int3
     return 1;
 }
 
+/* clamp(v + offset, lo, 127) for |v| < 2^30 (no fused activation, or a ReLU: act_max = 127):
+ * the lower bound, then one SSAT where the target has it (lo >= -128, so SSAT only clips the top). */
+static inline int8_t nnc_clamp_top_s8(int32_t v, int32_t offset, int32_t lo)
+{
+    v += offset;
+    v = v < lo ? lo : v;
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
+    __asm__("ssat %0, #8, %1" : "=r"(v) : "r"(v));
+#else
+    v = v > 127 ? 127 : v;
+#endif
+    return (int8_t)v;
+}
+
 /* y[c * y_stride] = the output byte of acc[c * acc_stride] for the n channels from the first
  * multiplier/shift on; `down` when nnc_requantize_down_applies to all of them. The output
  * parameters are read once into locals: every byte store may alias *p as far as C knows, which
@@ -637,6 +651,16 @@ static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, in
 {
     const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
     int32_t c;
+    if (down && hi == INT8_MAX) {
+        for (c = 0; c < n; ++c) {
+            const int32_t e = -shift[c];
+            *y = nnc_clamp_top_s8(nnc_requantize_down(*acc, multiplier[c], INT32_C(1) << (e - 2), e - 1),
+                                  offset, lo);
+            acc += acc_stride;
+            y += y_stride;
+        }
+        return;
+    }
     if (down) {
         for (c = 0; c < n; ++c) {
             const int32_t e = -shift[c];
@@ -654,6 +678,25 @@ static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, in
     }
 }
 
+/* The loop of nnc_conv_outputs_pair; inlined twice, once with `top` (act_max = 127: no fused
+ * activation, or a ReLU), where the clamp is SSAT and the lower bound. */
+static inline void nnc_conv_outputs_pair_loop(const int32_t *acc, int32_t n, const int32_t *multiplier,
+                                              const int32_t *shift, int8_t *y, int32_t y_stride,
+                                              int32_t offset, int32_t top, int32_t lo, int32_t hi)
+{
+    const int32_t *end = acc + 2 * n;
+    while (acc != end) {
+        const int32_t m = *multiplier++, e = -*shift++;
+        const int32_t round_hi = INT32_C(1) << (e - 2);
+        const int32_t r0 = nnc_requantize_down(acc[0], m, round_hi, e - 1);
+        const int32_t r1 = nnc_requantize_down(acc[1], m, round_hi, e - 1);
+        y[0] = top ? nnc_clamp_top_s8(r0, offset, lo) : nnc_clamp_out_s8(r0, offset, lo, hi);
+        y[1] = top ? nnc_clamp_top_s8(r1, offset, lo) : nnc_clamp_out_s8(r1, offset, lo, hi);
+        acc += 2;
+        y += y_stride;
+    }
+}
+
 /* The output bytes of two adjacent pixels, y[c * y_stride] and y[c * y_stride + 1], from the
  * accumulator pairs acc[2c], acc[2c + 1], when nnc_requantize_down_applies: the per-channel
  * constants found once for the two. Out of line: it needs every register. */
@@ -664,15 +707,12 @@ static void nnc_conv_outputs_pair(const nnc_conv_s8_params *p, const int32_t *ac
                                   const int32_t *multiplier, const int32_t *shift, int8_t *y,
                                   int32_t y_stride)
 {
-    const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
-    const int32_t *end = acc + 2 * n;
-    while (acc != end) {
-        const int32_t m = *multiplier++, e = -*shift++;
-        const int32_t round_hi = INT32_C(1) << (e - 2);
-        y[0] = nnc_clamp_out_s8(nnc_requantize_down(acc[0], m, round_hi, e - 1), offset, lo, hi);
-        y[1] = nnc_clamp_out_s8(nnc_requantize_down(acc[1], m, round_hi, e - 1), offset, lo, hi);
-        acc += 2;
-        y += y_stride;
+    if (p->act_max == INT8_MAX) {
+        nnc_conv_outputs_pair_loop(acc, n, multiplier, shift, y, y_stride, p->output_offset, 1,
+                                   p->act_min, INT8_MAX);
+    } else {
+        nnc_conv_outputs_pair_loop(acc, n, multiplier, shift, y, y_stride, p->output_offset, 0,
+                                   p->act_min, p->act_max);
     }
 }
 
@@ -757,6 +797,7 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
     const int32_t pairs = k_padded / 2;
     const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
     const int32_t down = nnc_requantize_down_applies(out_multiplier, out_shift, p->out_features);
+    const int32_t top = hi == INT8_MAX;
     int32_t r, o, i;
 
     for (r = 0; r < p->outer; ++r) {
@@ -774,9 +815,9 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
             if (down) {
                 for (i = 0; i < 4; ++i) {
                     const int32_t e = -out_shift[o + i];
-                    yr[o + i] = nnc_clamp_out_s8(nnc_requantize_down(acc[i], out_multiplier[o + i],
-                                                                     INT32_C(1) << (e - 2), e - 1),
-                                                 offset, lo, hi);
+                    const int32_t v = nnc_requantize_down(acc[i], out_multiplier[o + i],
+                                                          INT32_C(1) << (e - 2), e - 1);
+                    yr[o + i] = top ? nnc_clamp_top_s8(v, offset, lo) : nnc_clamp_out_s8(v, offset, lo, hi);
                 }
             } else {
                 for (i = 0; i < 4; ++i) {
