@@ -1460,8 +1460,28 @@ static void nnc_block4(const int8_t *w_block, const int32_t *bias, const int16_t
         const int16_t *end;
         int32_t a0 = bias[0], a1 = bias[0], a2 = bias[1], a3 = bias[1];
         int32_t a4 = bias[2], a5 = bias[2], a6 = bias[3], a7 = bias[3];
-        /* The pairs beyond a multiple of four first, by falling through (no counter to keep). */
-        switch (pairs & 3) {
+        /* The pairs beyond a multiple of eight first, by falling through (no counter to keep). */
+        switch (pairs & 7) {
+        case 7:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            NNC_FALLTHROUGH;
+        case 6:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            NNC_FALLTHROUGH;
+        case 5:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            NNC_FALLTHROUGH;
+        case 4:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            NNC_FALLTHROUGH;
         case 3:
             NNC_STEP4X2(0);
             w += 8;
@@ -1486,8 +1506,12 @@ static void nnc_block4(const int8_t *w_block, const int32_t *bias, const int16_t
             NNC_STEP4X2(1);
             NNC_STEP4X2(2);
             NNC_STEP4X2(3);
-            w += 32;
-            c += 16;
+            NNC_STEP4X2(4);
+            NNC_STEP4X2(5);
+            NNC_STEP4X2(6);
+            NNC_STEP4X2(7);
+            w += 64;
+            c += 32;
         }
         if (!pooled) {
             out[0] = a0; out[1] = a1; out[2] = a2; out[3] = a3;
@@ -1559,6 +1583,24 @@ static void nnc_dot1x2(const int8_t *w, const int16_t *c, int32_t pairs, int32_t
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
+/* Two k pairs of nnc_dot4x1 (from k pair 2 * `at`), their six words loaded back to back: the
+ * M4 pipelines consecutive loads. */
+#define NNC_STEP4X1_TWO(at)                                                                        \
+    do {                                                                                           \
+        const uint32_t x_ = nnc_read_u32(c + 4 * (at)), y_ = nnc_read_u32(c + 4 * (at) + 2);       \
+        const uint32_t v_ = nnc_read_u32(w + 16 * (at)), u_ = nnc_read_u32(w + 16 * (at) + 4);     \
+        const uint32_t s_ = nnc_read_u32(w + 16 * (at) + 8), t_ = nnc_read_u32(w + 16 * (at) + 12);\
+        a0 = nnc_smlad(nnc_sxtb16(v_), x_, a0);                                                    \
+        a1 = nnc_smlad(nnc_sxtb16_ror8(v_), x_, a1);                                               \
+        a2 = nnc_smlad(nnc_sxtb16(u_), x_, a2);                                                    \
+        a3 = nnc_smlad(nnc_sxtb16_ror8(u_), x_, a3);                                               \
+        a0 = nnc_smlad(nnc_sxtb16(s_), y_, a0);                                                    \
+        a1 = nnc_smlad(nnc_sxtb16_ror8(s_), y_, a1);                                               \
+        a2 = nnc_smlad(nnc_sxtb16(t_), y_, a2);                                                    \
+        a3 = nnc_smlad(nnc_sxtb16_ror8(t_), y_, a3);                                               \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
 /* Four channels (a block) by one column, unrolled by four k pairs (the rest first, by falling
  * through, as nnc_block4). Out of line, so that gcc keeps the loop as written. */
 #if defined(__GNUC__)
@@ -1588,10 +1630,8 @@ static void nnc_dot4x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t
         break;
     }
     while (c != end) {
-        NNC_STEP4X1(0);
-        NNC_STEP4X1(1);
-        NNC_STEP4X1(2);
-        NNC_STEP4X1(3);
+        NNC_STEP4X1_TWO(0);
+        NNC_STEP4X1_TWO(1);
         w += 32;
         c += 8;
     }
@@ -1599,6 +1639,7 @@ static void nnc_dot4x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t
 }
 
 #undef NNC_STEP4X1
+#undef NNC_STEP4X1_TWO
 
 /* Two channels (a block of two) by one column: acc[ch]. */
 static void nnc_dot2x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[2])
@@ -1654,13 +1695,11 @@ static inline void nnc_widen_s8(const int8_t *src, int32_t n, int16_t *dst)
     }
 }
 
-/* The column of output pixel (oh, ow) of one group: its taps in weight order [ic][kh][kw] as
- * int16, the input zero point where a tap falls in the padding (so that with the input offset
- * folded into the bias it adds exactly nothing), zero up to k_padded. Written interleaved with
- * the other column of its pair: tap k at col[2k - k % 2] (col is the pair's base, + 2 for the
- * second column). The kw range inside the input is the same for every row, so it is found once. */
-static void nnc_im2col_s16(const nnc_conv_s8_params *p, const int8_t *x_group, int32_t oh,
-                           int32_t ow, int16_t *col)
+/* nnc_im2col_s16 (below) row by row, for groups of few channels (depthwise), where a loop over
+ * the channels per window position would run once: the kw range inside the input is the same
+ * for every row, so it is found once. */
+static void nnc_im2col_rows_s16(const nnc_conv_s8_params *p, const int8_t *x_group, int32_t oh,
+                                int32_t ow, int16_t *col)
 {
     const int32_t in_per_group = p->in_c / p->group;
     const int32_t in_map = p->in_h * p->in_w;
@@ -1705,6 +1744,51 @@ static void nnc_im2col_s16(const nnc_conv_s8_params *p, const int8_t *x_group, i
     }
     if (step == 3) { /* K odd: the last pair's second tap */
         *d = 0;
+    }
+}
+
+/* The column of output pixel (oh, ow) of one group: its taps in weight order [ic][kh][kw] as
+ * int16, the input zero point where a tap falls in the padding (so that with the input offset
+ * folded into the bias it adds exactly nothing), zero up to k_padded. Written interleaved with
+ * the other column of its pair: tap t at col[2t - t % 2] (col is the pair's base, + 2 for the
+ * second column). Window position by window position: whether it is inside is the same for every
+ * channel, so the inner loop over the channels only copies (or pads). */
+static void nnc_im2col_s16(const nnc_conv_s8_params *p, const int8_t *x_group, int32_t oh,
+                           int32_t ow, int16_t *col)
+{
+    const int32_t in_per_group = p->in_c / p->group;
+    const int32_t in_map = p->in_h * p->in_w;
+    const int32_t k_h = p->kernel_h, k_w = p->kernel_w, window = k_h * k_w;
+    const int32_t k = in_per_group * window;
+    const int32_t ih0 = oh * p->stride_h - p->pad_h;
+    const int32_t iw0 = ow * p->stride_w - p->pad_w;
+    const int16_t pad = (int16_t)(-p->input_offset);
+    int32_t kh, kw;
+
+    if (in_per_group < 4) {
+        nnc_im2col_rows_s16(p, x_group, oh, ow, col);
+        return;
+    }
+    for (kh = 0; kh < k_h; ++kh) {
+        const int32_t ih = ih0 + kh * p->dilation_h;
+        for (kw = 0; kw < k_w; ++kw) {
+            const int32_t iw = iw0 + kw * p->dilation_w;
+            int32_t t = kh * k_w + kw;
+            if (ih >= 0 && ih < p->in_h && iw >= 0 && iw < p->in_w) {
+                const int8_t *src = x_group + ih * p->in_w + iw;
+                for (; t < k; t += window) {
+                    col[2 * t - (t & 1)] = *src;
+                    src += in_map;
+                }
+            } else {
+                for (; t < k; t += window) {
+                    col[2 * t - (t & 1)] = pad;
+                }
+            }
+        }
+    }
+    if (k & 1) { /* the last pair's second tap */
+        col[2 * k - 1] = 0;
     }
 }
 
@@ -1950,6 +2034,20 @@ static int32_t nnc_requantize_down_applies(const int32_t *multiplier, const int3
     return 1;
 }
 
+/* clamp(v + offset, lo, 127) for |v| < 2^30 (no fused activation, or a ReLU: act_max = 127):
+ * the lower bound, then one SSAT where the target has it (lo >= -128, so SSAT only clips the top). */
+static inline int8_t nnc_clamp_top_s8(int32_t v, int32_t offset, int32_t lo)
+{
+    v += offset;
+    v = v < lo ? lo : v;
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
+    __asm__("ssat %0, #8, %1" : "=r"(v) : "r"(v));
+#else
+    v = v > 127 ? 127 : v;
+#endif
+    return (int8_t)v;
+}
+
 /* y[c * y_stride] = the output byte of acc[c * acc_stride] for the n channels from the first
  * multiplier/shift on; `down` when nnc_requantize_down_applies to all of them. The output
  * parameters are read once into locals: every byte store may alias *p as far as C knows, which
@@ -1960,6 +2058,16 @@ static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, in
 {
     const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
     int32_t c;
+    if (down && hi == INT8_MAX) {
+        for (c = 0; c < n; ++c) {
+            const int32_t e = -shift[c];
+            *y = nnc_clamp_top_s8(nnc_requantize_down(*acc, multiplier[c], INT32_C(1) << (e - 2), e - 1),
+                                  offset, lo);
+            acc += acc_stride;
+            y += y_stride;
+        }
+        return;
+    }
     if (down) {
         for (c = 0; c < n; ++c) {
             const int32_t e = -shift[c];
@@ -1977,6 +2085,25 @@ static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, in
     }
 }
 
+/* The loop of nnc_conv_outputs_pair; inlined twice, once with `top` (act_max = 127: no fused
+ * activation, or a ReLU), where the clamp is SSAT and the lower bound. */
+static inline void nnc_conv_outputs_pair_loop(const int32_t *acc, int32_t n, const int32_t *multiplier,
+                                              const int32_t *shift, int8_t *y, int32_t y_stride,
+                                              int32_t offset, int32_t top, int32_t lo, int32_t hi)
+{
+    const int32_t *end = acc + 2 * n;
+    while (acc != end) {
+        const int32_t m = *multiplier++, e = -*shift++;
+        const int32_t round_hi = INT32_C(1) << (e - 2);
+        const int32_t r0 = nnc_requantize_down(acc[0], m, round_hi, e - 1);
+        const int32_t r1 = nnc_requantize_down(acc[1], m, round_hi, e - 1);
+        y[0] = top ? nnc_clamp_top_s8(r0, offset, lo) : nnc_clamp_out_s8(r0, offset, lo, hi);
+        y[1] = top ? nnc_clamp_top_s8(r1, offset, lo) : nnc_clamp_out_s8(r1, offset, lo, hi);
+        acc += 2;
+        y += y_stride;
+    }
+}
+
 /* The output bytes of two adjacent pixels, y[c * y_stride] and y[c * y_stride + 1], from the
  * accumulator pairs acc[2c], acc[2c + 1], when nnc_requantize_down_applies: the per-channel
  * constants found once for the two. Out of line: it needs every register. */
@@ -1987,15 +2114,12 @@ static void nnc_conv_outputs_pair(const nnc_conv_s8_params *p, const int32_t *ac
                                   const int32_t *multiplier, const int32_t *shift, int8_t *y,
                                   int32_t y_stride)
 {
-    const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
-    const int32_t *end = acc + 2 * n;
-    while (acc != end) {
-        const int32_t m = *multiplier++, e = -*shift++;
-        const int32_t round_hi = INT32_C(1) << (e - 2);
-        y[0] = nnc_clamp_out_s8(nnc_requantize_down(acc[0], m, round_hi, e - 1), offset, lo, hi);
-        y[1] = nnc_clamp_out_s8(nnc_requantize_down(acc[1], m, round_hi, e - 1), offset, lo, hi);
-        acc += 2;
-        y += y_stride;
+    if (p->act_max == INT8_MAX) {
+        nnc_conv_outputs_pair_loop(acc, n, multiplier, shift, y, y_stride, p->output_offset, 1,
+                                   p->act_min, INT8_MAX);
+    } else {
+        nnc_conv_outputs_pair_loop(acc, n, multiplier, shift, y, y_stride, p->output_offset, 0,
+                                   p->act_min, p->act_max);
     }
 }
 
@@ -2080,6 +2204,7 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
     const int32_t pairs = k_padded / 2;
     const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
     const int32_t down = nnc_requantize_down_applies(out_multiplier, out_shift, p->out_features);
+    const int32_t top = hi == INT8_MAX;
     int32_t r, o, i;
 
     for (r = 0; r < p->outer; ++r) {
@@ -2097,9 +2222,9 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
             if (down) {
                 for (i = 0; i < 4; ++i) {
                     const int32_t e = -out_shift[o + i];
-                    yr[o + i] = nnc_clamp_out_s8(nnc_requantize_down(acc[i], out_multiplier[o + i],
-                                                                     INT32_C(1) << (e - 2), e - 1),
-                                                 offset, lo, hi);
+                    const int32_t v = nnc_requantize_down(acc[i], out_multiplier[o + i],
+                                                          INT32_C(1) << (e - 2), e - 1);
+                    yr[o + i] = top ? nnc_clamp_top_s8(v, offset, lo) : nnc_clamp_out_s8(v, offset, lo, hi);
                 }
             } else {
                 for (i = 0; i < 4; ++i) {
