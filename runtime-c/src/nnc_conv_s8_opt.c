@@ -675,6 +675,13 @@ static inline int32_t nnc_requantize_down(int32_t acc, int32_t multiplier, int32
     return (int32_t)(r >> 32) >> hi_shift;
 }
 
+/* nnc_requantize_down's round_hi, 2^(e-2) for e = -shift in [2, 31], as 2^30 >> (32 - e): a
+ * shift of a constant the loops keep in a register. */
+static inline int32_t nnc_round_hi(int32_t e)
+{
+    return (int32_t)(UINT32_C(0x40000000) >> (32 - e));
+}
+
 /* clamp(v + offset, lo, hi) for |v| < 2^30 (nnc_requantize_down's range): no overflow. */
 static inline int8_t nnc_clamp_out_s8(int32_t v, int32_t offset, int32_t lo, int32_t hi)
 {
@@ -724,7 +731,7 @@ static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, in
     if (down && hi == INT8_MAX) {
         for (c = 0; c < n; ++c) {
             const int32_t e = -shift[c];
-            *y = nnc_clamp_top_s8(nnc_requantize_down(*acc, multiplier[c], INT32_C(1) << (e - 2), e - 1),
+            *y = nnc_clamp_top_s8(nnc_requantize_down(*acc, multiplier[c], nnc_round_hi(e), e - 1),
                                   offset, lo);
             acc += acc_stride;
             y += y_stride;
@@ -734,7 +741,7 @@ static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, in
     if (down) {
         for (c = 0; c < n; ++c) {
             const int32_t e = -shift[c];
-            *y = nnc_clamp_out_s8(nnc_requantize_down(*acc, multiplier[c], INT32_C(1) << (e - 2), e - 1),
+            *y = nnc_clamp_out_s8(nnc_requantize_down(*acc, multiplier[c], nnc_round_hi(e), e - 1),
                                   offset, lo, hi);
             acc += acc_stride;
             y += y_stride;
@@ -757,7 +764,7 @@ static inline void nnc_conv_outputs_pair_loop(const int32_t *acc, int32_t n, con
     const int32_t *end = acc + 2 * n;
     while (acc != end) {
         const int32_t m = *multiplier++, e = -*shift++;
-        const int32_t round_hi = INT32_C(1) << (e - 2);
+        const int32_t round_hi = nnc_round_hi(e);
         const int32_t r0 = nnc_requantize_down(acc[0], m, round_hi, e - 1);
         const int32_t r1 = nnc_requantize_down(acc[1], m, round_hi, e - 1);
         y[0] = top ? nnc_clamp_top_s8(r0, offset, lo) : nnc_clamp_out_s8(r0, offset, lo, hi);
@@ -886,7 +893,7 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
                 for (i = 0; i < 4; ++i) {
                     const int32_t e = -out_shift[o + i];
                     const int32_t v = nnc_requantize_down(acc[i], out_multiplier[o + i],
-                                                          INT32_C(1) << (e - 2), e - 1);
+                                                          nnc_round_hi(e), e - 1);
                     yr[o + i] = top ? nnc_clamp_top_s8(v, offset, lo) : nnc_clamp_out_s8(v, offset, lo, hi);
                 }
             } else {
