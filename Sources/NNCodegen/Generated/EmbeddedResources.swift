@@ -1446,11 +1446,11 @@ void nnc_conv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w,
     } while (0)
 
 /* Four channels (one block) by `ncols` columns (interleaved by pairs per k pair too:
- * [k/2][column][2] at cols + j * k_padded for the pair j, j + 1), unrolled by four k pairs. With
- * `pooled` out[c] is the max over the columns; otherwise out[2c], out[2c + 1] are columns 0
- * and 1. The running max lives in out[], not in registers, which the loop needs all of. */
+ * [k/2][column][2] at cols + j * k_padded for the pair j, j + 1), unrolled by eight k pairs, for
+ * the fused max pooling: out[c] is the max over the columns. The running max lives in out[], not
+ * in registers, which the loop needs all of. */
 static void nnc_block4(const int8_t *w_block, const int32_t *bias, const int16_t *cols,
-                       int32_t ncols, int32_t k_padded, int32_t pooled, int32_t *out)
+                       int32_t ncols, int32_t k_padded, int32_t *out)
 {
     const int32_t pairs = k_padded / 2;
     int32_t j;
@@ -1513,11 +1513,6 @@ static void nnc_block4(const int8_t *w_block, const int32_t *bias, const int16_t
             w += 64;
             c += 32;
         }
-        if (!pooled) {
-            out[0] = a0; out[1] = a1; out[2] = a2; out[3] = a3;
-            out[4] = a4; out[5] = a5; out[6] = a6; out[7] = a7;
-            return;
-        }
         a0 = a0 > a1 ? a0 : a1;
         a2 = a2 > a3 ? a2 : a3;
         a4 = a4 > a5 ? a4 : a5;
@@ -1529,6 +1524,78 @@ static void nnc_block4(const int8_t *w_block, const int32_t *bias, const int16_t
             a6 = a6 > out[3] ? a6 : out[3];
         }
         out[0] = a0; out[1] = a2; out[2] = a4; out[3] = a6;
+    }
+}
+
+/* nnc_block4 without pooling for `blocks` blocks of four channels in a row, against the one
+ * column pair at cols: out[8b + 2c + j] for channel c of block b and column j. One call per pixel
+ * pair instead of one per block; each block's weights follow the previous block's, where the
+ * k loop leaves w. */
+static void nnc_blocks4_pair(const int8_t *w, const int32_t *bias, const int16_t *cols,
+                             int32_t blocks, int32_t k_padded, int32_t *out)
+{
+    const int32_t pairs = k_padded / 2;
+    const int16_t *end = cols + 4 * pairs;
+    const int32_t *bias_end = bias + 4 * blocks;
+    while (bias != bias_end) {
+        const int16_t *c = cols;
+        int32_t a0 = bias[0], a1 = bias[0], a2 = bias[1], a3 = bias[1];
+        int32_t a4 = bias[2], a5 = bias[2], a6 = bias[3], a7 = bias[3];
+        switch (pairs & 7) {
+        case 7:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            NNC_FALLTHROUGH;
+        case 6:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            NNC_FALLTHROUGH;
+        case 5:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            NNC_FALLTHROUGH;
+        case 4:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            NNC_FALLTHROUGH;
+        case 3:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            NNC_FALLTHROUGH;
+        case 2:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            NNC_FALLTHROUGH;
+        case 1:
+            NNC_STEP4X2(0);
+            w += 8;
+            c += 4;
+            break;
+        default:
+            break;
+        }
+        while (c != end) {
+            NNC_STEP4X2(0);
+            NNC_STEP4X2(1);
+            NNC_STEP4X2(2);
+            NNC_STEP4X2(3);
+            NNC_STEP4X2(4);
+            NNC_STEP4X2(5);
+            NNC_STEP4X2(6);
+            NNC_STEP4X2(7);
+            w += 64;
+            c += 32;
+        }
+        out[0] = a0; out[1] = a1; out[2] = a2; out[3] = a3;
+        out[4] = a4; out[5] = a5; out[6] = a6; out[7] = a7;
+        out += 8;
+        bias += 4;
     }
 }
 
@@ -1960,9 +2027,12 @@ static void nnc_conv_columns(const int8_t *w, const int32_t *bias, int32_t chann
 {
     const int32_t pairs = k_padded / 2;
     int32_t c = 0, n, i, j;
-    for (; c + 4 <= channels; c += 4) {
-        nnc_block4(w + c * k_padded, bias + c, cols, ncols, k_padded, pooled,
-                   out + (pooled ? c : 2 * c));
+    if (!pooled) {
+        c = channels & ~3;
+        nnc_blocks4_pair(w, bias, cols, c / 4, k_padded, out);
+    }
+    for (; c + 4 <= channels; c += 4) { /* pooled */
+        nnc_block4(w + c * k_padded, bias + c, cols, ncols, k_padded, out + c);
     }
     for (; c < channels; c += n) { /* a block of two, then one channel */
         int32_t best[2] = {0, 0};
@@ -2010,6 +2080,13 @@ static inline int32_t nnc_requantize_down(int32_t acc, int32_t multiplier, int32
     const int64_t round = (int64_t)(round_hi + (acc >> 31)) * (INT64_C(1) << 32) + round_lo;
     const int64_t r = round + (int64_t)acc * multiplier;
     return (int32_t)(r >> 32) >> hi_shift;
+}
+
+/* nnc_requantize_down's round_hi, 2^(e-2) for e = -shift in [2, 31], as 2^30 >> (32 - e): a
+ * shift of a constant the loops keep in a register. */
+static inline int32_t nnc_round_hi(int32_t e)
+{
+    return (int32_t)(UINT32_C(0x40000000) >> (32 - e));
 }
 
 /* clamp(v + offset, lo, hi) for |v| < 2^30 (nnc_requantize_down's range): no overflow. */
@@ -2061,7 +2138,7 @@ static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, in
     if (down && hi == INT8_MAX) {
         for (c = 0; c < n; ++c) {
             const int32_t e = -shift[c];
-            *y = nnc_clamp_top_s8(nnc_requantize_down(*acc, multiplier[c], INT32_C(1) << (e - 2), e - 1),
+            *y = nnc_clamp_top_s8(nnc_requantize_down(*acc, multiplier[c], nnc_round_hi(e), e - 1),
                                   offset, lo);
             acc += acc_stride;
             y += y_stride;
@@ -2071,7 +2148,7 @@ static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, in
     if (down) {
         for (c = 0; c < n; ++c) {
             const int32_t e = -shift[c];
-            *y = nnc_clamp_out_s8(nnc_requantize_down(*acc, multiplier[c], INT32_C(1) << (e - 2), e - 1),
+            *y = nnc_clamp_out_s8(nnc_requantize_down(*acc, multiplier[c], nnc_round_hi(e), e - 1),
                                   offset, lo, hi);
             acc += acc_stride;
             y += y_stride;
@@ -2094,7 +2171,7 @@ static inline void nnc_conv_outputs_pair_loop(const int32_t *acc, int32_t n, con
     const int32_t *end = acc + 2 * n;
     while (acc != end) {
         const int32_t m = *multiplier++, e = -*shift++;
-        const int32_t round_hi = INT32_C(1) << (e - 2);
+        const int32_t round_hi = nnc_round_hi(e);
         const int32_t r0 = nnc_requantize_down(acc[0], m, round_hi, e - 1);
         const int32_t r1 = nnc_requantize_down(acc[1], m, round_hi, e - 1);
         y[0] = top ? nnc_clamp_top_s8(r0, offset, lo) : nnc_clamp_out_s8(r0, offset, lo, hi);
@@ -2223,7 +2300,7 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
                 for (i = 0; i < 4; ++i) {
                     const int32_t e = -out_shift[o + i];
                     const int32_t v = nnc_requantize_down(acc[i], out_multiplier[o + i],
-                                                          INT32_C(1) << (e - 2), e - 1);
+                                                          nnc_round_hi(e), e - 1);
                     yr[o + i] = top ? nnc_clamp_top_s8(v, offset, lo) : nnc_clamp_out_s8(v, offset, lo, hi);
                 }
             } else {
