@@ -2027,7 +2027,7 @@ static void nnc_conv_columns(const int8_t *w, const int32_t *bias, int32_t chann
 {
     const int32_t pairs = k_padded / 2;
     int32_t c = 0, n, i, j;
-    if (!pooled) {
+    if (!pooled && channels >= 4) {
         c = channels & ~3;
         nnc_blocks4_pair(w, bias, cols, c / 4, k_padded, out);
     }
