@@ -8,6 +8,67 @@
 #include "nnc_int8.h"
 #include "nnc_dsp.h"
 
+/* ---- Requantization ---------------------------------------------------------------------------- */
+
+/* nnc_requantize for shift <= -2 and multiplier > 0 (the common case: a real multiplier below
+ * 1/4), as one 64-bit multiply-accumulate and one shift. With p = acc * multiplier and e = -shift,
+ * SRDHM is floor((p + 2^30) / 2^31) and RDBP(x, e) = floor((x + 2^(e-1) - [x < 0]) / 2^e); the two
+ * floors nest into floor((p + 2^30 + 2^(30+e) - [x < 0] 2^31) / 2^(31+e)). With multiplier > 0,
+ * [x < 0] may be read as [acc < 0] (they differ only where x = 0, and there both give 0). The
+ * rounding term's low word is then 2^30 + [acc < 0] 2^31, its high word 2^(e-2) - [acc < 0]
+ * (`round_hi` = 2^(e-2)), and the shift by 31 + e is the high word's by e - 1 (`hi_shift`). */
+static inline int32_t nnc_requantize_down(int32_t acc, int32_t multiplier, int32_t round_hi,
+                                          int32_t hi_shift)
+{
+    const uint32_t round_lo = ((uint32_t)acc & UINT32_C(0x80000000)) | UINT32_C(0x40000000);
+    const int64_t round = (int64_t)(round_hi + (acc >> 31)) * (INT64_C(1) << 32) + round_lo;
+    const int64_t r = round + (int64_t)acc * multiplier;
+    return (int32_t)(r >> 32) >> hi_shift;
+}
+
+/* nnc_requantize_down's round_hi, 2^(e-2) for e = -shift in [2, 31], as 2^30 >> (32 - e): a
+ * shift of a constant the loops keep in a register. */
+static inline int32_t nnc_round_hi(int32_t e)
+{
+    return (int32_t)(UINT32_C(0x40000000) >> (32 - e));
+}
+
+/* clamp(v + offset, lo, hi) for |v| < 2^30 (nnc_requantize_down's range): no overflow. */
+static inline int8_t nnc_clamp_out_s8(int32_t v, int32_t offset, int32_t lo, int32_t hi)
+{
+    v += offset;
+    v = v < lo ? lo : v;
+    v = v > hi ? hi : v;
+    return (int8_t)v;
+}
+
+/* True when every channel from the first on takes nnc_requantize_down (shift <= -2, multiplier
+ * > 0), so the output loops can leave the general rule out and keep their values in registers. */
+static int32_t nnc_requantize_down_applies(const int32_t *multiplier, const int32_t *shift, int32_t n)
+{
+    int32_t c;
+    for (c = 0; c < n; ++c) {
+        if (shift[c] > -2 || multiplier[c] <= 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* clamp(v + offset, lo, 127) for |v| < 2^30 (no fused activation, or a ReLU: act_max = 127):
+ * the lower bound, then one SSAT where the target has it (lo >= -128, so SSAT only clips the top). */
+static inline int8_t nnc_clamp_top_s8(int32_t v, int32_t offset, int32_t lo)
+{
+    v += offset;
+    v = v < lo ? lo : v;
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
+    __asm__("ssat %0, #8, %1" : "=r"(v) : "r"(v));
+#else
+    v = v > 127 ? 127 : v;
+#endif
+    return (int8_t)v;
+}
+
 /* ---- Dot products: int8 weights expanded by SXTB16 against int16 column pairs ---------------- */
 
 /* Weights come in blocks of n = 4, 2 or 1 channels; per k pair a block holds 2n bytes, each two
@@ -231,7 +292,7 @@ static void nnc_dot1x2(const int8_t *w, const int16_t *c, int32_t pairs, int32_t
     acc[1] = a1;
 }
 
-/* One k pair of nnc_dot4x1 (k pair `at` from the pointers). */
+/* One k pair of nnc_affine_blocks4 (k pair `at` from the pointers). */
 #define NNC_STEP4X1(at)                                                                            \
     do {                                                                                           \
         const uint32_t x_ = nnc_read_u32(c + 2 * (at));                                           \
@@ -243,7 +304,7 @@ static void nnc_dot1x2(const int8_t *w, const int16_t *c, int32_t pairs, int32_t
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
-/* Two k pairs of nnc_dot4x1 (from k pair 2 * `at`), their six words loaded back to back: the
+/* Two k pairs of nnc_affine_blocks4 (from k pair 2 * `at`), their six words loaded back to back: the
  * M4 pipelines consecutive loads. */
 #define NNC_STEP4X1_TWO(at)                                                                        \
     do {                                                                                           \
@@ -261,41 +322,82 @@ static void nnc_dot1x2(const int8_t *w, const int16_t *c, int32_t pairs, int32_t
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
-/* Four channels (a block) by one column, unrolled by four k pairs (the rest first, by falling
- * through, as nnc_block4). Out of line, so that gcc keeps the loop as written. */
+/* The output byte of accumulator acc of a channel with (multiplier, shift): `mode` 2 when
+ * nnc_requantize_down applies and act_max is 127 (SSAT), 1 when it applies, 0 for the general
+ * rule. */
+static inline int8_t nnc_output_by_mode(int32_t mode, int32_t acc, int32_t multiplier, int32_t shift,
+                                        int32_t offset, int32_t lo, int32_t hi)
+{
+    if (mode == 2) {
+        return nnc_clamp_top_s8(nnc_requantize_down(acc, multiplier, nnc_round_hi(-shift), -shift - 1),
+                                offset, lo);
+    }
+    if (mode == 1) {
+        return nnc_clamp_out_s8(nnc_requantize_down(acc, multiplier, nnc_round_hi(-shift), -shift - 1),
+                                offset, lo, hi);
+    }
+    return nnc_output_s8(nnc_requantize(acc, multiplier, shift), offset, lo, hi);
+}
+
+/* The requantization of a run of channels, for nnc_affine_blocks4. */
+typedef struct {
+    const int32_t *multiplier, *shift;
+    int32_t mode; /* as nnc_output_by_mode */
+    int32_t offset, lo, hi;
+} nnc_output_rule;
+
+/* Four channels by one column (unrolled by four k pairs, the rest first by falling through, as
+ * nnc_blocks4_pair) and their output bytes, for `blocks` blocks of four channels in a row (each
+ * block's weights follow the previous block's, where the k loop leaves w): y[4b + c] for channel
+ * c of block b. The accumulators go from the registers to the output bytes. Out of line, so that
+ * gcc keeps the loop as written. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void nnc_dot4x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[4])
+static void nnc_affine_blocks4(const int8_t *w, const int16_t *x, int32_t pairs, const int32_t *bias,
+                               int32_t blocks, const nnc_output_rule *rule, int8_t *y)
 {
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    const int16_t *end = c + 2 * pairs;
-    switch (pairs & 3) {
-    case 3:
-        NNC_STEP4X1(0);
-        w += 8;
-        c += 2;
-        NNC_FALLTHROUGH;
-    case 2:
-        NNC_STEP4X1(0);
-        w += 8;
-        c += 2;
-        NNC_FALLTHROUGH;
-    case 1:
-        NNC_STEP4X1(0);
-        w += 8;
-        c += 2;
-        break;
-    default:
-        break;
+    const int32_t *multiplier = rule->multiplier, *shift = rule->shift;
+    const int32_t mode = rule->mode, offset = rule->offset, lo = rule->lo, hi = rule->hi;
+    const int16_t *end = x + 2 * pairs;
+    int8_t *y_end = y + 4 * blocks;
+    while (y != y_end) {
+        const int16_t *c = x;
+        int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
+        switch (pairs & 3) {
+        case 3:
+            NNC_STEP4X1(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 2:
+            NNC_STEP4X1(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 1:
+            NNC_STEP4X1(0);
+            w += 8;
+            c += 2;
+            break;
+        default:
+            break;
+        }
+        while (c != end) {
+            NNC_STEP4X1_TWO(0);
+            NNC_STEP4X1_TWO(1);
+            w += 32;
+            c += 8;
+        }
+        y[0] = nnc_output_by_mode(mode, a0, multiplier[0], shift[0], offset, lo, hi);
+        y[1] = nnc_output_by_mode(mode, a1, multiplier[1], shift[1], offset, lo, hi);
+        y[2] = nnc_output_by_mode(mode, a2, multiplier[2], shift[2], offset, lo, hi);
+        y[3] = nnc_output_by_mode(mode, a3, multiplier[3], shift[3], offset, lo, hi);
+        y += 4;
+        bias += 4;
+        multiplier += 4;
+        shift += 4;
     }
-    while (c != end) {
-        NNC_STEP4X1_TWO(0);
-        NNC_STEP4X1_TWO(1);
-        w += 32;
-        c += 8;
-    }
-    acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
 }
 
 #undef NNC_STEP4X1
@@ -657,67 +759,6 @@ static void nnc_conv_columns(const int8_t *w, const int32_t *bias, int32_t chann
     }
 }
 
-/* ---- Requantization ---------------------------------------------------------------------------- */
-
-/* nnc_requantize for shift <= -2 and multiplier > 0 (the common case: a real multiplier below
- * 1/4), as one 64-bit multiply-accumulate and one shift. With p = acc * multiplier and e = -shift,
- * SRDHM is floor((p + 2^30) / 2^31) and RDBP(x, e) = floor((x + 2^(e-1) - [x < 0]) / 2^e); the two
- * floors nest into floor((p + 2^30 + 2^(30+e) - [x < 0] 2^31) / 2^(31+e)). With multiplier > 0,
- * [x < 0] may be read as [acc < 0] (they differ only where x = 0, and there both give 0). The
- * rounding term's low word is then 2^30 + [acc < 0] 2^31, its high word 2^(e-2) - [acc < 0]
- * (`round_hi` = 2^(e-2)), and the shift by 31 + e is the high word's by e - 1 (`hi_shift`). */
-static inline int32_t nnc_requantize_down(int32_t acc, int32_t multiplier, int32_t round_hi,
-                                          int32_t hi_shift)
-{
-    const uint32_t round_lo = ((uint32_t)acc & UINT32_C(0x80000000)) | UINT32_C(0x40000000);
-    const int64_t round = (int64_t)(round_hi + (acc >> 31)) * (INT64_C(1) << 32) + round_lo;
-    const int64_t r = round + (int64_t)acc * multiplier;
-    return (int32_t)(r >> 32) >> hi_shift;
-}
-
-/* nnc_requantize_down's round_hi, 2^(e-2) for e = -shift in [2, 31], as 2^30 >> (32 - e): a
- * shift of a constant the loops keep in a register. */
-static inline int32_t nnc_round_hi(int32_t e)
-{
-    return (int32_t)(UINT32_C(0x40000000) >> (32 - e));
-}
-
-/* clamp(v + offset, lo, hi) for |v| < 2^30 (nnc_requantize_down's range): no overflow. */
-static inline int8_t nnc_clamp_out_s8(int32_t v, int32_t offset, int32_t lo, int32_t hi)
-{
-    v += offset;
-    v = v < lo ? lo : v;
-    v = v > hi ? hi : v;
-    return (int8_t)v;
-}
-
-/* True when every channel from the first on takes nnc_requantize_down (shift <= -2, multiplier
- * > 0), so the output loops can leave the general rule out and keep their values in registers. */
-static int32_t nnc_requantize_down_applies(const int32_t *multiplier, const int32_t *shift, int32_t n)
-{
-    int32_t c;
-    for (c = 0; c < n; ++c) {
-        if (shift[c] > -2 || multiplier[c] <= 0) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* clamp(v + offset, lo, 127) for |v| < 2^30 (no fused activation, or a ReLU: act_max = 127):
- * the lower bound, then one SSAT where the target has it (lo >= -128, so SSAT only clips the top). */
-static inline int8_t nnc_clamp_top_s8(int32_t v, int32_t offset, int32_t lo)
-{
-    v += offset;
-    v = v < lo ? lo : v;
-#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
-    __asm__("ssat %0, #8, %1" : "=r"(v) : "r"(v));
-#else
-    v = v > 127 ? 127 : v;
-#endif
-    return (int8_t)v;
-}
-
 /* y[c * y_stride] = the output byte of acc[c * acc_stride] for the n channels from the first
  * multiplier/shift on; `down` when nnc_requantize_down_applies to all of them. The output
  * parameters are read once into locals: every byte store may alias *p as far as C knows, which
@@ -874,8 +915,15 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
     const int32_t pairs = k_padded / 2;
     const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
     const int32_t down = nnc_requantize_down_applies(out_multiplier, out_shift, p->out_features);
-    const int32_t top = hi == INT8_MAX;
+    nnc_output_rule rule;
     int32_t r, o, i;
+
+    rule.multiplier = out_multiplier;
+    rule.shift = out_shift;
+    rule.mode = down ? (hi == INT8_MAX ? 2 : 1) : 0;
+    rule.offset = offset;
+    rule.lo = lo;
+    rule.hi = hi;
 
     for (r = 0; r < p->outer; ++r) {
         int8_t *yr = y + r * p->out_features;
@@ -883,27 +931,8 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
         for (i = p->in_features; i < k_padded; ++i) {
             scratch[i] = 0;
         }
-        for (o = 0; o + 4 <= p->out_features; o += 4) {
-            int32_t acc[4];
-            for (i = 0; i < 4; ++i) {
-                acc[i] = bias[o + i];
-            }
-            nnc_dot4x1(w + o * k_padded, scratch, pairs, acc);
-            if (down) {
-                for (i = 0; i < 4; ++i) {
-                    const int32_t e = -out_shift[o + i];
-                    const int32_t v = nnc_requantize_down(acc[i], out_multiplier[o + i],
-                                                          nnc_round_hi(e), e - 1);
-                    yr[o + i] = top ? nnc_clamp_top_s8(v, offset, lo) : nnc_clamp_out_s8(v, offset, lo, hi);
-                }
-            } else {
-                for (i = 0; i < 4; ++i) {
-                    yr[o + i] = nnc_output_s8(nnc_requantize(acc[i], out_multiplier[o + i],
-                                                             out_shift[o + i]),
-                                              offset, lo, hi);
-                }
-            }
-        }
+        o = p->out_features & ~3;
+        nnc_affine_blocks4(w, scratch, pairs, bias, o / 4, &rule, yr);
         if (o + 2 <= p->out_features) { /* a block of two */
             int32_t acc[2];
             acc[0] = bias[o];

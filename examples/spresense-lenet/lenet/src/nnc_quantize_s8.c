@@ -7,10 +7,11 @@
 
 /* nnc_quantize_one_s8 without the call to roundf (a library call on the Cortex-M4): q = x / scale
  * is the same division. For |q| < 2^30, u = (int32_t)(2q) is exact doubling then one VCVT
- * (truncation), and roundf(q) = (u + sign(u)) / 2 with C's truncating division: for q >= 0,
- * floor(q + 1/2) = floor((floor(2q) + 1) / 2), and the same mirrored below 0. r + zero point is
- * then exact in int32, as in float. |q| >= 2^30 clamps to the end its sign points at; NaN fails
- * every comparison and gives the zero point. */
+ * (truncation toward zero), and roundf(q) (half away from zero) = (u + 1) >> 1 for u >= 0
+ * (floor((floor(2q) + 1) / 2) = floor(q + 1/2)) and u >> 1 for u < 0 (the mirror image: there
+ * u = ceil(2q) and ceil((u - 1) / 2) = floor(u / 2)). r + zero point is then exact in int32, as
+ * in float, and is clamped by one SSAT where the target has it. |q| >= 2^30 clamps to the end its
+ * sign points at; NaN fails every comparison and gives the zero point. */
 static int8_t nnc_quantize_fast_s8(float x, float scale, int32_t zero_point)
 {
     const float q = x / scale;
@@ -22,13 +23,13 @@ static int8_t nnc_quantize_fast_s8(float x, float scale, int32_t zero_point)
         return q > 0.0f ? INT8_MAX : INT8_MIN;
     }
     u = (int32_t)(q + q);
-    u = (u + (u > 0) - (u < 0)) / 2 + zero_point;
-    if (u < -128) {
-        return INT8_MIN;
-    }
-    if (u > 127) {
-        return INT8_MAX;
-    }
+    u = ((u + 1 + (u >> 31)) >> 1) + zero_point;
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
+    __asm__("ssat %0, #8, %1" : "=r"(u) : "r"(u));
+#else
+    u = u < -128 ? -128 : u;
+    u = u > 127 ? 127 : u;
+#endif
     return (int8_t)u;
 }
 
