@@ -99,6 +99,63 @@ static inline int8_t nnc_clamp_top_s8(int32_t v, int32_t offset, int32_t lo)
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
+/* The k loop of a block of four channels by a column pair (w, c: the k pair's weights and
+ * columns, a0..a7 the accumulators; `end`: c past the last k pair): the pairs beyond a multiple
+ * of eight first, by falling through (no counter to keep), then eight per step. */
+#define NNC_K_LOOP4X2(end)                                                                         \
+    switch (pairs & 7) {                                                                           \
+    case 7:                                                                                        \
+        NNC_STEP4X2(0);                                                                            \
+        w += 8;                                                                                    \
+        c += 4;                                                                                    \
+        NNC_FALLTHROUGH;                                                                           \
+    case 6:                                                                                        \
+        NNC_STEP4X2(0);                                                                            \
+        w += 8;                                                                                    \
+        c += 4;                                                                                    \
+        NNC_FALLTHROUGH;                                                                           \
+    case 5:                                                                                        \
+        NNC_STEP4X2(0);                                                                            \
+        w += 8;                                                                                    \
+        c += 4;                                                                                    \
+        NNC_FALLTHROUGH;                                                                           \
+    case 4:                                                                                        \
+        NNC_STEP4X2(0);                                                                            \
+        w += 8;                                                                                    \
+        c += 4;                                                                                    \
+        NNC_FALLTHROUGH;                                                                           \
+    case 3:                                                                                        \
+        NNC_STEP4X2(0);                                                                            \
+        w += 8;                                                                                    \
+        c += 4;                                                                                    \
+        NNC_FALLTHROUGH;                                                                           \
+    case 2:                                                                                        \
+        NNC_STEP4X2(0);                                                                            \
+        w += 8;                                                                                    \
+        c += 4;                                                                                    \
+        NNC_FALLTHROUGH;                                                                           \
+    case 1:                                                                                        \
+        NNC_STEP4X2(0);                                                                            \
+        w += 8;                                                                                    \
+        c += 4;                                                                                    \
+        break;                                                                                     \
+    default:                                                                                       \
+        break;                                                                                     \
+    }                                                                                              \
+    while (c != (end)) {                                                                           \
+        NNC_STEP4X2(0);                                                                            \
+        NNC_STEP4X2(1);                                                                            \
+        NNC_STEP4X2(2);                                                                            \
+        NNC_STEP4X2(3);                                                                            \
+        NNC_STEP4X2(4);                                                                            \
+        NNC_STEP4X2(5);                                                                            \
+        NNC_STEP4X2(6);                                                                            \
+        NNC_STEP4X2(7);                                                                            \
+        w += 64;                                                                                   \
+        c += 32;                                                                                   \
+    }                                                                                              \
+    (void)0
+
 /* Four channels (one block) by `ncols` columns (interleaved by pairs per k pair too:
  * [k/2][column][2] at cols + j * k_padded for the pair j, j + 1), unrolled by eight k pairs, for
  * the fused max pooling: out[c] is the max over the columns. The running max lives in out[], not
@@ -111,62 +168,10 @@ static void nnc_block4(const int8_t *w_block, const int32_t *bias, const int16_t
     for (j = 0; j < ncols; j += 2) {
         const int8_t *w = w_block;
         const int16_t *c = cols + j * k_padded;
-        const int16_t *end;
+        const int16_t *end = c + 4 * pairs;
         int32_t a0 = bias[0], a1 = bias[0], a2 = bias[1], a3 = bias[1];
         int32_t a4 = bias[2], a5 = bias[2], a6 = bias[3], a7 = bias[3];
-        /* The pairs beyond a multiple of eight first, by falling through (no counter to keep). */
-        switch (pairs & 7) {
-        case 7:
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
-            NNC_FALLTHROUGH;
-        case 6:
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
-            NNC_FALLTHROUGH;
-        case 5:
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
-            NNC_FALLTHROUGH;
-        case 4:
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
-            NNC_FALLTHROUGH;
-        case 3:
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
-            NNC_FALLTHROUGH;
-        case 2:
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
-            NNC_FALLTHROUGH;
-        case 1:
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
-            break;
-        default:
-            break;
-        }
-        end = cols + j * k_padded + 4 * pairs;
-        while (c != end) {
-            NNC_STEP4X2(0);
-            NNC_STEP4X2(1);
-            NNC_STEP4X2(2);
-            NNC_STEP4X2(3);
-            NNC_STEP4X2(4);
-            NNC_STEP4X2(5);
-            NNC_STEP4X2(6);
-            NNC_STEP4X2(7);
-            w += 64;
-            c += 32;
-        }
+        NNC_K_LOOP4X2(end);
         a0 = a0 > a1 ? a0 : a1;
         a2 = a2 > a3 ? a2 : a3;
         a4 = a4 > a5 ? a4 : a5;
@@ -195,57 +200,7 @@ static void nnc_blocks4_pair(const int8_t *w, const int32_t *bias, const int16_t
         const int16_t *c = cols;
         int32_t a0 = bias[0], a1 = bias[0], a2 = bias[1], a3 = bias[1];
         int32_t a4 = bias[2], a5 = bias[2], a6 = bias[3], a7 = bias[3];
-        switch (pairs & 7) {
-        case 7:
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
-            NNC_FALLTHROUGH;
-        case 6:
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
-            NNC_FALLTHROUGH;
-        case 5:
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
-            NNC_FALLTHROUGH;
-        case 4:
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
-            NNC_FALLTHROUGH;
-        case 3:
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
-            NNC_FALLTHROUGH;
-        case 2:
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
-            NNC_FALLTHROUGH;
-        case 1:
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
-            break;
-        default:
-            break;
-        }
-        while (c != end) {
-            NNC_STEP4X2(0);
-            NNC_STEP4X2(1);
-            NNC_STEP4X2(2);
-            NNC_STEP4X2(3);
-            NNC_STEP4X2(4);
-            NNC_STEP4X2(5);
-            NNC_STEP4X2(6);
-            NNC_STEP4X2(7);
-            w += 64;
-            c += 32;
-        }
+        NNC_K_LOOP4X2(end);
         out[0] = a0; out[1] = a1; out[2] = a2; out[3] = a3;
         out[4] = a4; out[5] = a5; out[6] = a6; out[7] = a7;
         out += 8;
@@ -253,6 +208,7 @@ static void nnc_blocks4_pair(const int8_t *w, const int32_t *bias, const int16_t
     }
 }
 
+#undef NNC_K_LOOP4X2
 #undef NNC_STEP4X2
 
 /* The k pair i of a one-channel row (k0, k1) as an SMLAD operand. */
