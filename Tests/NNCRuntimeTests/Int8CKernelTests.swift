@@ -71,6 +71,10 @@ import _NNTestSupport
       // Ties (k + 0.5)·scale, both signs, saturation, infinities and NaN, and plain values.
       var xs: [Float] = [.nan, .infinity, -.infinity, 0, -0.0, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
       xs += (-140...140).map { (Float($0) + 0.5) * q.scale }
+      // Just inside and outside each tie, and around 2^30 · scale, where the C kernel leaves its
+      // integer rounding for the saturating branch.
+      xs += (-140...140).flatMap { k -> [Float] in let t = (Float(k) + 0.5) * q.scale; return [t.nextDown, t.nextUp] }
+      xs += [Float(1 << 30), -Float(1 << 30)].flatMap { v -> [Float] in let t = v * q.scale; return [t.nextDown, t, t.nextUp] }
       xs += (0..<500).map { _ in rng.float() * 300 * q.scale }
       var y = [Int8](repeating: 0, count: xs.count)
       nnc_quantize_s8(Int32(xs.count), q.scale, q.zeroPoint, xs, &y)

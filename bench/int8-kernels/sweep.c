@@ -98,14 +98,17 @@ static void pack(const int8_t *w, const int32_t *b, int32_t groups, int32_t per_
     }
 }
 
+/* Half the layers have every shift <= -2 (the kernels' one-SMLAL requantization applies to the
+ * whole layer), the others mix in shifts from -1 up (the general rule). */
 static void random_requant(int32_t n)
 {
+    const int32_t all_down = rnd(0, 1);
     int32_t i;
     for (i = 0; i < n; ++i) {
         mult[i] = rnd(1 << 29, 0x7fffffff);
-        shift[i] = rnd(-12, 1);
+        shift[i] = rnd(-12, all_down ? -2 : 1);
         if (rnd(0, 9) == 0) {
-            shift[i] = rnd(-31, 4);
+            shift[i] = all_down ? rnd(-31, -2) : rnd(-31, 4);
         }
         bias[i] = rnd(-20000, 20000);
     }
@@ -118,6 +121,7 @@ static int32_t conv_case(int32_t with_pool)
     nnc_pool_params pool;
     int32_t k, k_padded, per_in, per_out, i, n_x, n_w, n_conv, ph, pw;
     int32_t use_bias = rnd(0, 3) != 0;
+    int32_t pointwise;
     memset(&q, 0, sizeof q);
     p->batch = rnd(1, 2);
     p->group = rnd(0, 2) == 0 ? rnd(1, 3) : 1;
@@ -129,6 +133,12 @@ static int32_t conv_case(int32_t with_pool)
         per_in = 1;
         p->out_c = p->in_c * rnd(1, 2);
     }
+    pointwise = !with_pool && rnd(0, 2) == 0;
+    if (pointwise) { /* 1x1, stride 1, no padding (below), many channels */
+        p->group = 1;
+        p->in_c = per_in = rnd(1, 40);
+        p->out_c = rnd(1, MAX_C);
+    }
     per_out = p->out_c / p->group;
     p->kernel_h = rnd(1, 5);
     p->kernel_w = rnd(1, 5);
@@ -138,6 +148,10 @@ static int32_t conv_case(int32_t with_pool)
     p->dilation_w = rnd(0, 4) == 0 ? 2 : 1;
     p->pad_h = rnd(0, 2);
     p->pad_w = rnd(0, 2);
+    if (pointwise) {
+        p->kernel_h = p->kernel_w = p->stride_h = p->stride_w = 1;
+        p->pad_h = p->pad_w = 0;
+    }
     p->in_h = (p->kernel_h - 1) * p->dilation_h + 1 + rnd(0, 9);
     p->in_w = (p->kernel_w - 1) * p->dilation_w + 1 + rnd(0, 9);
     p->out_h = (p->in_h + 2 * p->pad_h - (p->kernel_h - 1) * p->dilation_h - 1) / p->stride_h + 1;

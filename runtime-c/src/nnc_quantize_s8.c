@@ -5,11 +5,39 @@
  */
 #include "nnc_int8.h"
 
+/* nnc_quantize_one_s8 without the call to roundf (a library call on the Cortex-M4): q = x / scale
+ * is the same division. For |q| < 2^30, u = (int32_t)(2q) is exact doubling then one VCVT
+ * (truncation toward zero), and roundf(q) (half away from zero) = (u + 1) >> 1 for u >= 0
+ * (floor((floor(2q) + 1) / 2) = floor(q + 1/2)) and u >> 1 for u < 0 (the mirror image: there
+ * u = ceil(2q) and ceil((u - 1) / 2) = floor(u / 2)). r + zero point is then exact in int32, as
+ * in float, and is clamped by one SSAT where the target has it. |q| >= 2^30 clamps to the end its
+ * sign points at; NaN fails every comparison and gives the zero point. */
+static int8_t nnc_quantize_fast_s8(float x, float scale, int32_t zero_point)
+{
+    const float q = x / scale;
+    int32_t u;
+    if (!(fabsf(q) < 1073741824.0f)) {
+        if (q != q) {
+            return (int8_t)zero_point;
+        }
+        return q > 0.0f ? INT8_MAX : INT8_MIN;
+    }
+    u = (int32_t)(q + q);
+    u = ((u + 1 + (u >> 31)) >> 1) + zero_point;
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
+    __asm__("ssat %0, #8, %1" : "=r"(u) : "r"(u));
+#else
+    u = u < -128 ? -128 : u;
+    u = u > 127 ? 127 : u;
+#endif
+    return (int8_t)u;
+}
+
 void nnc_quantize_s8(int32_t n, float scale, int32_t zero_point, const float *x, int8_t *y)
 {
     int32_t i;
     for (i = 0; i < n; ++i) {
-        y[i] = nnc_quantize_one_s8(x[i], scale, zero_point);
+        y[i] = nnc_quantize_fast_s8(x[i], scale, zero_point);
     }
 }
 

@@ -1415,6 +1415,67 @@ void nnc_conv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w,
 #include "nnc_int8.h"
 #include "nnc_dsp.h"
 
+/* ---- Requantization ---------------------------------------------------------------------------- */
+
+/* nnc_requantize for shift <= -2 and multiplier > 0 (the common case: a real multiplier below
+ * 1/4), as one 64-bit multiply-accumulate and one shift. With p = acc * multiplier and e = -shift,
+ * SRDHM is floor((p + 2^30) / 2^31) and RDBP(x, e) = floor((x + 2^(e-1) - [x < 0]) / 2^e); the two
+ * floors nest into floor((p + 2^30 + 2^(30+e) - [x < 0] 2^31) / 2^(31+e)). With multiplier > 0,
+ * [x < 0] may be read as [acc < 0] (they differ only where x = 0, and there both give 0). The
+ * rounding term's low word is then 2^30 + [acc < 0] 2^31, its high word 2^(e-2) - [acc < 0]
+ * (`round_hi` = 2^(e-2)), and the shift by 31 + e is the high word's by e - 1 (`hi_shift`). */
+static inline int32_t nnc_requantize_down(int32_t acc, int32_t multiplier, int32_t round_hi,
+                                          int32_t hi_shift)
+{
+    const uint32_t round_lo = ((uint32_t)acc & UINT32_C(0x80000000)) | UINT32_C(0x40000000);
+    const int64_t round = (int64_t)(round_hi + (acc >> 31)) * (INT64_C(1) << 32) + round_lo;
+    const int64_t r = round + (int64_t)acc * multiplier;
+    return (int32_t)(r >> 32) >> hi_shift;
+}
+
+/* nnc_requantize_down's round_hi, 2^(e-2) for e = -shift in [2, 31], as 2^30 >> (32 - e): a
+ * shift of a constant the loops keep in a register. */
+static inline int32_t nnc_round_hi(int32_t e)
+{
+    return (int32_t)(UINT32_C(0x40000000) >> (32 - e));
+}
+
+/* clamp(v + offset, lo, hi) for |v| < 2^30 (nnc_requantize_down's range): no overflow. */
+static inline int8_t nnc_clamp_out_s8(int32_t v, int32_t offset, int32_t lo, int32_t hi)
+{
+    v += offset;
+    v = v < lo ? lo : v;
+    v = v > hi ? hi : v;
+    return (int8_t)v;
+}
+
+/* True when every channel from the first on takes nnc_requantize_down (shift <= -2, multiplier
+ * > 0), so the output loops can leave the general rule out and keep their values in registers. */
+static int32_t nnc_requantize_down_applies(const int32_t *multiplier, const int32_t *shift, int32_t n)
+{
+    int32_t c;
+    for (c = 0; c < n; ++c) {
+        if (shift[c] > -2 || multiplier[c] <= 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* clamp(v + offset, lo, 127) for |v| < 2^30 (no fused activation, or a ReLU: act_max = 127):
+ * the lower bound, then one SSAT where the target has it (lo >= -128, so SSAT only clips the top). */
+static inline int8_t nnc_clamp_top_s8(int32_t v, int32_t offset, int32_t lo)
+{
+    v += offset;
+    v = v < lo ? lo : v;
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
+    __asm__("ssat %0, #8, %1" : "=r"(v) : "r"(v));
+#else
+    v = v > 127 ? 127 : v;
+#endif
+    return (int8_t)v;
+}
+
 /* ---- Dot products: int8 weights expanded by SXTB16 against int16 column pairs ---------------- */
 
 /* Weights come in blocks of n = 4, 2 or 1 channels; per k pair a block holds 2n bytes, each two
@@ -1445,55 +1506,79 @@ void nnc_conv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w,
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
+/* The k loop of a block of four channels by a column pair (w, c: the k pair's weights and
+ * columns, a0..a7 the accumulators; `end`: c past the last k pair): the pairs beyond a multiple
+ * of eight first, by falling through (no counter to keep), then eight per step. */
+#define NNC_K_LOOP4X2(end)                                                                         \
+    switch (pairs & 7) {                                                                           \
+    case 7:                                                                                        \
+        NNC_STEP4X2(0);                                                                            \
+        w += 8;                                                                                    \
+        c += 4;                                                                                    \
+        NNC_FALLTHROUGH;                                                                           \
+    case 6:                                                                                        \
+        NNC_STEP4X2(0);                                                                            \
+        w += 8;                                                                                    \
+        c += 4;                                                                                    \
+        NNC_FALLTHROUGH;                                                                           \
+    case 5:                                                                                        \
+        NNC_STEP4X2(0);                                                                            \
+        w += 8;                                                                                    \
+        c += 4;                                                                                    \
+        NNC_FALLTHROUGH;                                                                           \
+    case 4:                                                                                        \
+        NNC_STEP4X2(0);                                                                            \
+        w += 8;                                                                                    \
+        c += 4;                                                                                    \
+        NNC_FALLTHROUGH;                                                                           \
+    case 3:                                                                                        \
+        NNC_STEP4X2(0);                                                                            \
+        w += 8;                                                                                    \
+        c += 4;                                                                                    \
+        NNC_FALLTHROUGH;                                                                           \
+    case 2:                                                                                        \
+        NNC_STEP4X2(0);                                                                            \
+        w += 8;                                                                                    \
+        c += 4;                                                                                    \
+        NNC_FALLTHROUGH;                                                                           \
+    case 1:                                                                                        \
+        NNC_STEP4X2(0);                                                                            \
+        w += 8;                                                                                    \
+        c += 4;                                                                                    \
+        break;                                                                                     \
+    default:                                                                                       \
+        break;                                                                                     \
+    }                                                                                              \
+    while (c != (end)) {                                                                           \
+        NNC_STEP4X2(0);                                                                            \
+        NNC_STEP4X2(1);                                                                            \
+        NNC_STEP4X2(2);                                                                            \
+        NNC_STEP4X2(3);                                                                            \
+        NNC_STEP4X2(4);                                                                            \
+        NNC_STEP4X2(5);                                                                            \
+        NNC_STEP4X2(6);                                                                            \
+        NNC_STEP4X2(7);                                                                            \
+        w += 64;                                                                                   \
+        c += 32;                                                                                   \
+    }                                                                                              \
+    (void)0
+
 /* Four channels (one block) by `ncols` columns (interleaved by pairs per k pair too:
- * [k/2][column][2] at cols + j * k_padded for the pair j, j + 1), unrolled by four k pairs. With
- * `pooled` out[c] is the max over the columns; otherwise out[2c], out[2c + 1] are columns 0
- * and 1. The running max lives in out[], not in registers, which the loop needs all of. */
+ * [k/2][column][2] at cols + j * k_padded for the pair j, j + 1), unrolled by eight k pairs, for
+ * the fused max pooling: out[c] is the max over the columns. The running max lives in out[], not
+ * in registers, which the loop needs all of. */
 static void nnc_block4(const int8_t *w_block, const int32_t *bias, const int16_t *cols,
-                       int32_t ncols, int32_t k_padded, int32_t pooled, int32_t *out)
+                       int32_t ncols, int32_t k_padded, int32_t *out)
 {
     const int32_t pairs = k_padded / 2;
     int32_t j;
     for (j = 0; j < ncols; j += 2) {
         const int8_t *w = w_block;
         const int16_t *c = cols + j * k_padded;
-        const int16_t *end;
+        const int16_t *end = c + 4 * pairs;
         int32_t a0 = bias[0], a1 = bias[0], a2 = bias[1], a3 = bias[1];
         int32_t a4 = bias[2], a5 = bias[2], a6 = bias[3], a7 = bias[3];
-        /* The pairs beyond a multiple of four first, by falling through (no counter to keep). */
-        switch (pairs & 3) {
-        case 3:
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
-            NNC_FALLTHROUGH;
-        case 2:
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
-            NNC_FALLTHROUGH;
-        case 1:
-            NNC_STEP4X2(0);
-            w += 8;
-            c += 4;
-            break;
-        default:
-            break;
-        }
-        end = cols + j * k_padded + 4 * pairs;
-        while (c != end) {
-            NNC_STEP4X2(0);
-            NNC_STEP4X2(1);
-            NNC_STEP4X2(2);
-            NNC_STEP4X2(3);
-            w += 32;
-            c += 16;
-        }
-        if (!pooled) {
-            out[0] = a0; out[1] = a1; out[2] = a2; out[3] = a3;
-            out[4] = a4; out[5] = a5; out[6] = a6; out[7] = a7;
-            return;
-        }
+        NNC_K_LOOP4X2(end);
         a0 = a0 > a1 ? a0 : a1;
         a2 = a2 > a3 ? a2 : a3;
         a4 = a4 > a5 ? a4 : a5;
@@ -1508,6 +1593,29 @@ static void nnc_block4(const int8_t *w_block, const int32_t *bias, const int16_t
     }
 }
 
+/* nnc_block4 without pooling for `blocks` blocks of four channels in a row, against the one
+ * column pair at cols: out[8b + 2c + j] for channel c of block b and column j. One call per pixel
+ * pair instead of one per block; each block's weights follow the previous block's, where the
+ * k loop leaves w. */
+static void nnc_blocks4_pair(const int8_t *w, const int32_t *bias, const int16_t *cols,
+                             int32_t blocks, int32_t k_padded, int32_t *out)
+{
+    const int32_t pairs = k_padded / 2;
+    const int16_t *end = cols + 4 * pairs;
+    const int32_t *bias_end = bias + 4 * blocks;
+    while (bias != bias_end) {
+        const int16_t *c = cols;
+        int32_t a0 = bias[0], a1 = bias[0], a2 = bias[1], a3 = bias[1];
+        int32_t a4 = bias[2], a5 = bias[2], a6 = bias[3], a7 = bias[3];
+        NNC_K_LOOP4X2(end);
+        out[0] = a0; out[1] = a1; out[2] = a2; out[3] = a3;
+        out[4] = a4; out[5] = a5; out[6] = a6; out[7] = a7;
+        out += 8;
+        bias += 4;
+    }
+}
+
+#undef NNC_K_LOOP4X2
 #undef NNC_STEP4X2
 
 /* The k pair i of a one-channel row (k0, k1) as an SMLAD operand. */
@@ -1547,23 +1655,116 @@ static void nnc_dot1x2(const int8_t *w, const int16_t *c, int32_t pairs, int32_t
     acc[1] = a1;
 }
 
-/* Four channels (a block) by one column. */
-static void nnc_dot4x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[4])
+/* One k pair of nnc_affine_blocks4 (k pair `at` from the pointers). */
+#define NNC_STEP4X1(at)                                                                            \
+    do {                                                                                           \
+        const uint32_t x_ = nnc_read_u32(c + 2 * (at));                                           \
+        const uint32_t v_ = nnc_read_u32(w + 8 * (at)), u_ = nnc_read_u32(w + 8 * (at) + 4);       \
+        a0 = nnc_smlad(nnc_sxtb16(v_), x_, a0);                                                    \
+        a1 = nnc_smlad(nnc_sxtb16_ror8(v_), x_, a1);                                               \
+        a2 = nnc_smlad(nnc_sxtb16(u_), x_, a2);                                                    \
+        a3 = nnc_smlad(nnc_sxtb16_ror8(u_), x_, a3);                                               \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
+/* Two k pairs of nnc_affine_blocks4 (from k pair 2 * `at`), their six words loaded back to back: the
+ * M4 pipelines consecutive loads. */
+#define NNC_STEP4X1_TWO(at)                                                                        \
+    do {                                                                                           \
+        const uint32_t x_ = nnc_read_u32(c + 4 * (at)), y_ = nnc_read_u32(c + 4 * (at) + 2);       \
+        const uint32_t v_ = nnc_read_u32(w + 16 * (at)), u_ = nnc_read_u32(w + 16 * (at) + 4);     \
+        const uint32_t s_ = nnc_read_u32(w + 16 * (at) + 8), t_ = nnc_read_u32(w + 16 * (at) + 12);\
+        a0 = nnc_smlad(nnc_sxtb16(v_), x_, a0);                                                    \
+        a1 = nnc_smlad(nnc_sxtb16_ror8(v_), x_, a1);                                               \
+        a2 = nnc_smlad(nnc_sxtb16(u_), x_, a2);                                                    \
+        a3 = nnc_smlad(nnc_sxtb16_ror8(u_), x_, a3);                                               \
+        a0 = nnc_smlad(nnc_sxtb16(s_), y_, a0);                                                    \
+        a1 = nnc_smlad(nnc_sxtb16_ror8(s_), y_, a1);                                               \
+        a2 = nnc_smlad(nnc_sxtb16(t_), y_, a2);                                                    \
+        a3 = nnc_smlad(nnc_sxtb16_ror8(t_), y_, a3);                                               \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
+/* The output byte of accumulator acc of a channel with (multiplier, shift): `mode` 2 when
+ * nnc_requantize_down applies and act_max is 127 (SSAT), 1 when it applies, 0 for the general
+ * rule. */
+static inline int8_t nnc_output_by_mode(int32_t mode, int32_t acc, int32_t multiplier, int32_t shift,
+                                        int32_t offset, int32_t lo, int32_t hi)
 {
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    const int16_t *end = c + 2 * pairs;
-    while (c != end) {
-        const uint32_t x = nnc_read_u32(c);
-        const uint32_t v = nnc_read_u32(w), u = nnc_read_u32(w + 4);
-        a0 = nnc_smlad(nnc_sxtb16(v), x, a0);
-        a1 = nnc_smlad(nnc_sxtb16_ror8(v), x, a1);
-        a2 = nnc_smlad(nnc_sxtb16(u), x, a2);
-        a3 = nnc_smlad(nnc_sxtb16_ror8(u), x, a3);
-        w += 8;
-        c += 2;
+    if (mode == 2) {
+        return nnc_clamp_top_s8(nnc_requantize_down(acc, multiplier, nnc_round_hi(-shift), -shift - 1),
+                                offset, lo);
     }
-    acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
+    if (mode == 1) {
+        return nnc_clamp_out_s8(nnc_requantize_down(acc, multiplier, nnc_round_hi(-shift), -shift - 1),
+                                offset, lo, hi);
+    }
+    return nnc_output_s8(nnc_requantize(acc, multiplier, shift), offset, lo, hi);
 }
+
+/* The requantization of a run of channels, for nnc_affine_blocks4. */
+typedef struct {
+    const int32_t *multiplier, *shift;
+    int32_t mode; /* as nnc_output_by_mode */
+    int32_t offset, lo, hi;
+} nnc_output_rule;
+
+/* Four channels by one column (unrolled by four k pairs, the rest first by falling through, as
+ * nnc_blocks4_pair) and their output bytes, for `blocks` blocks of four channels in a row (each
+ * block's weights follow the previous block's, where the k loop leaves w): y[4b + c] for channel
+ * c of block b. The accumulators go from the registers to the output bytes. Out of line, so that
+ * gcc keeps the loop as written. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void nnc_affine_blocks4(const int8_t *w, const int16_t *x, int32_t pairs, const int32_t *bias,
+                               int32_t blocks, const nnc_output_rule *rule, int8_t *y)
+{
+    const int32_t *multiplier = rule->multiplier, *shift = rule->shift;
+    const int32_t mode = rule->mode, offset = rule->offset, lo = rule->lo, hi = rule->hi;
+    const int16_t *end = x + 2 * pairs;
+    int8_t *y_end = y + 4 * blocks;
+    while (y != y_end) {
+        const int16_t *c = x;
+        int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
+        switch (pairs & 3) {
+        case 3:
+            NNC_STEP4X1(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 2:
+            NNC_STEP4X1(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 1:
+            NNC_STEP4X1(0);
+            w += 8;
+            c += 2;
+            break;
+        default:
+            break;
+        }
+        while (c != end) {
+            NNC_STEP4X1_TWO(0);
+            NNC_STEP4X1_TWO(1);
+            w += 32;
+            c += 8;
+        }
+        y[0] = nnc_output_by_mode(mode, a0, multiplier[0], shift[0], offset, lo, hi);
+        y[1] = nnc_output_by_mode(mode, a1, multiplier[1], shift[1], offset, lo, hi);
+        y[2] = nnc_output_by_mode(mode, a2, multiplier[2], shift[2], offset, lo, hi);
+        y[3] = nnc_output_by_mode(mode, a3, multiplier[3], shift[3], offset, lo, hi);
+        y += 4;
+        bias += 4;
+        multiplier += 4;
+        shift += 4;
+    }
+}
+
+#undef NNC_STEP4X1
+#undef NNC_STEP4X1_TWO
 
 /* Two channels (a block of two) by one column: acc[ch]. */
 static void nnc_dot2x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[2])
@@ -1592,6 +1793,14 @@ static int32_t nnc_dot1x1(const int8_t *w, const int16_t *c, int32_t pairs, int3
 
 /* ---- Columns ----------------------------------------------------------------------------------- */
 
+/* Two adjacent bytes (an int8 pair) as the low half of a word. */
+static inline uint32_t nnc_read_pair_s8(const int8_t *x)
+{
+    uint16_t v;
+    memcpy(&v, x, sizeof v);
+    return v;
+}
+
 /* dst[i] = src[i] for i < n, four at a time with SXTB16 (little-endian word order). */
 static inline void nnc_widen_s8(const int8_t *src, int32_t n, int16_t *dst)
 {
@@ -1611,55 +1820,100 @@ static inline void nnc_widen_s8(const int8_t *src, int32_t n, int16_t *dst)
     }
 }
 
-/* The column of output pixel (oh, ow) of one group: its taps in weight order [ic][kh][kw] as
- * int16, the input zero point where a tap falls in the padding (so that with the input offset
- * folded into the bias it adds exactly nothing), zero up to k_padded. Written interleaved with
- * the other column of its pair: tap k at col[2k - k % 2] (col is the pair's base, + 2 for the
- * second column). */
-static void nnc_im2col_s16(const nnc_conv_s8_params *p, const int8_t *x_group, int32_t oh,
-                           int32_t ow, int16_t *col)
+/* nnc_im2col_s16 (below) row by row, for groups of few channels (depthwise), where a loop over
+ * the channels per window position would run once: the kw range inside the input is the same
+ * for every row, so it is found once. */
+static void nnc_im2col_rows_s16(const nnc_conv_s8_params *p, const int8_t *x_group, int32_t oh,
+                                int32_t ow, int16_t *col)
 {
     const int32_t in_per_group = p->in_c / p->group;
     const int32_t in_map = p->in_h * p->in_w;
     const int32_t k_h = p->kernel_h, k_w = p->kernel_w, d_w = p->dilation_w;
     const int32_t ih0 = oh * p->stride_h - p->pad_h;
     const int32_t iw0 = ow * p->stride_w - p->pad_w;
-    const int32_t cols_inside = iw0 >= 0 && iw0 + (k_w - 1) * d_w < p->in_w;
     const int16_t pad = (int16_t)(-p->input_offset);
     int16_t *d = col;
     int32_t step = 1; /* 1 after an even tap, 3 after an odd one */
+    int32_t kw_lo = 0, kw_hi = k_w; /* taps kw_lo .. kw_hi - 1 of a row are inside */
     int32_t icl, kh, kw;
 
+    while (kw_lo < k_w && iw0 + kw_lo * d_w < 0) {
+        ++kw_lo;
+    }
+    while (kw_hi > kw_lo && iw0 + (kw_hi - 1) * d_w >= p->in_w) {
+        --kw_hi;
+    }
     for (icl = 0; icl < in_per_group; ++icl) {
         const int8_t *xc = x_group + icl * in_map;
         for (kh = 0; kh < k_h; ++kh) {
             const int32_t ih = ih0 + kh * p->dilation_h;
-            if (ih < 0 || ih >= p->in_h) {
-                for (kw = 0; kw < k_w; ++kw) {
-                    *d = pad;
-                    d += step;
-                    step ^= 2;
-                }
-            } else if (cols_inside) {
-                const int8_t *row = xc + ih * p->in_w + iw0;
-                for (kw = 0; kw < k_w; ++kw) {
-                    *d = row[kw * d_w];
-                    d += step;
-                    step ^= 2;
-                }
-            } else {
-                const int8_t *row = xc + ih * p->in_w;
-                for (kw = 0; kw < k_w; ++kw) {
-                    const int32_t iw = iw0 + kw * d_w;
-                    *d = (iw < 0 || iw >= p->in_w) ? pad : (int16_t)row[iw];
-                    d += step;
-                    step ^= 2;
-                }
+            const int32_t row_inside = ih >= 0 && ih < p->in_h;
+            const int8_t *row = row_inside ? xc + ih * p->in_w : xc; /* never before x */
+            const int32_t lo = row_inside ? kw_lo : k_w, hi = row_inside ? kw_hi : k_w;
+            for (kw = 0; kw < lo; ++kw) {
+                *d = pad;
+                d += step;
+                step ^= 2;
+            }
+            for (; kw < hi; ++kw) {
+                *d = row[iw0 + kw * d_w];
+                d += step;
+                step ^= 2;
+            }
+            for (; kw < k_w; ++kw) {
+                *d = pad;
+                d += step;
+                step ^= 2;
             }
         }
     }
     if (step == 3) { /* K odd: the last pair's second tap */
         *d = 0;
+    }
+}
+
+/* The column of output pixel (oh, ow) of one group: its taps in weight order [ic][kh][kw] as
+ * int16, the input zero point where a tap falls in the padding (so that with the input offset
+ * folded into the bias it adds exactly nothing), zero up to k_padded. Written interleaved with
+ * the other column of its pair: tap t at col[2t - t % 2] (col is the pair's base, + 2 for the
+ * second column). Window position by window position: whether it is inside is the same for every
+ * channel, so the inner loop over the channels only copies (or pads). */
+static void nnc_im2col_s16(const nnc_conv_s8_params *p, const int8_t *x_group, int32_t oh,
+                           int32_t ow, int16_t *col)
+{
+    const int32_t in_per_group = p->in_c / p->group;
+    const int32_t in_map = p->in_h * p->in_w;
+    const int32_t k_h = p->kernel_h, k_w = p->kernel_w, window = k_h * k_w;
+    const int32_t k = in_per_group * window;
+    const int32_t ih0 = oh * p->stride_h - p->pad_h;
+    const int32_t iw0 = ow * p->stride_w - p->pad_w;
+    const int16_t pad = (int16_t)(-p->input_offset);
+    int32_t kh, kw;
+
+    if (in_per_group < 4) {
+        nnc_im2col_rows_s16(p, x_group, oh, ow, col);
+        return;
+    }
+    for (kh = 0; kh < k_h; ++kh) {
+        const int32_t ih = ih0 + kh * p->dilation_h;
+        for (kw = 0; kw < k_w; ++kw) {
+            const int32_t iw = iw0 + kw * p->dilation_w;
+            int32_t t = kh * k_w + kw;
+            if (ih >= 0 && ih < p->in_h && iw >= 0 && iw < p->in_w) {
+                const int8_t *src = x_group + ih * p->in_w + iw;
+                for (; t < k; t += window) {
+                    col[2 * t - (t & 1)] = *src;
+                    src += in_map;
+                }
+            } else {
+                for (; t < k; t += window) {
+                    col[2 * t - (t & 1)] = pad;
+                }
+            }
+        }
+    }
+    if (k & 1) { /* the last pair's second tap */
+        col[2 * k - 1] = 0;
     }
 }
 
@@ -1685,6 +1939,55 @@ static inline int32_t nnc_pixel_inside(const nnc_conv_s8_params *p, int32_t oh, 
     const int32_t iw0 = ow * p->stride_w - p->pad_w;
     return ih0 >= 0 && ih0 + (p->kernel_h - 1) * p->dilation_h < p->in_h && iw0 >= 0 &&
            iw0 + (p->kernel_w - 1) * p->dilation_w < p->in_w;
+}
+
+/* nnc_im2col_pair_inside for two pixels whose windows are one byte apart (x1 = x0 + 1: the
+ * same output row, stride 1): a halfword read at a tap gives the tap of both pixels, so one
+ * word per tap pair, (p.t0, q.t0, p.t1, q.t1), whose SXTB16 and SXTB16 ROR 8 are the two
+ * columns' words. */
+static void nnc_im2col_pair_adjacent(const int8_t *x0, const int32_t *off, int32_t k, int16_t *col)
+{
+    const int32_t *end4 = off + (k & ~3);
+    while (off != end4) { /* two tap pairs per step: loads back to back, half the loop overhead */
+        const int32_t o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3];
+        const uint32_t v = nnc_read_pair_s8(x0 + o0) | (nnc_read_pair_s8(x0 + o1) << 16);
+        const uint32_t u = nnc_read_pair_s8(x0 + o2) | (nnc_read_pair_s8(x0 + o3) << 16);
+        nnc_write_u32(col, nnc_sxtb16(v));
+        nnc_write_u32(col + 2, nnc_sxtb16_ror8(v));
+        nnc_write_u32(col + 4, nnc_sxtb16(u));
+        nnc_write_u32(col + 6, nnc_sxtb16_ror8(u));
+        off += 4;
+        col += 8;
+    }
+    if (k & 2) {
+        const uint32_t v = nnc_read_pair_s8(x0 + off[0]) | (nnc_read_pair_s8(x0 + off[1]) << 16);
+        nnc_write_u32(col, nnc_sxtb16(v));
+        nnc_write_u32(col + 2, nnc_sxtb16_ror8(v));
+        off += 2;
+        col += 4;
+    }
+    if (k & 1) {
+        col[0] = x0[off[0]];
+        col[1] = 0;
+        col[2] = x0[off[0] + 1];
+        col[3] = 0;
+    }
+}
+
+/* The column of one pixel whose taps are all inside, by the tap offset table, into its place
+ * in an interleaved pair (col: the pair's base, + 2 for the second column). x is its window
+ * origin. */
+static void nnc_im2col_one_inside(const int8_t *x, const int32_t *off, int32_t k, int16_t *col)
+{
+    int32_t i;
+    for (i = 0; i + 1 < k; i += 2) {
+        nnc_write_u32(col, nnc_pkhbt_lsl16((uint32_t)(int32_t)x[off[i]], (uint32_t)(int32_t)x[off[i + 1]]));
+        col += 4;
+    }
+    if (k & 1) {
+        col[0] = x[off[k - 1]];
+        col[1] = 0;
+    }
 }
 
 /* The interleaved columns of two pixels whose taps are all inside, by the tap offset table:
@@ -1716,17 +2019,55 @@ static void nnc_im2col_pair_inside(const int8_t *x0, const int8_t *x1, const int
     }
 }
 
+/* The interleaved columns of the adjacent pixels x[0] and x[1] of a pointwise (1x1, stride 1,
+ * no padding) convolution, channel c at x + c * in_map: per channel pair one word from two
+ * halfword reads, (p.c0, q.c0, p.c1, q.c1), whose SXTB16 and SXTB16 ROR 8 are the two columns'
+ * words. No tap table: the taps of a 1x1 window are the channels. */
+static void nnc_pointwise_pair(const int8_t *x, int32_t in_map, int32_t k, int16_t *col)
+{
+    const int16_t *end = col + 4 * (k / 2);
+    while (col != end) {
+        const uint32_t v = nnc_read_pair_s8(x) | (nnc_read_pair_s8(x + in_map) << 16);
+        nnc_write_u32(col, nnc_sxtb16(v));
+        nnc_write_u32(col + 2, nnc_sxtb16_ror8(v));
+        x += 2 * in_map;
+        col += 4;
+    }
+    if (k & 1) {
+        col[0] = x[0];
+        col[1] = 0;
+        col[2] = x[1];
+        col[3] = 0;
+    }
+}
+
 /* The interleaved columns of output pixels a and b (flat indices into the out_w-wide grid
  * of the convolution's output) at col; k taps each. Without padding every pixel is inside. */
 static void nnc_im2col_pair(const nnc_conv_s8_params *p, const int8_t *x_group, const int32_t *off,
                             int32_t k, int32_t ah, int32_t aw, int32_t bh, int32_t bw, int16_t *col)
 {
-    if ((p->pad_h == 0 && p->pad_w == 0) || (nnc_pixel_inside(p, ah, aw) && nnc_pixel_inside(p, bh, bw))) {
-        const int8_t *xa = x_group + (ah * p->stride_h - p->pad_h) * p->in_w + aw * p->stride_w - p->pad_w;
-        const int8_t *xb = x_group + (bh * p->stride_h - p->pad_h) * p->in_w + bw * p->stride_w - p->pad_w;
-        nnc_im2col_pair_inside(xa, xb, off, k, col);
+    const int32_t no_pad = p->pad_h == 0 && p->pad_w == 0;
+    const int32_t a_inside = no_pad || nnc_pixel_inside(p, ah, aw);
+    const int32_t b_inside = no_pad || nnc_pixel_inside(p, bh, bw);
+    /* Window origins are formed only for pixels inside: outside they could point before x. */
+    const int32_t a_at = (ah * p->stride_h - p->pad_h) * p->in_w + aw * p->stride_w - p->pad_w;
+    const int32_t b_at = (bh * p->stride_h - p->pad_h) * p->in_w + bw * p->stride_w - p->pad_w;
+    if (a_inside && b_inside && b_at == a_at + 1) {
+        nnc_im2col_pair_adjacent(x_group + a_at, off, k, col);
+        return;
+    }
+    if (a_inside && b_inside) {
+        nnc_im2col_pair_inside(x_group + a_at, x_group + b_at, off, k, col);
+        return;
+    }
+    if (a_inside) {
+        nnc_im2col_one_inside(x_group + a_at, off, k, col);
     } else {
         nnc_im2col_s16(p, x_group, ah, aw, col);
+    }
+    if (b_inside) {
+        nnc_im2col_one_inside(x_group + b_at, off, k, col + 2);
+    } else {
         nnc_im2col_s16(p, x_group, bh, bw, col + 2);
     }
 }
@@ -1744,9 +2085,12 @@ static void nnc_conv_columns(const int8_t *w, const int32_t *bias, int32_t chann
 {
     const int32_t pairs = k_padded / 2;
     int32_t c = 0, n, i, j;
-    for (; c + 4 <= channels; c += 4) {
-        nnc_block4(w + c * k_padded, bias + c, cols, ncols, k_padded, pooled,
-                   out + (pooled ? c : 2 * c));
+    if (!pooled && channels >= 4) {
+        c = channels & ~3;
+        nnc_blocks4_pair(w, bias, cols, c / 4, k_padded, out);
+    }
+    for (; c + 4 <= channels; c += 4) { /* pooled */
+        nnc_block4(w + c * k_padded, bias + c, cols, ncols, k_padded, out + c);
     }
     for (; c < channels; c += n) { /* a block of two, then one channel */
         int32_t best[2] = {0, 0};
@@ -1779,18 +2123,77 @@ static void nnc_conv_columns(const int8_t *w, const int32_t *bias, int32_t chann
 }
 
 /* y[c * y_stride] = the output byte of acc[c * acc_stride] for the n channels from the first
- * multiplier/shift on. The output parameters are read once into locals: every byte store may
- * alias *p as far as C knows, which would otherwise reload them per byte. */
+ * multiplier/shift on; `down` when nnc_requantize_down_applies to all of them. The output
+ * parameters are read once into locals: every byte store may alias *p as far as C knows, which
+ * would otherwise reload them per byte. */
 static void nnc_conv_outputs(const nnc_conv_s8_params *p, const int32_t *acc, int32_t acc_stride,
-                             int32_t n, const int32_t *multiplier, const int32_t *shift, int8_t *y,
-                             int32_t y_stride)
+                             int32_t n, const int32_t *multiplier, const int32_t *shift, int32_t down,
+                             int8_t *y, int32_t y_stride)
 {
     const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
     int32_t c;
+    if (down && hi == INT8_MAX) {
+        for (c = 0; c < n; ++c) {
+            const int32_t e = -shift[c];
+            *y = nnc_clamp_top_s8(nnc_requantize_down(*acc, multiplier[c], nnc_round_hi(e), e - 1),
+                                  offset, lo);
+            acc += acc_stride;
+            y += y_stride;
+        }
+        return;
+    }
+    if (down) {
+        for (c = 0; c < n; ++c) {
+            const int32_t e = -shift[c];
+            *y = nnc_clamp_out_s8(nnc_requantize_down(*acc, multiplier[c], nnc_round_hi(e), e - 1),
+                                  offset, lo, hi);
+            acc += acc_stride;
+            y += y_stride;
+        }
+        return;
+    }
     for (c = 0; c < n; ++c) {
         *y = nnc_output_s8(nnc_requantize(*acc, multiplier[c], shift[c]), offset, lo, hi);
         acc += acc_stride;
         y += y_stride;
+    }
+}
+
+/* The loop of nnc_conv_outputs_pair; inlined twice, once with `top` (act_max = 127: no fused
+ * activation, or a ReLU), where the clamp is SSAT and the lower bound. */
+static inline void nnc_conv_outputs_pair_loop(const int32_t *acc, int32_t n, const int32_t *multiplier,
+                                              const int32_t *shift, int8_t *y, int32_t y_stride,
+                                              int32_t offset, int32_t top, int32_t lo, int32_t hi)
+{
+    const int32_t *end = acc + 2 * n;
+    while (acc != end) {
+        const int32_t m = *multiplier++, e = -*shift++;
+        const int32_t round_hi = nnc_round_hi(e);
+        const int32_t r0 = nnc_requantize_down(acc[0], m, round_hi, e - 1);
+        const int32_t r1 = nnc_requantize_down(acc[1], m, round_hi, e - 1);
+        y[0] = top ? nnc_clamp_top_s8(r0, offset, lo) : nnc_clamp_out_s8(r0, offset, lo, hi);
+        y[1] = top ? nnc_clamp_top_s8(r1, offset, lo) : nnc_clamp_out_s8(r1, offset, lo, hi);
+        acc += 2;
+        y += y_stride;
+    }
+}
+
+/* The output bytes of two adjacent pixels, y[c * y_stride] and y[c * y_stride + 1], from the
+ * accumulator pairs acc[2c], acc[2c + 1], when nnc_requantize_down_applies: the per-channel
+ * constants found once for the two. Out of line: it needs every register. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void nnc_conv_outputs_pair(const nnc_conv_s8_params *p, const int32_t *acc, int32_t n,
+                                  const int32_t *multiplier, const int32_t *shift, int8_t *y,
+                                  int32_t y_stride)
+{
+    if (p->act_max == INT8_MAX) {
+        nnc_conv_outputs_pair_loop(acc, n, multiplier, shift, y, y_stride, p->output_offset, 1,
+                                   p->act_min, INT8_MAX);
+    } else {
+        nnc_conv_outputs_pair_loop(acc, n, multiplier, shift, y, y_stride, p->output_offset, 0,
+                                   p->act_min, p->act_max);
     }
 }
 
@@ -1808,6 +2211,8 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
     const int32_t pooled = window > 1;
     const int32_t ncols = pooled ? window + (window & 1) : 2;
     const int32_t out_map = q->out_h * q->out_w;
+    const int32_t pointwise = p->kernel_h == 1 && p->kernel_w == 1 && p->stride_h == 1 &&
+                              p->stride_w == 1 && p->pad_h == 0 && p->pad_w == 0;
     int32_t *acc = (int32_t *)(void *)(scratch + ncols * k_padded);
     int32_t *off = acc + 2 * out_per_group;
     int32_t n, g, pos, j;
@@ -1819,16 +2224,29 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
             const int32_t c0 = g * out_per_group;
             const int8_t *wg = w + c0 * k_padded;
             int8_t *yg = y + (n * p->out_c + c0) * out_map;
+            const int32_t down = nnc_requantize_down_applies(out_multiplier + c0, out_shift + c0,
+                                                             out_per_group);
             if (!pooled) {
                 for (pos = 0; pos < out_map; pos += 2) {
                     const int32_t last = (pos + 1 < out_map) ? pos + 1 : pos;
-                    nnc_im2col_pair(p, xg, off, k, pos / q->out_w, pos % q->out_w, last / q->out_w,
-                                    last % q->out_w, scratch);
+                    if (pointwise && last != pos) {
+                        nnc_pointwise_pair(xg + pos, in_map, k, scratch);
+                    } else {
+                        nnc_im2col_pair(p, xg, off, k, pos / q->out_w, pos % q->out_w,
+                                        last / q->out_w, last % q->out_w, scratch);
+                    }
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, 2, 0, acc);
-                    nnc_conv_outputs(p, acc, 2, out_per_group, out_multiplier + c0, out_shift + c0,
-                                     yg + pos, out_map);
-                    nnc_conv_outputs(p, acc + 1, 2, out_per_group, out_multiplier + c0,
-                                     out_shift + c0, yg + last, out_map);
+                    if (last != pos && down) {
+                        nnc_conv_outputs_pair(p, acc, out_per_group, out_multiplier + c0,
+                                              out_shift + c0, yg + pos, out_map);
+                    } else {
+                        nnc_conv_outputs(p, acc, 2, out_per_group, out_multiplier + c0,
+                                         out_shift + c0, down, yg + pos, out_map);
+                        if (last != pos) {
+                            nnc_conv_outputs(p, acc + 1, 2, out_per_group, out_multiplier + c0,
+                                             out_shift + c0, down, yg + last, out_map);
+                        }
+                    }
                 }
             } else {
                 for (pos = 0; pos < out_map; ++pos) {
@@ -1842,7 +2260,7 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
                     }
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, ncols, 1, acc);
                     nnc_conv_outputs(p, acc, 1, out_per_group, out_multiplier + c0, out_shift + c0,
-                                     yg + pos, out_map);
+                                     down, yg + pos, out_map);
                 }
             }
         }
@@ -1858,7 +2276,17 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
     const nnc_affine_s8_params *p = &q->affine;
     const int32_t k_padded = q->k_padded;
     const int32_t pairs = k_padded / 2;
+    const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
+    const int32_t down = nnc_requantize_down_applies(out_multiplier, out_shift, p->out_features);
+    nnc_output_rule rule;
     int32_t r, o, i;
+
+    rule.multiplier = out_multiplier;
+    rule.shift = out_shift;
+    rule.mode = down ? (hi == INT8_MAX ? 2 : 1) : 0;
+    rule.offset = offset;
+    rule.lo = lo;
+    rule.hi = hi;
 
     for (r = 0; r < p->outer; ++r) {
         int8_t *yr = y + r * p->out_features;
@@ -1866,17 +2294,8 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
         for (i = p->in_features; i < k_padded; ++i) {
             scratch[i] = 0;
         }
-        for (o = 0; o + 4 <= p->out_features; o += 4) {
-            int32_t acc[4];
-            for (i = 0; i < 4; ++i) {
-                acc[i] = bias[o + i];
-            }
-            nnc_dot4x1(w + o * k_padded, scratch, pairs, acc);
-            for (i = 0; i < 4; ++i) {
-                yr[o + i] = nnc_output_s8(nnc_requantize(acc[i], out_multiplier[o + i], out_shift[o + i]),
-                                          p->output_offset, p->act_min, p->act_max);
-            }
-        }
+        o = p->out_features & ~3;
+        nnc_affine_blocks4(w, scratch, pairs, bias, o / 4, &rule, yr);
         if (o + 2 <= p->out_features) { /* a block of two */
             int32_t acc[2];
             acc[0] = bias[o];
@@ -2383,11 +2802,39 @@ void nnc_global_avgpool_s8(const nnc_global_pool_s8_params *p, const int8_t *x, 
  */
 #include "nnc_int8.h"
 
+/* nnc_quantize_one_s8 without the call to roundf (a library call on the Cortex-M4): q = x / scale
+ * is the same division. For |q| < 2^30, u = (int32_t)(2q) is exact doubling then one VCVT
+ * (truncation toward zero), and roundf(q) (half away from zero) = (u + 1) >> 1 for u >= 0
+ * (floor((floor(2q) + 1) / 2) = floor(q + 1/2)) and u >> 1 for u < 0 (the mirror image: there
+ * u = ceil(2q) and ceil((u - 1) / 2) = floor(u / 2)). r + zero point is then exact in int32, as
+ * in float, and is clamped by one SSAT where the target has it. |q| >= 2^30 clamps to the end its
+ * sign points at; NaN fails every comparison and gives the zero point. */
+static int8_t nnc_quantize_fast_s8(float x, float scale, int32_t zero_point)
+{
+    const float q = x / scale;
+    int32_t u;
+    if (!(fabsf(q) < 1073741824.0f)) {
+        if (q != q) {
+            return (int8_t)zero_point;
+        }
+        return q > 0.0f ? INT8_MAX : INT8_MIN;
+    }
+    u = (int32_t)(q + q);
+    u = ((u + 1 + (u >> 31)) >> 1) + zero_point;
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
+    __asm__("ssat %0, #8, %1" : "=r"(u) : "r"(u));
+#else
+    u = u < -128 ? -128 : u;
+    u = u > 127 ? 127 : u;
+#endif
+    return (int8_t)u;
+}
+
 void nnc_quantize_s8(int32_t n, float scale, int32_t zero_point, const float *x, int8_t *y)
 {
     int32_t i;
     for (i = 0; i < n; ++i) {
-        y[i] = nnc_quantize_one_s8(x[i], scale, zero_point);
+        y[i] = nnc_quantize_fast_s8(x[i], scale, zero_point);
     }
 }
 
