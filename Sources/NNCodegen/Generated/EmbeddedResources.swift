@@ -427,6 +427,23 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *p, const int8_t *x, const
                        const int32_t *bias, const int32_t *out_multiplier,
                        const int32_t *out_shift, int16_t *scratch, int8_t *y);
 
+/* ---- Optimized depthwise convolution (nnc_dwconv_s8.c, no im2col) ---------------------------- */
+
+/* The same bytes as nnc_conv_s8 for a depthwise convolution (group == in_c, out_c == in_c *
+ * multiplier; output channel oc reads input channel oc / multiplier), any kernel, stride,
+ * dilation and padding; 3x3 with stride 1 or 2 take SMLAD fast paths.
+ *   w        int8 [out_c][kernel_h][kernel_w], as nnc_conv_s8's
+ *   bias     int32, never NULL, with the input offset folded in as for nnc_conv_s8_opt:
+ *            bias'[c] = bias[c] + input_offset * sum_k w[c][k] (wrapping)
+ *   scratch  (in_h + 2 pad_h) * (in_w + 2 pad_w) bytes when the convolution pads (one input
+ *            plane inside a border of the input zero point, so padding taps add nothing and no
+ *            tap needs a bounds check); unused (may be NULL) without padding.
+ * Channels whose accumulators provably stay below 2^29 and whose shift is negative requantize
+ * with SMMULR and one rounding shift (bit-identical, see the source); the others through
+ * nnc_requantize. Reads no byte of x outside the planes. */
+void nnc_dwconv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                   const int32_t *out_multiplier, const int32_t *out_shift, int8_t *scratch, int8_t *y);
+
 /* ---- Add2 / Sub2 / Mul2 with broadcasting (nnc_arith_s8.c) ---------------------------------- */
 
 typedef struct {
@@ -1959,6 +1976,360 @@ void nnc_deconv_f32(const nnc_deconv_params *p, const float *x, const float *w, 
                         }
                     }
                     y_map[oh * out_w + ow] = (b != NULL) ? acc + b[oc] : acc;
+                }
+            }
+        }
+    }
+}
+"""#,
+    "src/nnc_dwconv_s8.c": #"""
+/*
+ * nnc_dwconv_s8.c — int8 depthwise convolution without im2col: one input plane at a time (copied
+ * into a zero-point border when the convolution pads, so no tap needs a bounds check), SMLAD on
+ * pairs of taps along kw, special cases for 3x3 stride 1 and stride 2, a plain loop for every
+ * other geometry. Same bytes as nnc_conv_s8; see nnc_int8.h for the contract.
+ */
+#include "nnc_int8.h"
+#include "nnc_dsp.h"
+
+/* SMMULR: (a * b + 2^31) >> 32, the high word rounded. A DSP-extension instruction on the M4. */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+static inline int32_t nnc_dw_smmulr(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+#else
+static inline int32_t nnc_dw_smmulr(int32_t a, int32_t b)
+{
+    return (int32_t)(((int64_t)a * (int64_t)b + (INT64_C(1) << 31)) >> 32);
+}
+#endif
+
+/* (lo, hi) as an SMLAD operand. */
+static inline uint32_t nnc_dw_pair(int32_t lo, int32_t hi)
+{
+    return ((uint32_t)lo & UINT32_C(0xFFFF)) | ((uint32_t)hi << 16);
+}
+
+/* ---- Requantization of one output channel ------------------------------------------------------
+ *
+ * The fast form, for a 3x3 channel whose accumulators stay below 2^29 in magnitude whatever the
+ * input (|bias| < 2^28) and whose shift is in [-21, -1] (e = -shift): the kernel sums
+ * 2 * acc (weights and bias doubled), so that
+ *   SRDHM(acc, m) = floor((acc * m + 2^30) / 2^31) = floor((2acc * m + 2^31) / 2^32) = SMMULR(2acc, m)
+ * (no saturation: |acc| < 2^29, and no INT32_MIN operand), and, as |v| < 2^29 nothing overflows,
+ *   RDBP(v, e) + offset = (v + 2^(e-1) - (v < 0) + offset * 2^e) >> e
+ * (ties away from zero, as the remainder test; adding a multiple of 2^e commutes with the shift).
+ * Every other channel takes the plain loop with nnc_requantize. */
+
+/* ---- 3x3 -----------------------------------------------------------------------------------------
+ * Weights doubled (see above). Stride 1, per kernel row: w02 = (w0, w2), w1l = (w1, 0),
+ * w1h = (0, w1). Four outputs from the six bytes x0..x5 of a row: SXTB16 of the words at x0 and
+ * x2 gives e = (x0, x2), o = (x1, x3), f = (x2, x4), g = (x3, x5), and
+ *   out0 = e.w02 + o.w1l, out1 = o.w02 + e.w1h, out2 = f.w02 + g.w1l, out3 = g.w02 + f.w1h.
+ * Stride 2, per kernel row: w02 = (w0, w1), w1h = (0, w2). Two outputs from the five bytes x0..x4:
+ * the word at x0 gives e = (x0, x2), o = (x1, x3), PKH gives (x0, x1) and (x2, x3), and
+ *   out0 = (x0, x1).w02 + e.w1h, out1 = (x2, x3).w02 + x4 * w2.
+ * The planes are walked a column block at a time, down all output rows (for the 5-wide planes of
+ * kws that keeps the loop short). The loops read every constant through k after a scheduling
+ * barrier: the M4 has too few registers for them all, and a load costs no more than a spill. */
+
+typedef struct {
+    uint32_t w02[3], w1l[3], w1h[3];
+    int32_t w[9];        /* doubled taps, for the single columns */
+    int32_t acc0;        /* 2 * bias */
+    int32_t multiplier;
+    int32_t rounding;    /* 2^(e-1) + output_offset * 2^e */
+    int32_t exponent;    /* e = -shift */
+    int32_t lo, hi;      /* act_min, act_max */
+    int32_t ws;          /* the input plane's row stride */
+    int32_t row_step;    /* stride_h * ws */
+    int32_t out_w;
+} nnc_dw_3x3;
+
+/* 1 (and *k set up) when the channel can take the fast form. */
+static int32_t nnc_dw_3x3_init(nnc_dw_3x3 *k, const nnc_conv_s8_params *p, const int8_t *w, int32_t bias,
+                               int32_t multiplier, int32_t shift, int32_t ws)
+{
+    int32_t r;
+    /* |acc| <= |bias| + 9 * 128 * 127 < 2^28 + 2^17. */
+    if (shift > -1 || shift < -21 || bias <= -(INT32_C(1) << 28) || bias >= (INT32_C(1) << 28)) {
+        return 0;
+    }
+    for (r = 0; r < 9; ++r) {
+        k->w[r] = 2 * (int32_t)w[r];
+    }
+    for (r = 0; r < 3; ++r) {
+        const int32_t a = k->w[3 * r], b = k->w[3 * r + 1], c = k->w[3 * r + 2];
+        if (p->stride_w == 1) {
+            k->w02[r] = nnc_dw_pair(a, c);
+            k->w1l[r] = nnc_dw_pair(b, 0);
+            k->w1h[r] = nnc_dw_pair(0, b);
+        } else {
+            k->w02[r] = nnc_dw_pair(a, b);
+            k->w1l[r] = 0;
+            k->w1h[r] = nnc_dw_pair(0, c);
+        }
+    }
+    k->acc0 = 2 * bias;
+    k->multiplier = multiplier;
+    k->exponent = -shift;
+    k->rounding = (INT32_C(1) << (-shift - 1)) + p->output_offset * (INT32_C(1) << -shift);
+    k->lo = p->act_min;
+    k->hi = p->act_max;
+    k->ws = ws;
+    k->row_step = p->stride_h * ws;
+    k->out_w = p->out_w;
+    return 1;
+}
+
+#if defined(__GNUC__)
+#define NNC_DW_NOINLINE __attribute__((noinline))
+#else
+#define NNC_DW_NOINLINE
+#endif
+
+/* SSAT #8: v clamped to [-128, 127]. */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+static inline int32_t nnc_dw_ssat8(int32_t v)
+{
+    int32_t r;
+    __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
+    return r;
+}
+#else
+static inline int32_t nnc_dw_ssat8(int32_t v)
+{
+    return v < -128 ? -128 : (v > 127 ? 127 : v);
+}
+#endif
+
+/* SRDHM and RDBP of the fast form plus the output offset, not yet clamped. */
+static inline int32_t nnc_dw_scaled(const nnc_dw_3x3 *k, int32_t acc2)
+{
+    const int32_t v = nnc_dw_smmulr(acc2, k->multiplier);
+    return (v + k->rounding + (v >> 31)) >> k->exponent;
+}
+
+static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
+{
+    v = v < k->lo ? k->lo : v;
+    return (int8_t)(v > k->hi ? k->hi : v);
+}
+
+/* Without a fused activation (act_min = -128, act_max = 127) the clamp is one SSAT. */
+#define NNC_DW_CLAMP_FULL(k, v) ((int8_t)nnc_dw_ssat8(v))
+#define NNC_DW_CLAMP_ACT(k, v) nnc_dw_clamp_act((k), (v))
+
+/* Stride 1, kernel row r of four outputs from s. */
+#define NNC_DW_S1_ROW4(r)                                                                          \
+    do {                                                                                           \
+        const uint32_t u_ = nnc_read_u32(s + (r) * k->ws), v_ = nnc_read_u32(s + (r) * k->ws + 2); \
+        const uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                              \
+        const uint32_t f_ = nnc_sxtb16(v_), g_ = nnc_sxtb16_ror8(v_);                              \
+        const uint32_t w02_ = k->w02[r], w1l_ = k->w1l[r], w1h_ = k->w1h[r];                       \
+        a0 = nnc_smlad(e_, w02_, a0);                                                              \
+        a0 = nnc_smlad(o_, w1l_, a0);                                                              \
+        a1 = nnc_smlad(o_, w02_, a1);                                                              \
+        a1 = nnc_smlad(e_, w1h_, a1);                                                              \
+        a2 = nnc_smlad(f_, w02_, a2);                                                              \
+        a2 = nnc_smlad(g_, w1l_, a2);                                                              \
+        a3 = nnc_smlad(g_, w02_, a3);                                                              \
+        a3 = nnc_smlad(f_, w1h_, a3);                                                              \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
+#define NNC_DW_S1_ROW2(r)                                                                          \
+    do {                                                                                           \
+        const uint32_t u_ = nnc_read_u32(s + (r) * k->ws);                                         \
+        const uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                              \
+        a0 = nnc_smlad(e_, k->w02[r], a0);                                                         \
+        a0 = nnc_smlad(o_, k->w1l[r], a0);                                                         \
+        a1 = nnc_smlad(o_, k->w02[r], a1);                                                         \
+        a1 = nnc_smlad(e_, k->w1h[r], a1);                                                         \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
+#define NNC_DW_S2_ROW2(r)                                                                          \
+    do {                                                                                           \
+        const uint32_t u_ = nnc_read_u32(s + (r) * k->ws);                                         \
+        const uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                              \
+        a0 = nnc_smlad(nnc_pkhbt_lsl16(e_, o_), k->w02[r], a0);                                    \
+        a0 = nnc_smlad(e_, k->w1h[r], a0);                                                         \
+        a1 = nnc_smlad(nnc_pkhtb_asr16(o_, e_), k->w02[r], a1);                                    \
+        a1 = (int32_t)((uint32_t)a1 + (uint32_t)(s[(r) * k->ws + 4] * k->w[3 * (r) + 2]));       \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
+/* Bytes: a word would read past the row's last tap. */
+#define NNC_DW_ROW1(r)                                                                             \
+    ((uint32_t)(s[(r) * k->ws] * k->w[3 * (r)]) + (uint32_t)(s[(r) * k->ws + 1] * k->w[3 * (r) + 1]) + \
+     (uint32_t)(s[(r) * k->ws + 2] * k->w[3 * (r) + 2]))
+
+/* The column blocks, down the output rows from y to end (exclusive, a multiple of out_w on), in
+ * two versions: CLAMP is NNC_DW_CLAMP_FULL or NNC_DW_CLAMP_ACT. */
+#define NNC_DW_DEFINE_COLUMNS(suffix, CLAMP)                                                       \
+    static NNC_DW_NOINLINE void nnc_dw_s1_cols4_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
+                                                         const int8_t *end)                        \
+    {                                                                                              \
+        for (; y != end; y += k->out_w, s += k->ws) {                                              \
+            int32_t a0 = k->acc0, a1 = a0, a2 = a0, a3 = a0;                                       \
+            NNC_DW_S1_ROW4(0);                                                                     \
+            NNC_DW_S1_ROW4(1);                                                                     \
+            NNC_DW_S1_ROW4(2);                                                                     \
+            y[0] = CLAMP(k, nnc_dw_scaled(k, a0));                                                 \
+            y[1] = CLAMP(k, nnc_dw_scaled(k, a1));                                                 \
+            y[2] = CLAMP(k, nnc_dw_scaled(k, a2));                                                 \
+            y[3] = CLAMP(k, nnc_dw_scaled(k, a3));                                                 \
+        }                                                                                          \
+    }                                                                                              \
+    static NNC_DW_NOINLINE void nnc_dw_s1_cols2_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
+                                                         const int8_t *end)                        \
+    {                                                                                              \
+        for (; y != end; y += k->out_w, s += k->ws) {                                              \
+            int32_t a0 = k->acc0, a1 = a0;                                                         \
+            NNC_DW_S1_ROW2(0);                                                                     \
+            NNC_DW_S1_ROW2(1);                                                                     \
+            NNC_DW_S1_ROW2(2);                                                                     \
+            y[0] = CLAMP(k, nnc_dw_scaled(k, a0));                                                 \
+            y[1] = CLAMP(k, nnc_dw_scaled(k, a1));                                                 \
+        }                                                                                          \
+    }                                                                                              \
+    static NNC_DW_NOINLINE void nnc_dw_s2_cols2_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
+                                                         const int8_t *end)                        \
+    {                                                                                              \
+        for (; y != end; y += k->out_w, s += k->row_step) {                                        \
+            int32_t a0 = k->acc0, a1 = a0;                                                         \
+            NNC_DW_S2_ROW2(0);                                                                     \
+            NNC_DW_S2_ROW2(1);                                                                     \
+            NNC_DW_S2_ROW2(2);                                                                     \
+            y[0] = CLAMP(k, nnc_dw_scaled(k, a0));                                                 \
+            y[1] = CLAMP(k, nnc_dw_scaled(k, a1));                                                 \
+        }                                                                                          \
+    }                                                                                              \
+    static NNC_DW_NOINLINE void nnc_dw_col1_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
+                                                     const int8_t *end)                            \
+    {                                                                                              \
+        for (; y != end; y += k->out_w, s += k->row_step) {                                        \
+            const int32_t a0 = (int32_t)((uint32_t)k->acc0 + NNC_DW_ROW1(0) + NNC_DW_ROW1(1) + NNC_DW_ROW1(2)); \
+            y[0] = CLAMP(k, nnc_dw_scaled(k, a0));                                                 \
+        }                                                                                          \
+    }                                                                                              \
+    static void nnc_dw_3x3_plane_##suffix(const nnc_dw_3x3 *k, int32_t stride, int32_t out_h,     \
+                                          const int8_t *src, int8_t *y)                            \
+    {                                                                                              \
+        const int32_t out_w = k->out_w;                                                            \
+        int32_t ow = 0;                                                                            \
+        if (stride == 1) {                                                                         \
+            for (; ow + 4 <= out_w; ow += 4) {                                                     \
+                nnc_dw_s1_cols4_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);             \
+            }                                                                                      \
+            if (ow + 2 <= out_w) {                                                                 \
+                nnc_dw_s1_cols2_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);             \
+                ow += 2;                                                                           \
+            }                                                                                      \
+        } else {                                                                                   \
+            for (; ow + 2 <= out_w; ow += 2) {                                                     \
+                nnc_dw_s2_cols2_##suffix(k, src + 2 * ow, y + ow, y + ow + out_h * out_w);         \
+            }                                                                                      \
+        }                                                                                          \
+        if (ow < out_w) {                                                                          \
+            nnc_dw_col1_##suffix(k, src + stride * ow, y + ow, y + ow + out_h * out_w);            \
+        }                                                                                          \
+    }
+
+NNC_DW_DEFINE_COLUMNS(full, NNC_DW_CLAMP_FULL)
+NNC_DW_DEFINE_COLUMNS(act, NNC_DW_CLAMP_ACT)
+
+/* ---- Any geometry, any channel ------------------------------------------------------------------- */
+
+static void nnc_dw_plane_any(const nnc_conv_s8_params *p, const int8_t *w, int32_t bias, int32_t multiplier,
+                             int32_t shift, const int8_t *src, int32_t ws, int8_t *y)
+{
+    int32_t oh, ow, kh, kw;
+    for (oh = 0; oh < p->out_h; ++oh) {
+        for (ow = 0; ow < p->out_w; ++ow) {
+            const int8_t *s = src + oh * p->stride_h * ws + ow * p->stride_w;
+            uint32_t acc = (uint32_t)bias;
+            for (kh = 0; kh < p->kernel_h; ++kh) {
+                const int8_t *row = s + kh * p->dilation_h * ws;
+                const int8_t *wr = w + kh * p->kernel_w;
+                for (kw = 0; kw < p->kernel_w; ++kw) {
+                    acc += (uint32_t)((int32_t)row[kw * p->dilation_w] * (int32_t)wr[kw]);
+                }
+            }
+            *y++ = nnc_output_s8(nnc_requantize((int32_t)acc, multiplier, shift), p->output_offset, p->act_min,
+                                 p->act_max);
+        }
+    }
+}
+
+/* ---- The kernel ---------------------------------------------------------------------------------- */
+
+/* The plane x [in_h][in_w] into dst [in_h + 2 pad_h][in_w + 2 pad_w], whose border already holds
+ * the input zero point. */
+static void nnc_dw_copy_plane(const nnc_conv_s8_params *p, const int8_t *x, int8_t *dst)
+{
+    const int32_t ws = p->in_w + 2 * p->pad_w;
+    int32_t h;
+    dst += p->pad_h * ws + p->pad_w;
+    for (h = 0; h < p->in_h; ++h) {
+        /* Short rows by words: kws's are 5 bytes, where memcpy's call would cost more than the copy. */
+        int32_t i = 0;
+        if (p->in_w >= 16) {
+            memcpy(dst, x, (size_t)p->in_w);
+            i = p->in_w;
+        }
+        for (; i + 4 <= p->in_w; i += 4) {
+            nnc_write_u32(dst + i, nnc_read_u32(x + i));
+        }
+        for (; i < p->in_w; ++i) {
+            dst[i] = x[i];
+        }
+        dst += ws;
+        x += p->in_w;
+    }
+}
+
+void nnc_dwconv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                   const int32_t *out_multiplier, const int32_t *out_shift, int8_t *scratch, int8_t *y)
+{
+    const int32_t padded = p->pad_h > 0 || p->pad_w > 0;
+    const int32_t ws = p->in_w + 2 * p->pad_w;
+    const int32_t in_map = p->in_h * p->in_w;
+    const int32_t out_map = p->out_h * p->out_w;
+    const int32_t taps = p->kernel_h * p->kernel_w;
+    const int32_t multiplier = p->out_c / p->in_c;
+    const int32_t three = p->kernel_h == 3 && p->kernel_w == 3 && p->dilation_h == 1 && p->dilation_w == 1;
+    const int32_t s1 = three && p->stride_h == 1 && p->stride_w == 1;
+    const int32_t s2 = three && p->stride_h == 2 && p->stride_w == 2;
+    int32_t n, ic, m;
+
+    if (padded) {
+        memset(scratch, (int)(int8_t)(-p->input_offset), (size_t)((p->in_h + 2 * p->pad_h) * ws));
+    }
+    for (n = 0; n < p->batch; ++n) {
+        for (ic = 0; ic < p->in_c; ++ic) {
+            const int8_t *plane = x + (n * p->in_c + ic) * in_map;
+            const int8_t *src = padded ? scratch : plane;
+            if (padded) {
+                nnc_dw_copy_plane(p, plane, scratch);
+            }
+            for (m = 0; m < multiplier; ++m) {
+                const int32_t oc = ic * multiplier + m;
+                const int8_t *wc = w + oc * taps;
+                int8_t *yc = y + (n * p->out_c + oc) * out_map;
+                nnc_dw_3x3 k;
+                if ((s1 || s2) && nnc_dw_3x3_init(&k, p, wc, bias[oc], out_multiplier[oc], out_shift[oc], ws)) {
+                    if (k.lo == -128 && k.hi == 127) {
+                        nnc_dw_3x3_plane_full(&k, p->stride_w, p->out_h, src, yc);
+                    } else {
+                        nnc_dw_3x3_plane_act(&k, p->stride_w, p->out_h, src, yc);
+                    }
+                } else {
+                    nnc_dw_plane_any(p, wc, bias[oc], out_multiplier[oc], out_shift[oc], src, ws, yc);
                 }
             }
         }
