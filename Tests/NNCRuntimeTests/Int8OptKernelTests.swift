@@ -103,8 +103,8 @@ import _NNTestSupport
     #expect(!DepthwisePackedWeights.isDepthwise(params(inC: 8, outC: 8, group: 4)))
     #expect(!DepthwisePackedWeights.isDepthwise(params(inC: 8, outC: 8, group: 1)))
     #expect(!DepthwisePackedWeights.isDepthwise(params(inC: 1, outC: 8, group: 1)))
-    // The padded plane: (5 + 2) * (5 + 2) bytes; none without padding.
-    #expect(DepthwisePackedWeights.scratchBytes(params(inC: 8, outC: 8, group: 8)) == 49)
+    // The padded plane, (5 + 2) * (5 + 2) bytes, and 4 of slack; none without padding.
+    #expect(DepthwisePackedWeights.scratchBytes(params(inC: 8, outC: 8, group: 8)) == 53)
     var unpadded = params(inC: 8, outC: 8, group: 8)
     (unpadded.padH, unpadded.padW) = (0, 0)
     #expect(DepthwisePackedWeights.scratchBytes(unpadded) == 0)

@@ -122,11 +122,17 @@ static inline int32_t nnc_dw_ssat8(int32_t v)
 #endif
 
 /* SRDHM and RDBP of the fast form plus the output offset, not yet clamped. */
-static inline int32_t nnc_dw_scaled(const nnc_dw_3x3 *k, int32_t acc2)
+static inline int32_t nnc_dw_scaled(int32_t acc2, int32_t multiplier, int32_t rounding, int32_t exponent)
 {
-    const int32_t v = nnc_dw_smmulr(acc2, k->multiplier);
-    return (v + k->rounding + (v >> 31)) >> k->exponent;
+    const int32_t v = nnc_dw_smmulr(acc2, multiplier);
+    return (v + rounding + (v >> 31)) >> exponent;
 }
+
+/* The requantization constants as locals: read once per block of outputs, not once per byte
+ * (every int8 store may alias *k as far as C knows). */
+#define NNC_DW_REQUANT_LOCALS(k)                                                                   \
+    const int32_t mul_ = (k)->multiplier, rnd_ = (k)->rounding, exp_ = (k)->exponent
+#define NNC_DW_SCALED(acc) nnc_dw_scaled((acc), mul_, rnd_, exp_)
 
 static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
 {
@@ -167,6 +173,15 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
+/* One output from the word at x0 (x3 unused): e = (x0, x2), o = (x1, x3). No barrier: the
+ * single column's loop has the registers to keep its weights. */
+#define NNC_DW_S1_ROW1(r)                                                                          \
+    do {                                                                                           \
+        const uint32_t u_ = nnc_read_u32(s + (r) * ws);                                            \
+        a0 = nnc_smlad(nnc_sxtb16(u_), w02[r], a0);                                                \
+        a0 = nnc_smlad(nnc_sxtb16_ror8(u_), w1l[r], a0);                                           \
+    } while (0)
+
 #define NNC_DW_S2_ROW2(r)                                                                          \
     do {                                                                                           \
         const uint32_t u_ = nnc_read_u32(s + (r) * k->ws);                                         \
@@ -194,10 +209,11 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
             NNC_DW_S1_ROW4(0);                                                                     \
             NNC_DW_S1_ROW4(1);                                                                     \
             NNC_DW_S1_ROW4(2);                                                                     \
-            y[0] = CLAMP(k, nnc_dw_scaled(k, a0));                                                 \
-            y[1] = CLAMP(k, nnc_dw_scaled(k, a1));                                                 \
-            y[2] = CLAMP(k, nnc_dw_scaled(k, a2));                                                 \
-            y[3] = CLAMP(k, nnc_dw_scaled(k, a3));                                                 \
+            NNC_DW_REQUANT_LOCALS(k);                                                           \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                 \
+            y[1] = CLAMP(k, NNC_DW_SCALED(a1));                                                 \
+            y[2] = CLAMP(k, NNC_DW_SCALED(a2));                                                 \
+            y[3] = CLAMP(k, NNC_DW_SCALED(a3));                                                 \
         }                                                                                          \
     }                                                                                              \
     static NNC_DW_NOINLINE void nnc_dw_s1_cols2_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
@@ -208,8 +224,9 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
             NNC_DW_S1_ROW2(0);                                                                     \
             NNC_DW_S1_ROW2(1);                                                                     \
             NNC_DW_S1_ROW2(2);                                                                     \
-            y[0] = CLAMP(k, nnc_dw_scaled(k, a0));                                                 \
-            y[1] = CLAMP(k, nnc_dw_scaled(k, a1));                                                 \
+            NNC_DW_REQUANT_LOCALS(k);                                                           \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                 \
+            y[1] = CLAMP(k, NNC_DW_SCALED(a1));                                                 \
         }                                                                                          \
     }                                                                                              \
     static NNC_DW_NOINLINE void nnc_dw_s2_cols2_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
@@ -220,8 +237,9 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
             NNC_DW_S2_ROW2(0);                                                                     \
             NNC_DW_S2_ROW2(1);                                                                     \
             NNC_DW_S2_ROW2(2);                                                                     \
-            y[0] = CLAMP(k, nnc_dw_scaled(k, a0));                                                 \
-            y[1] = CLAMP(k, nnc_dw_scaled(k, a1));                                                 \
+            NNC_DW_REQUANT_LOCALS(k);                                                           \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                 \
+            y[1] = CLAMP(k, NNC_DW_SCALED(a1));                                                 \
         }                                                                                          \
     }                                                                                              \
     static NNC_DW_NOINLINE void nnc_dw_col1_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
@@ -229,11 +247,28 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
     {                                                                                              \
         for (; y != end; y += k->out_w, s += k->row_step) {                                        \
             const int32_t a0 = (int32_t)((uint32_t)k->acc0 + NNC_DW_ROW1(0) + NNC_DW_ROW1(1) + NNC_DW_ROW1(2)); \
-            y[0] = CLAMP(k, nnc_dw_scaled(k, a0));                                                 \
+            NNC_DW_REQUANT_LOCALS(k);                                                           \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                 \
         }                                                                                          \
     }                                                                                              \
+    static NNC_DW_NOINLINE void nnc_dw_s1_col1_word_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
+                                                             const int8_t *end)                    \
+    {                                                                                              \
+        const uint32_t w02[3] = {k->w02[0], k->w02[1], k->w02[2]};                                 \
+        const uint32_t w1l[3] = {k->w1l[0], k->w1l[1], k->w1l[2]};                                 \
+        const int32_t ws = k->ws, out_w = k->out_w, acc0 = k->acc0;                                \
+        NNC_DW_REQUANT_LOCALS(k);                                                                  \
+        for (; y != end; y += out_w, s += ws) {                                                    \
+            int32_t a0 = acc0;                                                                     \
+            NNC_DW_S1_ROW1(0);                                                                     \
+            NNC_DW_S1_ROW1(1);                                                                     \
+            NNC_DW_S1_ROW1(2);                                                                     \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                    \
+        }                                                                                          \
+    }                                                                                              \
+    /* words: the source is the padded scratch, whose slack lets a word read past the last tap. */ \
     static void nnc_dw_3x3_plane_##suffix(const nnc_dw_3x3 *k, int32_t stride, int32_t out_h,     \
-                                          const int8_t *src, int8_t *y)                            \
+                                          const int8_t *src, int32_t words, int8_t *y)             \
     {                                                                                              \
         const int32_t out_w = k->out_w;                                                            \
         int32_t ow = 0;                                                                            \
@@ -250,7 +285,9 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
                 nnc_dw_s2_cols2_##suffix(k, src + 2 * ow, y + ow, y + ow + out_h * out_w);         \
             }                                                                                      \
         }                                                                                          \
-        if (ow < out_w) {                                                                          \
+        if (ow < out_w && stride == 1 && words) {                                                  \
+            nnc_dw_s1_col1_word_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);             \
+        } else if (ow < out_w) {                                                                   \
             nnc_dw_col1_##suffix(k, src + stride * ow, y + ow, y + ow + out_h * out_w);            \
         }                                                                                          \
     }
@@ -287,24 +324,38 @@ static void nnc_dw_plane_any(const nnc_conv_s8_params *p, const int8_t *w, int32
  * the input zero point. */
 static void nnc_dw_copy_plane(const nnc_conv_s8_params *p, const int8_t *x, int8_t *dst)
 {
-    const int32_t ws = p->in_w + 2 * p->pad_w;
-    int32_t h;
+    const int32_t in_h = p->in_h, in_w = p->in_w, ws = in_w + 2 * p->pad_w;
+    int32_t h, i;
     dst += p->pad_h * ws + p->pad_w;
-    for (h = 0; h < p->in_h; ++h) {
-        /* Short rows by words: kws's are 5 bytes, where memcpy's call would cost more than the copy. */
-        int32_t i = 0;
-        if (p->in_w >= 16) {
-            memcpy(dst, x, (size_t)p->in_w);
-            i = p->in_w;
+    if (in_w >= 16) {
+        for (h = 0; h < in_h; ++h) {
+            memcpy(dst + h * ws, x + h * in_w, (size_t)in_w);
         }
-        for (; i + 4 <= p->in_w; i += 4) {
-            nnc_write_u32(dst + i, nnc_read_u32(x + i));
+    } else if (in_w >= 4 && in_w <= 8) {
+        /* Short rows (kws's are 5 bytes) as two overlapping words: cheaper than a call. */
+        const int8_t *end = x + in_h * in_w;
+        for (; x != end; x += in_w, dst += ws) {
+            const uint32_t head = nnc_read_u32(x), tail = nnc_read_u32(x + in_w - 4);
+            nnc_write_u32(dst, head);
+            nnc_write_u32(dst + in_w - 4, tail);
         }
-        for (; i < p->in_w; ++i) {
-            dst[i] = x[i];
+    } else if (in_w >= 4) {
+        for (h = 0; h < in_h; ++h) {
+            for (i = 0; i + 4 < in_w; i += 4) {
+                nnc_write_u32(dst + i, nnc_read_u32(x + i));
+            }
+            nnc_write_u32(dst + in_w - 4, nnc_read_u32(x + in_w - 4));
+            dst += ws;
+            x += in_w;
         }
-        dst += ws;
-        x += p->in_w;
+    } else {
+        for (h = 0; h < in_h; ++h) {
+            for (i = 0; i < in_w; ++i) {
+                dst[i] = x[i];
+            }
+            dst += ws;
+            x += in_w;
+        }
     }
 }
 
@@ -339,9 +390,9 @@ void nnc_dwconv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w
                 nnc_dw_3x3 k;
                 if ((s1 || s2) && nnc_dw_3x3_init(&k, p, wc, bias[oc], out_multiplier[oc], out_shift[oc], ws)) {
                     if (k.lo == -128 && k.hi == 127) {
-                        nnc_dw_3x3_plane_full(&k, p->stride_w, p->out_h, src, yc);
+                        nnc_dw_3x3_plane_full(&k, p->stride_w, p->out_h, src, padded, yc);
                     } else {
-                        nnc_dw_3x3_plane_act(&k, p->stride_w, p->out_h, src, yc);
+                        nnc_dw_3x3_plane_act(&k, p->stride_w, p->out_h, src, padded, yc);
                     }
                 } else {
                     nnc_dw_plane_any(p, wc, bias[oc], out_multiplier[oc], out_shift[oc], src, ws, yc);

@@ -29,8 +29,9 @@ public struct DepthwisePackedWeights: Sendable, Equatable {
     self.bias = folded
   }
 
-  /// `nnc_dwconv_s8`'s scratch bytes: one input plane inside its padding, when it pads.
+  /// `nnc_dwconv_s8`'s scratch bytes: one input plane inside its padding, plus 4 bytes of slack for
+  /// a word read past the last tap, when it pads.
   public static func scratchBytes(_ p: ConvS8Params) -> Int {
-    p.padH == 0 && p.padW == 0 ? 0 : Int(p.inH + 2 * p.padH) * Int(p.inW + 2 * p.padW)
+    p.padH == 0 && p.padW == 0 ? 0 : Int(p.inH + 2 * p.padH) * Int(p.inW + 2 * p.padW) + 4
   }
 }
