@@ -31,10 +31,11 @@ static inline uint32_t nnc_dw_pair(int32_t lo, int32_t hi)
 /* ---- Requantization of one output channel ------------------------------------------------------
  *
  * The fast form, for a 3x3 channel whose accumulators stay below 2^29 in magnitude whatever the
- * input (|bias| < 2^28) and whose shift is in [-21, -1] (e = -shift): the kernel sums
+ * input (|bias| < 2^28) and whose shift is in [-23, -1] (e = -shift): the kernel sums
  * 2 * acc (weights and bias doubled), so that
  *   SRDHM(acc, m) = floor((acc * m + 2^30) / 2^31) = floor((2acc * m + 2^31) / 2^32) = SMMULR(2acc, m)
- * (no saturation: |acc| < 2^29, and no INT32_MIN operand), and, as |v| < 2^29 nothing overflows,
+ * (no saturation: |acc| < 2^29, and no INT32_MIN operand), and, as |v| <= |acc| + 1 < 2^29 and
+ * |offset * 2^e| <= 2^30, nothing overflows in
  *   RDBP(v, e) + offset = (v + 2^(e-1) - (v < 0) + offset * 2^e) >> e
  * (ties away from zero, as the remainder test; adding a multiple of 2^e commutes with the shift).
  * Every other channel takes the plain loop with nnc_requantize. */
@@ -44,7 +45,7 @@ static inline uint32_t nnc_dw_pair(int32_t lo, int32_t hi)
  * w1h = (0, w1). Four outputs from the six bytes x0..x5 of a row: SXTB16 of the words at x0 and
  * x2 gives e = (x0, x2), o = (x1, x3), f = (x2, x4), g = (x3, x5), and
  *   out0 = e.w02 + o.w1l, out1 = o.w02 + e.w1h, out2 = f.w02 + g.w1l, out3 = g.w02 + f.w1h.
- * Stride 2, per kernel row: w02 = (w0, w1), w1h = (0, w2). Two outputs from the five bytes x0..x4:
+ * Stride 2, per kernel row: w02 = (w0, w1), w1l = (w2, 0), w1h = (0, w2). Two outputs from the five bytes x0..x4:
  * the word at x0 gives e = (x0, x2), o = (x1, x3), PKH gives (x0, x1) and (x2, x3), and
  *   out0 = (x0, x1).w02 + e.w1h, out1 = (x2, x3).w02 + x4 * w2.
  * The planes are walked a column block at a time, down all output rows (for the 5-wide planes of
@@ -70,7 +71,7 @@ static int32_t nnc_dw_3x3_init(nnc_dw_3x3 *k, const nnc_conv_s8_params *p, const
 {
     int32_t r;
     /* |acc| <= |bias| + 9 * 128 * 127 < 2^28 + 2^17. */
-    if (shift > -1 || shift < -21 || bias <= -(INT32_C(1) << 28) || bias >= (INT32_C(1) << 28)) {
+    if (shift > -1 || shift < -23 || bias <= -(INT32_C(1) << 28) || bias >= (INT32_C(1) << 28)) {
         return 0;
     }
     for (r = 0; r < 9; ++r) {
@@ -84,7 +85,7 @@ static int32_t nnc_dw_3x3_init(nnc_dw_3x3 *k, const nnc_conv_s8_params *p, const
             k->w1h[r] = nnc_dw_pair(0, b);
         } else {
             k->w02[r] = nnc_dw_pair(a, b);
-            k->w1l[r] = 0;
+            k->w1l[r] = nnc_dw_pair(c, 0);
             k->w1h[r] = nnc_dw_pair(0, c);
         }
     }
@@ -162,6 +163,29 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
+/* NNC_DW_S1_ROW4 plus a fifth output from the word at x4: (x4, x6).w02 + (x5, x7).w1l. */
+#define NNC_DW_S1_ROW5(r)                                                                          \
+    do {                                                                                           \
+        const int8_t *row_ = s + (r) * k->ws;                                                      \
+        const uint32_t u_ = nnc_read_u32(row_), v_ = nnc_read_u32(row_ + 2);                       \
+        const uint32_t t_ = nnc_read_u32(row_ + 4);                                                \
+        const uint32_t w02_ = k->w02[r], w1l_ = k->w1l[r], w1h_ = k->w1h[r];                       \
+        uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                                    \
+        a0 = nnc_smlad(e_, w02_, a0);                                                              \
+        a0 = nnc_smlad(o_, w1l_, a0);                                                              \
+        a1 = nnc_smlad(o_, w02_, a1);                                                              \
+        a1 = nnc_smlad(e_, w1h_, a1);                                                              \
+        e_ = nnc_sxtb16(v_);                                                                       \
+        o_ = nnc_sxtb16_ror8(v_);                                                                  \
+        a2 = nnc_smlad(e_, w02_, a2);                                                              \
+        a2 = nnc_smlad(o_, w1l_, a2);                                                              \
+        a3 = nnc_smlad(o_, w02_, a3);                                                              \
+        a3 = nnc_smlad(e_, w1h_, a3);                                                              \
+        a4 = nnc_smlad(nnc_sxtb16(t_), w02_, a4);                                                  \
+        a4 = nnc_smlad(nnc_sxtb16_ror8(t_), w1l_, a4);                                             \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
 #define NNC_DW_S1_ROW2(r)                                                                          \
     do {                                                                                           \
         const uint32_t u_ = nnc_read_u32(s + (r) * k->ws);                                         \
@@ -193,6 +217,28 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
+/* Stride 2, kernel row r of four outputs from the nine bytes x0..x8: words at x0 and x4 give
+ * eA = (x0, x2), oA = (x1, x3), eB = (x4, x6), oB = (x5, x7), and with w1l = (w2, 0)
+ *   out0 = (x0, x1).w02 + eA.w1h, out1 = (x2, x3).w02 + eB.w1l,
+ *   out2 = (x4, x5).w02 + eB.w1h, out3 = (x6, x7).w02 + x8 * w2. */
+#define NNC_DW_S2_ROW4(r)                                                                          \
+    do {                                                                                           \
+        const int8_t *row_ = s + (r) * k->ws;                                                      \
+        const uint32_t u_ = nnc_read_u32(row_), v_ = nnc_read_u32(row_ + 4);                       \
+        const uint32_t ea_ = nnc_sxtb16(u_), oa_ = nnc_sxtb16_ror8(u_);                            \
+        const uint32_t eb_ = nnc_sxtb16(v_), ob_ = nnc_sxtb16_ror8(v_);                            \
+        const uint32_t w01_ = k->w02[r], w2h_ = k->w1h[r], w2l_ = k->w1l[r];                       \
+        a0 = nnc_smlad(nnc_pkhbt_lsl16(ea_, oa_), w01_, a0);                                       \
+        a0 = nnc_smlad(ea_, w2h_, a0);                                                             \
+        a1 = nnc_smlad(nnc_pkhtb_asr16(oa_, ea_), w01_, a1);                                       \
+        a1 = nnc_smlad(eb_, w2l_, a1);                                                             \
+        a2 = nnc_smlad(nnc_pkhbt_lsl16(eb_, ob_), w01_, a2);                                       \
+        a2 = nnc_smlad(eb_, w2h_, a2);                                                             \
+        a3 = nnc_smlad(nnc_pkhtb_asr16(ob_, eb_), w01_, a3);                                       \
+        a3 = (int32_t)((uint32_t)a3 + (uint32_t)(row_[8] * k->w[3 * (r) + 2]));                   \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
 /* Bytes: a word would read past the row's last tap. */
 #define NNC_DW_ROW1(r)                                                                             \
     ((uint32_t)(s[(r) * k->ws] * k->w[3 * (r)]) + (uint32_t)(s[(r) * k->ws + 1] * k->w[3 * (r) + 1]) + \
@@ -216,6 +262,23 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
             y[3] = CLAMP(k, NNC_DW_SCALED(a3));                                                 \
         }                                                                                          \
     }                                                                                              \
+    /* Five columns (the last by a word past its taps: padded scratch only), for widths 4n + 1. */ \
+    static NNC_DW_NOINLINE void nnc_dw_s1_cols5_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
+                                                         const int8_t *end)                        \
+    {                                                                                              \
+        for (; y != end; y += k->out_w, s += k->ws) {                                              \
+            int32_t a0 = k->acc0, a1 = a0, a2 = a0, a3 = a0, a4 = a0;                              \
+            NNC_DW_S1_ROW5(0);                                                                     \
+            NNC_DW_S1_ROW5(1);                                                                     \
+            NNC_DW_S1_ROW5(2);                                                                     \
+            NNC_DW_REQUANT_LOCALS(k);                                                              \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                    \
+            y[1] = CLAMP(k, NNC_DW_SCALED(a1));                                                    \
+            y[2] = CLAMP(k, NNC_DW_SCALED(a2));                                                    \
+            y[3] = CLAMP(k, NNC_DW_SCALED(a3));                                                    \
+            y[4] = CLAMP(k, NNC_DW_SCALED(a4));                                                    \
+        }                                                                                          \
+    }                                                                                              \
     static NNC_DW_NOINLINE void nnc_dw_s1_cols2_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
                                                          const int8_t *end)                        \
     {                                                                                              \
@@ -227,6 +290,21 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
             NNC_DW_REQUANT_LOCALS(k);                                                           \
             y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                 \
             y[1] = CLAMP(k, NNC_DW_SCALED(a1));                                                 \
+        }                                                                                          \
+    }                                                                                              \
+    static NNC_DW_NOINLINE void nnc_dw_s2_cols4_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
+                                                         const int8_t *end)                        \
+    {                                                                                              \
+        for (; y != end; y += k->out_w, s += k->row_step) {                                        \
+            int32_t a0 = k->acc0, a1 = a0, a2 = a0, a3 = a0;                                       \
+            NNC_DW_S2_ROW4(0);                                                                     \
+            NNC_DW_S2_ROW4(1);                                                                     \
+            NNC_DW_S2_ROW4(2);                                                                     \
+            NNC_DW_REQUANT_LOCALS(k);                                                              \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                    \
+            y[1] = CLAMP(k, NNC_DW_SCALED(a1));                                                    \
+            y[2] = CLAMP(k, NNC_DW_SCALED(a2));                                                    \
+            y[3] = CLAMP(k, NNC_DW_SCALED(a3));                                                    \
         }                                                                                          \
     }                                                                                              \
     static NNC_DW_NOINLINE void nnc_dw_s2_cols2_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
@@ -274,6 +352,11 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         int32_t ow = 0;                                                                            \
         if (stride == 1) {                                                                         \
             for (; ow + 4 <= out_w; ow += 4) {                                                     \
+                if (words && ow + 5 == out_w) {                                                    \
+                    nnc_dw_s1_cols5_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);         \
+                    ow += 1;                                                                       \
+                    continue;                                                                      \
+                }                                                                                  \
                 nnc_dw_s1_cols4_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);             \
             }                                                                                      \
             if (ow + 2 <= out_w) {                                                                 \
@@ -281,6 +364,9 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
                 ow += 2;                                                                           \
             }                                                                                      \
         } else {                                                                                   \
+            for (; ow + 4 <= out_w; ow += 4) {                                                     \
+                nnc_dw_s2_cols4_##suffix(k, src + 2 * ow, y + ow, y + ow + out_h * out_w);         \
+            }                                                                                      \
             for (; ow + 2 <= out_w; ow += 2) {                                                     \
                 nnc_dw_s2_cols2_##suffix(k, src + 2 * ow, y + ow, y + ow + out_h * out_w);         \
             }                                                                                      \

@@ -435,9 +435,10 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *p, const int8_t *x, const
  *   w        int8 [out_c][kernel_h][kernel_w], as nnc_conv_s8's
  *   bias     int32, never NULL, with the input offset folded in as for nnc_conv_s8_opt:
  *            bias'[c] = bias[c] + input_offset * sum_k w[c][k] (wrapping)
- *   scratch  (in_h + 2 pad_h) * (in_w + 2 pad_w) bytes when the convolution pads (one input
+ *   scratch  (in_h + 2 pad_h) * (in_w + 2 pad_w) + 4 bytes when the convolution pads (one input
  *            plane inside a border of the input zero point, so padding taps add nothing and no
- *            tap needs a bounds check); unused (may be NULL) without padding.
+ *            tap needs a bounds check, and slack for a word read past the last tap); unused (may
+ *            be NULL) without padding.
  * Channels whose accumulators provably stay below 2^29 and whose shift is negative requantize
  * with SMMULR and one rounding shift (bit-identical, see the source); the others through
  * nnc_requantize. Reads no byte of x outside the planes. */
@@ -2016,10 +2017,11 @@ static inline uint32_t nnc_dw_pair(int32_t lo, int32_t hi)
 /* ---- Requantization of one output channel ------------------------------------------------------
  *
  * The fast form, for a 3x3 channel whose accumulators stay below 2^29 in magnitude whatever the
- * input (|bias| < 2^28) and whose shift is in [-21, -1] (e = -shift): the kernel sums
+ * input (|bias| < 2^28) and whose shift is in [-23, -1] (e = -shift): the kernel sums
  * 2 * acc (weights and bias doubled), so that
  *   SRDHM(acc, m) = floor((acc * m + 2^30) / 2^31) = floor((2acc * m + 2^31) / 2^32) = SMMULR(2acc, m)
- * (no saturation: |acc| < 2^29, and no INT32_MIN operand), and, as |v| < 2^29 nothing overflows,
+ * (no saturation: |acc| < 2^29, and no INT32_MIN operand), and, as |v| <= |acc| + 1 < 2^29 and
+ * |offset * 2^e| <= 2^30, nothing overflows in
  *   RDBP(v, e) + offset = (v + 2^(e-1) - (v < 0) + offset * 2^e) >> e
  * (ties away from zero, as the remainder test; adding a multiple of 2^e commutes with the shift).
  * Every other channel takes the plain loop with nnc_requantize. */
@@ -2029,7 +2031,7 @@ static inline uint32_t nnc_dw_pair(int32_t lo, int32_t hi)
  * w1h = (0, w1). Four outputs from the six bytes x0..x5 of a row: SXTB16 of the words at x0 and
  * x2 gives e = (x0, x2), o = (x1, x3), f = (x2, x4), g = (x3, x5), and
  *   out0 = e.w02 + o.w1l, out1 = o.w02 + e.w1h, out2 = f.w02 + g.w1l, out3 = g.w02 + f.w1h.
- * Stride 2, per kernel row: w02 = (w0, w1), w1h = (0, w2). Two outputs from the five bytes x0..x4:
+ * Stride 2, per kernel row: w02 = (w0, w1), w1l = (w2, 0), w1h = (0, w2). Two outputs from the five bytes x0..x4:
  * the word at x0 gives e = (x0, x2), o = (x1, x3), PKH gives (x0, x1) and (x2, x3), and
  *   out0 = (x0, x1).w02 + e.w1h, out1 = (x2, x3).w02 + x4 * w2.
  * The planes are walked a column block at a time, down all output rows (for the 5-wide planes of
@@ -2055,7 +2057,7 @@ static int32_t nnc_dw_3x3_init(nnc_dw_3x3 *k, const nnc_conv_s8_params *p, const
 {
     int32_t r;
     /* |acc| <= |bias| + 9 * 128 * 127 < 2^28 + 2^17. */
-    if (shift > -1 || shift < -21 || bias <= -(INT32_C(1) << 28) || bias >= (INT32_C(1) << 28)) {
+    if (shift > -1 || shift < -23 || bias <= -(INT32_C(1) << 28) || bias >= (INT32_C(1) << 28)) {
         return 0;
     }
     for (r = 0; r < 9; ++r) {
@@ -2069,7 +2071,7 @@ static int32_t nnc_dw_3x3_init(nnc_dw_3x3 *k, const nnc_conv_s8_params *p, const
             k->w1h[r] = nnc_dw_pair(0, b);
         } else {
             k->w02[r] = nnc_dw_pair(a, b);
-            k->w1l[r] = 0;
+            k->w1l[r] = nnc_dw_pair(c, 0);
             k->w1h[r] = nnc_dw_pair(0, c);
         }
     }
@@ -2107,11 +2109,17 @@ static inline int32_t nnc_dw_ssat8(int32_t v)
 #endif
 
 /* SRDHM and RDBP of the fast form plus the output offset, not yet clamped. */
-static inline int32_t nnc_dw_scaled(const nnc_dw_3x3 *k, int32_t acc2)
+static inline int32_t nnc_dw_scaled(int32_t acc2, int32_t multiplier, int32_t rounding, int32_t exponent)
 {
-    const int32_t v = nnc_dw_smmulr(acc2, k->multiplier);
-    return (v + k->rounding + (v >> 31)) >> k->exponent;
+    const int32_t v = nnc_dw_smmulr(acc2, multiplier);
+    return (v + rounding + (v >> 31)) >> exponent;
 }
+
+/* The requantization constants as locals: read once per block of outputs, not once per byte
+ * (every int8 store may alias *k as far as C knows). */
+#define NNC_DW_REQUANT_LOCALS(k)                                                                   \
+    const int32_t mul_ = (k)->multiplier, rnd_ = (k)->rounding, exp_ = (k)->exponent
+#define NNC_DW_SCALED(acc) nnc_dw_scaled((acc), mul_, rnd_, exp_)
 
 static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
 {
@@ -2141,6 +2149,29 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
+/* NNC_DW_S1_ROW4 plus a fifth output from the word at x4: (x4, x6).w02 + (x5, x7).w1l. */
+#define NNC_DW_S1_ROW5(r)                                                                          \
+    do {                                                                                           \
+        const int8_t *row_ = s + (r) * k->ws;                                                      \
+        const uint32_t u_ = nnc_read_u32(row_), v_ = nnc_read_u32(row_ + 2);                       \
+        const uint32_t t_ = nnc_read_u32(row_ + 4);                                                \
+        const uint32_t w02_ = k->w02[r], w1l_ = k->w1l[r], w1h_ = k->w1h[r];                       \
+        uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                                    \
+        a0 = nnc_smlad(e_, w02_, a0);                                                              \
+        a0 = nnc_smlad(o_, w1l_, a0);                                                              \
+        a1 = nnc_smlad(o_, w02_, a1);                                                              \
+        a1 = nnc_smlad(e_, w1h_, a1);                                                              \
+        e_ = nnc_sxtb16(v_);                                                                       \
+        o_ = nnc_sxtb16_ror8(v_);                                                                  \
+        a2 = nnc_smlad(e_, w02_, a2);                                                              \
+        a2 = nnc_smlad(o_, w1l_, a2);                                                              \
+        a3 = nnc_smlad(o_, w02_, a3);                                                              \
+        a3 = nnc_smlad(e_, w1h_, a3);                                                              \
+        a4 = nnc_smlad(nnc_sxtb16(t_), w02_, a4);                                                  \
+        a4 = nnc_smlad(nnc_sxtb16_ror8(t_), w1l_, a4);                                             \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
 #define NNC_DW_S1_ROW2(r)                                                                          \
     do {                                                                                           \
         const uint32_t u_ = nnc_read_u32(s + (r) * k->ws);                                         \
@@ -2152,6 +2183,15 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
+/* One output from the word at x0 (x3 unused): e = (x0, x2), o = (x1, x3). No barrier: the
+ * single column's loop has the registers to keep its weights. */
+#define NNC_DW_S1_ROW1(r)                                                                          \
+    do {                                                                                           \
+        const uint32_t u_ = nnc_read_u32(s + (r) * ws);                                            \
+        a0 = nnc_smlad(nnc_sxtb16(u_), w02[r], a0);                                                \
+        a0 = nnc_smlad(nnc_sxtb16_ror8(u_), w1l[r], a0);                                           \
+    } while (0)
+
 #define NNC_DW_S2_ROW2(r)                                                                          \
     do {                                                                                           \
         const uint32_t u_ = nnc_read_u32(s + (r) * k->ws);                                         \
@@ -2160,6 +2200,28 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         a0 = nnc_smlad(e_, k->w1h[r], a0);                                                         \
         a1 = nnc_smlad(nnc_pkhtb_asr16(o_, e_), k->w02[r], a1);                                    \
         a1 = (int32_t)((uint32_t)a1 + (uint32_t)(s[(r) * k->ws + 4] * k->w[3 * (r) + 2]));       \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
+/* Stride 2, kernel row r of four outputs from the nine bytes x0..x8: words at x0 and x4 give
+ * eA = (x0, x2), oA = (x1, x3), eB = (x4, x6), oB = (x5, x7), and with w1l = (w2, 0)
+ *   out0 = (x0, x1).w02 + eA.w1h, out1 = (x2, x3).w02 + eB.w1l,
+ *   out2 = (x4, x5).w02 + eB.w1h, out3 = (x6, x7).w02 + x8 * w2. */
+#define NNC_DW_S2_ROW4(r)                                                                          \
+    do {                                                                                           \
+        const int8_t *row_ = s + (r) * k->ws;                                                      \
+        const uint32_t u_ = nnc_read_u32(row_), v_ = nnc_read_u32(row_ + 4);                       \
+        const uint32_t ea_ = nnc_sxtb16(u_), oa_ = nnc_sxtb16_ror8(u_);                            \
+        const uint32_t eb_ = nnc_sxtb16(v_), ob_ = nnc_sxtb16_ror8(v_);                            \
+        const uint32_t w01_ = k->w02[r], w2h_ = k->w1h[r], w2l_ = k->w1l[r];                       \
+        a0 = nnc_smlad(nnc_pkhbt_lsl16(ea_, oa_), w01_, a0);                                       \
+        a0 = nnc_smlad(ea_, w2h_, a0);                                                             \
+        a1 = nnc_smlad(nnc_pkhtb_asr16(oa_, ea_), w01_, a1);                                       \
+        a1 = nnc_smlad(eb_, w2l_, a1);                                                             \
+        a2 = nnc_smlad(nnc_pkhbt_lsl16(eb_, ob_), w01_, a2);                                       \
+        a2 = nnc_smlad(eb_, w2h_, a2);                                                             \
+        a3 = nnc_smlad(nnc_pkhtb_asr16(ob_, eb_), w01_, a3);                                       \
+        a3 = (int32_t)((uint32_t)a3 + (uint32_t)(row_[8] * k->w[3 * (r) + 2]));                   \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
@@ -2179,10 +2241,28 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
             NNC_DW_S1_ROW4(0);                                                                     \
             NNC_DW_S1_ROW4(1);                                                                     \
             NNC_DW_S1_ROW4(2);                                                                     \
-            y[0] = CLAMP(k, nnc_dw_scaled(k, a0));                                                 \
-            y[1] = CLAMP(k, nnc_dw_scaled(k, a1));                                                 \
-            y[2] = CLAMP(k, nnc_dw_scaled(k, a2));                                                 \
-            y[3] = CLAMP(k, nnc_dw_scaled(k, a3));                                                 \
+            NNC_DW_REQUANT_LOCALS(k);                                                           \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                 \
+            y[1] = CLAMP(k, NNC_DW_SCALED(a1));                                                 \
+            y[2] = CLAMP(k, NNC_DW_SCALED(a2));                                                 \
+            y[3] = CLAMP(k, NNC_DW_SCALED(a3));                                                 \
+        }                                                                                          \
+    }                                                                                              \
+    /* Five columns (the last by a word past its taps: padded scratch only), for widths 4n + 1. */ \
+    static NNC_DW_NOINLINE void nnc_dw_s1_cols5_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
+                                                         const int8_t *end)                        \
+    {                                                                                              \
+        for (; y != end; y += k->out_w, s += k->ws) {                                              \
+            int32_t a0 = k->acc0, a1 = a0, a2 = a0, a3 = a0, a4 = a0;                              \
+            NNC_DW_S1_ROW5(0);                                                                     \
+            NNC_DW_S1_ROW5(1);                                                                     \
+            NNC_DW_S1_ROW5(2);                                                                     \
+            NNC_DW_REQUANT_LOCALS(k);                                                              \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                    \
+            y[1] = CLAMP(k, NNC_DW_SCALED(a1));                                                    \
+            y[2] = CLAMP(k, NNC_DW_SCALED(a2));                                                    \
+            y[3] = CLAMP(k, NNC_DW_SCALED(a3));                                                    \
+            y[4] = CLAMP(k, NNC_DW_SCALED(a4));                                                    \
         }                                                                                          \
     }                                                                                              \
     static NNC_DW_NOINLINE void nnc_dw_s1_cols2_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
@@ -2193,8 +2273,24 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
             NNC_DW_S1_ROW2(0);                                                                     \
             NNC_DW_S1_ROW2(1);                                                                     \
             NNC_DW_S1_ROW2(2);                                                                     \
-            y[0] = CLAMP(k, nnc_dw_scaled(k, a0));                                                 \
-            y[1] = CLAMP(k, nnc_dw_scaled(k, a1));                                                 \
+            NNC_DW_REQUANT_LOCALS(k);                                                           \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                 \
+            y[1] = CLAMP(k, NNC_DW_SCALED(a1));                                                 \
+        }                                                                                          \
+    }                                                                                              \
+    static NNC_DW_NOINLINE void nnc_dw_s2_cols4_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
+                                                         const int8_t *end)                        \
+    {                                                                                              \
+        for (; y != end; y += k->out_w, s += k->row_step) {                                        \
+            int32_t a0 = k->acc0, a1 = a0, a2 = a0, a3 = a0;                                       \
+            NNC_DW_S2_ROW4(0);                                                                     \
+            NNC_DW_S2_ROW4(1);                                                                     \
+            NNC_DW_S2_ROW4(2);                                                                     \
+            NNC_DW_REQUANT_LOCALS(k);                                                              \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                    \
+            y[1] = CLAMP(k, NNC_DW_SCALED(a1));                                                    \
+            y[2] = CLAMP(k, NNC_DW_SCALED(a2));                                                    \
+            y[3] = CLAMP(k, NNC_DW_SCALED(a3));                                                    \
         }                                                                                          \
     }                                                                                              \
     static NNC_DW_NOINLINE void nnc_dw_s2_cols2_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
@@ -2205,8 +2301,9 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
             NNC_DW_S2_ROW2(0);                                                                     \
             NNC_DW_S2_ROW2(1);                                                                     \
             NNC_DW_S2_ROW2(2);                                                                     \
-            y[0] = CLAMP(k, nnc_dw_scaled(k, a0));                                                 \
-            y[1] = CLAMP(k, nnc_dw_scaled(k, a1));                                                 \
+            NNC_DW_REQUANT_LOCALS(k);                                                           \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                 \
+            y[1] = CLAMP(k, NNC_DW_SCALED(a1));                                                 \
         }                                                                                          \
     }                                                                                              \
     static NNC_DW_NOINLINE void nnc_dw_col1_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
@@ -2214,16 +2311,38 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
     {                                                                                              \
         for (; y != end; y += k->out_w, s += k->row_step) {                                        \
             const int32_t a0 = (int32_t)((uint32_t)k->acc0 + NNC_DW_ROW1(0) + NNC_DW_ROW1(1) + NNC_DW_ROW1(2)); \
-            y[0] = CLAMP(k, nnc_dw_scaled(k, a0));                                                 \
+            NNC_DW_REQUANT_LOCALS(k);                                                           \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                 \
         }                                                                                          \
     }                                                                                              \
+    static NNC_DW_NOINLINE void nnc_dw_s1_col1_word_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
+                                                             const int8_t *end)                    \
+    {                                                                                              \
+        const uint32_t w02[3] = {k->w02[0], k->w02[1], k->w02[2]};                                 \
+        const uint32_t w1l[3] = {k->w1l[0], k->w1l[1], k->w1l[2]};                                 \
+        const int32_t ws = k->ws, out_w = k->out_w, acc0 = k->acc0;                                \
+        NNC_DW_REQUANT_LOCALS(k);                                                                  \
+        for (; y != end; y += out_w, s += ws) {                                                    \
+            int32_t a0 = acc0;                                                                     \
+            NNC_DW_S1_ROW1(0);                                                                     \
+            NNC_DW_S1_ROW1(1);                                                                     \
+            NNC_DW_S1_ROW1(2);                                                                     \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                    \
+        }                                                                                          \
+    }                                                                                              \
+    /* words: the source is the padded scratch, whose slack lets a word read past the last tap. */ \
     static void nnc_dw_3x3_plane_##suffix(const nnc_dw_3x3 *k, int32_t stride, int32_t out_h,     \
-                                          const int8_t *src, int8_t *y)                            \
+                                          const int8_t *src, int32_t words, int8_t *y)             \
     {                                                                                              \
         const int32_t out_w = k->out_w;                                                            \
         int32_t ow = 0;                                                                            \
         if (stride == 1) {                                                                         \
             for (; ow + 4 <= out_w; ow += 4) {                                                     \
+                if (words && ow + 5 == out_w) {                                                    \
+                    nnc_dw_s1_cols5_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);         \
+                    ow += 1;                                                                       \
+                    continue;                                                                      \
+                }                                                                                  \
                 nnc_dw_s1_cols4_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);             \
             }                                                                                      \
             if (ow + 2 <= out_w) {                                                                 \
@@ -2231,11 +2350,16 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
                 ow += 2;                                                                           \
             }                                                                                      \
         } else {                                                                                   \
+            for (; ow + 4 <= out_w; ow += 4) {                                                     \
+                nnc_dw_s2_cols4_##suffix(k, src + 2 * ow, y + ow, y + ow + out_h * out_w);         \
+            }                                                                                      \
             for (; ow + 2 <= out_w; ow += 2) {                                                     \
                 nnc_dw_s2_cols2_##suffix(k, src + 2 * ow, y + ow, y + ow + out_h * out_w);         \
             }                                                                                      \
         }                                                                                          \
-        if (ow < out_w) {                                                                          \
+        if (ow < out_w && stride == 1 && words) {                                                  \
+            nnc_dw_s1_col1_word_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);             \
+        } else if (ow < out_w) {                                                                   \
             nnc_dw_col1_##suffix(k, src + stride * ow, y + ow, y + ow + out_h * out_w);            \
         }                                                                                          \
     }
@@ -2272,24 +2396,38 @@ static void nnc_dw_plane_any(const nnc_conv_s8_params *p, const int8_t *w, int32
  * the input zero point. */
 static void nnc_dw_copy_plane(const nnc_conv_s8_params *p, const int8_t *x, int8_t *dst)
 {
-    const int32_t ws = p->in_w + 2 * p->pad_w;
-    int32_t h;
+    const int32_t in_h = p->in_h, in_w = p->in_w, ws = in_w + 2 * p->pad_w;
+    int32_t h, i;
     dst += p->pad_h * ws + p->pad_w;
-    for (h = 0; h < p->in_h; ++h) {
-        /* Short rows by words: kws's are 5 bytes, where memcpy's call would cost more than the copy. */
-        int32_t i = 0;
-        if (p->in_w >= 16) {
-            memcpy(dst, x, (size_t)p->in_w);
-            i = p->in_w;
+    if (in_w >= 16) {
+        for (h = 0; h < in_h; ++h) {
+            memcpy(dst + h * ws, x + h * in_w, (size_t)in_w);
         }
-        for (; i + 4 <= p->in_w; i += 4) {
-            nnc_write_u32(dst + i, nnc_read_u32(x + i));
+    } else if (in_w >= 4 && in_w <= 8) {
+        /* Short rows (kws's are 5 bytes) as two overlapping words: cheaper than a call. */
+        const int8_t *end = x + in_h * in_w;
+        for (; x != end; x += in_w, dst += ws) {
+            const uint32_t head = nnc_read_u32(x), tail = nnc_read_u32(x + in_w - 4);
+            nnc_write_u32(dst, head);
+            nnc_write_u32(dst + in_w - 4, tail);
         }
-        for (; i < p->in_w; ++i) {
-            dst[i] = x[i];
+    } else if (in_w >= 4) {
+        for (h = 0; h < in_h; ++h) {
+            for (i = 0; i + 4 < in_w; i += 4) {
+                nnc_write_u32(dst + i, nnc_read_u32(x + i));
+            }
+            nnc_write_u32(dst + in_w - 4, nnc_read_u32(x + in_w - 4));
+            dst += ws;
+            x += in_w;
         }
-        dst += ws;
-        x += p->in_w;
+    } else {
+        for (h = 0; h < in_h; ++h) {
+            for (i = 0; i < in_w; ++i) {
+                dst[i] = x[i];
+            }
+            dst += ws;
+            x += in_w;
+        }
     }
 }
 
@@ -2324,9 +2462,9 @@ void nnc_dwconv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w
                 nnc_dw_3x3 k;
                 if ((s1 || s2) && nnc_dw_3x3_init(&k, p, wc, bias[oc], out_multiplier[oc], out_shift[oc], ws)) {
                     if (k.lo == -128 && k.hi == 127) {
-                        nnc_dw_3x3_plane_full(&k, p->stride_w, p->out_h, src, yc);
+                        nnc_dw_3x3_plane_full(&k, p->stride_w, p->out_h, src, padded, yc);
                     } else {
-                        nnc_dw_3x3_plane_act(&k, p->stride_w, p->out_h, src, yc);
+                        nnc_dw_3x3_plane_act(&k, p->stride_w, p->out_h, src, padded, yc);
                     }
                 } else {
                     nnc_dw_plane_any(p, wc, bias[oc], out_multiplier[oc], out_shift[oc], src, ws, yc);

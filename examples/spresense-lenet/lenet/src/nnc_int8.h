@@ -287,9 +287,10 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *p, const int8_t *x, const
  *   w        int8 [out_c][kernel_h][kernel_w], as nnc_conv_s8's
  *   bias     int32, never NULL, with the input offset folded in as for nnc_conv_s8_opt:
  *            bias'[c] = bias[c] + input_offset * sum_k w[c][k] (wrapping)
- *   scratch  (in_h + 2 pad_h) * (in_w + 2 pad_w) bytes when the convolution pads (one input
+ *   scratch  (in_h + 2 pad_h) * (in_w + 2 pad_w) + 4 bytes when the convolution pads (one input
  *            plane inside a border of the input zero point, so padding taps add nothing and no
- *            tap needs a bounds check); unused (may be NULL) without padding.
+ *            tap needs a bounds check, and slack for a word read past the last tap); unused (may
+ *            be NULL) without padding.
  * Channels whose accumulators provably stay below 2^29 and whose shift is negative requantize
  * with SMMULR and one rounding shift (bit-identical, see the source); the others through
  * nnc_requantize. Reads no byte of x outside the planes. */
