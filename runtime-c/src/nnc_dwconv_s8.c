@@ -7,18 +7,25 @@
 #include "nnc_int8.h"
 #include "nnc_dsp.h"
 
-/* SMMULR: (a * b + 2^31) >> 32, the high word rounded. A DSP-extension instruction on the M4. */
+/* SMMLAR: c + SMMULR(a, b), where SMMULR(a, b) = (a * b + 2^31) >> 32 is the high word rounded
+ * (c lands in the high word, so the low word rounds as in SMMULR). A DSP-extension instruction
+ * on the M4. */
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-static inline int32_t nnc_dw_smmulr(int32_t a, int32_t b)
+static inline int32_t nnc_dw_smmlar(int32_t a, int32_t b, int32_t c)
 {
     int32_t r;
-    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(c));
     return r;
 }
 #else
 static inline int32_t nnc_dw_smmulr(int32_t a, int32_t b)
 {
     return (int32_t)(((int64_t)a * (int64_t)b + (INT64_C(1) << 31)) >> 32);
+}
+
+static inline int32_t nnc_dw_smmlar(int32_t a, int32_t b, int32_t c)
+{
+    return (int32_t)((uint32_t)c + (uint32_t)nnc_dw_smmulr(a, b));
 }
 #endif
 
@@ -31,22 +38,26 @@ static inline uint32_t nnc_dw_pair(int32_t lo, int32_t hi)
 /* ---- Requantization of one output channel ------------------------------------------------------
  *
  * The fast form, for a 3x3 channel whose accumulators stay below 2^29 in magnitude whatever the
- * input (|bias| < 2^28) and whose shift is in [-23, -1] (e = -shift): the kernel sums
+ * input (|bias| < 2^28), whose multiplier is >= 0 and whose shift is in [-23, -1] (e = -shift):
+ * the kernel sums
  * 2 * acc (weights and bias doubled), so that
  *   SRDHM(acc, m) = floor((acc * m + 2^30) / 2^31) = floor((2acc * m + 2^31) / 2^32) = SMMULR(2acc, m)
  * (no saturation: |acc| < 2^29, and no INT32_MIN operand), and, as |v| <= |acc| + 1 < 2^29 and
  * |offset * 2^e| <= 2^30, nothing overflows in
  *   RDBP(v, e) + offset = (v + 2^(e-1) - (v < 0) + offset * 2^e) >> e
  * (ties away from zero, as the remainder test; adding a multiple of 2^e commutes with the shift).
- * Every other channel takes the plain loop with nnc_requantize. */
+ * That is SMMLAR(2acc, m, 2^(e-1) + offset * 2^e) + (acc < 0), shifted: (v < 0) may be taken from
+ * acc, because with m >= 0 the signs agree except where v = 0, and there the -1 cannot change
+ * the shifted result (e >= 1). Every other channel takes the plain loop with nnc_requantize. */
 
 /* ---- 3x3 -----------------------------------------------------------------------------------------
  * Weights doubled (see above). Stride 1, per kernel row: w02 = (w0, w2), w1l = (w1, 0),
  * w1h = (0, w1). Four outputs from the six bytes x0..x5 of a row: SXTB16 of the words at x0 and
  * x2 gives e = (x0, x2), o = (x1, x3), f = (x2, x4), g = (x3, x5), and
  *   out0 = e.w02 + o.w1l, out1 = o.w02 + e.w1h, out2 = f.w02 + g.w1l, out3 = g.w02 + f.w1h.
- * Stride 2, per kernel row: w02 = (w0, w1), w1l = (w2, 0), w1h = (0, w2). Two outputs from the five bytes x0..x4:
- * the word at x0 gives e = (x0, x2), o = (x1, x3), PKH gives (x0, x1) and (x2, x3), and
+ * Stride 2, per kernel row: w02 = (w0, w1), w1l = (w2, 0), w1h = (0, w2). Two outputs from the
+ * five bytes x0..x4: the word at x0 gives e = (x0, x2), o = (x1, x3), PKH gives (x0, x1) and
+ * (x2, x3), and
  *   out0 = (x0, x1).w02 + e.w1h, out1 = (x2, x3).w02 + x4 * w2.
  * The planes are walked a column block at a time, down all output rows (for the 5-wide planes of
  * kws that keeps the loop short). The loops read every constant through k after a scheduling
@@ -71,7 +82,7 @@ static int32_t nnc_dw_3x3_init(nnc_dw_3x3 *k, const nnc_conv_s8_params *p, const
 {
     int32_t r;
     /* |acc| <= |bias| + 9 * 128 * 127 < 2^28 + 2^17. */
-    if (shift > -1 || shift < -23 || bias <= -(INT32_C(1) << 28) || bias >= (INT32_C(1) << 28)) {
+    if (multiplier < 0 || shift > -1 || shift < -23 || bias <= -(INT32_C(1) << 28) || bias >= (INT32_C(1) << 28)) {
         return 0;
     }
     for (r = 0; r < 9; ++r) {
@@ -125,8 +136,7 @@ static inline int32_t nnc_dw_ssat8(int32_t v)
 /* SRDHM and RDBP of the fast form plus the output offset, not yet clamped. */
 static inline int32_t nnc_dw_scaled(int32_t acc2, int32_t multiplier, int32_t rounding, int32_t exponent)
 {
-    const int32_t v = nnc_dw_smmulr(acc2, multiplier);
-    return (v + rounding + (v >> 31)) >> exponent;
+    return (nnc_dw_smmlar(acc2, multiplier, rounding) + (acc2 >> 31)) >> exponent;
 }
 
 /* The requantization constants as locals: read once per block of outputs, not once per byte
