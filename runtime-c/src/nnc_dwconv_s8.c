@@ -17,7 +17,37 @@ static inline int32_t nnc_dw_smmlar(int32_t a, int32_t b, int32_t c)
     __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(c));
     return r;
 }
+
+/* SMLABB / SMLATB: acc + (bottom / top half of x) * (bottom half of w), halves as int16. */
+static inline int32_t nnc_dw_smlabb(uint32_t x, int32_t w, int32_t acc)
+{
+    __asm__("smlabb %0, %1, %2, %0" : "+r"(acc) : "r"(x), "r"(w));
+    return acc;
+}
+
+static inline int32_t nnc_dw_smlatb(uint32_t x, int32_t w, int32_t acc)
+{
+    __asm__("smlatb %0, %1, %2, %0" : "+r"(acc) : "r"(x), "r"(w));
+    return acc;
+}
 #else
+/* The int16 in bits 16*half .. 16*half+15 of x. */
+static inline int32_t nnc_dw_half(uint32_t x, int32_t half)
+{
+    const int32_t v = (int32_t)((x >> (16 * half)) & UINT32_C(0xFFFF));
+    return (v & INT32_C(0x8000)) ? v - INT32_C(0x10000) : v;
+}
+
+static inline int32_t nnc_dw_smlabb(uint32_t x, int32_t w, int32_t acc)
+{
+    return (int32_t)((uint32_t)acc + (uint32_t)(nnc_dw_half(x, 0) * nnc_dw_half((uint32_t)w, 0)));
+}
+
+static inline int32_t nnc_dw_smlatb(uint32_t x, int32_t w, int32_t acc)
+{
+    return (int32_t)((uint32_t)acc + (uint32_t)(nnc_dw_half(x, 1) * nnc_dw_half((uint32_t)w, 0)));
+}
+
 static inline int32_t nnc_dw_smmulr(int32_t a, int32_t b)
 {
     return (int32_t)(((int64_t)a * (int64_t)b + (INT64_C(1) << 31)) >> 32);
@@ -54,7 +84,9 @@ static inline uint32_t nnc_dw_pair(int32_t lo, int32_t hi)
  * Weights doubled (see above). Stride 1, per kernel row: w02 = (w0, w2), w1l = (w1, 0),
  * w1h = (0, w1). Four outputs from the six bytes x0..x5 of a row: SXTB16 of the words at x0 and
  * x2 gives e = (x0, x2), o = (x1, x3), f = (x2, x4), g = (x3, x5), and
- *   out0 = e.w02 + o.w1l, out1 = o.w02 + e.w1h, out2 = f.w02 + g.w1l, out3 = g.w02 + f.w1h.
+ *   out0 = e.w02 + o.w1l, out1 = o.w02 + e.w1h, out2 = f.w02 + g.w1l, out3 = g.w02 + f.w1h,
+ * the w1 terms as SMLABB / SMLATB (the bottom or top half of o, e, g, f times w1) where a loop
+ * has no registers to keep w1l and w1h.
  * Stride 2, per kernel row: w02 = (w0, w1), w1l = (w2, 0), w1h = (0, w2). Two outputs from the
  * five bytes x0..x4: the word at x0 gives e = (x0, x2), o = (x1, x3), PKH gives (x0, x1) and
  * (x2, x3), and
@@ -161,38 +193,40 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         const uint32_t u_ = nnc_read_u32(s + (r) * k->ws), v_ = nnc_read_u32(s + (r) * k->ws + 2); \
         const uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                              \
         const uint32_t f_ = nnc_sxtb16(v_), g_ = nnc_sxtb16_ror8(v_);                              \
-        const uint32_t w02_ = k->w02[r], w1l_ = k->w1l[r], w1h_ = k->w1h[r];                       \
+        const uint32_t w02_ = k->w02[r];                                                           \
+        const int32_t w1_ = k->w[3 * (r) + 1];                                                     \
         a0 = nnc_smlad(e_, w02_, a0);                                                              \
-        a0 = nnc_smlad(o_, w1l_, a0);                                                              \
+        a0 = nnc_dw_smlabb(o_, w1_, a0);                                                           \
         a1 = nnc_smlad(o_, w02_, a1);                                                              \
-        a1 = nnc_smlad(e_, w1h_, a1);                                                              \
+        a1 = nnc_dw_smlatb(e_, w1_, a1);                                                           \
         a2 = nnc_smlad(f_, w02_, a2);                                                              \
-        a2 = nnc_smlad(g_, w1l_, a2);                                                              \
+        a2 = nnc_dw_smlabb(g_, w1_, a2);                                                           \
         a3 = nnc_smlad(g_, w02_, a3);                                                              \
-        a3 = nnc_smlad(f_, w1h_, a3);                                                              \
+        a3 = nnc_dw_smlatb(f_, w1_, a3);                                                           \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
-/* NNC_DW_S1_ROW4 plus a fifth output from the word at x4: (x4, x6).w02 + (x5, x7).w1l. */
+/* NNC_DW_S1_ROW4 plus a fifth output from the word at x4: (x4, x6).w02 + x5 * w1. */
 #define NNC_DW_S1_ROW5(r)                                                                          \
     do {                                                                                           \
         const int8_t *row_ = s + (r) * k->ws;                                                      \
         const uint32_t u_ = nnc_read_u32(row_), v_ = nnc_read_u32(row_ + 2);                       \
         const uint32_t t_ = nnc_read_u32(row_ + 4);                                                \
-        const uint32_t w02_ = k->w02[r], w1l_ = k->w1l[r], w1h_ = k->w1h[r];                       \
+        const uint32_t w02_ = k->w02[r];                                                           \
+        const int32_t w1_ = k->w[3 * (r) + 1];                                                     \
         uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                                    \
         a0 = nnc_smlad(e_, w02_, a0);                                                              \
-        a0 = nnc_smlad(o_, w1l_, a0);                                                              \
+        a0 = nnc_dw_smlabb(o_, w1_, a0);                                                           \
         a1 = nnc_smlad(o_, w02_, a1);                                                              \
-        a1 = nnc_smlad(e_, w1h_, a1);                                                              \
+        a1 = nnc_dw_smlatb(e_, w1_, a1);                                                           \
         e_ = nnc_sxtb16(v_);                                                                       \
         o_ = nnc_sxtb16_ror8(v_);                                                                  \
         a2 = nnc_smlad(e_, w02_, a2);                                                              \
-        a2 = nnc_smlad(o_, w1l_, a2);                                                              \
+        a2 = nnc_dw_smlabb(o_, w1_, a2);                                                           \
         a3 = nnc_smlad(o_, w02_, a3);                                                              \
-        a3 = nnc_smlad(e_, w1h_, a3);                                                              \
+        a3 = nnc_dw_smlatb(e_, w1_, a3);                                                           \
         a4 = nnc_smlad(nnc_sxtb16(t_), w02_, a4);                                                  \
-        a4 = nnc_smlad(nnc_sxtb16_ror8(t_), w1l_, a4);                                             \
+        a4 = nnc_dw_smlabb(nnc_sxtb16_ror8(t_), w1_, a4);                                          \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
@@ -201,9 +235,9 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         const uint32_t u_ = nnc_read_u32(s + (r) * k->ws);                                         \
         const uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                              \
         a0 = nnc_smlad(e_, k->w02[r], a0);                                                         \
-        a0 = nnc_smlad(o_, k->w1l[r], a0);                                                         \
+        a0 = nnc_dw_smlabb(o_, k->w[3 * (r) + 1], a0);                                             \
         a1 = nnc_smlad(o_, k->w02[r], a1);                                                         \
-        a1 = nnc_smlad(e_, k->w1h[r], a1);                                                         \
+        a1 = nnc_dw_smlatb(e_, k->w[3 * (r) + 1], a1);                                             \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
