@@ -262,24 +262,25 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
     } while (0)
 
 /* Stride 2, kernel row r of four outputs from the nine bytes x0..x8: words at x0 and x4 give
- * eA = (x0, x2), oA = (x1, x3), eB = (x4, x6), oB = (x5, x7), and with w1l = (w2, 0)
- *   out0 = (x0, x1).w02 + eA.w1h, out1 = (x2, x3).w02 + eB.w1l,
- *   out2 = (x4, x5).w02 + eB.w1h, out3 = (x6, x7).w02 + x8 * w2. */
+ * eA = (x0, x2), oA = (x1, x3), eB = (x4, x6), oB = (x5, x7), and
+ *   out0 = (x0, x1).w02 + eA.hi * w2, out1 = (x2, x3).w02 + eB.lo * w2,
+ *   out2 = (x4, x5).w02 + eB.hi * w2, out3 = (x6, x7).w02 + x8 * w2. */
 #define NNC_DW_S2_ROW4(r)                                                                          \
     do {                                                                                           \
         const int8_t *row_ = s + (r) * k->ws;                                                      \
         const uint32_t u_ = nnc_read_u32(row_), v_ = nnc_read_u32(row_ + 4);                       \
         const uint32_t ea_ = nnc_sxtb16(u_), oa_ = nnc_sxtb16_ror8(u_);                            \
         const uint32_t eb_ = nnc_sxtb16(v_), ob_ = nnc_sxtb16_ror8(v_);                            \
-        const uint32_t w01_ = k->w02[r], w2h_ = k->w1h[r], w2l_ = k->w1l[r];                       \
+        const uint32_t w01_ = k->w02[r];                                                           \
+        const int32_t w2_ = k->w[3 * (r) + 2];                                                     \
         a0 = nnc_smlad(nnc_pkhbt_lsl16(ea_, oa_), w01_, a0);                                       \
-        a0 = nnc_smlad(ea_, w2h_, a0);                                                             \
+        a0 = nnc_dw_smlatb(ea_, w2_, a0);                                                          \
         a1 = nnc_smlad(nnc_pkhtb_asr16(oa_, ea_), w01_, a1);                                       \
-        a1 = nnc_smlad(eb_, w2l_, a1);                                                             \
+        a1 = nnc_dw_smlabb(eb_, w2_, a1);                                                          \
         a2 = nnc_smlad(nnc_pkhbt_lsl16(eb_, ob_), w01_, a2);                                       \
-        a2 = nnc_smlad(eb_, w2h_, a2);                                                             \
+        a2 = nnc_dw_smlatb(eb_, w2_, a2);                                                          \
         a3 = nnc_smlad(nnc_pkhtb_asr16(ob_, eb_), w01_, a3);                                       \
-        a3 = (int32_t)((uint32_t)a3 + (uint32_t)(row_[8] * k->w[3 * (r) + 2]));                   \
+        a3 = (int32_t)((uint32_t)a3 + (uint32_t)(row_[8] * w2_));                                  \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
