@@ -108,39 +108,39 @@ typedef struct {
     int32_t out_w;
 } nnc_dw_3x3;
 
-/* 1 (and *k set up) when the channel can take the fast form. */
-static int32_t nnc_dw_3x3_init(nnc_dw_3x3 *k, const nnc_conv_s8_params *p, const int8_t *w, int32_t bias,
-                               int32_t multiplier, int32_t shift, int32_t ws)
+/* The layer's constants: the same for every channel. */
+static void nnc_dw_3x3_layer(nnc_dw_3x3 *k, const nnc_conv_s8_params *p, int32_t ws)
+{
+    k->lo = p->act_min;
+    k->hi = p->act_max;
+    k->ws = ws;
+    k->row_step = p->stride_h * ws;
+    k->out_w = p->out_w;
+}
+
+/* 1 (and the channel's constants set in *k) when the channel can take the fast form. */
+static int32_t nnc_dw_3x3_channel(nnc_dw_3x3 *k, int32_t stride_w, int32_t output_offset, const int8_t *w,
+                                  int32_t bias, int32_t multiplier, int32_t shift)
 {
     int32_t r;
     /* |acc| <= |bias| + 9 * 128 * 127 < 2^28 + 2^17. */
     if (multiplier < 0 || shift > -1 || shift < -23 || bias <= -(INT32_C(1) << 28) || bias >= (INT32_C(1) << 28)) {
         return 0;
     }
-    for (r = 0; r < 9; ++r) {
-        k->w[r] = 2 * (int32_t)w[r];
-    }
     for (r = 0; r < 3; ++r) {
-        const int32_t a = k->w[3 * r], b = k->w[3 * r + 1], c = k->w[3 * r + 2];
-        if (p->stride_w == 1) {
-            k->w02[r] = nnc_dw_pair(a, c);
-            k->w1l[r] = nnc_dw_pair(b, 0);
-            k->w1h[r] = nnc_dw_pair(0, b);
-        } else {
-            k->w02[r] = nnc_dw_pair(a, b);
-            k->w1l[r] = nnc_dw_pair(c, 0);
-            k->w1h[r] = nnc_dw_pair(0, c);
-        }
+        const int32_t a = 2 * (int32_t)w[3 * r], b = 2 * (int32_t)w[3 * r + 1], c = 2 * (int32_t)w[3 * r + 2];
+        const int32_t mid = (stride_w == 1) ? b : c; /* the tap that has no pair */
+        k->w[3 * r] = a;
+        k->w[3 * r + 1] = b;
+        k->w[3 * r + 2] = c;
+        k->w02[r] = (stride_w == 1) ? nnc_dw_pair(a, c) : nnc_dw_pair(a, b);
+        k->w1l[r] = nnc_dw_pair(mid, 0);
+        k->w1h[r] = nnc_dw_pair(0, mid);
     }
     k->acc0 = 2 * bias;
     k->multiplier = multiplier;
     k->exponent = -shift;
-    k->rounding = (INT32_C(1) << (-shift - 1)) + p->output_offset * (INT32_C(1) << -shift);
-    k->lo = p->act_min;
-    k->hi = p->act_max;
-    k->ws = ws;
-    k->row_step = p->stride_h * ws;
-    k->out_w = p->out_w;
+    k->rounding = (INT32_C(1) << (-shift - 1)) + output_offset * (INT32_C(1) << -shift);
     return 1;
 }
 
@@ -502,8 +502,12 @@ void nnc_dwconv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w
     const int32_t three = p->kernel_h == 3 && p->kernel_w == 3 && p->dilation_h == 1 && p->dilation_w == 1;
     const int32_t s1 = three && p->stride_h == 1 && p->stride_w == 1;
     const int32_t s2 = three && p->stride_h == 2 && p->stride_w == 2;
+    const int32_t stride_w = p->stride_w, output_offset = p->output_offset, out_h = p->out_h;
+    const int32_t full = p->act_min == -128 && p->act_max == 127;
+    nnc_dw_3x3 k;
     int32_t n, ic, m;
 
+    nnc_dw_3x3_layer(&k, p, ws);
     if (padded) {
         memset(scratch, (int)(int8_t)(-p->input_offset), (size_t)((p->in_h + 2 * p->pad_h) * ws));
     }
@@ -518,12 +522,12 @@ void nnc_dwconv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w
                 const int32_t oc = ic * multiplier + m;
                 const int8_t *wc = w + oc * taps;
                 int8_t *yc = y + (n * p->out_c + oc) * out_map;
-                nnc_dw_3x3 k;
-                if ((s1 || s2) && nnc_dw_3x3_init(&k, p, wc, bias[oc], out_multiplier[oc], out_shift[oc], ws)) {
-                    if (k.lo == -128 && k.hi == 127) {
-                        nnc_dw_3x3_plane_full(&k, p->stride_w, p->out_h, src, padded, yc);
+                if ((s1 || s2) && nnc_dw_3x3_channel(&k, stride_w, output_offset, wc, bias[oc], out_multiplier[oc],
+                                                     out_shift[oc])) {
+                    if (full) {
+                        nnc_dw_3x3_plane_full(&k, stride_w, out_h, src, padded, yc);
                     } else {
-                        nnc_dw_3x3_plane_act(&k, p->stride_w, p->out_h, src, padded, yc);
+                        nnc_dw_3x3_plane_act(&k, stride_w, out_h, src, padded, yc);
                     }
                 } else {
                     nnc_dw_plane_any(p, wc, bias[oc], out_multiplier[oc], out_shift[oc], src, ws, yc);

@@ -2147,7 +2147,37 @@ static inline int32_t nnc_dw_smmlar(int32_t a, int32_t b, int32_t c)
     __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(c));
     return r;
 }
+
+/* SMLABB / SMLATB: acc + (bottom / top half of x) * (bottom half of w), halves as int16. */
+static inline int32_t nnc_dw_smlabb(uint32_t x, int32_t w, int32_t acc)
+{
+    __asm__("smlabb %0, %1, %2, %0" : "+r"(acc) : "r"(x), "r"(w));
+    return acc;
+}
+
+static inline int32_t nnc_dw_smlatb(uint32_t x, int32_t w, int32_t acc)
+{
+    __asm__("smlatb %0, %1, %2, %0" : "+r"(acc) : "r"(x), "r"(w));
+    return acc;
+}
 #else
+/* The int16 in bits 16*half .. 16*half+15 of x. */
+static inline int32_t nnc_dw_half(uint32_t x, int32_t half)
+{
+    const int32_t v = (int32_t)((x >> (16 * half)) & UINT32_C(0xFFFF));
+    return (v & INT32_C(0x8000)) ? v - INT32_C(0x10000) : v;
+}
+
+static inline int32_t nnc_dw_smlabb(uint32_t x, int32_t w, int32_t acc)
+{
+    return (int32_t)((uint32_t)acc + (uint32_t)(nnc_dw_half(x, 0) * nnc_dw_half((uint32_t)w, 0)));
+}
+
+static inline int32_t nnc_dw_smlatb(uint32_t x, int32_t w, int32_t acc)
+{
+    return (int32_t)((uint32_t)acc + (uint32_t)(nnc_dw_half(x, 1) * nnc_dw_half((uint32_t)w, 0)));
+}
+
 static inline int32_t nnc_dw_smmulr(int32_t a, int32_t b)
 {
     return (int32_t)(((int64_t)a * (int64_t)b + (INT64_C(1) << 31)) >> 32);
@@ -2184,7 +2214,9 @@ static inline uint32_t nnc_dw_pair(int32_t lo, int32_t hi)
  * Weights doubled (see above). Stride 1, per kernel row: w02 = (w0, w2), w1l = (w1, 0),
  * w1h = (0, w1). Four outputs from the six bytes x0..x5 of a row: SXTB16 of the words at x0 and
  * x2 gives e = (x0, x2), o = (x1, x3), f = (x2, x4), g = (x3, x5), and
- *   out0 = e.w02 + o.w1l, out1 = o.w02 + e.w1h, out2 = f.w02 + g.w1l, out3 = g.w02 + f.w1h.
+ *   out0 = e.w02 + o.w1l, out1 = o.w02 + e.w1h, out2 = f.w02 + g.w1l, out3 = g.w02 + f.w1h,
+ * the w1 terms as SMLABB / SMLATB (the bottom or top half of o, e, g, f times w1) where a loop
+ * has no registers to keep w1l and w1h.
  * Stride 2, per kernel row: w02 = (w0, w1), w1l = (w2, 0), w1h = (0, w2). Two outputs from the
  * five bytes x0..x4: the word at x0 gives e = (x0, x2), o = (x1, x3), PKH gives (x0, x1) and
  * (x2, x3), and
@@ -2206,39 +2238,39 @@ typedef struct {
     int32_t out_w;
 } nnc_dw_3x3;
 
-/* 1 (and *k set up) when the channel can take the fast form. */
-static int32_t nnc_dw_3x3_init(nnc_dw_3x3 *k, const nnc_conv_s8_params *p, const int8_t *w, int32_t bias,
-                               int32_t multiplier, int32_t shift, int32_t ws)
+/* The layer's constants: the same for every channel. */
+static void nnc_dw_3x3_layer(nnc_dw_3x3 *k, const nnc_conv_s8_params *p, int32_t ws)
+{
+    k->lo = p->act_min;
+    k->hi = p->act_max;
+    k->ws = ws;
+    k->row_step = p->stride_h * ws;
+    k->out_w = p->out_w;
+}
+
+/* 1 (and the channel's constants set in *k) when the channel can take the fast form. */
+static int32_t nnc_dw_3x3_channel(nnc_dw_3x3 *k, int32_t stride_w, int32_t output_offset, const int8_t *w,
+                                  int32_t bias, int32_t multiplier, int32_t shift)
 {
     int32_t r;
     /* |acc| <= |bias| + 9 * 128 * 127 < 2^28 + 2^17. */
     if (multiplier < 0 || shift > -1 || shift < -23 || bias <= -(INT32_C(1) << 28) || bias >= (INT32_C(1) << 28)) {
         return 0;
     }
-    for (r = 0; r < 9; ++r) {
-        k->w[r] = 2 * (int32_t)w[r];
-    }
     for (r = 0; r < 3; ++r) {
-        const int32_t a = k->w[3 * r], b = k->w[3 * r + 1], c = k->w[3 * r + 2];
-        if (p->stride_w == 1) {
-            k->w02[r] = nnc_dw_pair(a, c);
-            k->w1l[r] = nnc_dw_pair(b, 0);
-            k->w1h[r] = nnc_dw_pair(0, b);
-        } else {
-            k->w02[r] = nnc_dw_pair(a, b);
-            k->w1l[r] = nnc_dw_pair(c, 0);
-            k->w1h[r] = nnc_dw_pair(0, c);
-        }
+        const int32_t a = 2 * (int32_t)w[3 * r], b = 2 * (int32_t)w[3 * r + 1], c = 2 * (int32_t)w[3 * r + 2];
+        const int32_t mid = (stride_w == 1) ? b : c; /* the tap that has no pair */
+        k->w[3 * r] = a;
+        k->w[3 * r + 1] = b;
+        k->w[3 * r + 2] = c;
+        k->w02[r] = (stride_w == 1) ? nnc_dw_pair(a, c) : nnc_dw_pair(a, b);
+        k->w1l[r] = nnc_dw_pair(mid, 0);
+        k->w1h[r] = nnc_dw_pair(0, mid);
     }
     k->acc0 = 2 * bias;
     k->multiplier = multiplier;
     k->exponent = -shift;
-    k->rounding = (INT32_C(1) << (-shift - 1)) + p->output_offset * (INT32_C(1) << -shift);
-    k->lo = p->act_min;
-    k->hi = p->act_max;
-    k->ws = ws;
-    k->row_step = p->stride_h * ws;
-    k->out_w = p->out_w;
+    k->rounding = (INT32_C(1) << (-shift - 1)) + output_offset * (INT32_C(1) << -shift);
     return 1;
 }
 
@@ -2291,38 +2323,40 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         const uint32_t u_ = nnc_read_u32(s + (r) * k->ws), v_ = nnc_read_u32(s + (r) * k->ws + 2); \
         const uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                              \
         const uint32_t f_ = nnc_sxtb16(v_), g_ = nnc_sxtb16_ror8(v_);                              \
-        const uint32_t w02_ = k->w02[r], w1l_ = k->w1l[r], w1h_ = k->w1h[r];                       \
+        const uint32_t w02_ = k->w02[r];                                                           \
+        const int32_t w1_ = k->w[3 * (r) + 1];                                                     \
         a0 = nnc_smlad(e_, w02_, a0);                                                              \
-        a0 = nnc_smlad(o_, w1l_, a0);                                                              \
+        a0 = nnc_dw_smlabb(o_, w1_, a0);                                                           \
         a1 = nnc_smlad(o_, w02_, a1);                                                              \
-        a1 = nnc_smlad(e_, w1h_, a1);                                                              \
+        a1 = nnc_dw_smlatb(e_, w1_, a1);                                                           \
         a2 = nnc_smlad(f_, w02_, a2);                                                              \
-        a2 = nnc_smlad(g_, w1l_, a2);                                                              \
+        a2 = nnc_dw_smlabb(g_, w1_, a2);                                                           \
         a3 = nnc_smlad(g_, w02_, a3);                                                              \
-        a3 = nnc_smlad(f_, w1h_, a3);                                                              \
+        a3 = nnc_dw_smlatb(f_, w1_, a3);                                                           \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
-/* NNC_DW_S1_ROW4 plus a fifth output from the word at x4: (x4, x6).w02 + (x5, x7).w1l. */
+/* NNC_DW_S1_ROW4 plus a fifth output from the word at x4: (x4, x6).w02 + x5 * w1. */
 #define NNC_DW_S1_ROW5(r)                                                                          \
     do {                                                                                           \
         const int8_t *row_ = s + (r) * k->ws;                                                      \
         const uint32_t u_ = nnc_read_u32(row_), v_ = nnc_read_u32(row_ + 2);                       \
         const uint32_t t_ = nnc_read_u32(row_ + 4);                                                \
-        const uint32_t w02_ = k->w02[r], w1l_ = k->w1l[r], w1h_ = k->w1h[r];                       \
+        const uint32_t w02_ = k->w02[r];                                                           \
+        const int32_t w1_ = k->w[3 * (r) + 1];                                                     \
         uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                                    \
         a0 = nnc_smlad(e_, w02_, a0);                                                              \
-        a0 = nnc_smlad(o_, w1l_, a0);                                                              \
+        a0 = nnc_dw_smlabb(o_, w1_, a0);                                                           \
         a1 = nnc_smlad(o_, w02_, a1);                                                              \
-        a1 = nnc_smlad(e_, w1h_, a1);                                                              \
+        a1 = nnc_dw_smlatb(e_, w1_, a1);                                                           \
         e_ = nnc_sxtb16(v_);                                                                       \
         o_ = nnc_sxtb16_ror8(v_);                                                                  \
         a2 = nnc_smlad(e_, w02_, a2);                                                              \
-        a2 = nnc_smlad(o_, w1l_, a2);                                                              \
+        a2 = nnc_dw_smlabb(o_, w1_, a2);                                                           \
         a3 = nnc_smlad(o_, w02_, a3);                                                              \
-        a3 = nnc_smlad(e_, w1h_, a3);                                                              \
+        a3 = nnc_dw_smlatb(e_, w1_, a3);                                                           \
         a4 = nnc_smlad(nnc_sxtb16(t_), w02_, a4);                                                  \
-        a4 = nnc_smlad(nnc_sxtb16_ror8(t_), w1l_, a4);                                             \
+        a4 = nnc_dw_smlabb(nnc_sxtb16_ror8(t_), w1_, a4);                                          \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
@@ -2331,9 +2365,9 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         const uint32_t u_ = nnc_read_u32(s + (r) * k->ws);                                         \
         const uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                              \
         a0 = nnc_smlad(e_, k->w02[r], a0);                                                         \
-        a0 = nnc_smlad(o_, k->w1l[r], a0);                                                         \
+        a0 = nnc_dw_smlabb(o_, k->w[3 * (r) + 1], a0);                                             \
         a1 = nnc_smlad(o_, k->w02[r], a1);                                                         \
-        a1 = nnc_smlad(e_, k->w1h[r], a1);                                                         \
+        a1 = nnc_dw_smlatb(e_, k->w[3 * (r) + 1], a1);                                             \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
@@ -2358,24 +2392,25 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
     } while (0)
 
 /* Stride 2, kernel row r of four outputs from the nine bytes x0..x8: words at x0 and x4 give
- * eA = (x0, x2), oA = (x1, x3), eB = (x4, x6), oB = (x5, x7), and with w1l = (w2, 0)
- *   out0 = (x0, x1).w02 + eA.w1h, out1 = (x2, x3).w02 + eB.w1l,
- *   out2 = (x4, x5).w02 + eB.w1h, out3 = (x6, x7).w02 + x8 * w2. */
+ * eA = (x0, x2), oA = (x1, x3), eB = (x4, x6), oB = (x5, x7), and
+ *   out0 = (x0, x1).w02 + eA.hi * w2, out1 = (x2, x3).w02 + eB.lo * w2,
+ *   out2 = (x4, x5).w02 + eB.hi * w2, out3 = (x6, x7).w02 + x8 * w2. */
 #define NNC_DW_S2_ROW4(r)                                                                          \
     do {                                                                                           \
         const int8_t *row_ = s + (r) * k->ws;                                                      \
         const uint32_t u_ = nnc_read_u32(row_), v_ = nnc_read_u32(row_ + 4);                       \
         const uint32_t ea_ = nnc_sxtb16(u_), oa_ = nnc_sxtb16_ror8(u_);                            \
         const uint32_t eb_ = nnc_sxtb16(v_), ob_ = nnc_sxtb16_ror8(v_);                            \
-        const uint32_t w01_ = k->w02[r], w2h_ = k->w1h[r], w2l_ = k->w1l[r];                       \
+        const uint32_t w01_ = k->w02[r];                                                           \
+        const int32_t w2_ = k->w[3 * (r) + 2];                                                     \
         a0 = nnc_smlad(nnc_pkhbt_lsl16(ea_, oa_), w01_, a0);                                       \
-        a0 = nnc_smlad(ea_, w2h_, a0);                                                             \
+        a0 = nnc_dw_smlatb(ea_, w2_, a0);                                                          \
         a1 = nnc_smlad(nnc_pkhtb_asr16(oa_, ea_), w01_, a1);                                       \
-        a1 = nnc_smlad(eb_, w2l_, a1);                                                             \
+        a1 = nnc_dw_smlabb(eb_, w2_, a1);                                                          \
         a2 = nnc_smlad(nnc_pkhbt_lsl16(eb_, ob_), w01_, a2);                                       \
-        a2 = nnc_smlad(eb_, w2h_, a2);                                                             \
+        a2 = nnc_dw_smlatb(eb_, w2_, a2);                                                          \
         a3 = nnc_smlad(nnc_pkhtb_asr16(ob_, eb_), w01_, a3);                                       \
-        a3 = (int32_t)((uint32_t)a3 + (uint32_t)(row_[8] * k->w[3 * (r) + 2]));                   \
+        a3 = (int32_t)((uint32_t)a3 + (uint32_t)(row_[8] * w2_));                                  \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
@@ -2597,8 +2632,12 @@ void nnc_dwconv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w
     const int32_t three = p->kernel_h == 3 && p->kernel_w == 3 && p->dilation_h == 1 && p->dilation_w == 1;
     const int32_t s1 = three && p->stride_h == 1 && p->stride_w == 1;
     const int32_t s2 = three && p->stride_h == 2 && p->stride_w == 2;
+    const int32_t stride_w = p->stride_w, output_offset = p->output_offset, out_h = p->out_h;
+    const int32_t full = p->act_min == -128 && p->act_max == 127;
+    nnc_dw_3x3 k;
     int32_t n, ic, m;
 
+    nnc_dw_3x3_layer(&k, p, ws);
     if (padded) {
         memset(scratch, (int)(int8_t)(-p->input_offset), (size_t)((p->in_h + 2 * p->pad_h) * ws));
     }
@@ -2613,12 +2652,12 @@ void nnc_dwconv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w
                 const int32_t oc = ic * multiplier + m;
                 const int8_t *wc = w + oc * taps;
                 int8_t *yc = y + (n * p->out_c + oc) * out_map;
-                nnc_dw_3x3 k;
-                if ((s1 || s2) && nnc_dw_3x3_init(&k, p, wc, bias[oc], out_multiplier[oc], out_shift[oc], ws)) {
-                    if (k.lo == -128 && k.hi == 127) {
-                        nnc_dw_3x3_plane_full(&k, p->stride_w, p->out_h, src, padded, yc);
+                if ((s1 || s2) && nnc_dw_3x3_channel(&k, stride_w, output_offset, wc, bias[oc], out_multiplier[oc],
+                                                     out_shift[oc])) {
+                    if (full) {
+                        nnc_dw_3x3_plane_full(&k, stride_w, out_h, src, padded, yc);
                     } else {
-                        nnc_dw_3x3_plane_act(&k, p->stride_w, p->out_h, src, padded, yc);
+                        nnc_dw_3x3_plane_act(&k, stride_w, out_h, src, padded, yc);
                     }
                 } else {
                     nnc_dw_plane_any(p, wc, bias[oc], out_multiplier[oc], out_shift[oc], src, ws, yc);

@@ -19,7 +19,7 @@ enum KernelFootprints {
     "nnc_conv_s8_opt.c": (5288, 216),
     "nnc_deconv_f32.c": (628, 192),
     "nnc_dwconv_f32.c": (1780, 312),
-    "nnc_dwconv_s8.c": (6260, 296),
+    "nnc_dwconv_s8.c": (6216, 312),
     "nnc_pad_f32.c": (652, 176),
     "nnc_pad_s8.c": (588, 160),
     "nnc_pool_f32.c": (548, 128),
