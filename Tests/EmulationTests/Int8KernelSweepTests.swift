@@ -58,8 +58,8 @@ import _NNTestSupport
 
   /// `bench/int8-kernels/dwconv_sweep.c`: nnc_dwconv_s8 against nnc_conv_s8 on 400 seeded
   /// depthwise shapes (3x3 stride 1 and 2 with odd widths and pads 0..2, other kernels, strides and
-  /// dilations, multipliers 1..3, both requantization paths), on the emulated M4 (SMLAD, SMMULR,
-  /// SSAT) and on the host, with the same checksum; then the kws- and vww-shaped layers agree.
+  /// dilations, multipliers 1..3, both requantization paths), on the emulated M4 (SMLAD, SMLABB,
+  /// SMMLAR, SSAT) and on the host, with the same checksum; then the kws- and vww-shaped layers agree.
   @Test func depthwiseKernel_matchesReference_onTheCortexM4AndTheHost() throws {
     let work = try Fixtures.temporaryDirectory("dwconv-sweep")
     defer { try? FileManager.default.removeItem(at: work) }

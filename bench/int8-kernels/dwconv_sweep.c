@@ -2,7 +2,7 @@
  * dwconv_sweep.c — nnc_dwconv_s8 against the reference nnc_conv_s8 on seeded random depthwise
  * shapes (3x3 stride 1 and 2, other kernels, dilation, pad 0..2, odd widths, multiplier 1..3,
  * requantization on both of its paths), on the host (portable nnc_dsp.h) or on a Cortex-M4
- * (SMLAD/SXTB16/SMMULR): it prints the number of cases, the number of mismatching cases and an
+ * (SMLAD/SXTB16/SMLABB/SMMLAR/SSAT): it prints the number of cases, the number of mismatching cases and an
  * FNV-1a checksum of every output byte, which must be the same on both. Then it times a
  * kws-shaped and a vww-shaped layer, reference vs depthwise kernel, when built with m4bench.h.
  * Tests/EmulationTests/Int8KernelSweepTests.swift runs it both ways in CI.

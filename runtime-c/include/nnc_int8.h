@@ -291,9 +291,9 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *p, const int8_t *x, const
  *            plane inside a border of the input zero point, so padding taps add nothing and no
  *            tap needs a bounds check, and slack for a word read past the last tap); unused (may
  *            be NULL) without padding.
- * Channels whose accumulators provably stay below 2^29 and whose shift is negative requantize
- * with SMMULR and one rounding shift (bit-identical, see the source); the others through
- * nnc_requantize. Reads no byte of x outside the planes. */
+ * 3x3 channels whose accumulators provably stay below 2^29 (|bias'| < 2^28), with a multiplier
+ * >= 0 and a shift in [-23, -1], requantize with SMMLAR, one shift and SSAT (bit-identical, see
+ * the source); the others through nnc_requantize. Reads no byte of x outside its planes. */
 void nnc_dwconv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                    const int32_t *out_multiplier, const int32_t *out_shift, int8_t *scratch, int8_t *y);
 
