@@ -55,4 +55,39 @@ import _NNTestSupport
     // LeNet's two convolutions (with their pooling), timed in the m4run build, also agree.
     #expect(target.stdout.contains("lenet conv1: same\nlenet conv2: same\n"))
   }
+
+  /// `bench/int8-kernels/dwconv_sweep.c`: nnc_dwconv_s8 against nnc_conv_s8 on 400 seeded
+  /// depthwise shapes (3x3 stride 1 and 2 with odd widths and pads 0..2, other kernels, strides and
+  /// dilations, multipliers 1..3, both requantization paths), on the emulated M4 (SMLAD, SMLABB,
+  /// SMMLAR, SSAT) and on the host, with the same checksum; then the kws- and vww-shaped layers agree.
+  @Test func depthwiseKernel_matchesReference_onTheCortexM4AndTheHost() throws {
+    let work = try Fixtures.temporaryDirectory("dwconv-sweep")
+    defer { try? FileManager.default.removeItem(at: work) }
+    let urls = ["bench/int8-kernels/dwconv_sweep.c", "runtime-c/src/nnc_conv_s8.c", "runtime-c/src/nnc_dwconv_s8.c"]
+      .map { Self.root.appendingPathComponent($0) }
+    let include = Self.root.appendingPathComponent("runtime-c/include")
+
+    let toolchain = try Toolchain.locate()
+    let target = try Emulator.run(
+      Emulator.Program(sources: urls, includeDirectories: [include], cpuFlags: try TargetDescription.named("cortex-m4f").crossFlags),
+      toolchain: toolchain, workDirectory: work)
+    #expect(target.status == 0, "\(target.stdout)")
+
+    let binary = work.appendingPathComponent("dwconv-sweep-host").path
+    let cc = try ProcessRunner.run(
+      toolchain.hostCompiler,
+      ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I", include.path] + urls.map(\.path) + ["-lm", "-o", binary])
+    #expect(cc.status == 0, "\(cc.stderr)")
+    let host = try ProcessRunner.run(binary, [])
+    #expect(host.status == 0)
+
+    let onTarget = try Self.summary(target.stdout), onHost = try Self.summary(String(decoding: host.stdout, as: UTF8.self))
+    #expect(onTarget.path == "dsp")
+    #expect(onHost.path == "portable")
+    #expect(onTarget.cases == 400 && onTarget.mismatches == 0)
+    #expect(onHost.cases == 400 && onHost.mismatches == 0)
+    #expect(onTarget.checksum == onHost.checksum)
+    #expect(target.stdout.contains("kws dw 64x25x5 s1 (72000 MACs): same\n"))
+    #expect(target.stdout.contains("vww dw 8x49x49 s2 (41472 MACs): same\n"))
+  }
 }

@@ -62,6 +62,56 @@ import _NNTestSupport
     #expect(pooledCases == 200)
   }
 
+  /// `nnc_dwconv_s8` on the depthwise cases of `Int8Cases.conv` (1-D and 2-D, kernels 1–5,
+  /// strides, padding, dilation, multipliers 1 and 2, stressed multipliers so both requantization
+  /// paths run), with the constants `DepthwisePackedWeights` makes, against `nnc_conv_s8`.
+  @Test func depthwiseConvolutionMatchesReference() {
+    var rng = SeededRandom(seed: 204)
+    var cases = 0, threeByThree = 0
+    while cases < 300 {
+      var k = Int8Cases.conv(&rng)
+      guard DepthwisePackedWeights.isDepthwise(k.params) else { continue }
+      (k.params.actMin, k.params.actMax) = Int8Cases.activation(&rng, output: k.output)
+      let p = k.params
+      let m = Int8CKernelTests.stress(k.multipliers, &rng)
+      let (mult, shift) = (m.map(\.multiplier), m.map(\.shift))
+      var cp = p.c
+      var reference = [Int8](repeating: 0x55, count: p.outputCount)
+      Int8CKernelTests.withOptional(k.bias) { b in nnc_conv_s8(&cp, k.x, k.weight, b, mult, shift, &reference) }
+
+      let packed = DepthwisePackedWeights(weights: k.weight, bias: k.bias, channels: Int(p.outC), inputOffset: p.inputOffset)
+      var scratch = [Int8](repeating: 0x55, count: DepthwisePackedWeights.scratchBytes(p))
+      var y = [Int8](repeating: 0x55, count: reference.count)
+      nnc_dwconv_s8(&cp, k.x, packed.weights, packed.bias, mult, shift, &scratch, &y)
+      Int8CKernelTests.expectIdentical(y, reference, "#\(cases) \(k)")
+      cases += 1
+      if p.kernelH == 3 && p.kernelW == 3 && p.dilationH == 1 && p.dilationW == 1 { threeByThree += 1 }
+    }
+    #expect(threeByThree >= 20, "\(threeByThree) cases took the 3x3 paths")
+  }
+
+  /// Depthwise means one input channel per group; grouped and dense convolutions are not, nor is a
+  /// single-channel input, which the general kernel handles better.
+  @Test func depthwiseDetection() {
+    func params(inC: Int32, outC: Int32, group: Int32) -> ConvS8Params {
+      ConvS8Params(
+        batch: 1, inC: inC, inH: 5, inW: 5, outC: outC, outH: 5, outW: 5, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1,
+        padH: 1, padW: 1, dilationH: 1, dilationW: 1, group: group, inputOffset: 0, outputOffset: 0)
+    }
+    #expect(DepthwisePackedWeights.isDepthwise(params(inC: 8, outC: 8, group: 8)))
+    #expect(DepthwisePackedWeights.isDepthwise(params(inC: 8, outC: 16, group: 8)))
+    #expect(!DepthwisePackedWeights.isDepthwise(params(inC: 8, outC: 8, group: 4)))
+    #expect(!DepthwisePackedWeights.isDepthwise(params(inC: 8, outC: 8, group: 1)))
+    #expect(!DepthwisePackedWeights.isDepthwise(params(inC: 1, outC: 8, group: 1)))
+    // The padded plane, (5 + 2) * (5 + 2) bytes, and 4 of slack; none without padding.
+    #expect(DepthwisePackedWeights.scratchBytes(params(inC: 8, outC: 8, group: 8)) == 53)
+    var unpadded = params(inC: 8, outC: 8, group: 8)
+    (unpadded.padH, unpadded.padW) = (0, 0)
+    #expect(DepthwisePackedWeights.scratchBytes(unpadded) == 0)
+    // The input offset folded into the bias: 10 + 3 * (1 + 2 - 4).
+    #expect(DepthwisePackedWeights(weights: [1, 2, -4], bias: [10], channels: 1, inputOffset: 3).bias == [7])
+  }
+
   @Test func affineMatchesReference() {
     var rng = SeededRandom(seed: 203)
     for trial in 0..<200 {

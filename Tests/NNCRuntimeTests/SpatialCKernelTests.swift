@@ -93,6 +93,16 @@ import Testing
     x: FloatTensor, w: [Float], b: [Float]?, outShape: [Int], kernel: [Int], pad: [Int], stride: [Int],
     dilation: [Int], group: Int
   ) -> [Float] {
+    var p = convParams(x: x, outShape: outShape, kernel: kernel, pad: pad, stride: stride, dilation: dilation, group: group)
+    var y = [Float](repeating: .nan, count: outShape.reduce(1, *))
+    withOptional(b) { bp in nnc_conv_f32(&p, x.values, w, bp, &y) }
+    return y
+  }
+
+  /// nnc_conv_params for a channel-first x with 1 or 2 spatial axes.
+  static func convParams(
+    x: FloatTensor, outShape: [Int], kernel: [Int], pad: [Int], stride: [Int], dilation: [Int], group: Int
+  ) -> nnc_conv_params {
     let lift = { (v: [Int], fill: Int) in v.count == 1 ? [fill, v[0]] : v }
     let inSp = lift(Array(x.shape[2...]), 1)
     let outSp = lift(Array(outShape[2...]), 1)
@@ -106,9 +116,7 @@ import Testing
     p.pad_h = i32(pd[0]); p.pad_w = i32(pd[1])
     p.dilation_h = i32(d[0]); p.dilation_w = i32(d[1])
     p.group = i32(group)
-    var y = [Float](repeating: .nan, count: outShape.reduce(1, *))
-    withOptional(b) { bp in nnc_conv_f32(&p, x.values, w, bp, &y) }
-    return y
+    return p
   }
 
   /// Random spatial geometry whose convolution output is non-empty.
@@ -163,6 +171,36 @@ import Testing
         x: x, w: w.values, b: b?.values, outShape: swift.shape, kernel: g.kernel, pad: g.pad, stride: g.stride,
         dilation: g.dilation, group: channels)
       Self.expectSame(c, swift, "depthwise #\(trial) x\(x.shape) w\(w.shape) \(attrs)")
+    }
+  }
+
+  /// nnc_dwconv_f32 gives nnc_conv_f32's bits (same summation order) on depthwise geometries,
+  /// half of them 3x3 with dilation 1 (its two-outputs-at-a-time path), and so FloatKernels' too.
+  @Test func depthwiseKernelIsBitIdenticalToTheGroupedConvolution() {
+    var rng = Rng(state: 4)
+    for trial in 0..<120 {
+      let rank = rng.int(1...2)
+      var g = Self.geometry(&rng, rank: rank)
+      if trial % 2 == 0 {
+        g.kernel = g.kernel.map { _ in 3 }
+        g.dilation = g.dilation.map { _ in 1 }
+        g.input = g.input.map { max($0, 3) + rng.int(0...6) }
+      }
+      let channels = rng.int(1...5)
+      let multiplier = rng.pick([1, 1, 2])
+      let x = rng.tensor([rng.int(1...2), channels] + g.input)
+      let w = rng.tensor([channels * multiplier] + g.kernel)
+      let b: FloatTensor? = rng.bool() ? rng.tensor([channels * multiplier]) : nil
+      let attrs = DepthwiseConvolutionAttributes(pad: g.pad, stride: g.stride, dilation: g.dilation, multiplier: multiplier)
+      let swift = FloatKernels.depthwiseConvolution(x, weight: w, bias: b, attrs)
+      let grouped = Self.cConv(
+        x: x, w: w.values, b: b?.values, outShape: swift.shape, kernel: g.kernel, pad: g.pad, stride: g.stride,
+        dilation: g.dilation, group: channels)
+      var p = Self.convParams(x: x, outShape: swift.shape, kernel: g.kernel, pad: g.pad, stride: g.stride, dilation: g.dilation, group: channels)
+      var y = [Float](repeating: .nan, count: swift.count)
+      Self.withOptional(b?.values) { bp in nnc_dwconv_f32(&p, x.values, w.values, bp, &y) }
+      #expect(y.map(\.bitPattern) == grouped.map(\.bitPattern), "depthwise #\(trial) x\(x.shape) w\(w.shape) \(attrs)")
+      Self.expectSame(y, swift, "depthwise #\(trial) x\(x.shape) w\(w.shape) \(attrs)")
     }
   }
 

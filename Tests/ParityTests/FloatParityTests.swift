@@ -50,6 +50,36 @@ import _NNTestSupport
     }
   }
 
+  /// A DepthwiseConvolution and the grouped Convolution ONNX importers write for it (one group per
+  /// input channel), 3x3 pad 1 with strides 1 and 2 on an odd width: the generated C calls
+  /// nnc_dwconv_f32 and gives the interpreter's floats bit for bit (the same summation order).
+  @Test(arguments: [1, 2], ["DepthwiseConvolution", "Convolution"])
+  func depthwiseConvolution_isBitIdenticalToTheInterpreter(_ stride: Int, _ function: String) throws {
+    let dir = try Fixtures.temporaryDirectory("float-depthwise")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var rng = SeededRandom(seed: 206)
+    let geometry = "pad { dim: 1 dim: 1 } stride { dim: \(stride) dim: \(stride) } dilation { dim: 1 dim: 1 }"
+    let model =
+      function == "Convolution"
+      ? InlineModel(
+        function: "Convolution", param: "convolution_param { base_axis: 1 \(geometry) group: 4 }", input: [-1, 4, 9, 7],
+        parameters: [("W", [4, 1, 3, 3], (0..<36).map { _ in String(rng.double(-1...1)) })])
+      : InlineModel(
+        function: "DepthwiseConvolution", param: "depthwise_convolution_param { base_axis: 1 \(geometry) multiplier: 2 }",
+        input: [-1, 4, 9, 7], parameters: [("W", [8, 3, 3], (0..<72).map { _ in String(rng.double(-1...1)) })])
+    let path = dir.appendingPathComponent("model.nntxt")
+    try Data(model.text.utf8).write(to: path)
+    let inputs = dir.appendingPathComponent("inputs.bin")
+    try (0..<2 * 4 * 9 * 7).map { _ in Float(rng.double(-2...2)) }.withUnsafeBytes { try Data($0).write(to: inputs) }
+
+    let compilation = try Driver.compile(modelPath: path.path, options: CompileOptions(target: try .named("host"), quantization: "float32"))
+    let kernelFiles = compilation.code.files.map(\.name).filter { $0.hasPrefix("nnc_") && $0.hasSuffix(".c") }
+    #expect(kernelFiles.contains("nnc_dwconv_f32.c") && !kernelFiles.contains("nnc_conv_f32.c"), "\(kernelFiles)")
+    let samples = try InputLoader(graph: compilation.model.graph, normalizeImages: false).load(path: inputs.path)
+    let report = try Verifier.verify(compilation, samples: samples, tolerance: Self.interpreterTolerance)
+    #expect(report.outputs[0].againstInterpreter.maxAbs == 0, "\(report.text)")
+  }
+
   @Test func lenetSample_classifiesItsFiveAsFive() throws {
     let compilation = try Driver.compile(
       modelPath: Fixtures.path("real/nnabla_lenet_010000.nnp"), options: CompileOptions(target: try .named("cortex-m4f"), quantization: "float32"))

@@ -92,6 +92,37 @@ import _NNTestSupport
     #expect(Double(optimized.code.weightBytes) <= 0.26 * Double(float.code.weightBytes), "\(optimized.code.weightBytes)")
   }
 
+  /// A DepthwiseConvolution (4 channels, multiplier 2, 3x3, pad 1, stride `stride`, an odd
+  /// width) compiled for the Cortex-M4F: the optimized build calls nnc_dwconv_s8 (the reference
+  /// build nnc_conv_s8), and both give the Swift int8 reference's bytes at every step.
+  @Test(arguments: [1, 2], KernelSet.allCases)
+  func depthwiseConvolution_isByteIdenticalToTheInt8Reference(_ stride: Int, _ kernels: KernelSet) throws {
+    let dir = try Fixtures.temporaryDirectory("int8-depthwise")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var rng = SeededRandom(seed: 205)
+    let weights = (0..<72).map { _ in String(rng.double(-1...1)) }
+    let model = InlineModel(
+      function: "DepthwiseConvolution",
+      param: "depthwise_convolution_param { base_axis: 1 pad { dim: 1 dim: 1 } stride { dim: \(stride) dim: \(stride) } dilation { dim: 1 dim: 1 } multiplier: 2 }",
+      input: [-1, 4, 9, 7], parameters: [("W", [8, 3, 3], weights)])
+    let path = dir.appendingPathComponent("model.nntxt")
+    try Data(model.text.utf8).write(to: path)
+    let samples = (0..<3 * 4 * 9 * 7).map { _ in Float(rng.double(-2...2)) }
+    let calibration = dir.appendingPathComponent("calibration.bin")
+    try samples.withUnsafeBytes { try Data($0).write(to: calibration) }
+
+    let compilation = try Driver.compile(
+      modelPath: path.path,
+      options: CompileOptions(target: try .named("cortex-m4f"), quantization: "int8", calibrationData: calibration.path, kernels: kernels))
+    let kernelFiles = compilation.code.files.map(\.name).filter { $0.hasPrefix("nnc_") && $0.hasSuffix(".c") }
+    #expect(kernelFiles.contains("nnc_dwconv_s8.c") == (kernels == .optimized), "\(kernelFiles)")
+    let inputs = try InputLoader(graph: compilation.model.graph, normalizeImages: false).load(path: calibration.path)
+    let report = try Verifier.verify(compilation, samples: inputs)
+    #expect(report.mismatchedSteps == [], "\(report.text)")
+    #expect(report.passed, "\(report.text)")
+    #expect(report.outputs[0].againstInterpreter.maxAbs == 0)
+  }
+
   @Test func int8WithoutCalibrationData_saysHowToPassIt() throws {
     #expect {
       _ = try Driver.compile(

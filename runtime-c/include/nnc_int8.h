@@ -279,6 +279,24 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *p, const int8_t *x, const
                        const int32_t *bias, const int32_t *out_multiplier,
                        const int32_t *out_shift, int16_t *scratch, int8_t *y);
 
+/* ---- Optimized depthwise convolution (nnc_dwconv_s8.c, no im2col) ---------------------------- */
+
+/* The same bytes as nnc_conv_s8 for a depthwise convolution (group == in_c, out_c == in_c *
+ * multiplier; output channel oc reads input channel oc / multiplier), any kernel, stride,
+ * dilation and padding; 3x3 with stride 1 or 2 take SMLAD fast paths.
+ *   w        int8 [out_c][kernel_h][kernel_w], as nnc_conv_s8's
+ *   bias     int32, never NULL, with the input offset folded in as for nnc_conv_s8_opt:
+ *            bias'[c] = bias[c] + input_offset * sum_k w[c][k] (wrapping)
+ *   scratch  (in_h + 2 pad_h) * (in_w + 2 pad_w) + 4 bytes when the convolution pads (one input
+ *            plane inside a border of the input zero point, so padding taps add nothing and no
+ *            tap needs a bounds check, and slack for a word read past the last tap); unused (may
+ *            be NULL) without padding.
+ * 3x3 channels whose accumulators provably stay below 2^29 (|bias'| < 2^28), with a multiplier
+ * >= 0 and a shift in [-23, -1], requantize with SMMLAR, one shift and SSAT (bit-identical, see
+ * the source); the others through nnc_requantize. Reads no byte of x outside its planes. */
+void nnc_dwconv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                   const int32_t *out_multiplier, const int32_t *out_shift, int8_t *scratch, int8_t *y);
+
 /* ---- Add2 / Sub2 / Mul2 with broadcasting (nnc_arith_s8.c) ---------------------------------- */
 
 typedef struct {

@@ -81,6 +81,8 @@ public enum Int8ModelEmitter {
   /// kernels, the full convolution output a fused max pooling reads.
   static func scratchBytes(_ kernel: Int8Kernel, _ kernels: KernelSet) -> Int {
     switch (kernel, kernels) {
+    case (.convolution(let c), .optimized) where usesDepthwiseKernel(c):
+      return DepthwisePackedWeights.scratchBytes(c.params)
     case (.convolution(let c), .optimized):
       let k = c.weights.count / Int(c.params.outC)
       return PackedWeights.convolutionScratchBytes(c.params, kPadded: Int32(k + (k & 1)), pool: c.fusedMaxPool)
@@ -92,6 +94,11 @@ public enum Int8ModelEmitter {
     default:
       return 0
     }
+  }
+
+  /// Depthwise convolutions without a fused max pooling take `nnc_dwconv_s8` (no im2col).
+  static func usesDepthwiseKernel(_ conv: Int8WeightLayer<ConvS8Params>) -> Bool {
+    conv.fusedMaxPool == nil && DepthwisePackedWeights.isDepthwise(conv.params)
   }
 
   // MARK: - Steps
@@ -114,6 +121,15 @@ public enum Int8ModelEmitter {
       let p = program.tensors[step.inputs[0]].quant!
       return ["nnc_dequantize_s8(\(n), \(CNames.float(p.scale)), \(p.zeroPoint), \(arg(0)), \(out));"]
 
+    case .convolution(let conv) where kernels == .optimized && usesDepthwiseKernel(conv):
+      let p = conv.params
+      let packed = DepthwisePackedWeights(weights: conv.weights, bias: conv.bias, channels: Int(p.outC), inputOffset: p.inputOffset)
+      let w = constants.int8("conv_w\(k)", step.name, packed.weights)
+      let b = constants.int32("conv_b\(k)", step.name + " (input offset folded in)", packed.bias)
+      let m = constants.int32("conv_m\(k)", step.name, conv.multipliers, requantization: true)
+      let s = constants.int32("conv_s\(k)", step.name, conv.shifts, requantization: true)
+      let area = DepthwisePackedWeights.scratchBytes(p) == 0 ? "NULL" : "(int8_t *)\(scratch!)"
+      return ["nnc_dwconv_s8(&\(table("nnc_conv_s8_params", "conv", p)), \(arg(0)), \(w), \(b), \(m), \(s), \(area), \(out));"]
     case .convolution(let conv) where kernels == .optimized:
       let p = conv.params
       let packed = PackedWeights(weights: conv.weights, bias: conv.bias, channels: Int(p.outC), groups: Int(p.group), inputOffset: p.inputOffset)

@@ -28,13 +28,16 @@ enum OpEmitters {
 
     case .convolution(let a):
       let g = try geometry(node, c, baseAxis: a.baseAxis, pad: a.pad, stride: a.stride, dilation: a.dilation, group: a.group)
-      return ["nnc_conv_f32(&\(table("nnc_conv_params", "conv", g)), \(arg(0)), \(arg(1)), \(optionalArg(2)), \(out));"]
+      // One group per input channel (how ONNX importers write depthwise): the depthwise kernel, same bits.
+      let kernel = a.group > 1 && a.group == x[a.baseAxis] ? "nnc_dwconv_f32" : "nnc_conv_f32"
+      return ["\(kernel)(&\(table("nnc_conv_params", "conv", g)), \(arg(0)), \(arg(1)), \(optionalArg(2)), \(out));"]
 
     case .depthwiseConvolution(let a):
       // A depthwise convolution is a grouped one with one group per input channel; nnabla's weight
-      // [inC * multiplier, k...] is already the grouped layout [outC, 1, k...].
+      // [inC * multiplier, k...] is already the grouped layout [outC, 1, k...]. nnc_dwconv_f32 gives
+      // nnc_conv_f32's bits without its per-tap bounds work.
       let g = try geometry(node, c, baseAxis: a.baseAxis, pad: a.pad, stride: a.stride, dilation: a.dilation, group: x[a.baseAxis])
-      return ["nnc_conv_f32(&\(table("nnc_conv_params", "conv", g)), \(arg(0)), \(arg(1)), \(optionalArg(2)), \(out));"]
+      return ["nnc_dwconv_f32(&\(table("nnc_conv_params", "conv", g)), \(arg(0)), \(arg(1)), \(optionalArg(2)), \(out));"]
 
     case .deconvolution(let a):
       let g = try geometry(node, c, baseAxis: a.baseAxis, pad: a.pad, stride: a.stride, dilation: a.dilation, group: a.group)

@@ -1,0 +1,187 @@
+/*
+ * dwconv_sweep.c — nnc_dwconv_s8 against the reference nnc_conv_s8 on seeded random depthwise
+ * shapes (3x3 stride 1 and 2, other kernels, dilation, pad 0..2, odd widths, multiplier 1..3,
+ * requantization on both of its paths), on the host (portable nnc_dsp.h) or on a Cortex-M4
+ * (SMLAD/SXTB16/SMLABB/SMMLAR/SSAT): it prints the number of cases, the number of mismatching cases and an
+ * FNV-1a checksum of every output byte, which must be the same on both. Then it times a
+ * kws-shaped and a vww-shaped layer, reference vs depthwise kernel, when built with m4bench.h.
+ * Tests/EmulationTests/Int8KernelSweepTests.swift runs it both ways in CI.
+ *
+ *   cc -std=c99 -O2 -Iruntime-c/include bench/int8-kernels/dwconv_sweep.c runtime-c/src/nnc_conv_s8.c \
+ *      runtime-c/src/nnc_dwconv_s8.c -lm
+ *   m4run --src bench/int8-kernels/dwconv_sweep.c runtime-c/src/nnc_conv_s8.c \
+ *      runtime-c/src/nnc_dwconv_s8.c --inc runtime-c/include
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "nnc_int8.h"
+#ifdef M4RUN_TARGET
+#include "m4bench.h"
+#else
+#define M4_BENCH(stmt) stmt
+#endif
+
+#define MAX_X 20000
+#define MAX_C 64
+#define MAX_Y 20000
+#ifndef SWEEP_ROUNDS
+#define SWEEP_ROUNDS 400
+#endif
+
+static int8_t xs[MAX_X], ws[MAX_C * 49], y_ref[MAX_Y], y_dw[MAX_Y], scratch[MAX_X + 4];
+static int32_t bias[MAX_C], bias_folded[MAX_C], mult[MAX_C], shift[MAX_C];
+static uint32_t rng_state = 2463534242u;
+static uint32_t checksum = 2166136261u;
+
+static uint32_t next_u32(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 17;
+    rng_state ^= rng_state << 5;
+    return rng_state;
+}
+
+static int32_t rnd(int32_t lo, int32_t hi) { return lo + (int32_t)(next_u32() % (uint32_t)(hi - lo + 1)); }
+
+static void hash(const int8_t *p, int32_t n)
+{
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        checksum = (checksum ^ (uint8_t)p[i]) * 16777619u;
+    }
+}
+
+/* Random weights, bias and requantization for out_c channels of `taps` taps; the bias folded as
+ * the code generator folds it (bias + input_offset * sum w, wrapping). Now and then a huge bias,
+ * a non-negative shift or a big multiplier, so the kernel's exact fallback runs too. */
+static void random_layer(int32_t out_c, int32_t taps, int32_t input_offset, int32_t use_bias)
+{
+    int32_t c, i;
+    for (c = 0; c < out_c; ++c) {
+        uint32_t sum = 0;
+        for (i = 0; i < taps; ++i) {
+            const int8_t v = (int8_t)(rnd(0, 7) == 0 ? (rnd(0, 1) ? 127 : -127) : rnd(-127, 127));
+            ws[c * taps + i] = v;
+            sum += (uint32_t)(int32_t)v;
+        }
+        mult[c] = rnd(1 << 29, 0x7fffffff);
+        shift[c] = rnd(-12, -1);
+        if (rnd(0, 7) == 0) {
+            shift[c] = rnd(-31, 3);
+        }
+        bias[c] = rnd(-20000, 20000);
+        if (rnd(0, 15) == 0) {
+            bias[c] = (int32_t)next_u32();
+        }
+        bias_folded[c] = (int32_t)((uint32_t)(use_bias ? bias[c] : 0) + (uint32_t)input_offset * sum);
+    }
+}
+
+static int32_t dw_case(int32_t round)
+{
+    nnc_conv_s8_params p;
+    int32_t i, n_x, n_y, multiplier, use_bias = rnd(0, 3) != 0;
+    memset(&p, 0, sizeof p);
+    p.batch = rnd(0, 5) == 0 ? 2 : 1;
+    p.in_c = p.group = rnd(1, 5);
+    multiplier = rnd(0, 3) == 0 ? rnd(2, 3) : 1;
+    p.out_c = p.in_c * multiplier;
+    switch (round % 4) {
+    case 0: /* 3x3 stride 1 */
+    case 1: /* 3x3 stride 2 */
+        p.kernel_h = p.kernel_w = 3;
+        p.stride_h = p.stride_w = 1 + round % 4;
+        p.dilation_h = p.dilation_w = 1;
+        break;
+    default: /* anything */
+        p.kernel_h = rnd(1, 5);
+        p.kernel_w = rnd(1, 5);
+        p.stride_h = rnd(1, 3);
+        p.stride_w = rnd(1, 3);
+        p.dilation_h = rnd(0, 3) == 0 ? 2 : 1;
+        p.dilation_w = rnd(0, 3) == 0 ? 2 : 1;
+        break;
+    }
+    p.pad_h = rnd(0, 2);
+    p.pad_w = rnd(0, 3) == 0 ? rnd(0, 2) : p.pad_h;
+    p.in_h = (p.kernel_h - 1) * p.dilation_h + 1 + rnd(0, 12) - (p.pad_h > 0 ? rnd(0, 1) : 0);
+    p.in_w = (p.kernel_w - 1) * p.dilation_w + 1 + rnd(0, 12) - (p.pad_w > 0 ? rnd(0, 1) : 0);
+    p.out_h = (p.in_h + 2 * p.pad_h - (p.kernel_h - 1) * p.dilation_h - 1) / p.stride_h + 1;
+    p.out_w = (p.in_w + 2 * p.pad_w - (p.kernel_w - 1) * p.dilation_w - 1) / p.stride_w + 1;
+    p.input_offset = rnd(-127, 128);
+    p.output_offset = rnd(-128, 127);
+    p.act_min = rnd(0, 1) ? -128 : rnd(-128, 0);
+    p.act_max = rnd(0, 1) ? 127 : rnd(p.act_min, 127);
+    n_x = p.batch * p.in_c * p.in_h * p.in_w;
+    n_y = p.batch * p.out_c * p.out_h * p.out_w;
+    for (i = 0; i < n_x; ++i) {
+        xs[i] = (int8_t)rnd(-128, 127);
+    }
+    random_layer(p.out_c, p.kernel_h * p.kernel_w, p.input_offset, use_bias);
+    nnc_conv_s8(&p, xs, ws, use_bias ? bias : NULL, mult, shift, y_ref);
+    /* The scratch at the end of its array, so that a sanitizer sees any read past its size. */
+    nnc_dwconv_s8(&p, xs, ws, bias_folded, mult, shift,
+                  scratch + sizeof scratch - (size_t)((p.in_h + 2 * p.pad_h) * (p.in_w + 2 * p.pad_w) + 4), y_dw);
+    hash(y_dw, n_y);
+    return memcmp(y_ref, y_dw, (size_t)n_y) != 0;
+}
+
+/* A layer of the MLPerf Tiny models: c channels of h x w, 3x3, stride s, pad `pad`. */
+static void timing(const char *name, int32_t c, int32_t h, int32_t w, int32_t s, int32_t pad)
+{
+    nnc_conv_s8_params p;
+    int32_t i;
+    memset(&p, 0, sizeof p);
+    p.batch = 1;
+    p.in_c = p.out_c = p.group = c;
+    p.in_h = h;
+    p.in_w = w;
+    p.kernel_h = p.kernel_w = 3;
+    p.stride_h = p.stride_w = s;
+    p.dilation_h = p.dilation_w = 1;
+    p.pad_h = p.pad_w = pad;
+    p.out_h = (h + 2 * pad - 3) / s + 1;
+    p.out_w = (w + 2 * pad - 3) / s + 1;
+    p.input_offset = 128;
+    p.output_offset = -128;
+    p.act_min = -128;
+    p.act_max = 127;
+    for (i = 0; i < c * h * w; ++i) xs[i] = (int8_t)rnd(-128, 127);
+    random_layer(c, 9, p.input_offset, 1);
+    for (i = 0; i < c; ++i) {
+        bias[i] = rnd(-20000, 20000);
+        shift[i] = rnd(-10, -5);
+    }
+    for (i = 0; i < c; ++i) {
+        int32_t k;
+        uint32_t sum = 0;
+        for (k = 0; k < 9; ++k) sum += (uint32_t)(int32_t)ws[i * 9 + k];
+        bias_folded[i] = (int32_t)((uint32_t)bias[i] + (uint32_t)p.input_offset * sum);
+    }
+    M4_BENCH(nnc_conv_s8(&p, xs, ws, bias, mult, shift, y_ref));
+    M4_BENCH(nnc_dwconv_s8(&p, xs, ws, bias_folded, mult, shift, scratch, y_dw));
+    printf("%s (%d MACs): %s\n", name, (int)(c * p.out_h * p.out_w * 9),
+           memcmp(y_ref, y_dw, (size_t)(c * p.out_h * p.out_w)) ? "MISMATCH" : "same");
+}
+
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+#define SWEEP_DSP_PATH "dsp"
+#else
+#define SWEEP_DSP_PATH "portable"
+#endif
+
+int main(void)
+{
+    int32_t cases = 0, bad = 0, i;
+    for (i = 0; i < SWEEP_ROUNDS; ++i) {
+        bad += dw_case(i);
+        cases += 1;
+    }
+    printf("kernels %s\n", SWEEP_DSP_PATH);
+    printf("cases %d mismatches %d checksum %08lx\n", (int)cases, (int)bad, (unsigned long)checksum);
+    timing("kws dw 64x25x5 s1", 64, 25, 5, 1, 1);
+    timing("vww dw 8x48x48 s1", 8, 48, 48, 1, 1);
+    timing("vww dw 8x49x49 s2", 8, 49, 49, 2, 0);
+    return bad != 0;
+}
