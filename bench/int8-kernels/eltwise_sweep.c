@@ -1,0 +1,218 @@
+/*
+ * eltwise_sweep.c — the fast element-wise and pooling int8 kernels (nnc_add_s8_opt,
+ * nnc_mul_s8_opt, nnc_avgpool_s8 / nnc_global_avgpool_s8 fast paths) against the reference ones on
+ * seeded random shapes, broadcasts and parameters (the quantizer's and extreme ones), on the host
+ * or on a Cortex-M4: it prints the number of cases, the number of mismatching cases and an FNV-1a
+ * checksum of every output byte, which must be the same on both. Then it times ic's three
+ * residual Adds (reference vs fast) when built with m4bench.h (m4run).
+ * Tests/EmulationTests/EltwiseKernelSweepTests.swift runs it both ways.
+ *
+ *   cc -std=c99 -O2 -Iruntime-c/include bench/int8-kernels/eltwise_sweep.c runtime-c/src/nnc_arith_s8.c \
+ *      runtime-c/src/nnc_arith_s8_opt.c runtime-c/src/nnc_pool_s8.c -lm
+ *   m4run --src bench/int8-kernels/eltwise_sweep.c runtime-c/src/nnc_arith_s8.c \
+ *      runtime-c/src/nnc_arith_s8_opt.c runtime-c/src/nnc_pool_s8.c --inc runtime-c/include
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nnc_int8.h"
+#ifdef M4RUN_TARGET
+#include "m4bench.h"
+#else
+#define M4_BENCH(stmt) stmt
+#endif
+
+#define MAX_N 16384
+#ifndef SWEEP_ROUNDS
+#define SWEEP_ROUNDS 400
+#endif
+
+static int8_t xa[MAX_N], xb[MAX_N], y_ref[MAX_N], y_opt[MAX_N];
+static uint32_t rng_state = 2463534242u;
+static uint32_t checksum = 2166136261u;
+
+static uint32_t next_u32(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 17;
+    rng_state ^= rng_state << 5;
+    return rng_state;
+}
+
+static int32_t rnd(int32_t lo, int32_t hi) { return lo + (int32_t)(next_u32() % (uint32_t)(hi - lo + 1)); }
+
+static void hash(const int8_t *p, int32_t n)
+{
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        checksum = (checksum ^ (uint8_t)p[i]) * 16777619u;
+    }
+}
+
+static void fill(int8_t *p, int32_t n)
+{
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        p[i] = (int8_t)rnd(-128, 127);
+    }
+}
+
+/* NNIR's QuantizedMultiplier(real:) for 0 < |real| < 2^31: frexp, rounded to 31 bits. */
+static void quantized_multiplier(double real, int32_t *multiplier, int32_t *shift)
+{
+    int e;
+    const double q = frexp(fabs(real), &e);
+    int64_t fixed = (int64_t)floor(q * 2147483648.0 + 0.5);
+    if (fixed == (INT64_C(1) << 31)) {
+        fixed /= 2;
+        e += 1;
+    }
+    if (e < -31) {
+        *multiplier = 0;
+        *shift = 0;
+        return;
+    }
+    *multiplier = (int32_t)(real < 0 ? -fixed : fixed);
+    *shift = e;
+}
+
+static double random_scale(void)
+{
+    const double m = 1.0 + (double)rnd(0, 1000) / 1000.0; /* one call per statement: C leaves */
+    const int32_t e = rnd(-9, -2);                        /* the order of arguments open */
+    return ldexp(m, (int)e);
+}
+
+/* A random output shape of rank 1..4 and, per operand, strides that broadcast it along random
+ * axes (stride 0) or walk it densely. Returns the element count. */
+static int32_t random_broadcast(int32_t *rank, int32_t *shape, int32_t *as, int32_t *bs)
+{
+    int32_t d, n = 1, na = 1, nb = 1, mode = rnd(0, 3);
+    *rank = rnd(1, 4);
+    for (d = 0; d < *rank; ++d) {
+        shape[d] = rnd(0, 3) == 0 ? 1 : rnd(1, 9);
+        n *= shape[d];
+    }
+    for (d = *rank - 1; d >= 0; --d) {
+        /* mode 0: no broadcast; 1: b per channel (axis 1 only); 2, 3: random axes. */
+        const int32_t a_b = (mode >= 2) && rnd(0, 3) == 0;
+        const int32_t b_b = (mode == 1) ? (d != 1 || *rank < 2) : (mode >= 2) && rnd(0, 2) == 0;
+        as[d] = a_b ? 0 : na;
+        bs[d] = b_b ? 0 : nb;
+        na *= a_b ? 1 : shape[d];
+        nb *= b_b ? 1 : shape[d];
+    }
+    return n;
+}
+
+static int32_t add_case(void)
+{
+    nnc_add_s8_params p;
+    int32_t n;
+    memset(&p, 0, sizeof p);
+    n = random_broadcast(&p.rank, p.shape, p.a_strides, p.b_strides);
+    p.a_offset = rnd(-127, 128);
+    p.b_offset = rnd(-127, 128);
+    p.output_offset = rnd(-128, 127);
+    p.act_min = rnd(0, 1) ? -128 : rnd(-128, 0);
+    p.act_max = rnd(0, 2) ? 127 : rnd(p.act_min, 127);
+    if (rnd(0, 5) != 0) { /* the quantizer's parameters (Int8KernelParams AddS8Params) */
+        const double sa = random_scale(), sb = rnd(0, 4) == 0 ? sa : random_scale();
+        const double sy = random_scale(), twice_max = 2.0 * (sa > sb ? sa : sb);
+        const double sign = rnd(0, 3) == 0 ? -1.0 : 1.0;
+        p.left_shift = 20;
+        quantized_multiplier(sa / twice_max, &p.a_multiplier, &p.a_shift);
+        quantized_multiplier(sign * sb / twice_max, &p.b_multiplier, &p.b_shift);
+        quantized_multiplier(twice_max / (1048576.0 * sy), &p.out_multiplier, &p.out_shift);
+    } else { /* anything the struct allows, fast path or not */
+        p.left_shift = rnd(0, 22);
+        p.a_multiplier = (int32_t)next_u32();
+        p.b_multiplier = (int32_t)next_u32();
+        p.out_multiplier = (int32_t)next_u32();
+        p.a_shift = rnd(-31, 2);
+        p.b_shift = rnd(-31, 2);
+        p.out_shift = rnd(-31, 2);
+    }
+    fill(xa, n);
+    fill(xb, n);
+    nnc_add_s8(&p, xa, xb, y_ref);
+    nnc_add_s8_opt(&p, xa, xb, y_opt);
+    hash(y_opt, n);
+    return memcmp(y_ref, y_opt, (size_t)n) != 0;
+}
+
+static int32_t mul_case(void)
+{
+    nnc_mul_s8_params p;
+    int32_t n;
+    memset(&p, 0, sizeof p);
+    n = random_broadcast(&p.rank, p.shape, p.a_strides, p.b_strides);
+    p.a_offset = rnd(-127, 128);
+    p.b_offset = rnd(-127, 128);
+    p.output_offset = rnd(-128, 127);
+    p.act_min = rnd(0, 1) ? -128 : rnd(-128, 0);
+    p.act_max = rnd(0, 2) ? 127 : rnd(p.act_min, 127);
+    if (rnd(0, 5) != 0) {
+        const double sa = random_scale(), sb = random_scale(), sy = random_scale();
+        quantized_multiplier(sa * sb / sy, &p.out_multiplier, &p.out_shift);
+    } else {
+        p.out_multiplier = (int32_t)next_u32();
+        p.out_shift = rnd(-31, 8);
+    }
+    fill(xa, n);
+    fill(xb, n);
+    nnc_mul_s8(&p, xa, xb, y_ref);
+    nnc_mul_s8_opt(&p, xa, xb, y_opt);
+    hash(y_opt, n);
+    return memcmp(y_ref, y_opt, (size_t)n) != 0;
+}
+
+/* ic's residual Add2 + ReLU (16 x 32 x 32, 32 x 16 x 16, 64 x 8 x 8), reference vs fast. */
+static void ic_timing(void)
+{
+    static const int32_t shapes[3][3] = {{16, 32, 32}, {32, 16, 16}, {64, 8, 8}};
+    int32_t s;
+    for (s = 0; s < 3; ++s) {
+        nnc_add_s8_params p;
+        const int32_t n = shapes[s][0] * shapes[s][1] * shapes[s][2];
+        memset(&p, 0, sizeof p);
+        p.rank = 4;
+        p.shape[0] = 1;
+        p.shape[1] = shapes[s][0];
+        p.shape[2] = shapes[s][1];
+        p.shape[3] = shapes[s][2];
+        p.a_strides[3] = p.b_strides[3] = 1;
+        p.a_strides[2] = p.b_strides[2] = shapes[s][2];
+        p.a_strides[1] = p.b_strides[1] = shapes[s][1] * shapes[s][2];
+        p.a_strides[0] = p.b_strides[0] = n;
+        p.a_offset = 12;
+        p.b_offset = -3;
+        p.left_shift = 20;
+        quantized_multiplier(0.5, &p.a_multiplier, &p.a_shift);
+        quantized_multiplier(0.031 / 0.046, &p.b_multiplier, &p.b_shift);
+        quantized_multiplier(2.0 * 0.046 / (1048576.0 * 0.05), &p.out_multiplier, &p.out_shift);
+        p.output_offset = -128;
+        p.act_min = -128;
+        p.act_max = 127;
+        fill(xa, n);
+        fill(xb, n);
+        M4_BENCH(nnc_add_s8(&p, xa, xb, y_ref));
+        M4_BENCH(nnc_add_s8_opt(&p, xa, xb, y_opt));
+        printf("ic add %d: %d elements %s\n", (int)s + 1, (int)n,
+               memcmp(y_ref, y_opt, (size_t)n) == 0 ? "identical" : "DIFFERENT");
+    }
+}
+
+int main(void)
+{
+    int32_t r, cases = 0, bad = 0;
+    for (r = 0; r < SWEEP_ROUNDS; ++r) {
+        bad += add_case();
+        bad += mul_case();
+        cases += 2;
+    }
+    printf("cases %d mismatches %d checksum %08lx\n", (int)cases, (int)bad, (unsigned long)checksum);
+    ic_timing();
+    return bad != 0;
+}
