@@ -1,10 +1,11 @@
 /*
  * eltwise_sweep.c — the fast element-wise and pooling int8 kernels (nnc_add_s8_opt,
- * nnc_mul_s8_opt, nnc_avgpool_s8 / nnc_global_avgpool_s8 fast paths) against the reference ones on
+ * nnc_mul_s8_opt; nnc_avgpool_s8, nnc_sumpool_s8, nnc_global_avgpool_s8) against the reference on
  * seeded random shapes, broadcasts and parameters (the quantizer's and extreme ones), on the host
  * or on a Cortex-M4: it prints the number of cases, the number of mismatching cases and an FNV-1a
- * checksum of every output byte, which must be the same on both. Then it times ic's three
- * residual Adds (reference vs fast) when built with m4bench.h (m4run).
+ * checksum of every output byte, which must be the same on both. The pooling kernels are
+ * compared with their element-by-element definition (below). Then it times ic's three residual
+ * Adds (reference vs fast) and kws's average pooling when built with m4bench.h (m4run).
  * Tests/EmulationTests/EltwiseKernelSweepTests.swift runs it both ways.
  *
  *   cc -std=c99 -O2 -Iruntime-c/include bench/int8-kernels/eltwise_sweep.c runtime-c/src/nnc_arith_s8.c \
@@ -168,6 +169,150 @@ static int32_t mul_case(void)
     return memcmp(y_ref, y_opt, (size_t)n) != 0;
 }
 
+/* The pooling kernels' definition, element by element as nnc_pool_s8.c had it before it summed
+ * rows four at a time and added the offset once per window (the contract it must keep). */
+static int32_t min_i32(int32_t a, int32_t b) { return a < b ? a : b; }
+static int32_t max_i32(int32_t a, int32_t b) { return a > b ? a : b; }
+
+static int32_t rounded_divide(int32_t acc, int32_t count)
+{
+    if (count <= 0) {
+        return 0;
+    }
+    return (acc >= 0) ? (acc + count / 2) / count : (acc - count / 2) / count;
+}
+
+static void pool_definition(const nnc_pool_s8_params *q, const int8_t *x, int8_t *y, int32_t average)
+{
+    const nnc_pool_params *p = &q->geometry;
+    int32_t r, oh, ow, ih, iw;
+    for (r = 0; r < p->outer; ++r) {
+        for (oh = 0; oh < p->out_h; ++oh) {
+            const int32_t h0 = oh * p->stride_h - p->pad_h;
+            const int32_t h1 = min_i32(h0 + p->kernel_h, p->in_h + p->pad_h);
+            const int32_t hs = max_i32(h0, 0), he = min_i32(h1, p->in_h);
+            for (ow = 0; ow < p->out_w; ++ow) {
+                const int32_t w0 = ow * p->stride_w - p->pad_w;
+                const int32_t w1 = min_i32(w0 + p->kernel_w, p->in_w + p->pad_w);
+                const int32_t ws = max_i32(w0, 0), we = min_i32(w1, p->in_w);
+                int32_t acc = 0;
+                for (ih = hs; ih < he; ++ih) {
+                    for (iw = ws; iw < we; ++iw) {
+                        acc += (int32_t)x[(r * p->in_h + ih) * p->in_w + iw] + q->input_offset;
+                    }
+                }
+                if (average) {
+                    acc = rounded_divide(acc, p->including_pad ? (h1 - h0) * (w1 - w0)
+                                                               : max_i32(he - hs, 0) * max_i32(we - ws, 0));
+                }
+                *y++ = nnc_output_s8(nnc_requantize(acc, q->multiplier, q->shift), q->output_offset,
+                                     q->act_min, q->act_max);
+            }
+        }
+    }
+}
+
+static void global_definition(const nnc_global_pool_s8_params *p, const int8_t *x, int8_t *y)
+{
+    int32_t r, i;
+    for (r = 0; r < p->outer; ++r) {
+        int32_t acc = 0;
+        for (i = 0; i < p->size; ++i) {
+            acc += (int32_t)x[r * p->size + i] + p->input_offset;
+        }
+        y[r] = nnc_output_s8(nnc_requantize(rounded_divide(acc, p->size), p->multiplier, p->shift),
+                             p->output_offset, INT8_MIN, INT8_MAX);
+    }
+}
+
+static void random_pool_requant(int32_t *multiplier, int32_t *shift)
+{
+    if (rnd(0, 3) != 0) {
+        const double si = random_scale(), so = random_scale();
+        quantized_multiplier(si / so, multiplier, shift);
+    } else {
+        *multiplier = (int32_t)next_u32();
+        *shift = rnd(-31, 4);
+    }
+}
+
+static int32_t pool_case(void)
+{
+    nnc_pool_s8_params q;
+    nnc_pool_params *p = &q.geometry;
+    const int32_t average = rnd(0, 3) != 0;
+    int32_t n_x, n_y;
+    memset(&q, 0, sizeof q);
+    p->outer = rnd(1, 4);
+    p->kernel_h = rnd(1, 6);
+    p->kernel_w = rnd(1, 6);
+    p->stride_h = rnd(1, 3);
+    p->stride_w = rnd(1, 3);
+    p->pad_h = rnd(0, p->kernel_h - 1 < 2 ? p->kernel_h - 1 : 2);
+    p->pad_w = rnd(0, p->kernel_w - 1 < 2 ? p->kernel_w - 1 : 2);
+    p->in_h = rnd(1, 12);
+    p->in_w = rnd(1, 12);
+    p->out_h = (p->in_h + 2 * p->pad_h - p->kernel_h) / p->stride_h + 1;
+    p->out_w = (p->in_w + 2 * p->pad_w - p->kernel_w) / p->stride_w + 1;
+    if (p->out_h < 1 || p->out_w < 1 || rnd(0, 5) == 0) { /* ceil-mode style: one more window */
+        p->out_h = (p->out_h < 1 ? 0 : p->out_h) + 1;
+        p->out_w = (p->out_w < 1 ? 0 : p->out_w) + 1;
+    }
+    p->including_pad = rnd(0, 1);
+    q.input_offset = rnd(-127, 128);
+    q.output_offset = rnd(-128, 127);
+    random_pool_requant(&q.multiplier, &q.shift);
+    q.act_min = rnd(0, 1) ? -128 : rnd(-128, 0);
+    q.act_max = rnd(0, 2) ? 127 : rnd(q.act_min, 127);
+    n_x = p->outer * p->in_h * p->in_w;
+    n_y = p->outer * p->out_h * p->out_w;
+    fill(xa, n_x);
+    pool_definition(&q, xa, y_ref, average);
+    if (average) {
+        nnc_avgpool_s8(&q, xa, y_opt);
+    } else {
+        nnc_sumpool_s8(&q, xa, y_opt);
+    }
+    hash(y_opt, n_y);
+    return memcmp(y_ref, y_opt, (size_t)n_y) != 0;
+}
+
+static int32_t global_pool_case(void)
+{
+    nnc_global_pool_s8_params p;
+    p.outer = rnd(1, 8);
+    p.size = rnd(0, 4) == 0 ? rnd(0, 3) : rnd(1, 300);
+    p.input_offset = rnd(-127, 128);
+    p.output_offset = rnd(-128, 127);
+    random_pool_requant(&p.multiplier, &p.shift);
+    fill(xa, p.outer * p.size);
+    global_definition(&p, xa, y_ref);
+    nnc_global_avgpool_s8(&p, xa, y_opt);
+    hash(y_opt, p.outer);
+    return memcmp(y_ref, y_opt, (size_t)p.outer) != 0;
+}
+
+/* kws's final AveragePooling (64 channels, the whole 25 x 5 map), definition vs kernel. */
+static void kws_pool_timing(void)
+{
+    nnc_pool_s8_params q;
+    nnc_pool_params *p = &q.geometry;
+    memset(&q, 0, sizeof q);
+    p->outer = 64;
+    p->in_h = p->kernel_h = p->stride_h = 25;
+    p->in_w = p->kernel_w = p->stride_w = 5;
+    p->out_h = p->out_w = 1;
+    q.input_offset = 128;
+    q.output_offset = -128;
+    quantized_multiplier(0.9, &q.multiplier, &q.shift);
+    q.act_min = -128;
+    q.act_max = 127;
+    fill(xa, 64 * 125);
+    M4_BENCH(pool_definition(&q, xa, y_ref, 1));
+    M4_BENCH(nnc_avgpool_s8(&q, xa, y_opt));
+    printf("kws avgpool: %s\n", memcmp(y_ref, y_opt, 64) == 0 ? "identical" : "DIFFERENT");
+}
+
 /* ic's residual Add2 + ReLU (16 x 32 x 32, 32 x 16 x 16, 64 x 8 x 8), reference vs fast. */
 static void ic_timing(void)
 {
@@ -190,7 +335,7 @@ static void ic_timing(void)
         p.b_offset = -3;
         p.left_shift = 20;
         quantized_multiplier(0.5, &p.a_multiplier, &p.a_shift);
-        quantized_multiplier(0.031 / 0.046, &p.b_multiplier, &p.b_shift);
+        quantized_multiplier(0.031 / (2.0 * 0.046), &p.b_multiplier, &p.b_shift);
         quantized_multiplier(2.0 * 0.046 / (1048576.0 * 0.05), &p.out_multiplier, &p.out_shift);
         p.output_offset = -128;
         p.act_min = -128;
@@ -210,9 +355,12 @@ int main(void)
     for (r = 0; r < SWEEP_ROUNDS; ++r) {
         bad += add_case();
         bad += mul_case();
-        cases += 2;
+        bad += pool_case();
+        bad += global_pool_case();
+        cases += 4;
     }
     printf("cases %d mismatches %d checksum %08lx\n", (int)cases, (int)bad, (unsigned long)checksum);
     ic_timing();
+    kws_pool_timing();
     return bad != 0;
 }

@@ -1,15 +1,14 @@
 /*
  * nnc_arith_s8_opt.c — nnc_add_s8 (Add2 / Sub2) and nnc_mul_s8 with the same bytes, faster.
  *
- * Where the parameters allow it (every shift <= 0, |offsets| <= 128, left_shift <= 20; true for
- * every Add the quantizer emits), each requantization is the table's rule in its cheap form:
- *   - acc = (q + offset) * 2^left_shift needs no saturation (|acc| < 2^28), so SRDHM's one
- *     special case (INT32_MIN * INT32_MIN) cannot happen: it is one 64-bit multiply-add-shift;
- *   - RDBP(t, e) for e >= 1 is (t + 2^(e-1) - (t < 0)) >> e, which is the table's mask/threshold
- *     rule written as one sum (t + 2^(e-1) cannot overflow: |t| < 2^29); e == 0 leaves t.
- * The output is walked as in nnc_add_s8, but rows are the longest run both inputs walk with
- * stride 1 (the whole tensor when neither is broadcast) or stride 0 (a broadcast value, whose
- * requantized term is computed once per row). Anything else goes to the reference kernel.
+ * The output is walked as in nnc_add_s8, but in rows: the longest run of trailing axes that
+ * each operand walks with stride 1 (the whole tensor when neither is broadcast) or stride 0 (a
+ * broadcast value, whose requantized term is computed once per row). Where the parameters allow
+ * it (every shift <= 0, |offsets| <= 128, left_shift <= 20: all the quantizer emits), every
+ * requantization is the table's rule merged into one SMMLAR and a shift (nnc_requantize2 below);
+ * the quantizer's usual Add (left_shift 20, normalized multipliers) gets a dense loop of its own.
+ * Anything else goes to the reference kernel. The bytes are checked against the reference on
+ * the host and the emulated M4 by bench/int8-kernels/eltwise_sweep.c.
  */
 #include "nnc_int8.h"
 
@@ -17,12 +16,38 @@
  * (|x2| < 2^30). SRDHM is floor((xm + 2^30) / 2^31) and RDBP(t, e >= 1) is
  * floor((t + 2^(e-1) - [t < 0]) / 2^e); nested floors with an integer added in between merge, so
  *   r = floor((2xm + 2^31 + k * 2^32) / 2^32) >> e,   k = 2^(e-1) - [t < 0]  (k = 0 for e = 0),
- * the high word of one SMLAL whose accumulator starts at (k, 2^31). And t < 0 exactly when
+ * the high word of k 2^32 + 2xm + 2^31: one SMMLAR. And t < 0 exactly when
  * xm < -2^30, that is x + floor(2^30 / m) < 0: the sign of x2 + cc with cc = min(2 floor(2^30/m),
  * 2^30) (cc = 2^30 keeps the sign positive for e = 0 and m = 0). */
 typedef struct {
     int32_t multiplier, exponent, half, cc;
 } nnc_requant2;
+
+/* k + round(x * m / 2^32) with ties up: the high word of k * 2^32 + x * m + 2^31, which is
+ * one SMMLAR on a DSP core (k * 2^32 + x * m + 2^31 never leaves int64 here). */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+static inline int32_t nnc_smmlar(int32_t x, int32_t m, int32_t k)
+{
+    int32_t r;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(x), "r"(m), "r"(k));
+    return r;
+}
+
+/* v saturated to [-128, 127]: SSAT #8. */
+static inline int32_t nnc_ssat8(int32_t v)
+{
+    int32_t r;
+    __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
+    return r;
+}
+#else
+static inline int32_t nnc_smmlar(int32_t x, int32_t m, int32_t k)
+{
+    return (int32_t)(((int64_t)x * (int64_t)m + (int64_t)(INT64_C(1) << 31)) >> 32) + k;
+}
+
+static inline int32_t nnc_ssat8(int32_t v) { return (v < -128) ? -128 : ((v > 127) ? 127 : v); }
+#endif
 
 static nnc_requant2 nnc_requant2_of(int32_t multiplier, int32_t shift)
 {
@@ -42,9 +67,7 @@ static nnc_requant2 nnc_requant2_of(int32_t multiplier, int32_t shift)
 static inline int32_t nnc_requantize2(int32_t x2, int32_t multiplier, int32_t exponent, int32_t half,
                                       int32_t cc)
 {
-    const int32_t k = half + ((x2 + cc) >> 31); /* >= 0: half >= 1 whenever the sign counts */
-    const int64_t start = (int64_t)(((uint64_t)(uint32_t)k << 32) | UINT64_C(0x80000000));
-    return (int32_t)(((int64_t)x2 * (int64_t)multiplier + start) >> 32) >> exponent;
+    return nnc_smmlar(x2, multiplier, half + ((x2 + cc) >> 31)) >> exponent;
 }
 
 /* An operand's term of the Add: x2 = 2 (q + offset) 2^left_shift = q * scale2 + offset2, with
@@ -84,6 +107,82 @@ static int32_t nnc_row_mode(int32_t mode, int32_t stride, int32_t n)
         return 1;
     }
     return -1;
+}
+
+/* The dense row for the quantizer's parameters, one function per combination of: a's multiplier
+ * is exactly 1/2 (the operand with the larger scale), b's is, b's is negative (Sub2), so that the
+ * loop keeps its constants in registers. With left_shift 20: a term of real multiplier 1/2 is
+ * SRDHM((q + offset) 2^20, 2^30) = (q + offset) 2^19 exactly; any other has an exponent >= 1 and
+ * |m| > 2^10, and then x2 = (q + offset) 2^21 is a multiple of 2^21 > cc, so t < 0 exactly when
+ * x2 < 0. The output multiplier is > 2^30 with an exponent >= 1 (cc = 0 likewise), and
+ * act_max is 127, so the clamp is SSAT #8 and a maximum with act_min. The output offset joins
+ * the rounding constant: (h + half + offset 2^e) >> e = ((h + half) >> e) + offset, with
+ * e <= 22 so that |offset 2^e| <= 2^29 (|h| < 2^29: no overflow). */
+#define NNC_ADD_DENSE20(suffix, A_HALF, B_HALF, B_NEG)                                            \
+    static void nnc_add_dense20_##suffix(const nnc_add_term *ta, const nnc_add_term *tb, const nnc_requant2 *to,     \
+                     int32_t act_min, int32_t out_offset, const int8_t *a, const int8_t *b,      \
+                     int8_t *y, int32_t n)                                                       \
+    {                                                                                            \
+        const int32_t a_o2 = ta->offset2, a_mul = ta->r.multiplier, a_exp = ta->r.exponent;      \
+        const int32_t a_half = ta->r.half;                                                       \
+        const int32_t b_o2 = tb->offset2, b_mul = tb->r.multiplier, b_exp = tb->r.exponent;      \
+        const int32_t b_half = tb->r.half;                                                       \
+        const int32_t o_mul = to->multiplier, o_exp = to->exponent;                              \
+        const int32_t o_k = to->half + out_offset * (INT32_C(1) << o_exp);                      \
+        int32_t j;                                                                               \
+        for (j = 0; j < n; ++j) {                                                                \
+            const int32_t xa = a_o2 + (int32_t)a[j] * INT32_C(2097152);                          \
+            const int32_t xb = (B_NEG) ? b_o2 - (int32_t)b[j] * INT32_C(2097152)                 \
+                                       : b_o2 + (int32_t)b[j] * INT32_C(2097152);                \
+            /* 2 (a' + b'): a half term doubled is xa / 2, exactly. */                                  \
+            const int32_t a2 = (A_HALF) ? (xa >> 1)                                                \
+                                        : 2 * (nnc_smmlar(xa, a_mul, a_half + (xa >> 31)) >> a_exp); \
+            const int32_t b2 = (B_HALF) ? (xb >> 1)                                                \
+                                        : 2 * (nnc_smmlar(xb, b_mul, b_half + (xb >> 31)) >> b_exp); \
+            const int32_t x2 = a2 + b2;                                                          \
+            const int32_t r = nnc_ssat8(nnc_smmlar(x2, o_mul, o_k + (x2 >> 31)) >> o_exp);       \
+            y[j] = (int8_t)((r < act_min) ? act_min : r);                                        \
+        }                                                                                        \
+    }
+NNC_ADD_DENSE20(000, 0, 0, 0)
+NNC_ADD_DENSE20(001, 0, 0, 1)
+NNC_ADD_DENSE20(010, 0, 1, 0)
+NNC_ADD_DENSE20(011, 0, 1, 1)
+NNC_ADD_DENSE20(100, 1, 0, 0)
+NNC_ADD_DENSE20(101, 1, 0, 1)
+NNC_ADD_DENSE20(110, 1, 1, 0)
+NNC_ADD_DENSE20(111, 1, 1, 1)
+
+typedef void (*nnc_add_dense_fn)(const nnc_add_term *, const nnc_add_term *, const nnc_requant2 *,
+                                 int32_t, int32_t, const int8_t *, const int8_t *, int8_t *, int32_t);
+
+/* A term's multiplier is exactly 1/2 (1), or normalized with an exponent >= 1 (0); else -1. */
+static int32_t nnc_half_term(int32_t multiplier, int32_t shift)
+{
+    const int32_t m = (multiplier < 0) ? -multiplier : multiplier;
+    if (multiplier == INT32_MIN) {
+        return -1;
+    }
+    if (shift == 0) {
+        return (multiplier == (INT32_C(1) << 30)) ? 1 : -1;
+    }
+    return (m > (INT32_C(1) << 10)) ? 0 : -1;
+}
+
+/* The specialized dense row for these parameters, or NULL. */
+static nnc_add_dense_fn nnc_add_dense20(const nnc_add_s8_params *p)
+{
+    static const nnc_add_dense_fn table[8] = {
+        nnc_add_dense20_000, nnc_add_dense20_001, nnc_add_dense20_010, nnc_add_dense20_011,
+        nnc_add_dense20_100, nnc_add_dense20_101, nnc_add_dense20_110, nnc_add_dense20_111};
+    const int32_t ha = nnc_half_term(p->a_multiplier, p->a_shift);
+    const int32_t hb = nnc_half_term(p->b_multiplier, p->b_shift);
+    if (p->left_shift != 20 || ha < 0 || hb < 0 || p->a_multiplier < 0 ||
+        p->out_multiplier <= (INT32_C(1) << 30) || p->out_shift >= 0 || p->out_shift < -22 || p->act_max != 127 ||
+        p->output_offset < -128 || p->output_offset > 127) {
+        return NULL;
+    }
+    return table[ha * 4 + hb * 2 + (p->b_multiplier < 0)];
 }
 
 /* y[j] for j < n, where a and b step by sa, sb in {0, 1}; lo, hi: the clamp minus the output
@@ -196,6 +295,7 @@ void nnc_add_s8_opt(const nnc_add_s8_params *p, const int8_t *a, const int8_t *b
     int32_t idx[NNC_MAX_DIMS];
     nnc_add_term ta, tb;
     nnc_requant2 to;
+    nnc_add_dense_fn dense;
     int32_t inner, n, sa, sb, rows, ao = 0, bo = 0;
     if (p->rank < 1 || p->left_shift < 0 || p->left_shift > 20 || p->a_shift > 0 || p->b_shift > 0 ||
         p->out_shift > 0 || !nnc_offset_ok(p->a_offset) || !nnc_offset_ok(p->b_offset) ||
@@ -213,7 +313,13 @@ void nnc_add_s8_opt(const nnc_add_s8_params *p, const int8_t *a, const int8_t *b
     ta = nnc_add_term_of(p->a_offset, p->left_shift, p->a_multiplier, p->a_shift);
     tb = nnc_add_term_of(p->b_offset, p->left_shift, p->b_multiplier, p->b_shift);
     to = nnc_requant2_of(p->out_multiplier, p->out_shift);
+    dense = nnc_add_dense20(p);
     do {
+        if (dense != NULL && sa == 1 && sb == 1) {
+            dense(&ta, &tb, &to, p->act_min, p->output_offset, a + ao, b + bo, y, n);
+            y += n;
+            continue;
+        }
         nnc_add_row(&ta, &tb, &to, p->act_min - p->output_offset, p->act_max - p->output_offset,
                     p->output_offset, a + ao, sa, b + bo, sb, y, n);
         y += n;

@@ -157,10 +157,13 @@ public enum Int8ModelEmitter {
 
     case .add(let add):
       try checkRank(step, add.shape.count)
-      return ["nnc_add_s8(&\(table("nnc_add_s8_params", "add", add)), \(arg(0)), \(arg(1)), \(out));"]
+      // The fast kernel takes the same parameters and gives the same bytes (nnc_arith_s8_opt.c).
+      let kernel = kernels == .optimized ? "nnc_add_s8_opt" : "nnc_add_s8"
+      return ["\(kernel)(&\(table("nnc_add_s8_params", "add", add)), \(arg(0)), \(arg(1)), \(out));"]
     case .mul(let mul):
       try checkRank(step, mul.shape.count)
-      return ["nnc_mul_s8(&\(table("nnc_mul_s8_params", "mul", mul)), \(arg(0)), \(arg(1)), \(out));"]
+      let kernel = kernels == .optimized ? "nnc_mul_s8_opt" : "nnc_mul_s8"
+      return ["\(kernel)(&\(table("nnc_mul_s8_params", "mul", mul)), \(arg(0)), \(arg(1)), \(out));"]
 
     case .lookupTable(let values):
       let t = constants.int8("lut\(k)", step.name, values, requantization: true)
