@@ -359,6 +359,11 @@ int main(void)
         bad += global_pool_case();
         cases += 4;
     }
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+    printf("kernels dsp\n");
+#else
+    printf("kernels portable\n");
+#endif
     printf("cases %d mismatches %d checksum %08lx\n", (int)cases, (int)bad, (unsigned long)checksum);
     ic_timing();
     kws_pool_timing();
