@@ -53,11 +53,15 @@ public struct Schedule: Sendable {
   public var steps: [Step]
   public var inputs: [Int]
   public var outputs: [Int]
-  public init(tensorBytes: [Int], steps: [Step], inputs: [Int], outputs: [Int]) {
+  /// Output tensor → the caller's output slot it is written to directly: it takes no arena bytes
+  /// (the emitter has checked that its step can write there and that no step reads it).
+  public var directOutputs: [Int: Int]
+  public init(tensorBytes: [Int], steps: [Step], inputs: [Int], outputs: [Int], directOutputs: [Int: Int] = [:]) {
     self.tensorBytes = tensorBytes
     self.steps = steps
     self.inputs = inputs
     self.outputs = outputs
+    self.directOutputs = directOutputs
   }
 }
 
@@ -69,6 +73,8 @@ public struct BufferAssignment: Sendable {
   public var inputAliasOf: [Int: Int]
   /// Step index → the buffer of its scratch bytes (a buffer with no tensor, live at that step only).
   public var scratchOf: [Int: Int] = [:]
+  /// Tensor index → the caller's output slot its step writes it to (`Schedule.directOutputs`).
+  public var outputAliasOf: [Int: Int] = [:]
 
   public init(graph: ModelGraph, bytesPerElement: Int = 4) {
     let steps = graph.nodes.map { node in
@@ -98,6 +104,10 @@ public struct BufferAssignment: Sendable {
         buffers.append(Buffer(tensors: [], bytes: s.scratchBytes, firstStep: step, lastStep: step))
       }
       let out = s.output
+      if let slot = schedule.directOutputs[out] {
+        outputAliasOf[out] = slot
+        continue
+      }
       let bytes = schedule.tensorBytes[out]
       let source = s.inputs.first
       if s.reuse == .alias, let source {
