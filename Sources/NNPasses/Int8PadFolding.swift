@@ -18,19 +18,20 @@ import NNIR
 /// - its only reader is one convolution step (any group, fused max pooling or not), as that
 ///   step's input, and it is no program output;
 /// - the folded convolution keeps a padding of at least one on some axis, or every window lies
-///   inside the input: the optimized kernel (`nnc_conv_s8_opt`) takes a padding of zero to mean that
-///   no window leaves the input.
+///   inside the input, unless `zeroPaddingMayLeaveTheInput`: the optimized kernel
+///   (`nnc_conv_s8_opt`) takes a padding of zero to mean that no window leaves the input; the
+///   reference kernel checks every tap.
 ///
 /// The Pad step is removed and the convolution reads the Pad's input; the Pad's output tensor
 /// stays in `tensors`, unread (tensor indices do not change).
 public enum Int8PadFolding {
   /// The folded program and the names of the Pad steps that were folded, in program order.
-  public static func fold(_ program: Int8Program) -> (Int8Program, folded: [String]) {
+  public static func fold(_ program: Int8Program, zeroPaddingMayLeaveTheInput: Bool = false) -> (Int8Program, folded: [String]) {
     var p = program
     var removed = Set<Int>()
     var folded: [String] = []
     for (i, step) in program.steps.enumerated() {
-      guard let (reader, layer) = foldedConvolution(i, step, in: program) else { continue }
+      guard let (reader, layer) = foldedConvolution(i, step, in: program, zeroPaddingMayLeaveTheInput) else { continue }
       p.steps[reader].kernel = .convolution(layer)
       p.steps[reader].inputs[0] = step.inputs[0]
       removed.insert(i)
@@ -43,7 +44,7 @@ public enum Int8PadFolding {
 
   /// The convolution step reading Pad step `i` and its parameters with the Pad folded in, or nil
   /// when the rules above do not all hold.
-  private static func foldedConvolution(_ i: Int, _ step: ProgramStep, in program: Int8Program)
+  private static func foldedConvolution(_ i: Int, _ step: ProgramStep, in program: Int8Program, _ mayLeave: Bool)
     -> (Int, Int8WeightLayer<ConvS8Params>)?
   {
     guard case .pad(let attrs, let value) = step.kernel, attrs.mode == .constant, step.inputs.count == 1
@@ -65,7 +66,7 @@ public enum Int8PadFolding {
     c.inW = Int32(input.shape[3])
     c.padH += Int32(top)
     c.padW += Int32(left)
-    if c.padH == 0 && c.padW == 0 {
+    if c.padH == 0 && c.padW == 0 && !mayLeave {
       let lastRow = (c.outH - 1) * c.strideH + (c.kernelH - 1) * c.dilationH
       let lastColumn = (c.outW - 1) * c.strideW + (c.kernelW - 1) * c.dilationW
       guard lastRow < c.inH, lastColumn < c.inW else { return nil }

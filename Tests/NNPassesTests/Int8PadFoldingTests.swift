@@ -61,8 +61,8 @@ import _NNTestSupport
   /// Folds, and checks the convolution's bytes on random inputs (values across the whole int8
   /// range, so the border taps matter) against the unfolded program's.
   @discardableResult
-  static func checkFolds(_ program: Int8Program, seed: UInt64) throws -> Int8Program {
-    let (folded, names) = Int8PadFolding.fold(program)
+  static func checkFolds(_ program: Int8Program, seed: UInt64, zeroPaddingMayLeaveTheInput: Bool = false) throws -> Int8Program {
+    let (folded, names) = Int8PadFolding.fold(program, zeroPaddingMayLeaveTheInput: zeroPaddingMayLeaveTheInput)
     #expect(names == ["Pad"])
     #expect(folded.steps.count == program.steps.count - 1)
     #expect(!folded.steps.contains { if case .pad = $0.kernel { true } else { false } })
@@ -112,6 +112,13 @@ import _NNTestSupport
     // and nnc_conv_s8_opt takes padding 0 to mean every window is inside the input.
     let p = Self.program(input: [1, 2, 8, 8], padWidth: [0, 1, 0, 1], kernel: (3, 3), stride: (2, 2), pad: (0, 0), outC: 2, seed: 5)
     #expect(!Self.isFolded(p))
+  }
+
+  @Test func padAfterOnly_ThatAWindowReads_FoldsForTheReferenceKernel() throws {
+    let p = Self.program(input: [1, 2, 8, 8], padWidth: [0, 1, 0, 1], kernel: (3, 3), stride: (2, 2), pad: (0, 0), outC: 2, seed: 5)
+    let folded = try Self.checkFolds(p, seed: 15, zeroPaddingMayLeaveTheInput: true)
+    guard case .convolution(let layer) = folded.steps[1].kernel else { Issue.record("no convolution"); return }
+    #expect((layer.params.inH, layer.params.padH, layer.params.outH) == (8, 0, 4))
   }
 
   @Test func padThatIsNotTheRealZero_OrReadTwice_OrOnChannels_Stays() {
