@@ -1332,11 +1332,14 @@ static int32_t nnc_row_mode(int32_t mode, int32_t stride, int32_t n)
         const int32_t b_half = tb->r.half;                                                       \
         const int32_t o_mul = to->multiplier, o_exp = to->exponent;                              \
         const int32_t o_k = to->half + out_offset * (INT32_C(1) << o_exp);                      \
+        /* Indexed from the ends with j counting up to 0: the increment sets the loop's flags. */ \
+        const int8_t *a_end = a + n, *b_end = b + n;                                             \
+        int8_t *y_end = y + n;                                                                   \
         int32_t j;                                                                               \
-        for (j = 0; j < n; ++j) {                                                                \
-            const int32_t xa = a_o2 + (int32_t)a[j] * INT32_C(2097152);                          \
-            const int32_t xb = (B_NEG) ? b_o2 - (int32_t)b[j] * INT32_C(2097152)                 \
-                                       : b_o2 + (int32_t)b[j] * INT32_C(2097152);                \
+        for (j = -n; j != 0; ++j) {                                                              \
+            const int32_t xa = a_o2 + (int32_t)a_end[j] * INT32_C(2097152);                      \
+            const int32_t xb = (B_NEG) ? b_o2 - (int32_t)b_end[j] * INT32_C(2097152)             \
+                                       : b_o2 + (int32_t)b_end[j] * INT32_C(2097152);            \
             /* 2 (a' + b'): a half term doubled is xa / 2, exactly. */                                  \
             const int32_t a2 = (A_HALF) ? (xa >> 1)                                                \
                                         : 2 * (nnc_smmlar(xa, a_mul, a_half + (xa >> 31)) >> a_exp); \
@@ -1344,7 +1347,7 @@ static int32_t nnc_row_mode(int32_t mode, int32_t stride, int32_t n)
                                         : 2 * (nnc_smmlar(xb, b_mul, b_half + (xb >> 31)) >> b_exp); \
             const int32_t x2 = a2 + b2;                                                          \
             const int32_t r = nnc_ssat8(nnc_smmlar(x2, o_mul, o_k + (x2 >> 31)) >> o_exp);       \
-            y[j] = (int8_t)((r < act_min) ? act_min : r);                                        \
+            y_end[j] = (int8_t)((r < act_min) ? act_min : r);                                    \
         }                                                                                        \
     }
 NNC_ADD_DENSE20(000, 0, 0, 0)
