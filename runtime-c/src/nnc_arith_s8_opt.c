@@ -110,15 +110,17 @@ static int32_t nnc_row_mode(int32_t mode, int32_t stride, int32_t n)
 }
 
 /* The dense row for the quantizer's parameters, one function per combination of: a's multiplier
- * is exactly 1/2 (the operand with the larger scale), b's is, b's is negative (Sub2), so that the
+ * is exactly 1/2 (the operand with the larger scale), b's is, b's is negative (Sub2), act_min is
+ * above -128, so that the
  * loop keeps its constants in registers. With left_shift 20: a term of real multiplier 1/2 is
  * SRDHM((q + offset) 2^20, 2^30) = (q + offset) 2^19 exactly; any other has an exponent >= 1 and
  * |m| > 2^10, and then x2 = (q + offset) 2^21 is a multiple of 2^21 > cc, so t < 0 exactly when
  * x2 < 0. The output multiplier is > 2^30 with an exponent >= 1 (cc = 0 likewise), and
- * act_max is 127, so the clamp is SSAT #8 and a maximum with act_min. The output offset joins
+ * act_max is 127, so the clamp is SSAT #8 and a maximum with act_min (none when it is -128: a
+ * fourth flag). The output offset joins
  * the rounding constant: (h + half + offset 2^e) >> e = ((h + half) >> e) + offset, with
  * e <= 22 so that |offset 2^e| <= 2^29 (|h| < 2^29: no overflow). */
-#define NNC_ADD_DENSE20(suffix, A_HALF, B_HALF, B_NEG)                                            \
+#define NNC_ADD_DENSE20(suffix, A_HALF, B_HALF, B_NEG, LOW_CLAMP)                                 \
     static void nnc_add_dense20_##suffix(const nnc_add_term *ta, const nnc_add_term *tb, const nnc_requant2 *to,     \
                      int32_t act_min, int32_t out_offset, const int8_t *a, const int8_t *b,      \
                      int8_t *y, int32_t n)                                                       \
@@ -144,17 +146,25 @@ static int32_t nnc_row_mode(int32_t mode, int32_t stride, int32_t n)
                                         : 2 * (nnc_smmlar(xb, b_mul, b_half + (xb >> 31)) >> b_exp); \
             const int32_t x2 = a2 + b2;                                                          \
             const int32_t r = nnc_ssat8(nnc_smmlar(x2, o_mul, o_k + (x2 >> 31)) >> o_exp);       \
-            y_end[j] = (int8_t)((r < act_min) ? act_min : r);                                    \
+            y_end[j] = (int8_t)((LOW_CLAMP && r < act_min) ? act_min : r);                       \
         }                                                                                        \
     }
-NNC_ADD_DENSE20(000, 0, 0, 0)
-NNC_ADD_DENSE20(001, 0, 0, 1)
-NNC_ADD_DENSE20(010, 0, 1, 0)
-NNC_ADD_DENSE20(011, 0, 1, 1)
-NNC_ADD_DENSE20(100, 1, 0, 0)
-NNC_ADD_DENSE20(101, 1, 0, 1)
-NNC_ADD_DENSE20(110, 1, 1, 0)
-NNC_ADD_DENSE20(111, 1, 1, 1)
+NNC_ADD_DENSE20(0000, 0, 0, 0, 0)
+NNC_ADD_DENSE20(0001, 0, 0, 0, 1)
+NNC_ADD_DENSE20(0010, 0, 0, 1, 0)
+NNC_ADD_DENSE20(0011, 0, 0, 1, 1)
+NNC_ADD_DENSE20(0100, 0, 1, 0, 0)
+NNC_ADD_DENSE20(0101, 0, 1, 0, 1)
+NNC_ADD_DENSE20(0110, 0, 1, 1, 0)
+NNC_ADD_DENSE20(0111, 0, 1, 1, 1)
+NNC_ADD_DENSE20(1000, 1, 0, 0, 0)
+NNC_ADD_DENSE20(1001, 1, 0, 0, 1)
+NNC_ADD_DENSE20(1010, 1, 0, 1, 0)
+NNC_ADD_DENSE20(1011, 1, 0, 1, 1)
+NNC_ADD_DENSE20(1100, 1, 1, 0, 0)
+NNC_ADD_DENSE20(1101, 1, 1, 0, 1)
+NNC_ADD_DENSE20(1110, 1, 1, 1, 0)
+NNC_ADD_DENSE20(1111, 1, 1, 1, 1)
 
 typedef void (*nnc_add_dense_fn)(const nnc_add_term *, const nnc_add_term *, const nnc_requant2 *,
                                  int32_t, int32_t, const int8_t *, const int8_t *, int8_t *, int32_t);
@@ -175,9 +185,11 @@ static int32_t nnc_half_term(int32_t multiplier, int32_t shift)
 /* The specialized dense row for these parameters, or NULL. */
 static nnc_add_dense_fn nnc_add_dense20(const nnc_add_s8_params *p)
 {
-    static const nnc_add_dense_fn table[8] = {
-        nnc_add_dense20_000, nnc_add_dense20_001, nnc_add_dense20_010, nnc_add_dense20_011,
-        nnc_add_dense20_100, nnc_add_dense20_101, nnc_add_dense20_110, nnc_add_dense20_111};
+    static const nnc_add_dense_fn table[16] = {
+        nnc_add_dense20_0000, nnc_add_dense20_0001, nnc_add_dense20_0010, nnc_add_dense20_0011,
+        nnc_add_dense20_0100, nnc_add_dense20_0101, nnc_add_dense20_0110, nnc_add_dense20_0111,
+        nnc_add_dense20_1000, nnc_add_dense20_1001, nnc_add_dense20_1010, nnc_add_dense20_1011,
+        nnc_add_dense20_1100, nnc_add_dense20_1101, nnc_add_dense20_1110, nnc_add_dense20_1111};
     const int32_t ha = nnc_half_term(p->a_multiplier, p->a_shift);
     const int32_t hb = nnc_half_term(p->b_multiplier, p->b_shift);
     if (p->left_shift != 20 || ha < 0 || hb < 0 || p->a_multiplier < 0 ||
@@ -185,7 +197,7 @@ static nnc_add_dense_fn nnc_add_dense20(const nnc_add_s8_params *p)
         p->output_offset < -128 || p->output_offset > 127) {
         return NULL;
     }
-    return table[ha * 4 + hb * 2 + (p->b_multiplier < 0)];
+    return table[ha * 8 + hb * 4 + (p->b_multiplier < 0) * 2 + (p->act_min > -128)];
 }
 
 /* y[j] for j < n, where a and b step by sa, sb in {0, 1}; lo, hi: the clamp minus the output
