@@ -150,10 +150,7 @@ public enum Driver {
     }
     do {
       var program = try Int8Quantizer.quantize(folded, ranges: ranges)
-      // The reference convolution bounds-checks every tap anyway, so a folded Pad is a copy saved.
-      // nnc_conv_s8_opt instead runs its per-tap path for every pixel whose window touches the
-      // padding, which costs more than the Pad's copy (kws: +73k cycles folded), so it keeps the Pad.
-      let (padFolded, padNames) = options.kernels == .reference ? Int8PadFolding.fold(program, zeroPaddingMayLeaveTheInput: true) : (program, [])
+      let (padFolded, padNames) = Int8PadFolding.fold(program, for: options.kernels == .reference ? .reference : .optimized)
       program = padFolded
       if !padNames.isEmpty {
         program.notes.insert("folded \(padNames.count) Pad into the convolution after: \(padNames.joined(separator: ", "))", at: 0)

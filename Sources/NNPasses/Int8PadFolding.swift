@@ -17,21 +17,25 @@ import NNIR
 /// - a 4-D NCHW input, padded on H and W only;
 /// - its only reader is one convolution step (any group, fused max pooling or not), as that
 ///   step's input, and it is no program output;
-/// - the folded convolution keeps a padding of at least one on some axis, or every window lies
-///   inside the input, unless `zeroPaddingMayLeaveTheInput`: the optimized kernel
-///   (`nnc_conv_s8_opt`) takes a padding of zero to mean that no window leaves the input; the
-///   reference kernel checks every tap.
+/// - for `.optimized` kernels, no window of the folded convolution touches its padding (a Pad
+///   no window reads, as `(0, 1)` before a stride-2 convolution on an odd size): `nnc_conv_s8_opt`
+///   runs a per-tap path for every padded pixel, which costs more than the Pad's copy (kws's first
+///   layer: +73k cycles folded), and takes a padding of zero to mean that no window leaves the
+///   input. The reference kernel checks every tap anyway, so `.reference` folds any such Pad.
 ///
 /// The Pad step is removed and the convolution reads the Pad's input; the Pad's output tensor
 /// stays in `tensors`, unread (tensor indices do not change).
 public enum Int8PadFolding {
+  /// Which convolution kernels will run the program (see the last rule above).
+  public enum Kernels: Sendable { case reference, optimized }
+
   /// The folded program and the names of the Pad steps that were folded, in program order.
-  public static func fold(_ program: Int8Program, zeroPaddingMayLeaveTheInput: Bool = false) -> (Int8Program, folded: [String]) {
+  public static func fold(_ program: Int8Program, for kernels: Kernels) -> (Int8Program, folded: [String]) {
     var p = program
     var removed = Set<Int>()
     var folded: [String] = []
     for (i, step) in program.steps.enumerated() {
-      guard let (reader, layer) = foldedConvolution(i, step, in: program, zeroPaddingMayLeaveTheInput) else { continue }
+      guard let (reader, layer) = foldedConvolution(i, step, in: program, kernels) else { continue }
       p.steps[reader].kernel = .convolution(layer)
       p.steps[reader].inputs[0] = step.inputs[0]
       removed.insert(i)
@@ -44,7 +48,7 @@ public enum Int8PadFolding {
 
   /// The convolution step reading Pad step `i` and its parameters with the Pad folded in, or nil
   /// when the rules above do not all hold.
-  private static func foldedConvolution(_ i: Int, _ step: ProgramStep, in program: Int8Program, _ mayLeave: Bool)
+  private static func foldedConvolution(_ i: Int, _ step: ProgramStep, in program: Int8Program, _ kernels: Kernels)
     -> (Int, Int8WeightLayer<ConvS8Params>)?
   {
     guard case .pad(let attrs, let value) = step.kernel, attrs.mode == .constant, step.inputs.count == 1
@@ -66,10 +70,10 @@ public enum Int8PadFolding {
     c.inW = Int32(input.shape[3])
     c.padH += Int32(top)
     c.padW += Int32(left)
-    if c.padH == 0 && c.padW == 0 && !mayLeave {
+    if kernels == .optimized {
       let lastRow = (c.outH - 1) * c.strideH + (c.kernelH - 1) * c.dilationH
       let lastColumn = (c.outW - 1) * c.strideW + (c.kernelW - 1) * c.dilationW
-      guard lastRow < c.inH, lastColumn < c.inW else { return nil }
+      guard c.padH == 0, c.padW == 0, lastRow < c.inH, lastColumn < c.inW else { return nil }
     }
     layer.params = c
     return (r, layer)

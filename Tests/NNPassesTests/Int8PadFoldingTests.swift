@@ -61,8 +61,8 @@ import _NNTestSupport
   /// Folds, and checks the convolution's bytes on random inputs (values across the whole int8
   /// range, so the border taps matter) against the unfolded program's.
   @discardableResult
-  static func checkFolds(_ program: Int8Program, seed: UInt64, zeroPaddingMayLeaveTheInput: Bool = false) throws -> Int8Program {
-    let (folded, names) = Int8PadFolding.fold(program, zeroPaddingMayLeaveTheInput: zeroPaddingMayLeaveTheInput)
+  static func checkFolds(_ program: Int8Program, seed: UInt64, kernels: Int8PadFolding.Kernels = .reference) throws -> Int8Program {
+    let (folded, names) = Int8PadFolding.fold(program, for: kernels)
     #expect(names == ["Pad"])
     #expect(folded.steps.count == program.steps.count - 1)
     #expect(!folded.steps.contains { if case .pad = $0.kernel { true } else { false } })
@@ -80,13 +80,16 @@ import _NNTestSupport
     return folded
   }
 
-  static func isFolded(_ program: Int8Program) -> Bool { !Int8PadFolding.fold(program).folded.isEmpty }
+  static func isFolded(_ program: Int8Program, for kernels: Int8PadFolding.Kernels = .reference) -> Bool {
+    !Int8PadFolding.fold(program, for: kernels).folded.isEmpty
+  }
 
   @Test func symmetricPad_FoldsIntoTheConvolutionsPadding() throws {
     let p = Self.program(input: [1, 2, 6, 7], padWidth: [1, 1, 1, 1], kernel: (3, 3), stride: (1, 1), pad: (0, 0), outC: 3, seed: 1)
     let folded = try Self.checkFolds(p, seed: 11)
     guard case .convolution(let layer) = folded.steps[1].kernel else { Issue.record("no convolution"); return }
     #expect((layer.params.inH, layer.params.inW, layer.params.padH, layer.params.padW) == (6, 7, 1, 1))
+    #expect(!Self.isFolded(p, for: .optimized))  // its windows now touch the padding
     #expect((layer.params.outH, layer.params.outW) == (6, 7))
   }
 
@@ -100,23 +103,23 @@ import _NNTestSupport
       seed: 13)
   }
 
-  @Test func padAfterOnly_FoldsWhenEveryWindowStaysInside() throws {
+  @Test func padNoWindowReads_FoldsForBothKernelSets() throws {
     // (0, 1) that no window reads: stride 2 over 6 + 1 rows, kernel 2.
-    try Self.checkFolds(
-      Self.program(input: [1, 2, 6, 6], padWidth: [0, 1, 0, 1], kernel: (2, 2), stride: (2, 2), pad: (0, 0), outC: 2, seed: 4),
-      seed: 14)
+    let p = Self.program(input: [1, 2, 6, 6], padWidth: [0, 1, 0, 1], kernel: (2, 2), stride: (2, 2), pad: (0, 0), outC: 2, seed: 4)
+    try Self.checkFolds(p, seed: 14, kernels: .optimized)
+    try Self.checkFolds(p, seed: 14, kernels: .reference)
   }
 
-  @Test func padAfterOnly_ThatAWindowReads_StaysWhileTheConvolutionHasNoPadding() {
+  @Test func padAfterOnly_ThatAWindowReads_StaysForTheOptimizedKernel() {
     // ic's Pad (0, 1) before a stride-2 3 x 3 convolution: the last window reads the Pad's border,
     // and nnc_conv_s8_opt takes padding 0 to mean every window is inside the input.
     let p = Self.program(input: [1, 2, 8, 8], padWidth: [0, 1, 0, 1], kernel: (3, 3), stride: (2, 2), pad: (0, 0), outC: 2, seed: 5)
-    #expect(!Self.isFolded(p))
+    #expect(!Self.isFolded(p, for: .optimized))
   }
 
   @Test func padAfterOnly_ThatAWindowReads_FoldsForTheReferenceKernel() throws {
     let p = Self.program(input: [1, 2, 8, 8], padWidth: [0, 1, 0, 1], kernel: (3, 3), stride: (2, 2), pad: (0, 0), outC: 2, seed: 5)
-    let folded = try Self.checkFolds(p, seed: 15, zeroPaddingMayLeaveTheInput: true)
+    let folded = try Self.checkFolds(p, seed: 15, kernels: .reference)
     guard case .convolution(let layer) = folded.steps[1].kernel else { Issue.record("no convolution"); return }
     #expect((layer.params.inH, layer.params.padH, layer.params.outH) == (8, 0, 4))
   }
