@@ -2,7 +2,33 @@
  * nnc_pad_s8.c — Pad (constant / reflect / repeat), int8 (byte copy). See nnc_int8.h.
  * Index rules from nnabla's src/nbla/function/generic/pad.cpp; mirrors Int8Kernels.pad.
  */
+#include "nnc_dsp.h"
 #include "nnc_int8.h"
+
+/* y[0..n) = x[0..n), four bytes per load and store (nnc_read_u32: any alignment). */
+static void nnc_copy_row_s8(int8_t *y, const int8_t *x, int32_t n)
+{
+    int32_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+        nnc_write_u32(y + j, nnc_read_u32(x + j));
+    }
+    for (; j < n; ++j) {
+        y[j] = x[j];
+    }
+}
+
+/* y[0..n) = c, four bytes per store. */
+static void nnc_fill_row_s8(int8_t *y, int8_t c, int32_t n)
+{
+    const uint32_t word = (uint32_t)(uint8_t)c * UINT32_C(0x01010101);
+    int32_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+        nnc_write_u32(y + j, word);
+    }
+    for (; j < n; ++j) {
+        y[j] = c;
+    }
+}
 
 /* Source index along one axis for output index o, or -1 for a constant-mode position outside x
  * (nnc_pad_f32.c's rule). */
@@ -66,9 +92,12 @@ void nnc_pad_s8(const nnc_pad_params *p, int8_t pad_value, const int8_t *x, int8
             off += s * x_stride[d];
         }
         if (outside) {
-            for (j = 0; j < n; ++j) {
-                y[j] = c;
-            }
+            nnc_fill_row_s8(y, c, n);
+        } else if (mode == NNC_PAD_CONSTANT) {
+            /* Constant mode: the source of j is j - before inside the row, none outside it. */
+            nnc_fill_row_s8(y, c, before);
+            nnc_copy_row_s8(y + before, x + off, len);
+            nnc_fill_row_s8(y + before + len, c, n - before - len);
         } else {
             const int8_t *row = x + off;
             for (j = 0; j < before; ++j) {
