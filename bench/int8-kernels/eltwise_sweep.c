@@ -1,6 +1,6 @@
 /*
  * eltwise_sweep.c — the fast element-wise and pooling int8 kernels (nnc_add_s8_opt,
- * nnc_mul_s8_opt; nnc_avgpool_s8, nnc_sumpool_s8, nnc_global_avgpool_s8) against the reference on
+ * nnc_mul_s8_opt; nnc_avgpool_s8, nnc_sumpool_s8, nnc_global_avgpool_s8, nnc_pad_s8) against the reference on
  * seeded random shapes, broadcasts and parameters (the quantizer's and extreme ones), on the host
  * or on a Cortex-M4: it prints the number of cases, the number of mismatching cases and an FNV-1a
  * checksum of every output byte, which must be the same on both. The pooling kernels are
@@ -9,9 +9,9 @@
  * Tests/EmulationTests/EltwiseKernelSweepTests.swift runs it both ways.
  *
  *   cc -std=c99 -O2 -Iruntime-c/include bench/int8-kernels/eltwise_sweep.c runtime-c/src/nnc_arith_s8.c \
- *      runtime-c/src/nnc_arith_s8_opt.c runtime-c/src/nnc_pool_s8.c -lm
+ *      runtime-c/src/nnc_arith_s8_opt.c runtime-c/src/nnc_pool_s8.c runtime-c/src/nnc_pad_s8.c -lm
  *   m4run --src bench/int8-kernels/eltwise_sweep.c runtime-c/src/nnc_arith_s8.c \
- *      runtime-c/src/nnc_arith_s8_opt.c runtime-c/src/nnc_pool_s8.c --inc runtime-c/include
+ *      runtime-c/src/nnc_arith_s8_opt.c runtime-c/src/nnc_pool_s8.c runtime-c/src/nnc_pad_s8.c --inc runtime-c/include
  */
 #include <math.h>
 #include <stdio.h>
@@ -292,6 +292,45 @@ static int32_t global_pool_case(void)
     return memcmp(y_ref, y_opt, (size_t)p.outer) != 0;
 }
 
+/* Constant Pad (nnc_pad_s8's plane path when only H and W are padded, else its general walk)
+ * against the definition: y = x where the index minus pad_before is inside x, else the value. */
+static int32_t pad_case(void)
+{
+    nnc_pad_params p;
+    const int32_t rank = rnd(2, 4), leading = rnd(0, 3) == 0;
+    int32_t d, i, n_x = 1, n_y = 1, y_shape[NNC_MAX_DIMS], idx[NNC_MAX_DIMS];
+    const int8_t value = (int8_t)rnd(-128, 127);
+    memset(&p, 0, sizeof p);
+    p.rank = rank;
+    p.mode = NNC_PAD_CONSTANT;
+    for (d = 0; d < rank; ++d) {
+        const int32_t spatial = d >= rank - 2;
+        p.x_shape[d] = rnd(1, spatial ? 13 : 3);
+        p.pad_before[d] = (spatial || leading) ? rnd(0, 3) : 0;
+        p.pad_after[d] = (spatial || leading) ? rnd(0, 3) : 0;
+        y_shape[d] = p.pad_before[d] + p.x_shape[d] + p.pad_after[d];
+        n_x *= p.x_shape[d];
+        n_y *= y_shape[d];
+    }
+    fill(xa, n_x);
+    for (i = 0; i < n_y; ++i) { /* the definition, index by index */
+        int32_t rest = i, src = 0, inside = 1;
+        for (d = rank - 1; d >= 0; --d) {
+            idx[d] = rest % y_shape[d];
+            rest /= y_shape[d];
+        }
+        for (d = 0; d < rank; ++d) {
+            const int32_t s = idx[d] - p.pad_before[d];
+            inside = inside && s >= 0 && s < p.x_shape[d];
+            src = src * p.x_shape[d] + s;
+        }
+        y_ref[i] = inside ? xa[src] : value;
+    }
+    nnc_pad_s8(&p, value, xa, y_opt);
+    hash(y_opt, n_y);
+    return memcmp(y_ref, y_opt, (size_t)n_y) != 0;
+}
+
 /* kws's final AveragePooling (64 channels, the whole 25 x 5 map), definition vs kernel. */
 static void kws_pool_timing(void)
 {
@@ -357,7 +396,8 @@ int main(void)
         bad += mul_case();
         bad += pool_case();
         bad += global_pool_case();
-        cases += 4;
+        bad += pad_case();
+        cases += 5;
     }
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
     printf("kernels dsp\n");

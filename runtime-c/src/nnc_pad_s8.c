@@ -53,6 +53,55 @@ static int32_t nnc_pad_source_s8(int32_t o, int32_t before, int32_t len, int32_t
     return (i >= 0 && i < len) ? i : -1;
 }
 
+/* Constant mode padding only the last two axes (H and W of NCHW: every Pad before a
+ * convolution), plane by plane; returns 0, doing nothing, for anything else. The bytes are those
+ * of the general walk below: a row outside x along H is all pad_value, a row inside is
+ * pad_value, x's row, pad_value. */
+static int32_t nnc_pad_planes_s8(const nnc_pad_params *p, int8_t c, const int8_t *x, int8_t *y)
+{
+    const int32_t rank = p->rank;
+    int32_t d, planes = 1, plane, r;
+    int32_t top, bottom, left, right, h, w, out_w;
+    if (p->mode != NNC_PAD_CONSTANT || rank < 2) {
+        return 0;
+    }
+    for (d = 0; d < rank; ++d) {
+        if (p->pad_before[d] < 0 || p->pad_after[d] < 0 || p->x_shape[d] <= 0 ||
+            (d < rank - 2 && (p->pad_before[d] != 0 || p->pad_after[d] != 0))) {
+            return 0;
+        }
+        if (d < rank - 2) {
+            planes *= p->x_shape[d];
+        }
+    }
+    top = p->pad_before[rank - 2];
+    bottom = p->pad_after[rank - 2];
+    left = p->pad_before[rank - 1];
+    right = p->pad_after[rank - 1];
+    h = p->x_shape[rank - 2];
+    w = p->x_shape[rank - 1];
+    out_w = left + w + right;
+    for (plane = 0; plane < planes; ++plane) {
+        /* The top rows and the first row's left edge are one run of pad_value, as are each
+         * row's right edge with the next row's left edge, and the last right edge with the
+         * bottom rows. */
+        nnc_fill_row_s8(y, c, top * out_w + left);
+        y += top * out_w + left;
+        for (r = 0; r < h; ++r) {
+            nnc_copy_row_s8(y, x, w);
+            y += w;
+            x += w;
+            if (r + 1 < h) {
+                nnc_fill_row_s8(y, c, right + left);
+                y += right + left;
+            }
+        }
+        nnc_fill_row_s8(y, c, right + bottom * out_w);
+        y += right + bottom * out_w;
+    }
+    return 1;
+}
+
 void nnc_pad_s8(const nnc_pad_params *p, int8_t pad_value, const int8_t *x, int8_t *y)
 {
     int32_t idx[NNC_MAX_DIMS];
@@ -65,6 +114,9 @@ void nnc_pad_s8(const nnc_pad_params *p, int8_t pad_value, const int8_t *x, int8
 
     if (rank <= 0) {
         y[0] = x[0];
+        return;
+    }
+    if (nnc_pad_planes_s8(p, c, x, y)) {
         return;
     }
     for (d = rank - 1; d >= 0; --d) {

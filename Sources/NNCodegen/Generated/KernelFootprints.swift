@@ -20,7 +20,7 @@ enum KernelFootprints {
     "nnc_conv_s8_opt.c": (5288, 216),
     "nnc_deconv_f32.c": (628, 192),
     "nnc_pad_f32.c": (652, 176),
-    "nnc_pad_s8.c": (956, 208),
+    "nnc_pad_s8.c": (1408, 208),
     "nnc_pool_f32.c": (548, 128),
     "nnc_pool_s8.c": (1672, 120),
     "nnc_quantize_s8.c": (192, 48),
