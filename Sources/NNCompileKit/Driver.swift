@@ -150,6 +150,11 @@ public enum Driver {
     }
     do {
       var program = try Int8Quantizer.quantize(folded, ranges: ranges)
+      let (padFolded, padNames) = Int8PadFolding.fold(program, for: options.kernels == .reference ? .reference : .optimized)
+      program = padFolded
+      if !padNames.isEmpty {
+        program.notes.insert("folded \(padNames.count) Pad into the convolution after: \(padNames.joined(separator: ", "))", at: 0)
+      }
       if !foldedNames.isEmpty {
         program.notes.insert("folded \(foldedNames.count) BatchNormalization into the layer before: \(foldedNames.joined(separator: ", "))", at: 0)
       }

@@ -1,4 +1,4 @@
-import NNCodegen
+@testable import NNCodegen
 import NNCompileKit
 import NNIR
 import Testing
@@ -65,16 +65,38 @@ import _NNTestSupport
     #expect(a.bufferOf[2] != nil)
     #expect(a.bufferOf[2] == a.bufferOf[3])
     #expect(a.bufferOf[3] == a.bufferOf[4])
-    #expect(a.buffers.count == 2)  // conv/relu/reshape, and the output
+    #expect(a.buffers.count == 1)  // conv/relu/reshape; the output goes straight to outputs[0]
+    #expect(a.outputAliasOf[6] == 0 && a.bufferOf[6] == nil)
     #expect(a.inputAliasOf[0] == 0)
     #expect(a.bufferOf[0] == nil && a.bufferOf[1] == nil)  // caller's input and flash weights take no arena
   }
 
+  /// An output made by or before a node that reads the caller's input stays in the arena (the
+  /// caller's buffers may overlap), and so does a reshape's; an output made after goes to outputs[k].
+  @Test func outputsGoStraightToTheCallerOnlyAfterTheLastInputRead() {
+    let tensors = [
+      TensorInfo(name: "x", shape: [1, 8]), TensorInfo(name: "y", shape: [1, 8]), TensorInfo(name: "z", shape: [1, 8]),
+      TensorInfo(name: "r", shape: [8]),
+    ]
+    let relu = Node(name: "relu", op: .relu, inputs: [0], outputs: [1])
+    let sigmoidOfX = Node(name: "sigmoid", op: .sigmoid, inputs: [0], outputs: [2])
+    let sigmoidOfY = Node(name: "sigmoid", op: .sigmoid, inputs: [1], outputs: [2])
+    let flat = Node(name: "flat", op: .reshape(shape: [8]), inputs: [2], outputs: [3])
+    let both = ModelGraph(name: "g", tensors: tensors, nodes: [relu, sigmoidOfX], inputs: [0], outputs: [1, 2])
+    #expect(BufferAssignment.directOutputs(both).isEmpty)
+    let reshaped = ModelGraph(name: "g", tensors: tensors, nodes: [relu, sigmoidOfY, flat], inputs: [0], outputs: [3])
+    #expect(BufferAssignment.directOutputs(reshaped).isEmpty)
+    let chain = ModelGraph(name: "g", tensors: tensors, nodes: [relu, sigmoidOfY], inputs: [0], outputs: [2])
+    #expect(BufferAssignment.directOutputs(chain) == [2: 0])
+    let a = BufferAssignment(graph: chain)
+    #expect(a.bufferOf[1] != nil && a.bufferOf[2] == nil && a.outputAliasOf == [2: 0])
+  }
+
   @Test func chainArenaIsTheLowerBound() {
     let plan = MemoryPlan(graph: Self.chain())
-    // conv output (576 B) and the affine output (8 B → 16 aligned) are live together at the last step.
-    #expect(plan.lowerBound == 576 + 8)
-    #expect(plan.arenaBytes == 576 + 16)
+    // The conv output (576 B) alone: the affine writes the caller's output buffer.
+    #expect(plan.lowerBound == 576)
+    #expect(plan.arenaBytes == 576)
   }
 
   @Test func lenetArenaMeetsLowerBoundAndBeatsTheSumOfTensors() throws {

@@ -58,6 +58,7 @@ struct EmitContext {
     _ t: Int, graph: ModelGraph, plan: MemoryPlan, prefix: String, mutable: Bool
   ) -> String {
     if let slot = plan.assignment.inputAliasOf[t] { return "inputs[\(slot)]" }
+    if let slot = plan.assignment.outputAliasOf[t] { return "outputs[\(slot)]" }
     if graph.tensors[t].isParameter {
       return ConstantArrays.symbol(for: graph.tensors[t].name, index: t, prefix: prefix)
     }

@@ -81,7 +81,7 @@ public enum ModelEmitter {
       body.line("/* \(CNames.comment(node.name)) (\(node.op.typeName)): \(graph.tensors[node.outputs[0]].shape) */")
       body.lines(try OpEmitters.emit(node, &context))
     }
-    for (k, t) in graph.outputs.enumerated() {
+    for (k, t) in graph.outputs.enumerated() where plan.assignment.outputAliasOf[t] == nil {
       body.line("memcpy(outputs[\(k)], \(context.input(t)), (size_t)\(graph.tensors[t].elementCount) * sizeof(float));")
     }
     let api = ModelAPI(

@@ -53,11 +53,15 @@ public struct Schedule: Sendable {
   public var steps: [Step]
   public var inputs: [Int]
   public var outputs: [Int]
-  public init(tensorBytes: [Int], steps: [Step], inputs: [Int], outputs: [Int]) {
+  /// Output tensor → the caller's output slot it is written to directly: it takes no arena bytes
+  /// (the emitter has checked that its step can write there and that no step reads it).
+  public var directOutputs: [Int: Int]
+  public init(tensorBytes: [Int], steps: [Step], inputs: [Int], outputs: [Int], directOutputs: [Int: Int] = [:]) {
     self.tensorBytes = tensorBytes
     self.steps = steps
     self.inputs = inputs
     self.outputs = outputs
+    self.directOutputs = directOutputs
   }
 }
 
@@ -69,6 +73,8 @@ public struct BufferAssignment: Sendable {
   public var inputAliasOf: [Int: Int]
   /// Step index → the buffer of its scratch bytes (a buffer with no tensor, live at that step only).
   public var scratchOf: [Int: Int] = [:]
+  /// Tensor index → the caller's output slot its step writes it to (`Schedule.directOutputs`).
+  public var outputAliasOf: [Int: Int] = [:]
 
   public init(graph: ModelGraph, bytesPerElement: Int = 4) {
     let steps = graph.nodes.map { node in
@@ -78,7 +84,31 @@ public struct BufferAssignment: Sendable {
     }
     self.init(schedule: Schedule(
       tensorBytes: graph.tensors.map { $0.isParameter ? 0 : $0.elementCount * bytesPerElement },
-      steps: steps, inputs: graph.inputs, outputs: graph.outputs))
+      steps: steps, inputs: graph.inputs, outputs: graph.outputs, directOutputs: Self.directOutputs(graph)))
+  }
+
+  /// Graph outputs the node that makes them can write straight into the caller's `outputs[k]`
+  /// (float path): listed once, no input, read by no node, not an alias of another tensor's bytes,
+  /// and made after the last node that reads the caller's inputs (directly or through an alias),
+  /// so even an output buffer that overlaps an input one is written only once the inputs are done
+  /// with, as with the copy at the end it replaces.
+  static func directOutputs(_ graph: ModelGraph) -> [Int: Int] {
+    var inputBytes = Set(graph.inputs)
+    var lastInputRead = -1
+    for (i, node) in graph.nodes.enumerated() where node.inputs.contains(where: inputBytes.contains) {
+      lastInputRead = i
+      if node.op.isDataPreserving { inputBytes.formUnion(node.outputs) }
+    }
+    let read = Set(graph.nodes.flatMap(\.inputs))
+    var result: [Int: Int] = [:]
+    for (k, t) in graph.outputs.enumerated() {
+      guard graph.outputs.filter({ $0 == t }).count == 1, !graph.inputs.contains(t), !read.contains(t),
+        let i = graph.nodes.firstIndex(where: { $0.outputs.contains(t) }), i > lastInputRead,
+        graph.nodes[i].outputs == [t], !graph.nodes[i].op.isDataPreserving
+      else { continue }
+      result[t] = k
+    }
+    return result
   }
 
   public init(schedule: Schedule) {
@@ -98,6 +128,10 @@ public struct BufferAssignment: Sendable {
         buffers.append(Buffer(tensors: [], bytes: s.scratchBytes, firstStep: step, lastStep: step))
       }
       let out = s.output
+      if let slot = schedule.directOutputs[out] {
+        outputAliasOf[out] = slot
+        continue
+      }
       let bytes = schedule.tensorBytes[out]
       let source = s.inputs.first
       if s.reuse == .alias, let source {

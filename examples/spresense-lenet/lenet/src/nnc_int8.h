@@ -334,6 +334,13 @@ typedef struct {
  *           + output_offset, act_min, act_max). In place as nnc_mul2_f32. */
 void nnc_mul_s8(const nnc_mul_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
+/* The same bytes as nnc_add_s8 / nnc_mul_s8 for every input, faster (nnc_arith_s8_opt.c): rows
+ * that both operands walk densely or broadcast, and the requantizations in a cheap exact form
+ * where the parameters allow it (every shift <= 0, left_shift <= 20, |offsets| <= 128: all the
+ * quantizer emits); anything else is handed to the reference kernel. In place as those. */
+void nnc_add_s8_opt(const nnc_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y);
+void nnc_mul_s8_opt(const nnc_mul_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y);
+
 /* ---- Element-wise (nnc_activation_s8.c; in place: y == x allowed) --------------------------- */
 
 /* y[i] = table[x[i] + 128]. The 256-entry table is built at compile time as
