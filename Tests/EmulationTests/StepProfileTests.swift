@@ -19,7 +19,11 @@ import _NNTestSupport
     let hook = try #require(e.stepsHookOverheadCycles), tail = try #require(e.stepsTailCycles)
     #expect(hook > 0 && hook < 100)
     let sum = steps.map(\.cycles).reduce(0, +) + tail
-    #expect(abs(sum - e.cycles) <= e.cycles / 200, "steps + return \(sum) vs whole call \(e.cycles)")
+    // The traced build is a second compile of the model (-DNNC_TRACE): its code sits at other
+    // addresses and keeps other registers across the hook, which moves the cycle model's branch
+    // and load timings by up to ~1 % (0.7 % on LeNet with the fast kernels); a lost or doubled
+    // step would be off by far more.
+    #expect(abs(sum - e.cycles) <= e.cycles / 50, "steps + return \(sum) vs whole call \(e.cycles)")
     // The two convolutions do almost all the work, in the optimized kernel.
     let convolutions = steps.filter { $0.macs > 100_000 }
     #expect(convolutions.count == 2 && convolutions.allSatisfy { $0.kernel == "nnc_conv_s8_opt" })
