@@ -451,11 +451,20 @@ static void nnc_dw_plane_any(const nnc_conv_s8_params *p, const int8_t *w, int32
 
 /* ---- The kernel ---------------------------------------------------------------------------------- */
 
-/* The plane x [in_h][in_w] into dst [in_h + 2 pad_h][in_w + 2 pad_w], whose border already holds
- * the input zero point. */
-static void nnc_dw_copy_plane(const nnc_conv_s8_params *p, const int8_t *x, int8_t *dst)
+/* The zero-point rows (columns) after the plane: pad, or more where out_h (out_w) implies it,
+ * as for a folded asymmetric Pad (TensorFlow's SAME before a stride-2 convolution: (0, 1)). */
+static int32_t nnc_dw_pad_after(int32_t in, int32_t pad, int32_t out, int32_t stride, int32_t kernel,
+                                int32_t dilation)
 {
-    const int32_t in_h = p->in_h, in_w = p->in_w, ws = in_w + 2 * p->pad_w;
+    const int32_t reach = (out - 1) * stride + (kernel - 1) * dilation + 1 - in - pad;
+    return reach > pad ? reach : pad;
+}
+
+/* The plane x [in_h][in_w] into dst [pad_h + in_h + bottom][ws], ws = pad_w + in_w + right, whose
+ * border already holds the input zero point. */
+static void nnc_dw_copy_plane(const nnc_conv_s8_params *p, int32_t ws, const int8_t *x, int8_t *dst)
+{
+    const int32_t in_h = p->in_h, in_w = p->in_w;
     int32_t h, i;
     dst += p->pad_h * ws + p->pad_w;
     if (in_w >= 16) {
@@ -493,8 +502,10 @@ static void nnc_dw_copy_plane(const nnc_conv_s8_params *p, const int8_t *x, int8
 void nnc_dwconv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                    const int32_t *out_multiplier, const int32_t *out_shift, int8_t *scratch, int8_t *y)
 {
-    const int32_t padded = p->pad_h > 0 || p->pad_w > 0;
-    const int32_t ws = p->in_w + 2 * p->pad_w;
+    const int32_t bottom = nnc_dw_pad_after(p->in_h, p->pad_h, p->out_h, p->stride_h, p->kernel_h, p->dilation_h);
+    const int32_t right = nnc_dw_pad_after(p->in_w, p->pad_w, p->out_w, p->stride_w, p->kernel_w, p->dilation_w);
+    const int32_t padded = p->pad_h > 0 || p->pad_w > 0 || bottom > 0 || right > 0;
+    const int32_t ws = p->pad_w + p->in_w + right;
     const int32_t in_map = p->in_h * p->in_w;
     const int32_t out_map = p->out_h * p->out_w;
     const int32_t taps = p->kernel_h * p->kernel_w;
@@ -509,14 +520,14 @@ void nnc_dwconv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w
 
     nnc_dw_3x3_layer(&k, p, ws);
     if (padded) {
-        memset(scratch, (int)(int8_t)(-p->input_offset), (size_t)((p->in_h + 2 * p->pad_h) * ws));
+        memset(scratch, (int)(int8_t)(-p->input_offset), (size_t)((p->pad_h + p->in_h + bottom) * ws));
     }
     for (n = 0; n < p->batch; ++n) {
         for (ic = 0; ic < p->in_c; ++ic) {
             const int8_t *plane = x + (n * p->in_c + ic) * in_map;
             const int8_t *src = padded ? scratch : plane;
             if (padded) {
-                nnc_dw_copy_plane(p, plane, scratch);
+                nnc_dw_copy_plane(p, ws, plane, scratch);
             }
             for (m = 0; m < multiplier; ++m) {
                 const int32_t oc = ic * multiplier + m;
