@@ -7,58 +7,6 @@
 #include "nnc_int8.h"
 #include "nnc_dsp.h"
 
-/* SMMLAR: c + SMMULR(a, b), where SMMULR(a, b) = (a * b + 2^31) >> 32 is the high word rounded
- * (c lands in the high word, so the low word rounds as in SMMULR). A DSP-extension instruction
- * on the M4. */
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-static inline int32_t nnc_dw_smmlar(int32_t a, int32_t b, int32_t c)
-{
-    int32_t r;
-    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(c));
-    return r;
-}
-
-/* SMLABB / SMLATB: acc + (bottom / top half of x) * (bottom half of w), halves as int16. */
-static inline int32_t nnc_dw_smlabb(uint32_t x, int32_t w, int32_t acc)
-{
-    __asm__("smlabb %0, %1, %2, %0" : "+r"(acc) : "r"(x), "r"(w));
-    return acc;
-}
-
-static inline int32_t nnc_dw_smlatb(uint32_t x, int32_t w, int32_t acc)
-{
-    __asm__("smlatb %0, %1, %2, %0" : "+r"(acc) : "r"(x), "r"(w));
-    return acc;
-}
-#else
-/* The int16 in bits 16*half .. 16*half+15 of x. */
-static inline int32_t nnc_dw_half(uint32_t x, int32_t half)
-{
-    const int32_t v = (int32_t)((x >> (16 * half)) & UINT32_C(0xFFFF));
-    return (v & INT32_C(0x8000)) ? v - INT32_C(0x10000) : v;
-}
-
-static inline int32_t nnc_dw_smlabb(uint32_t x, int32_t w, int32_t acc)
-{
-    return (int32_t)((uint32_t)acc + (uint32_t)(nnc_dw_half(x, 0) * nnc_dw_half((uint32_t)w, 0)));
-}
-
-static inline int32_t nnc_dw_smlatb(uint32_t x, int32_t w, int32_t acc)
-{
-    return (int32_t)((uint32_t)acc + (uint32_t)(nnc_dw_half(x, 1) * nnc_dw_half((uint32_t)w, 0)));
-}
-
-static inline int32_t nnc_dw_smmulr(int32_t a, int32_t b)
-{
-    return (int32_t)(((int64_t)a * (int64_t)b + (INT64_C(1) << 31)) >> 32);
-}
-
-static inline int32_t nnc_dw_smmlar(int32_t a, int32_t b, int32_t c)
-{
-    return (int32_t)((uint32_t)c + (uint32_t)nnc_dw_smmulr(a, b));
-}
-#endif
-
 /* (lo, hi) as an SMLAD operand. */
 static inline uint32_t nnc_dw_pair(int32_t lo, int32_t hi)
 {
@@ -150,25 +98,10 @@ static int32_t nnc_dw_3x3_channel(nnc_dw_3x3 *k, int32_t stride_w, int32_t outpu
 #define NNC_DW_NOINLINE
 #endif
 
-/* SSAT #8: v clamped to [-128, 127]. */
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-static inline int32_t nnc_dw_ssat8(int32_t v)
-{
-    int32_t r;
-    __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
-    return r;
-}
-#else
-static inline int32_t nnc_dw_ssat8(int32_t v)
-{
-    return v < -128 ? -128 : (v > 127 ? 127 : v);
-}
-#endif
-
 /* SRDHM and RDBP of the fast form plus the output offset, not yet clamped. */
 static inline int32_t nnc_dw_scaled(int32_t acc2, int32_t multiplier, int32_t rounding, int32_t exponent)
 {
-    return (nnc_dw_smmlar(acc2, multiplier, rounding) + (acc2 >> 31)) >> exponent;
+    return (nnc_smmlar(acc2, multiplier, rounding) + (acc2 >> 31)) >> exponent;
 }
 
 /* The requantization constants as locals: read once per block of outputs, not once per byte
@@ -184,7 +117,7 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
 }
 
 /* Without a fused activation (act_min = -128, act_max = 127) the clamp is one SSAT. */
-#define NNC_DW_CLAMP_FULL(k, v) ((int8_t)nnc_dw_ssat8(v))
+#define NNC_DW_CLAMP_FULL(k, v) ((int8_t)nnc_ssat8(v))
 #define NNC_DW_CLAMP_ACT(k, v) nnc_dw_clamp_act((k), (v))
 
 /* Stride 1, kernel row r of four outputs from s. */
@@ -196,13 +129,13 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         const uint32_t w02_ = k->w02[r];                                                           \
         const int32_t w1_ = k->w[3 * (r) + 1];                                                     \
         a0 = nnc_smlad(e_, w02_, a0);                                                              \
-        a0 = nnc_dw_smlabb(o_, w1_, a0);                                                           \
+        a0 = nnc_smlabb(o_, w1_, a0);                                                           \
         a1 = nnc_smlad(o_, w02_, a1);                                                              \
-        a1 = nnc_dw_smlatb(e_, w1_, a1);                                                           \
+        a1 = nnc_smlatb(e_, w1_, a1);                                                           \
         a2 = nnc_smlad(f_, w02_, a2);                                                              \
-        a2 = nnc_dw_smlabb(g_, w1_, a2);                                                           \
+        a2 = nnc_smlabb(g_, w1_, a2);                                                           \
         a3 = nnc_smlad(g_, w02_, a3);                                                              \
-        a3 = nnc_dw_smlatb(f_, w1_, a3);                                                           \
+        a3 = nnc_smlatb(f_, w1_, a3);                                                           \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
@@ -216,17 +149,17 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         const int32_t w1_ = k->w[3 * (r) + 1];                                                     \
         uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                                    \
         a0 = nnc_smlad(e_, w02_, a0);                                                              \
-        a0 = nnc_dw_smlabb(o_, w1_, a0);                                                           \
+        a0 = nnc_smlabb(o_, w1_, a0);                                                           \
         a1 = nnc_smlad(o_, w02_, a1);                                                              \
-        a1 = nnc_dw_smlatb(e_, w1_, a1);                                                           \
+        a1 = nnc_smlatb(e_, w1_, a1);                                                           \
         e_ = nnc_sxtb16(v_);                                                                       \
         o_ = nnc_sxtb16_ror8(v_);                                                                  \
         a2 = nnc_smlad(e_, w02_, a2);                                                              \
-        a2 = nnc_dw_smlabb(o_, w1_, a2);                                                           \
+        a2 = nnc_smlabb(o_, w1_, a2);                                                           \
         a3 = nnc_smlad(o_, w02_, a3);                                                              \
-        a3 = nnc_dw_smlatb(e_, w1_, a3);                                                           \
+        a3 = nnc_smlatb(e_, w1_, a3);                                                           \
         a4 = nnc_smlad(nnc_sxtb16(t_), w02_, a4);                                                  \
-        a4 = nnc_dw_smlabb(nnc_sxtb16_ror8(t_), w1_, a4);                                          \
+        a4 = nnc_smlabb(nnc_sxtb16_ror8(t_), w1_, a4);                                          \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
@@ -235,9 +168,9 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         const uint32_t u_ = nnc_read_u32(s + (r) * k->ws);                                         \
         const uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                              \
         a0 = nnc_smlad(e_, k->w02[r], a0);                                                         \
-        a0 = nnc_dw_smlabb(o_, k->w[3 * (r) + 1], a0);                                             \
+        a0 = nnc_smlabb(o_, k->w[3 * (r) + 1], a0);                                             \
         a1 = nnc_smlad(o_, k->w02[r], a1);                                                         \
-        a1 = nnc_dw_smlatb(e_, k->w[3 * (r) + 1], a1);                                             \
+        a1 = nnc_smlatb(e_, k->w[3 * (r) + 1], a1);                                             \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
@@ -274,11 +207,11 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         const uint32_t w01_ = k->w02[r];                                                           \
         const int32_t w2_ = k->w[3 * (r) + 2];                                                     \
         a0 = nnc_smlad(nnc_pkhbt_lsl16(ea_, oa_), w01_, a0);                                       \
-        a0 = nnc_dw_smlatb(ea_, w2_, a0);                                                          \
+        a0 = nnc_smlatb(ea_, w2_, a0);                                                          \
         a1 = nnc_smlad(nnc_pkhtb_asr16(oa_, ea_), w01_, a1);                                       \
-        a1 = nnc_dw_smlabb(eb_, w2_, a1);                                                          \
+        a1 = nnc_smlabb(eb_, w2_, a1);                                                          \
         a2 = nnc_smlad(nnc_pkhbt_lsl16(eb_, ob_), w01_, a2);                                       \
-        a2 = nnc_dw_smlatb(eb_, w2_, a2);                                                          \
+        a2 = nnc_smlatb(eb_, w2_, a2);                                                          \
         a3 = nnc_smlad(nnc_pkhtb_asr16(ob_, eb_), w01_, a3);                                       \
         a3 = (int32_t)((uint32_t)a3 + (uint32_t)(row_[8] * w2_));                                  \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \

@@ -20,6 +20,11 @@ enum RuntimeSources {
  *   nnc_sxtb16_ror8(x)       (sext(b1), sext(b3))                SXTB16 x, ROR #8
  *   nnc_pkhbt_lsl16(a, b)    (a.lo, b.lo)                         PKHBT a, b, LSL #16
  *   nnc_pkhtb_asr16(a, b)    (b.hi, a.hi)                         PKHTB a, b, ASR #16
+ *   nnc_smlabb(x, w, acc)    acc + x.lo * w.lo                   SMLABB (wraps)
+ *   nnc_smlatb(x, w, acc)    acc + x.hi * w.lo                   SMLATB (wraps)
+ *   nnc_smmulr(a, b)         (a * b + 2^31) >> 32                SMMULR (high word, rounded)
+ *   nnc_smmlar(a, b, c)      c + nnc_smmulr(a, b)                SMMLAR (wraps)
+ *   nnc_ssat8(v)             v clamped to [-128, 127]            SSAT #8
  *
  * Four int8 bytes to two int16 pairs in order: e = sxtb16(w), o = sxtb16_ror8(w);
  * (b0, b1) = pkhbt_lsl16(e, o), (b2, b3) = pkhtb_asr16(o, e).
@@ -95,6 +100,41 @@ static inline uint32_t nnc_pkhtb_asr16(uint32_t a, uint32_t b)
     return r;
 }
 
+/* SMLABB / SMLATB: acc + (bottom / top half of x) * (bottom half of w), halves as int16. */
+static inline int32_t nnc_smlabb(uint32_t x, int32_t w, int32_t acc)
+{
+    __asm__("smlabb %0, %1, %2, %0" : "+r"(acc) : "r"(x), "r"(w));
+    return acc;
+}
+
+static inline int32_t nnc_smlatb(uint32_t x, int32_t w, int32_t acc)
+{
+    __asm__("smlatb %0, %1, %2, %0" : "+r"(acc) : "r"(x), "r"(w));
+    return acc;
+}
+
+static inline int32_t nnc_smmulr(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+/* c lands in the high word of the 64-bit sum, so the low word rounds as in SMMULR. */
+static inline int32_t nnc_smmlar(int32_t a, int32_t b, int32_t c)
+{
+    int32_t r;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(c));
+    return r;
+}
+
+static inline int32_t nnc_ssat8(int32_t v)
+{
+    int32_t r;
+    __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
+    return r;
+}
+
 #else /* portable C99: the same bits */
 
 #define NNC_DSP_SCHEDULE_BARRIER() ((void)0)
@@ -139,6 +179,33 @@ static inline uint32_t nnc_pkhbt_lsl16(uint32_t a, uint32_t b)
 static inline uint32_t nnc_pkhtb_asr16(uint32_t a, uint32_t b)
 {
     return (a & UINT32_C(0xFFFF0000)) | (b >> 16);
+}
+
+static inline int32_t nnc_smlabb(uint32_t x, int32_t w, int32_t acc)
+{
+    return (int32_t)((uint32_t)acc + (uint32_t)(nnc_half_s16(x, 0) * nnc_half_s16((uint32_t)w, 0)));
+}
+
+static inline int32_t nnc_smlatb(uint32_t x, int32_t w, int32_t acc)
+{
+    return (int32_t)((uint32_t)acc + (uint32_t)(nnc_half_s16(x, 1) * nnc_half_s16((uint32_t)w, 0)));
+}
+
+/* The product fits int64 and adding 2^31 cannot overflow it; >> of a negative int64 is an
+ * arithmetic shift on every compiler we support (see nnc_int8.h). */
+static inline int32_t nnc_smmulr(int32_t a, int32_t b)
+{
+    return (int32_t)(((int64_t)a * (int64_t)b + (INT64_C(1) << 31)) >> 32);
+}
+
+static inline int32_t nnc_smmlar(int32_t a, int32_t b, int32_t c)
+{
+    return (int32_t)((uint32_t)c + (uint32_t)nnc_smmulr(a, b));
+}
+
+static inline int32_t nnc_ssat8(int32_t v)
+{
+    return v < -128 ? -128 : (v > 127 ? 127 : v);
 }
 
 #endif
@@ -1235,12 +1302,13 @@ void nnc_mul_s8(const nnc_mul_s8_params *p, const int8_t *a, const int8_t *b, in
  * each operand walks with stride 1 (the whole tensor when neither is broadcast) or stride 0 (a
  * broadcast value, whose requantized term is computed once per row). Where the parameters allow
  * it (every shift <= 0, |offsets| <= 128, left_shift <= 20: all the quantizer emits), every
- * requantization is the table's rule merged into one SMMLAR and a shift (nnc_requantize2 below);
+ * requantization is the table's rule merged into one SMMLAR (nnc_dsp.h) and a shift (nnc_requantize2 below);
  * the quantizer's usual Add (left_shift 20, normalized multipliers) gets a dense loop of its own.
  * Anything else goes to the reference kernel. The bytes are checked against the reference on
  * the host and the emulated M4 by bench/int8-kernels/eltwise_sweep.c.
  */
 #include "nnc_int8.h"
+#include "nnc_dsp.h"
 
 /* One requantization, RDBP(SRDHM(x, m), e) with m > 0 and e = -shift in [0, 31], from x2 = 2x
  * (|x2| < 2^30). SRDHM is floor((xm + 2^30) / 2^31) and RDBP(t, e >= 1) is
@@ -1252,32 +1320,6 @@ void nnc_mul_s8(const nnc_mul_s8_params *p, const int8_t *a, const int8_t *b, in
 typedef struct {
     int32_t multiplier, exponent, half, cc;
 } nnc_requant2;
-
-/* k + round(x * m / 2^32) with ties up: the high word of k * 2^32 + x * m + 2^31, which is
- * one SMMLAR on a DSP core (k * 2^32 + x * m + 2^31 never leaves int64 here). */
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-static inline int32_t nnc_smmlar(int32_t x, int32_t m, int32_t k)
-{
-    int32_t r;
-    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(x), "r"(m), "r"(k));
-    return r;
-}
-
-/* v saturated to [-128, 127]: SSAT #8. */
-static inline int32_t nnc_ssat8(int32_t v)
-{
-    int32_t r;
-    __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
-    return r;
-}
-#else
-static inline int32_t nnc_smmlar(int32_t x, int32_t m, int32_t k)
-{
-    return (int32_t)(((int64_t)x * (int64_t)m + (int64_t)(INT64_C(1) << 31)) >> 32) + k;
-}
-
-static inline int32_t nnc_ssat8(int32_t v) { return (v < -128) ? -128 : ((v > 127) ? 127 : v); }
-#endif
 
 static nnc_requant2 nnc_requant2_of(int32_t multiplier, int32_t shift)
 {
@@ -2948,58 +2990,6 @@ void nnc_dwconv_f32(const nnc_conv_params *p, const float *x, const float *w, co
 #include "nnc_int8.h"
 #include "nnc_dsp.h"
 
-/* SMMLAR: c + SMMULR(a, b), where SMMULR(a, b) = (a * b + 2^31) >> 32 is the high word rounded
- * (c lands in the high word, so the low word rounds as in SMMULR). A DSP-extension instruction
- * on the M4. */
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-static inline int32_t nnc_dw_smmlar(int32_t a, int32_t b, int32_t c)
-{
-    int32_t r;
-    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(c));
-    return r;
-}
-
-/* SMLABB / SMLATB: acc + (bottom / top half of x) * (bottom half of w), halves as int16. */
-static inline int32_t nnc_dw_smlabb(uint32_t x, int32_t w, int32_t acc)
-{
-    __asm__("smlabb %0, %1, %2, %0" : "+r"(acc) : "r"(x), "r"(w));
-    return acc;
-}
-
-static inline int32_t nnc_dw_smlatb(uint32_t x, int32_t w, int32_t acc)
-{
-    __asm__("smlatb %0, %1, %2, %0" : "+r"(acc) : "r"(x), "r"(w));
-    return acc;
-}
-#else
-/* The int16 in bits 16*half .. 16*half+15 of x. */
-static inline int32_t nnc_dw_half(uint32_t x, int32_t half)
-{
-    const int32_t v = (int32_t)((x >> (16 * half)) & UINT32_C(0xFFFF));
-    return (v & INT32_C(0x8000)) ? v - INT32_C(0x10000) : v;
-}
-
-static inline int32_t nnc_dw_smlabb(uint32_t x, int32_t w, int32_t acc)
-{
-    return (int32_t)((uint32_t)acc + (uint32_t)(nnc_dw_half(x, 0) * nnc_dw_half((uint32_t)w, 0)));
-}
-
-static inline int32_t nnc_dw_smlatb(uint32_t x, int32_t w, int32_t acc)
-{
-    return (int32_t)((uint32_t)acc + (uint32_t)(nnc_dw_half(x, 1) * nnc_dw_half((uint32_t)w, 0)));
-}
-
-static inline int32_t nnc_dw_smmulr(int32_t a, int32_t b)
-{
-    return (int32_t)(((int64_t)a * (int64_t)b + (INT64_C(1) << 31)) >> 32);
-}
-
-static inline int32_t nnc_dw_smmlar(int32_t a, int32_t b, int32_t c)
-{
-    return (int32_t)((uint32_t)c + (uint32_t)nnc_dw_smmulr(a, b));
-}
-#endif
-
 /* (lo, hi) as an SMLAD operand. */
 static inline uint32_t nnc_dw_pair(int32_t lo, int32_t hi)
 {
@@ -3091,25 +3081,10 @@ static int32_t nnc_dw_3x3_channel(nnc_dw_3x3 *k, int32_t stride_w, int32_t outpu
 #define NNC_DW_NOINLINE
 #endif
 
-/* SSAT #8: v clamped to [-128, 127]. */
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-static inline int32_t nnc_dw_ssat8(int32_t v)
-{
-    int32_t r;
-    __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
-    return r;
-}
-#else
-static inline int32_t nnc_dw_ssat8(int32_t v)
-{
-    return v < -128 ? -128 : (v > 127 ? 127 : v);
-}
-#endif
-
 /* SRDHM and RDBP of the fast form plus the output offset, not yet clamped. */
 static inline int32_t nnc_dw_scaled(int32_t acc2, int32_t multiplier, int32_t rounding, int32_t exponent)
 {
-    return (nnc_dw_smmlar(acc2, multiplier, rounding) + (acc2 >> 31)) >> exponent;
+    return (nnc_smmlar(acc2, multiplier, rounding) + (acc2 >> 31)) >> exponent;
 }
 
 /* The requantization constants as locals: read once per block of outputs, not once per byte
@@ -3125,7 +3100,7 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
 }
 
 /* Without a fused activation (act_min = -128, act_max = 127) the clamp is one SSAT. */
-#define NNC_DW_CLAMP_FULL(k, v) ((int8_t)nnc_dw_ssat8(v))
+#define NNC_DW_CLAMP_FULL(k, v) ((int8_t)nnc_ssat8(v))
 #define NNC_DW_CLAMP_ACT(k, v) nnc_dw_clamp_act((k), (v))
 
 /* Stride 1, kernel row r of four outputs from s. */
@@ -3137,13 +3112,13 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         const uint32_t w02_ = k->w02[r];                                                           \
         const int32_t w1_ = k->w[3 * (r) + 1];                                                     \
         a0 = nnc_smlad(e_, w02_, a0);                                                              \
-        a0 = nnc_dw_smlabb(o_, w1_, a0);                                                           \
+        a0 = nnc_smlabb(o_, w1_, a0);                                                           \
         a1 = nnc_smlad(o_, w02_, a1);                                                              \
-        a1 = nnc_dw_smlatb(e_, w1_, a1);                                                           \
+        a1 = nnc_smlatb(e_, w1_, a1);                                                           \
         a2 = nnc_smlad(f_, w02_, a2);                                                              \
-        a2 = nnc_dw_smlabb(g_, w1_, a2);                                                           \
+        a2 = nnc_smlabb(g_, w1_, a2);                                                           \
         a3 = nnc_smlad(g_, w02_, a3);                                                              \
-        a3 = nnc_dw_smlatb(f_, w1_, a3);                                                           \
+        a3 = nnc_smlatb(f_, w1_, a3);                                                           \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
@@ -3157,17 +3132,17 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         const int32_t w1_ = k->w[3 * (r) + 1];                                                     \
         uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                                    \
         a0 = nnc_smlad(e_, w02_, a0);                                                              \
-        a0 = nnc_dw_smlabb(o_, w1_, a0);                                                           \
+        a0 = nnc_smlabb(o_, w1_, a0);                                                           \
         a1 = nnc_smlad(o_, w02_, a1);                                                              \
-        a1 = nnc_dw_smlatb(e_, w1_, a1);                                                           \
+        a1 = nnc_smlatb(e_, w1_, a1);                                                           \
         e_ = nnc_sxtb16(v_);                                                                       \
         o_ = nnc_sxtb16_ror8(v_);                                                                  \
         a2 = nnc_smlad(e_, w02_, a2);                                                              \
-        a2 = nnc_dw_smlabb(o_, w1_, a2);                                                           \
+        a2 = nnc_smlabb(o_, w1_, a2);                                                           \
         a3 = nnc_smlad(o_, w02_, a3);                                                              \
-        a3 = nnc_dw_smlatb(e_, w1_, a3);                                                           \
+        a3 = nnc_smlatb(e_, w1_, a3);                                                           \
         a4 = nnc_smlad(nnc_sxtb16(t_), w02_, a4);                                                  \
-        a4 = nnc_dw_smlabb(nnc_sxtb16_ror8(t_), w1_, a4);                                          \
+        a4 = nnc_smlabb(nnc_sxtb16_ror8(t_), w1_, a4);                                          \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
@@ -3176,9 +3151,9 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         const uint32_t u_ = nnc_read_u32(s + (r) * k->ws);                                         \
         const uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                              \
         a0 = nnc_smlad(e_, k->w02[r], a0);                                                         \
-        a0 = nnc_dw_smlabb(o_, k->w[3 * (r) + 1], a0);                                             \
+        a0 = nnc_smlabb(o_, k->w[3 * (r) + 1], a0);                                             \
         a1 = nnc_smlad(o_, k->w02[r], a1);                                                         \
-        a1 = nnc_dw_smlatb(e_, k->w[3 * (r) + 1], a1);                                             \
+        a1 = nnc_smlatb(e_, k->w[3 * (r) + 1], a1);                                             \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
@@ -3215,11 +3190,11 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         const uint32_t w01_ = k->w02[r];                                                           \
         const int32_t w2_ = k->w[3 * (r) + 2];                                                     \
         a0 = nnc_smlad(nnc_pkhbt_lsl16(ea_, oa_), w01_, a0);                                       \
-        a0 = nnc_dw_smlatb(ea_, w2_, a0);                                                          \
+        a0 = nnc_smlatb(ea_, w2_, a0);                                                          \
         a1 = nnc_smlad(nnc_pkhtb_asr16(oa_, ea_), w01_, a1);                                       \
-        a1 = nnc_dw_smlabb(eb_, w2_, a1);                                                          \
+        a1 = nnc_smlabb(eb_, w2_, a1);                                                          \
         a2 = nnc_smlad(nnc_pkhbt_lsl16(eb_, ob_), w01_, a2);                                       \
-        a2 = nnc_dw_smlatb(eb_, w2_, a2);                                                          \
+        a2 = nnc_smlatb(eb_, w2_, a2);                                                          \
         a3 = nnc_smlad(nnc_pkhtb_asr16(ob_, eb_), w01_, a3);                                       \
         a3 = (int32_t)((uint32_t)a3 + (uint32_t)(row_[8] * w2_));                                  \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
