@@ -217,6 +217,64 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
+/* Two stride-1 outputs from the word at x (bytes x0..x3), with w02_ and w1_ of the row in scope:
+ * aa += (x0, x2).w02 + x1 * w1, ab += (x1, x3).w02 + x2 * w1. */
+#define NNC_DW_S1_PAIR(x, aa, ab)                                                                  \
+    do {                                                                                           \
+        const uint32_t u_ = nnc_read_u32(x);                                                       \
+        const uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                              \
+        aa = nnc_smlad(e_, w02_, aa);                                                              \
+        aa = nnc_smlabb(o_, w1_, aa);                                                              \
+        ab = nnc_smlad(o_, w02_, ab);                                                              \
+        ab = nnc_smlatb(e_, w1_, ab);                                                              \
+    } while (0)
+
+/* Stride 1, kernel row r of six outputs from the words at x0, x2 and x4 (bytes x0..x7, all taps:
+ * vww's 6-wide planes). */
+#define NNC_DW_S1_ROW6(r)                                                                          \
+    do {                                                                                           \
+        const int8_t *row_ = s + (r) * k->ws;                                                      \
+        const uint32_t w02_ = k->w02[r];                                                           \
+        const int32_t w1_ = k->w[3 * (r) + 1];                                                     \
+        NNC_DW_S1_PAIR(row_, a0, a1);                                                              \
+        NNC_DW_S1_PAIR(row_ + 2, a2, a3);                                                          \
+        NNC_DW_S1_PAIR(row_ + 4, a4, a5);                                                          \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
+/* Stride 1, kernel row r of three outputs from the words at x0 and x2 (x5, past the taps, unused:
+ * padded scratch only). */
+#define NNC_DW_S1_ROW3(r)                                                                          \
+    do {                                                                                           \
+        const int8_t *row_ = s + (r) * k->ws;                                                      \
+        const uint32_t w02_ = k->w02[r];                                                           \
+        const int32_t w1_ = k->w[3 * (r) + 1];                                                     \
+        const uint32_t v_ = nnc_read_u32(row_ + 2);                                                \
+        NNC_DW_S1_PAIR(row_, a0, a1);                                                              \
+        a2 = nnc_smlad(nnc_sxtb16(v_), w02_, a2);                                                  \
+        a2 = nnc_smlabb(nnc_sxtb16_ror8(v_), w1_, a2);                                             \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
+/* Stride 2, kernel row r of three outputs: NNC_DW_S2_ROW4 without out3 (x7, past the taps,
+ * unused: padded scratch only). */
+#define NNC_DW_S2_ROW3(r)                                                                          \
+    do {                                                                                           \
+        const int8_t *row_ = s + (r) * k->ws;                                                      \
+        const uint32_t u_ = nnc_read_u32(row_), v_ = nnc_read_u32(row_ + 4);                       \
+        const uint32_t ea_ = nnc_sxtb16(u_), oa_ = nnc_sxtb16_ror8(u_);                            \
+        const uint32_t eb_ = nnc_sxtb16(v_), ob_ = nnc_sxtb16_ror8(v_);                            \
+        const uint32_t w01_ = k->w02[r];                                                           \
+        const int32_t w2_ = k->w[3 * (r) + 2];                                                     \
+        a0 = nnc_smlad(nnc_pkhbt_lsl16(ea_, oa_), w01_, a0);                                       \
+        a0 = nnc_smlatb(ea_, w2_, a0);                                                             \
+        a1 = nnc_smlad(nnc_pkhtb_asr16(oa_, ea_), w01_, a1);                                       \
+        a1 = nnc_smlabb(eb_, w2_, a1);                                                             \
+        a2 = nnc_smlad(nnc_pkhbt_lsl16(eb_, ob_), w01_, a2);                                       \
+        a2 = nnc_smlatb(eb_, w2_, a2);                                                             \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
 /* Bytes: a word would read past the row's last tap. */
 #define NNC_DW_ROW1(r)                                                                             \
     ((uint32_t)(s[(r) * k->ws] * k->w[3 * (r)]) + (uint32_t)(s[(r) * k->ws + 1] * k->w[3 * (r) + 1]) + \
@@ -255,6 +313,52 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
             y[2] = CLAMP(k, NNC_DW_SCALED(a2));                                                    \
             y[3] = CLAMP(k, NNC_DW_SCALED(a3));                                                    \
             y[4] = CLAMP(k, NNC_DW_SCALED(a4));                                                    \
+        }                                                                                          \
+    }                                                                                              \
+    static NNC_DW_NOINLINE void nnc_dw_s1_cols6_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
+                                                         const int8_t *end)                        \
+    {                                                                                              \
+        for (; y != end; y += k->out_w, s += k->ws) {                                              \
+            int32_t a0 = k->acc0, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;                     \
+            NNC_DW_S1_ROW6(0);                                                                     \
+            NNC_DW_S1_ROW6(1);                                                                     \
+            NNC_DW_S1_ROW6(2);                                                                     \
+            NNC_DW_REQUANT_LOCALS(k);                                                              \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                    \
+            y[1] = CLAMP(k, NNC_DW_SCALED(a1));                                                    \
+            y[2] = CLAMP(k, NNC_DW_SCALED(a2));                                                    \
+            y[3] = CLAMP(k, NNC_DW_SCALED(a3));                                                    \
+            y[4] = CLAMP(k, NNC_DW_SCALED(a4));                                                    \
+            y[5] = CLAMP(k, NNC_DW_SCALED(a5));                                                    \
+        }                                                                                          \
+    }                                                                                              \
+    /* Three columns (the last by a word past its taps: padded scratch only). */                 \
+    static NNC_DW_NOINLINE void nnc_dw_s1_cols3_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
+                                                         const int8_t *end)                        \
+    {                                                                                              \
+        for (; y != end; y += k->out_w, s += k->ws) {                                              \
+            int32_t a0 = k->acc0, a1 = a0, a2 = a0;                                                \
+            NNC_DW_S1_ROW3(0);                                                                     \
+            NNC_DW_S1_ROW3(1);                                                                     \
+            NNC_DW_S1_ROW3(2);                                                                     \
+            NNC_DW_REQUANT_LOCALS(k);                                                              \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                    \
+            y[1] = CLAMP(k, NNC_DW_SCALED(a1));                                                    \
+            y[2] = CLAMP(k, NNC_DW_SCALED(a2));                                                    \
+        }                                                                                          \
+    }                                                                                              \
+    static NNC_DW_NOINLINE void nnc_dw_s2_cols3_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
+                                                         const int8_t *end)                        \
+    {                                                                                              \
+        for (; y != end; y += k->out_w, s += k->row_step) {                                        \
+            int32_t a0 = k->acc0, a1 = a0, a2 = a0;                                                \
+            NNC_DW_S2_ROW3(0);                                                                     \
+            NNC_DW_S2_ROW3(1);                                                                     \
+            NNC_DW_S2_ROW3(2);                                                                     \
+            NNC_DW_REQUANT_LOCALS(k);                                                              \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                    \
+            y[1] = CLAMP(k, NNC_DW_SCALED(a1));                                                    \
+            y[2] = CLAMP(k, NNC_DW_SCALED(a2));                                                    \
         }                                                                                          \
     }                                                                                              \
     static NNC_DW_NOINLINE void nnc_dw_s1_cols2_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
@@ -335,7 +439,16 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
                     ow += 1;                                                                       \
                     continue;                                                                      \
                 }                                                                                  \
+                if (ow + 6 == out_w) {                                                             \
+                    nnc_dw_s1_cols6_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);         \
+                    ow += 2;                                                                       \
+                    continue;                                                                      \
+                }                                                                                  \
                 nnc_dw_s1_cols4_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);             \
+            }                                                                                      \
+            if (words && ow + 3 == out_w) {                                                        \
+                nnc_dw_s1_cols3_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);             \
+                ow += 3;                                                                           \
             }                                                                                      \
             if (ow + 2 <= out_w) {                                                                 \
                 nnc_dw_s1_cols2_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);             \
@@ -344,6 +457,10 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         } else {                                                                                   \
             for (; ow + 4 <= out_w; ow += 4) {                                                     \
                 nnc_dw_s2_cols4_##suffix(k, src + 2 * ow, y + ow, y + ow + out_h * out_w);         \
+            }                                                                                      \
+            if (words && ow + 3 == out_w) {                                                        \
+                nnc_dw_s2_cols3_##suffix(k, src + 2 * ow, y + ow, y + ow + out_h * out_w);         \
+                ow += 3;                                                                           \
             }                                                                                      \
             for (; ow + 2 <= out_w; ow += 2) {                                                     \
                 nnc_dw_s2_cols2_##suffix(k, src + 2 * ow, y + ow, y + ow + out_h * out_w);         \
