@@ -3012,23 +3012,22 @@ static inline uint32_t nnc_dw_pair(int32_t lo, int32_t hi)
  * the shifted result (e >= 1). Every other channel takes the plain loop with nnc_requantize. */
 
 /* ---- 3x3 -----------------------------------------------------------------------------------------
- * Weights doubled (see above). Stride 1, per kernel row: w02 = (w0, w2), w1l = (w1, 0),
- * w1h = (0, w1). Four outputs from the six bytes x0..x5 of a row: SXTB16 of the words at x0 and
- * x2 gives e = (x0, x2), o = (x1, x3), f = (x2, x4), g = (x3, x5), and
- *   out0 = e.w02 + o.w1l, out1 = o.w02 + e.w1h, out2 = f.w02 + g.w1l, out3 = g.w02 + f.w1h,
- * the w1 terms as SMLABB / SMLATB (the bottom or top half of o, e, g, f times w1) where a loop
- * has no registers to keep w1l and w1h.
- * Stride 2, per kernel row: w02 = (w0, w1), w1l = (w2, 0), w1h = (0, w2). Two outputs from the
- * five bytes x0..x4: the word at x0 gives e = (x0, x2), o = (x1, x3), PKH gives (x0, x1) and
- * (x2, x3), and
- *   out0 = (x0, x1).w02 + e.w1h, out1 = (x2, x3).w02 + x4 * w2.
+ * Weights doubled (see above). Stride 1, per kernel row: w02 = (w0, w2) and the unpaired w1.
+ * Four outputs from the six bytes x0..x5 of a row: SXTB16 of the words at x0 and x2 gives
+ * e = (x0, x2), o = (x1, x3), f = (x2, x4), g = (x3, x5), and
+ *   out0 = e.w02 + o.lo w1, out1 = o.w02 + e.hi w1, out2 = f.w02 + g.lo w1, out3 = g.w02 + f.hi w1,
+ * the w1 terms as SMLABB / SMLATB (the bottom or top half of o, e, g, f times w1).
+ * Stride 2, per kernel row: w02 = (w0, w1) and the unpaired w2. Two outputs from the five bytes
+ * x0..x4: the word at x0 gives e = (x0, x2), o = (x1, x3), PKH gives (x0, x1) and (x2, x3), and
+ *   out0 = (x0, x1).w02 + e.hi w2, out1 = (x2, x3).w02 + x4 * w2.
  * The planes are walked a column block at a time, down all output rows (for the 5-wide planes of
  * kws that keeps the loop short). The loops read every constant through k after a scheduling
  * barrier: the M4 has too few registers for them all, and a load costs no more than a spill. */
 
 typedef struct {
-    uint32_t w02[3], w1l[3], w1h[3];
-    int32_t w[9];        /* doubled taps, for the single columns */
+    uint32_t w02[3];     /* doubled (w0, w2) for stride 1, (w0, w1) for stride 2, per kernel row */
+    int32_t w1[3];       /* the doubled tap without a pair: w1 for stride 1, w2 for stride 2 */
+    const int8_t *taps;  /* the channel's 9 weights as they are, for the single columns */
     int32_t acc0;        /* 2 * bias */
     int32_t multiplier;
     int32_t rounding;    /* 2^(e-1) + output_offset * 2^e */
@@ -3053,21 +3052,28 @@ static void nnc_dw_3x3_layer(nnc_dw_3x3 *k, const nnc_conv_s8_params *p, int32_t
 static int32_t nnc_dw_3x3_channel(nnc_dw_3x3 *k, int32_t stride_w, int32_t output_offset, const int8_t *w,
                                   int32_t bias, int32_t multiplier, int32_t shift)
 {
-    int32_t r;
     /* |acc| <= |bias| + 9 * 128 * 127 < 2^28 + 2^17. */
     if (multiplier < 0 || shift > -1 || shift < -23 || bias <= -(INT32_C(1) << 28) || bias >= (INT32_C(1) << 28)) {
         return 0;
     }
-    for (r = 0; r < 3; ++r) {
-        const int32_t a = 2 * (int32_t)w[3 * r], b = 2 * (int32_t)w[3 * r + 1], c = 2 * (int32_t)w[3 * r + 2];
-        const int32_t mid = (stride_w == 1) ? b : c; /* the tap that has no pair */
-        k->w[3 * r] = a;
-        k->w[3 * r + 1] = b;
-        k->w[3 * r + 2] = c;
-        k->w02[r] = (stride_w == 1) ? nnc_dw_pair(a, c) : nnc_dw_pair(a, b);
-        k->w1l[r] = nnc_dw_pair(mid, 0);
-        k->w1h[r] = nnc_dw_pair(0, mid);
+    /* Unrolled per stride: this runs once per channel, and vww's late planes have only 9 or 36
+     * outputs to share it. */
+    if (stride_w == 1) {
+        k->w02[0] = nnc_dw_pair(2 * (int32_t)w[0], 2 * (int32_t)w[2]);
+        k->w02[1] = nnc_dw_pair(2 * (int32_t)w[3], 2 * (int32_t)w[5]);
+        k->w02[2] = nnc_dw_pair(2 * (int32_t)w[6], 2 * (int32_t)w[8]);
+        k->w1[0] = 2 * (int32_t)w[1];
+        k->w1[1] = 2 * (int32_t)w[4];
+        k->w1[2] = 2 * (int32_t)w[7];
+    } else {
+        k->w02[0] = nnc_dw_pair(2 * (int32_t)w[0], 2 * (int32_t)w[1]);
+        k->w02[1] = nnc_dw_pair(2 * (int32_t)w[3], 2 * (int32_t)w[4]);
+        k->w02[2] = nnc_dw_pair(2 * (int32_t)w[6], 2 * (int32_t)w[7]);
+        k->w1[0] = 2 * (int32_t)w[2];
+        k->w1[1] = 2 * (int32_t)w[5];
+        k->w1[2] = 2 * (int32_t)w[8];
     }
+    k->taps = w;
     k->acc0 = 2 * bias;
     k->multiplier = multiplier;
     k->exponent = -shift;
@@ -3110,7 +3116,7 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         const uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                              \
         const uint32_t f_ = nnc_sxtb16(v_), g_ = nnc_sxtb16_ror8(v_);                              \
         const uint32_t w02_ = k->w02[r];                                                           \
-        const int32_t w1_ = k->w[3 * (r) + 1];                                                     \
+        const int32_t w1_ = k->w1[r];                                                     \
         a0 = nnc_smlad(e_, w02_, a0);                                                              \
         a0 = nnc_smlabb(o_, w1_, a0);                                                           \
         a1 = nnc_smlad(o_, w02_, a1);                                                              \
@@ -3129,7 +3135,7 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         const uint32_t u_ = nnc_read_u32(row_), v_ = nnc_read_u32(row_ + 2);                       \
         const uint32_t t_ = nnc_read_u32(row_ + 4);                                                \
         const uint32_t w02_ = k->w02[r];                                                           \
-        const int32_t w1_ = k->w[3 * (r) + 1];                                                     \
+        const int32_t w1_ = k->w1[r];                                                     \
         uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                                    \
         a0 = nnc_smlad(e_, w02_, a0);                                                              \
         a0 = nnc_smlabb(o_, w1_, a0);                                                           \
@@ -3151,9 +3157,9 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         const uint32_t u_ = nnc_read_u32(s + (r) * k->ws);                                         \
         const uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                              \
         a0 = nnc_smlad(e_, k->w02[r], a0);                                                         \
-        a0 = nnc_smlabb(o_, k->w[3 * (r) + 1], a0);                                             \
+        a0 = nnc_smlabb(o_, k->w1[r], a0);                                             \
         a1 = nnc_smlad(o_, k->w02[r], a1);                                                         \
-        a1 = nnc_smlatb(e_, k->w[3 * (r) + 1], a1);                                             \
+        a1 = nnc_smlatb(e_, k->w1[r], a1);                                             \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
@@ -3163,7 +3169,7 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
     do {                                                                                           \
         const uint32_t u_ = nnc_read_u32(s + (r) * ws);                                            \
         a0 = nnc_smlad(nnc_sxtb16(u_), w02[r], a0);                                                \
-        a0 = nnc_smlad(nnc_sxtb16_ror8(u_), w1l[r], a0);                                           \
+        a0 = nnc_smlabb(nnc_sxtb16_ror8(u_), w1[r], a0);                                           \
     } while (0)
 
 #define NNC_DW_S2_ROW2(r)                                                                          \
@@ -3171,9 +3177,9 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         const uint32_t u_ = nnc_read_u32(s + (r) * k->ws);                                         \
         const uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                              \
         a0 = nnc_smlad(nnc_pkhbt_lsl16(e_, o_), k->w02[r], a0);                                    \
-        a0 = nnc_smlad(e_, k->w1h[r], a0);                                                         \
+        a0 = nnc_smlatb(e_, k->w1[r], a0);                                                         \
         a1 = nnc_smlad(nnc_pkhtb_asr16(o_, e_), k->w02[r], a1);                                    \
-        a1 = (int32_t)((uint32_t)a1 + (uint32_t)(s[(r) * k->ws + 4] * k->w[3 * (r) + 2]));       \
+        a1 = nnc_smlabb((uint32_t)(int32_t)s[(r) * k->ws + 4], k->w1[r], a1);                      \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
@@ -3188,7 +3194,7 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         const uint32_t ea_ = nnc_sxtb16(u_), oa_ = nnc_sxtb16_ror8(u_);                            \
         const uint32_t eb_ = nnc_sxtb16(v_), ob_ = nnc_sxtb16_ror8(v_);                            \
         const uint32_t w01_ = k->w02[r];                                                           \
-        const int32_t w2_ = k->w[3 * (r) + 2];                                                     \
+        const int32_t w2_ = k->w1[r];                                                     \
         a0 = nnc_smlad(nnc_pkhbt_lsl16(ea_, oa_), w01_, a0);                                       \
         a0 = nnc_smlatb(ea_, w2_, a0);                                                          \
         a1 = nnc_smlad(nnc_pkhtb_asr16(oa_, ea_), w01_, a1);                                       \
@@ -3196,14 +3202,72 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         a2 = nnc_smlad(nnc_pkhbt_lsl16(eb_, ob_), w01_, a2);                                       \
         a2 = nnc_smlatb(eb_, w2_, a2);                                                          \
         a3 = nnc_smlad(nnc_pkhtb_asr16(ob_, eb_), w01_, a3);                                       \
-        a3 = (int32_t)((uint32_t)a3 + (uint32_t)(row_[8] * w2_));                                  \
+        a3 = nnc_smlabb((uint32_t)(int32_t)row_[8], w2_, a3);                                      \
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
-/* Bytes: a word would read past the row's last tap. */
+/* Two stride-1 outputs from the word at x (bytes x0..x3), with w02_ and w1_ of the row in scope:
+ * aa += (x0, x2).w02 + x1 * w1, ab += (x1, x3).w02 + x2 * w1. */
+#define NNC_DW_S1_PAIR(x, aa, ab)                                                                  \
+    do {                                                                                           \
+        const uint32_t u_ = nnc_read_u32(x);                                                       \
+        const uint32_t e_ = nnc_sxtb16(u_), o_ = nnc_sxtb16_ror8(u_);                              \
+        aa = nnc_smlad(e_, w02_, aa);                                                              \
+        aa = nnc_smlabb(o_, w1_, aa);                                                              \
+        ab = nnc_smlad(o_, w02_, ab);                                                              \
+        ab = nnc_smlatb(e_, w1_, ab);                                                              \
+    } while (0)
+
+/* Stride 1, kernel row r of six outputs from the words at x0, x2 and x4 (bytes x0..x7, all taps:
+ * vww's 6-wide planes). */
+#define NNC_DW_S1_ROW6(r)                                                                          \
+    do {                                                                                           \
+        const int8_t *row_ = s + (r) * k->ws;                                                      \
+        const uint32_t w02_ = k->w02[r];                                                           \
+        const int32_t w1_ = k->w1[r];                                                     \
+        NNC_DW_S1_PAIR(row_, a0, a1);                                                              \
+        NNC_DW_S1_PAIR(row_ + 2, a2, a3);                                                          \
+        NNC_DW_S1_PAIR(row_ + 4, a4, a5);                                                          \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
+/* Stride 1, kernel row r of three outputs from the words at x0 and x2 (x5, past the taps, unused:
+ * padded scratch only). */
+#define NNC_DW_S1_ROW3(r)                                                                          \
+    do {                                                                                           \
+        const int8_t *row_ = s + (r) * k->ws;                                                      \
+        const uint32_t w02_ = k->w02[r];                                                           \
+        const int32_t w1_ = k->w1[r];                                                     \
+        const uint32_t v_ = nnc_read_u32(row_ + 2);                                                \
+        NNC_DW_S1_PAIR(row_, a0, a1);                                                              \
+        a2 = nnc_smlad(nnc_sxtb16(v_), w02_, a2);                                                  \
+        a2 = nnc_smlabb(nnc_sxtb16_ror8(v_), w1_, a2);                                             \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
+/* Stride 2, kernel row r of three outputs: NNC_DW_S2_ROW4 without out3 (x7, past the taps,
+ * unused: padded scratch only). */
+#define NNC_DW_S2_ROW3(r)                                                                          \
+    do {                                                                                           \
+        const int8_t *row_ = s + (r) * k->ws;                                                      \
+        const uint32_t u_ = nnc_read_u32(row_), v_ = nnc_read_u32(row_ + 4);                       \
+        const uint32_t ea_ = nnc_sxtb16(u_), oa_ = nnc_sxtb16_ror8(u_);                            \
+        const uint32_t eb_ = nnc_sxtb16(v_), ob_ = nnc_sxtb16_ror8(v_);                            \
+        const uint32_t w01_ = k->w02[r];                                                           \
+        const int32_t w2_ = k->w1[r];                                                     \
+        a0 = nnc_smlad(nnc_pkhbt_lsl16(ea_, oa_), w01_, a0);                                       \
+        a0 = nnc_smlatb(ea_, w2_, a0);                                                             \
+        a1 = nnc_smlad(nnc_pkhtb_asr16(oa_, ea_), w01_, a1);                                       \
+        a1 = nnc_smlabb(eb_, w2_, a1);                                                             \
+        a2 = nnc_smlad(nnc_pkhbt_lsl16(eb_, ob_), w01_, a2);                                       \
+        a2 = nnc_smlatb(eb_, w2_, a2);                                                             \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
+/* Bytes: a word would read past the row's last tap (w: the doubled taps, in order). */
 #define NNC_DW_ROW1(r)                                                                             \
-    ((uint32_t)(s[(r) * k->ws] * k->w[3 * (r)]) + (uint32_t)(s[(r) * k->ws + 1] * k->w[3 * (r) + 1]) + \
-     (uint32_t)(s[(r) * k->ws + 2] * k->w[3 * (r) + 2]))
+    ((uint32_t)(s[(r) * k->ws] * w[3 * (r)]) + (uint32_t)(s[(r) * k->ws + 1] * w[3 * (r) + 1]) +       \
+     (uint32_t)(s[(r) * k->ws + 2] * w[3 * (r) + 2]))
 
 /* The column blocks, down the output rows from y to end (exclusive, a multiple of out_w on), in
  * two versions: CLAMP is NNC_DW_CLAMP_FULL or NNC_DW_CLAMP_ACT. */
@@ -3238,6 +3302,52 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
             y[2] = CLAMP(k, NNC_DW_SCALED(a2));                                                    \
             y[3] = CLAMP(k, NNC_DW_SCALED(a3));                                                    \
             y[4] = CLAMP(k, NNC_DW_SCALED(a4));                                                    \
+        }                                                                                          \
+    }                                                                                              \
+    static NNC_DW_NOINLINE void nnc_dw_s1_cols6_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
+                                                         const int8_t *end)                        \
+    {                                                                                              \
+        for (; y != end; y += k->out_w, s += k->ws) {                                              \
+            int32_t a0 = k->acc0, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;                     \
+            NNC_DW_S1_ROW6(0);                                                                     \
+            NNC_DW_S1_ROW6(1);                                                                     \
+            NNC_DW_S1_ROW6(2);                                                                     \
+            NNC_DW_REQUANT_LOCALS(k);                                                              \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                    \
+            y[1] = CLAMP(k, NNC_DW_SCALED(a1));                                                    \
+            y[2] = CLAMP(k, NNC_DW_SCALED(a2));                                                    \
+            y[3] = CLAMP(k, NNC_DW_SCALED(a3));                                                    \
+            y[4] = CLAMP(k, NNC_DW_SCALED(a4));                                                    \
+            y[5] = CLAMP(k, NNC_DW_SCALED(a5));                                                    \
+        }                                                                                          \
+    }                                                                                              \
+    /* Three columns (the last by a word past its taps: padded scratch only). */                 \
+    static NNC_DW_NOINLINE void nnc_dw_s1_cols3_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
+                                                         const int8_t *end)                        \
+    {                                                                                              \
+        for (; y != end; y += k->out_w, s += k->ws) {                                              \
+            int32_t a0 = k->acc0, a1 = a0, a2 = a0;                                                \
+            NNC_DW_S1_ROW3(0);                                                                     \
+            NNC_DW_S1_ROW3(1);                                                                     \
+            NNC_DW_S1_ROW3(2);                                                                     \
+            NNC_DW_REQUANT_LOCALS(k);                                                              \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                    \
+            y[1] = CLAMP(k, NNC_DW_SCALED(a1));                                                    \
+            y[2] = CLAMP(k, NNC_DW_SCALED(a2));                                                    \
+        }                                                                                          \
+    }                                                                                              \
+    static NNC_DW_NOINLINE void nnc_dw_s2_cols3_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
+                                                         const int8_t *end)                        \
+    {                                                                                              \
+        for (; y != end; y += k->out_w, s += k->row_step) {                                        \
+            int32_t a0 = k->acc0, a1 = a0, a2 = a0;                                                \
+            NNC_DW_S2_ROW3(0);                                                                     \
+            NNC_DW_S2_ROW3(1);                                                                     \
+            NNC_DW_S2_ROW3(2);                                                                     \
+            NNC_DW_REQUANT_LOCALS(k);                                                              \
+            y[0] = CLAMP(k, NNC_DW_SCALED(a0));                                                    \
+            y[1] = CLAMP(k, NNC_DW_SCALED(a1));                                                    \
+            y[2] = CLAMP(k, NNC_DW_SCALED(a2));                                                    \
         }                                                                                          \
     }                                                                                              \
     static NNC_DW_NOINLINE void nnc_dw_s1_cols2_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
@@ -3284,6 +3394,10 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
     static NNC_DW_NOINLINE void nnc_dw_col1_##suffix(const nnc_dw_3x3 *k, const int8_t *s, int8_t *y, \
                                                      const int8_t *end)                            \
     {                                                                                              \
+        int32_t w[9], i;                                                                           \
+        for (i = 0; i < 9; ++i) {                                                                  \
+            w[i] = 2 * (int32_t)k->taps[i];                                                        \
+        }                                                                                          \
         for (; y != end; y += k->out_w, s += k->row_step) {                                        \
             const int32_t a0 = (int32_t)((uint32_t)k->acc0 + NNC_DW_ROW1(0) + NNC_DW_ROW1(1) + NNC_DW_ROW1(2)); \
             NNC_DW_REQUANT_LOCALS(k);                                                           \
@@ -3294,7 +3408,7 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
                                                              const int8_t *end)                    \
     {                                                                                              \
         const uint32_t w02[3] = {k->w02[0], k->w02[1], k->w02[2]};                                 \
-        const uint32_t w1l[3] = {k->w1l[0], k->w1l[1], k->w1l[2]};                                 \
+        const int32_t w1[3] = {k->w1[0], k->w1[1], k->w1[2]};                                      \
         const int32_t ws = k->ws, out_w = k->out_w, acc0 = k->acc0;                                \
         NNC_DW_REQUANT_LOCALS(k);                                                                  \
         for (; y != end; y += out_w, s += ws) {                                                    \
@@ -3318,7 +3432,16 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
                     ow += 1;                                                                       \
                     continue;                                                                      \
                 }                                                                                  \
+                if (ow + 6 == out_w) {                                                             \
+                    nnc_dw_s1_cols6_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);         \
+                    ow += 2;                                                                       \
+                    continue;                                                                      \
+                }                                                                                  \
                 nnc_dw_s1_cols4_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);             \
+            }                                                                                      \
+            if (words && ow + 3 == out_w) {                                                        \
+                nnc_dw_s1_cols3_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);             \
+                ow += 3;                                                                           \
             }                                                                                      \
             if (ow + 2 <= out_w) {                                                                 \
                 nnc_dw_s1_cols2_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);             \
@@ -3327,6 +3450,10 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         } else {                                                                                   \
             for (; ow + 4 <= out_w; ow += 4) {                                                     \
                 nnc_dw_s2_cols4_##suffix(k, src + 2 * ow, y + ow, y + ow + out_h * out_w);         \
+            }                                                                                      \
+            if (words && ow + 3 == out_w) {                                                        \
+                nnc_dw_s2_cols3_##suffix(k, src + 2 * ow, y + ow, y + ow + out_h * out_w);         \
+                ow += 3;                                                                           \
             }                                                                                      \
             for (; ow + 2 <= out_w; ow += 2) {                                                     \
                 nnc_dw_s2_cols2_##suffix(k, src + 2 * ow, y + ow, y + ow + out_h * out_w);         \
