@@ -3420,7 +3420,7 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
         }                                                                                          \
     }                                                                                              \
     /* words: the source is the padded scratch, whose slack lets a word read past the last tap. */ \
-    static void nnc_dw_3x3_plane_##suffix(const nnc_dw_3x3 *k, int32_t stride, int32_t out_h,     \
+    static NNC_DW_NOINLINE void nnc_dw_3x3_plane_##suffix(const nnc_dw_3x3 *k, int32_t stride, int32_t out_h,     \
                                           const int8_t *src, int32_t words, int8_t *y)             \
     {                                                                                              \
         const int32_t out_w = k->out_w;                                                            \
@@ -3564,6 +3564,29 @@ void nnc_dwconv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w
     nnc_dw_3x3_layer(&k, p, ws);
     if (padded) {
         memset(scratch, (int)(int8_t)(-p->input_offset), (size_t)((p->pad_h + p->in_h + bottom) * ws));
+    }
+    if ((s1 || s2) && multiplier == 1) {
+        /* One output channel per input channel: the layer's choices made once, a short loop. */
+        void (*const plane_3x3)(const nnc_dw_3x3 *, int32_t, int32_t, const int8_t *, int32_t, int8_t *) =
+            full ? nnc_dw_3x3_plane_full : nnc_dw_3x3_plane_act;
+        const int32_t channels = p->batch * p->in_c;
+        int32_t c;
+        for (c = 0; c < channels; ++c) {
+            const int32_t oc = c % p->in_c;
+            const int8_t *src = x;
+            if (padded) {
+                nnc_dw_copy_plane(p, ws, x, scratch);
+                src = scratch;
+            }
+            if (nnc_dw_3x3_channel(&k, stride_w, output_offset, w + 9 * oc, bias[oc], out_multiplier[oc], out_shift[oc])) {
+                plane_3x3(&k, stride_w, out_h, src, padded, y);
+            } else {
+                nnc_dw_plane_any(p, w + 9 * oc, bias[oc], out_multiplier[oc], out_shift[oc], src, ws, y);
+            }
+            x += in_map;
+            y += out_map;
+        }
+        return;
     }
     for (n = 0; n < p->batch; ++n) {
         for (ic = 0; ic < p->in_c; ++ic) {
