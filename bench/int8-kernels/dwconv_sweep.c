@@ -2,7 +2,8 @@
  * dwconv_sweep.c — nnc_dwconv_s8 against the reference nnc_conv_s8 on seeded random depthwise
  * shapes (3x3 stride 1 and 2, other kernels, dilation, pad 0..2, odd widths, multiplier 1..3,
  * asymmetric padding as a folded Pad leaves it (more rows / columns after the input than before,
- * implied by out_h / out_w), requantization on both of its paths), on the host (portable nnc_dsp.h) or on a Cortex-M4
+ * implied by out_h / out_w, also on even planes of 16 to 24 where a stride-2 convolution takes
+ * edge strips), requantization on both of its paths), on the host (portable nnc_dsp.h) or on a Cortex-M4
  * (SMLAD/SXTB16/SMLABB/SMMLAR/SSAT): it prints the number of cases, the number of mismatching cases and an
  * FNV-1a checksum of every output byte, which must be the same on both. Then it times a
  * kws-shaped and a vww-shaped layer, reference vs depthwise kernel, when built with m4bench.h.
@@ -129,6 +130,15 @@ static int32_t dw_case(int32_t round)
         /* A folded Pad: 1 or 2 more rows and columns of padding after the input than before. */
         p.out_h = (p.in_h + 2 * p.pad_h + rnd(1, 2) - (p.kernel_h - 1) * p.dilation_h - 1) / p.stride_h + 1;
         p.out_w = (p.in_w + 2 * p.pad_w + rnd(1, 2) - (p.kernel_w - 1) * p.dilation_w - 1) / p.stride_w + 1;
+    }
+    if (round % 4 == 1 && rnd(0, 3) == 0) {
+        /* vww's folded Pad (0, 1) before a stride-2 3x3 on an even plane of 16 or more: the
+         * kernel's edge strips. */
+        p.pad_h = p.pad_w = 0;
+        p.in_h = 2 * rnd(8, 12);
+        p.in_w = 2 * rnd(8, 12);
+        p.out_h = p.in_h / 2;
+        p.out_w = p.in_w / 2;
     }
     p.input_offset = rnd(-127, 128);
     p.output_offset = rnd(-128, 127);
