@@ -3035,7 +3035,8 @@ typedef struct {
     int32_t lo, hi;      /* act_min, act_max */
     int32_t ws;          /* the input plane's row stride */
     int32_t row_step;    /* stride_h * ws */
-    int32_t out_w;
+    int32_t out_w;       /* the output row stride */
+    int32_t cols;        /* the columns a plane call computes: out_w, or fewer beside an edge strip */
 } nnc_dw_3x3;
 
 /* The layer's constants: the same for every channel. */
@@ -3046,6 +3047,7 @@ static void nnc_dw_3x3_layer(nnc_dw_3x3 *k, const nnc_conv_s8_params *p, int32_t
     k->ws = ws;
     k->row_step = p->stride_h * ws;
     k->out_w = p->out_w;
+    k->cols = p->out_w;
 }
 
 /* 1 (and the channel's constants set in *k) when the channel can take the fast form. */
@@ -3423,45 +3425,45 @@ static inline int8_t nnc_dw_clamp_act(const nnc_dw_3x3 *k, int32_t v)
     static NNC_DW_NOINLINE void nnc_dw_3x3_plane_##suffix(const nnc_dw_3x3 *k, int32_t stride, int32_t out_h,     \
                                           const int8_t *src, int32_t words, int8_t *y)             \
     {                                                                                              \
-        const int32_t out_w = k->out_w;                                                            \
+        const int32_t out_w = k->out_w, cols = k->cols;                                            \
         int32_t ow = 0;                                                                            \
         if (stride == 1) {                                                                         \
-            for (; ow + 4 <= out_w; ow += 4) {                                                     \
-                if (words && ow + 5 == out_w) {                                                    \
+            for (; ow + 4 <= cols; ow += 4) {                                                     \
+                if (words && ow + 5 == cols) {                                                    \
                     nnc_dw_s1_cols5_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);         \
                     ow += 1;                                                                       \
                     continue;                                                                      \
                 }                                                                                  \
-                if (ow + 6 == out_w) {                                                             \
+                if (ow + 6 == cols) {                                                             \
                     nnc_dw_s1_cols6_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);         \
                     ow += 2;                                                                       \
                     continue;                                                                      \
                 }                                                                                  \
                 nnc_dw_s1_cols4_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);             \
             }                                                                                      \
-            if (words && ow + 3 == out_w) {                                                        \
+            if (words && ow + 3 == cols) {                                                        \
                 nnc_dw_s1_cols3_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);             \
                 ow += 3;                                                                           \
             }                                                                                      \
-            if (ow + 2 <= out_w) {                                                                 \
+            if (ow + 2 <= cols) {                                                                 \
                 nnc_dw_s1_cols2_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);             \
                 ow += 2;                                                                           \
             }                                                                                      \
         } else {                                                                                   \
-            for (; ow + 4 <= out_w; ow += 4) {                                                     \
+            for (; ow + 4 <= cols; ow += 4) {                                                     \
                 nnc_dw_s2_cols4_##suffix(k, src + 2 * ow, y + ow, y + ow + out_h * out_w);         \
             }                                                                                      \
-            if (words && ow + 3 == out_w) {                                                        \
+            if (words && ow + 3 == cols) {                                                        \
                 nnc_dw_s2_cols3_##suffix(k, src + 2 * ow, y + ow, y + ow + out_h * out_w);         \
                 ow += 3;                                                                           \
             }                                                                                      \
-            for (; ow + 2 <= out_w; ow += 2) {                                                     \
+            for (; ow + 2 <= cols; ow += 2) {                                                     \
                 nnc_dw_s2_cols2_##suffix(k, src + 2 * ow, y + ow, y + ow + out_h * out_w);         \
             }                                                                                      \
         }                                                                                          \
-        if (ow < out_w && stride == 1 && words) {                                                  \
+        if (ow < cols && stride == 1 && words) {                                                  \
             nnc_dw_s1_col1_word_##suffix(k, src + ow, y + ow, y + ow + out_h * out_w);             \
-        } else if (ow < out_w) {                                                                   \
+        } else if (ow < cols) {                                                                   \
             nnc_dw_col1_##suffix(k, src + stride * ow, y + ow, y + ow + out_h * out_w);            \
         }                                                                                          \
     }
@@ -3542,6 +3544,16 @@ static void nnc_dw_copy_plane(const nnc_conv_s8_params *p, int32_t ws, const int
     }
 }
 
+/* 1 when a 3x3 stride-2 layer pads only one row and one column after an even plane of at least
+ * 16 x 16 (so that the strips, 3 rows of ws and in_h - 1 rows of at most 9, fit in the plane's
+ * scratch with the slack for a word read past the last tap). */
+static int32_t nnc_dw_edge_strips(const nnc_conv_s8_params *p, int32_t bottom, int32_t right, int32_t ws)
+{
+    return p->stride_h == 2 && p->stride_w == 2 && p->pad_h == 0 && p->pad_w == 0 && bottom == 1 && right == 1 &&
+           p->in_h >= 16 && p->in_w >= 16 && p->in_h == 2 * p->out_h && p->in_w == 2 * p->out_w &&
+           3 * ws + 9 * (p->in_h - 1) <= (p->in_h + 1) * ws;
+}
+
 void nnc_dwconv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                    const int32_t *out_multiplier, const int32_t *out_shift, int8_t *scratch, int8_t *y)
 {
@@ -3571,6 +3583,57 @@ void nnc_dwconv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w
             full ? nnc_dw_3x3_plane_full : nnc_dw_3x3_plane_act;
         const int32_t channels = p->batch * p->in_c;
         int32_t c;
+        if (nnc_dw_edge_strips(p, bottom, right, ws)) {
+            /* A folded (0, 1) Pad before a stride-2 convolution on a wide plane: only the last
+             * output row and column read the padding. Whole blocks of four columns read the plane
+             * where it is; the last row reads a copy of the last two input rows above a row of the
+             * zero point, the last (1 to 4) columns a strip of the last input columns beside a
+             * column of it. Copying the whole plane costs more (vww's 48 x 48: 4.8k cycles per
+             * channel). */
+            const int32_t in_h = p->in_h, in_w = p->in_w, out_w = p->out_w;
+            const int32_t inner = 4 * ((out_w - 1) / 4), tail = out_w - inner, sw = 2 * tail, ss = sw + 1;
+            int8_t *rows = scratch, *strip = scratch + 3 * ws;
+            for (c = 0; c < channels; ++c) {
+                const int32_t oc = c % p->in_c;
+                int32_t h;
+                if (!nnc_dw_3x3_channel(&k, stride_w, output_offset, w + 9 * oc, bias[oc], out_multiplier[oc],
+                                        out_shift[oc])) {
+                    memset(scratch, (int)(int8_t)(-p->input_offset), (size_t)((in_h + 1) * ws));
+                    nnc_dw_copy_plane(p, ws, x, scratch);
+                    nnc_dw_plane_any(p, w + 9 * oc, bias[oc], out_multiplier[oc], out_shift[oc], scratch, ws, y);
+                    memset(scratch, (int)(int8_t)(-p->input_offset), (size_t)((in_h + 1) * ws));
+                } else {
+                    k.ws = in_w;
+                    k.row_step = 2 * in_w;
+                    k.cols = inner;
+                    plane_3x3(&k, 2, out_h - 1, x, 0, y);
+                    memcpy(rows, x + (in_h - 2) * in_w, (size_t)in_w);
+                    memcpy(rows + ws, x + (in_h - 1) * in_w, (size_t)in_w);
+                    k.ws = ws;
+                    k.row_step = 2 * ws;
+                    k.cols = out_w;
+                    plane_3x3(&k, 2, 1, rows, 1, y + (out_h - 1) * out_w);
+                    for (h = 0; h < in_h - 1; ++h) {
+                        const int8_t *from = x + h * in_w + 2 * inner;
+                        if (sw >= 4) { /* two overlapping words, as nnc_dw_copy_plane */
+                            const uint32_t head = nnc_read_u32(from), last = nnc_read_u32(from + sw - 4);
+                            nnc_write_u32(strip + h * ss, head);
+                            nnc_write_u32(strip + h * ss + sw - 4, last);
+                        } else {
+                            strip[h * ss] = from[0];
+                            strip[h * ss + 1] = from[1];
+                        }
+                    }
+                    k.ws = ss;
+                    k.row_step = 2 * ss;
+                    k.cols = tail;
+                    plane_3x3(&k, 2, out_h - 1, strip, 1, y + inner);
+                }
+                x += in_map;
+                y += out_map;
+            }
+            return;
+        }
         for (c = 0; c < channels; ++c) {
             const int32_t oc = c % p->in_c;
             const int8_t *src = x;
