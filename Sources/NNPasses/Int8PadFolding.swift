@@ -17,11 +17,15 @@ import NNIR
 /// - a 4-D NCHW input, padded on H and W only;
 /// - its only reader is one convolution step (any group, fused max pooling or not), as that
 ///   step's input, and it is no program output;
-/// - for `.optimized` kernels, no window of the folded convolution touches its padding (a Pad
-///   no window reads, as `(0, 1)` before a stride-2 convolution on an odd size): `nnc_conv_s8_opt`
-///   runs a per-tap path for every padded pixel, which costs more than the Pad's copy (kws's first
-///   layer: +73k cycles folded), and takes a padding of zero to mean that no window leaves the
-///   input. The reference kernel checks every tap anyway, so `.reference` folds any such Pad.
+/// - for `.optimized` kernels, either the convolution runs on `nnc_dwconv_s8`
+///   (`DepthwisePackedWeights.runsOnDepthwiseKernel`), which copies each plane into a border of the
+///   zero point anyway and takes the padding after the input from the output size (vww's `(0, 1)`
+///   Pads before its stride-2 depthwise convolutions), or no window of the folded convolution
+///   touches its padding (a Pad no window reads, as `(0, 1)` before a stride-2 convolution on an
+///   odd size): `nnc_conv_s8_opt` runs a per-tap path for every padded pixel, which costs more
+///   than the Pad's copy (kws's first layer: +73k cycles folded), and takes a padding of zero to
+///   mean that no window leaves the input. The reference kernel checks every tap anyway, so
+///   `.reference` folds any such Pad.
 ///
 /// The Pad step is removed and the convolution reads the Pad's input; the Pad's output tensor
 /// stays in `tensors`, unread (tensor indices do not change).
@@ -70,7 +74,7 @@ public enum Int8PadFolding {
     c.inW = Int32(input.shape[3])
     c.padH += Int32(top)
     c.padW += Int32(left)
-    if kernels == .optimized {
+    if kernels == .optimized && !DepthwisePackedWeights.runsOnDepthwiseKernel(layer) {
       let lastRow = (c.outH - 1) * c.strideH + (c.kernelH - 1) * c.dilationH
       let lastColumn = (c.outW - 1) * c.strideW + (c.kernelW - 1) * c.dilationW
       guard c.padH == 0, c.padW == 0, lastRow < c.inH, lastColumn < c.inW else { return nil }

@@ -58,7 +58,8 @@ import _NNTestSupport
 
   /// `bench/int8-kernels/dwconv_sweep.c`: nnc_dwconv_s8 against nnc_conv_s8 on 400 seeded
   /// depthwise shapes (3x3 stride 1 and 2 with odd widths and pads 0..2, other kernels, strides and
-  /// dilations, multipliers 1..3, both requantization paths), on the emulated M4 (SMLAD, SMLABB,
+  /// dilations, multipliers 1..3, asymmetric padding as folded Pads leave it, the stride-2 edge
+  /// strips, both requantization paths), on the emulated M4 (SMLAD, SMLABB,
   /// SMMLAR, SSAT) and on the host, with the same checksum; then the kws- and vww-shaped layers agree.
   @Test func depthwiseKernel_matchesReference_onTheCortexM4AndTheHost() throws {
     let work = try Fixtures.temporaryDirectory("dwconv-sweep")
@@ -89,5 +90,7 @@ import _NNTestSupport
     #expect(onTarget.checksum == onHost.checksum)
     #expect(target.stdout.contains("kws dw 64x25x5 s1 (72000 MACs): same\n"))
     #expect(target.stdout.contains("vww dw 8x49x49 s2 (41472 MACs): same\n"))
+    #expect(target.stdout.contains("vww dw 8x48x48 s2 pad (0, 1) (41472 MACs): same\n"))
+    #expect(target.stdout.contains("vww-like dw 64x6x6 s1 (20736 MACs): same\n"))
   }
 }

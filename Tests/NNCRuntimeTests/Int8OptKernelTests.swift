@@ -106,8 +106,13 @@ import _NNTestSupport
     // The padded plane, (5 + 2) * (5 + 2) bytes, and 4 of slack; none without padding.
     #expect(DepthwisePackedWeights.scratchBytes(params(inC: 8, outC: 8, group: 8)) == 53)
     var unpadded = params(inC: 8, outC: 8, group: 8)
-    (unpadded.padH, unpadded.padW) = (0, 0)
+    (unpadded.padH, unpadded.padW, unpadded.outH, unpadded.outW) = (0, 0, 3, 3)
     #expect(DepthwisePackedWeights.scratchBytes(unpadded) == 0)
+    // A folded Pad (0, 1) before a stride-2 convolution: no padding before, one row and one
+    // column after (out 3 from in 6 needs 7), implied by the output size.
+    var folded = unpadded
+    (folded.inH, folded.inW, folded.strideH, folded.strideW) = (6, 6, 2, 2)
+    #expect(DepthwisePackedWeights.scratchBytes(folded) == 7 * 7 + 4)
     // The input offset folded into the bias: 10 + 3 * (1 + 2 - 4).
     #expect(DepthwisePackedWeights(weights: [1, 2, -4], bias: [10], channels: 1, inputOffset: 3).bias == [7])
   }

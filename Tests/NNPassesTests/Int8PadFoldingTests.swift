@@ -117,6 +117,18 @@ import _NNTestSupport
     #expect(!Self.isFolded(p, for: .optimized))
   }
 
+  @Test func padAfterOnly_BeforeADepthwiseConvolution_FoldsForTheOptimizedKernel() throws {
+    // vww's Pad (0, 1) before a stride-2 3 x 3 depthwise convolution: nnc_dwconv_s8 copies each
+    // plane into a zero-point border anyway and takes the bottom / right padding from outH / outW.
+    let p = Self.program(input: [1, 3, 8, 8], padWidth: [0, 1, 0, 1], kernel: (3, 3), stride: (2, 2), pad: (0, 0), outC: 3, group: 3, seed: 9)
+    let folded = try Self.checkFolds(p, seed: 19, kernels: .optimized)
+    guard case .convolution(let layer) = folded.steps[1].kernel else { Issue.record("no convolution"); return }
+    #expect((layer.params.inH, layer.params.padH, layer.params.outH, layer.params.outW) == (8, 0, 4, 4))
+    #expect(DepthwisePackedWeights.runsOnDepthwiseKernel(layer))
+    // One 8 x 8 plane with a row and a column of padding after it, plus a word of slack.
+    #expect(DepthwisePackedWeights.scratchBytes(layer.params) == 9 * 9 + 4)
+  }
+
   @Test func padAfterOnly_ThatAWindowReads_FoldsForTheReferenceKernel() throws {
     let p = Self.program(input: [1, 2, 8, 8], padWidth: [0, 1, 0, 1], kernel: (3, 3), stride: (2, 2), pad: (0, 0), outC: 2, seed: 5)
     let folded = try Self.checkFolds(p, seed: 15, kernels: .reference)

@@ -1,7 +1,9 @@
 /*
  * dwconv_sweep.c — nnc_dwconv_s8 against the reference nnc_conv_s8 on seeded random depthwise
  * shapes (3x3 stride 1 and 2, other kernels, dilation, pad 0..2, odd widths, multiplier 1..3,
- * requantization on both of its paths), on the host (portable nnc_dsp.h) or on a Cortex-M4
+ * asymmetric padding as a folded Pad leaves it (more rows / columns after the input than before,
+ * implied by out_h / out_w, also on even planes of 16 to 24 where a stride-2 convolution takes
+ * edge strips), requantization on both of its paths), on the host (portable nnc_dsp.h) or on a Cortex-M4
  * (SMLAD/SXTB16/SMLABB/SMMLAR/SSAT): it prints the number of cases, the number of mismatching cases and an
  * FNV-1a checksum of every output byte, which must be the same on both. Then it times a
  * kws-shaped and a vww-shaped layer, reference vs depthwise kernel, when built with m4bench.h.
@@ -78,6 +80,21 @@ static void random_layer(int32_t out_c, int32_t taps, int32_t input_offset, int3
     }
 }
 
+/* Padding after the input: pad, or more where out implies it (as nnc_dwconv_s8 computes it). */
+static int32_t pad_after(int32_t in, int32_t pad, int32_t out, int32_t stride, int32_t kernel, int32_t dilation)
+{
+    const int32_t reach = (out - 1) * stride + (kernel - 1) * dilation + 1 - in - pad;
+    return reach > pad ? reach : pad;
+}
+
+/* nnc_dwconv_s8's scratch size (nnc_int8.h). */
+static int32_t scratch_bytes(const nnc_conv_s8_params *p)
+{
+    const int32_t bottom = pad_after(p->in_h, p->pad_h, p->out_h, p->stride_h, p->kernel_h, p->dilation_h);
+    const int32_t right = pad_after(p->in_w, p->pad_w, p->out_w, p->stride_w, p->kernel_w, p->dilation_w);
+    return (p->pad_h + p->in_h + bottom) * (p->pad_w + p->in_w + right) + 4;
+}
+
 static int32_t dw_case(int32_t round)
 {
     nnc_conv_s8_params p;
@@ -109,6 +126,20 @@ static int32_t dw_case(int32_t round)
     p.in_w = (p.kernel_w - 1) * p.dilation_w + 1 + rnd(0, 12) - (p.pad_w > 0 ? rnd(0, 1) : 0);
     p.out_h = (p.in_h + 2 * p.pad_h - (p.kernel_h - 1) * p.dilation_h - 1) / p.stride_h + 1;
     p.out_w = (p.in_w + 2 * p.pad_w - (p.kernel_w - 1) * p.dilation_w - 1) / p.stride_w + 1;
+    if (rnd(0, 3) == 0) {
+        /* A folded Pad: 1 or 2 more rows and columns of padding after the input than before. */
+        p.out_h = (p.in_h + 2 * p.pad_h + rnd(1, 2) - (p.kernel_h - 1) * p.dilation_h - 1) / p.stride_h + 1;
+        p.out_w = (p.in_w + 2 * p.pad_w + rnd(1, 2) - (p.kernel_w - 1) * p.dilation_w - 1) / p.stride_w + 1;
+    }
+    if (round % 4 == 1 && rnd(0, 3) == 0) {
+        /* vww's folded Pad (0, 1) before a stride-2 3x3 on an even plane of 16 or more: the
+         * kernel's edge strips. */
+        p.pad_h = p.pad_w = 0;
+        p.in_h = 2 * rnd(8, 12);
+        p.in_w = 2 * rnd(8, 12);
+        p.out_h = p.in_h / 2;
+        p.out_w = p.in_w / 2;
+    }
     p.input_offset = rnd(-127, 128);
     p.output_offset = rnd(-128, 127);
     p.act_min = rnd(0, 1) ? -128 : rnd(-128, 0);
@@ -122,13 +153,14 @@ static int32_t dw_case(int32_t round)
     nnc_conv_s8(&p, xs, ws, use_bias ? bias : NULL, mult, shift, y_ref);
     /* The scratch at the end of its array, so that a sanitizer sees any read past its size. */
     nnc_dwconv_s8(&p, xs, ws, bias_folded, mult, shift,
-                  scratch + sizeof scratch - (size_t)((p.in_h + 2 * p.pad_h) * (p.in_w + 2 * p.pad_w) + 4), y_dw);
+                  scratch + sizeof scratch - (size_t)scratch_bytes(&p), y_dw);
     hash(y_dw, n_y);
     return memcmp(y_ref, y_dw, (size_t)n_y) != 0;
 }
 
-/* A layer of the MLPerf Tiny models: c channels of h x w, 3x3, stride s, pad `pad`. */
-static void timing(const char *name, int32_t c, int32_t h, int32_t w, int32_t s, int32_t pad)
+/* A layer of the MLPerf Tiny models: c channels of h x w, 3x3, stride s, padding `pad` before and
+ * `after` after the input. */
+static void timing(const char *name, int32_t c, int32_t h, int32_t w, int32_t s, int32_t pad, int32_t after)
 {
     nnc_conv_s8_params p;
     int32_t i;
@@ -141,8 +173,8 @@ static void timing(const char *name, int32_t c, int32_t h, int32_t w, int32_t s,
     p.stride_h = p.stride_w = s;
     p.dilation_h = p.dilation_w = 1;
     p.pad_h = p.pad_w = pad;
-    p.out_h = (h + 2 * pad - 3) / s + 1;
-    p.out_w = (w + 2 * pad - 3) / s + 1;
+    p.out_h = (h + pad + after - 3) / s + 1;
+    p.out_w = (w + pad + after - 3) / s + 1;
     p.input_offset = 128;
     p.output_offset = -128;
     p.act_min = -128;
@@ -180,8 +212,10 @@ int main(void)
     }
     printf("kernels %s\n", SWEEP_DSP_PATH);
     printf("cases %d mismatches %d checksum %08lx\n", (int)cases, (int)bad, (unsigned long)checksum);
-    timing("kws dw 64x25x5 s1", 64, 25, 5, 1, 1);
-    timing("vww dw 8x48x48 s1", 8, 48, 48, 1, 1);
-    timing("vww dw 8x49x49 s2", 8, 49, 49, 2, 0);
+    timing("kws dw 64x25x5 s1", 64, 25, 5, 1, 1, 1);
+    timing("vww dw 8x48x48 s1", 8, 48, 48, 1, 1, 1);
+    timing("vww dw 8x49x49 s2", 8, 49, 49, 2, 0, 0);
+    timing("vww dw 8x48x48 s2 pad (0, 1)", 8, 48, 48, 2, 0, 1);
+    timing("vww-like dw 64x6x6 s1", 64, 6, 6, 1, 1, 1);
     return bad != 0;
 }

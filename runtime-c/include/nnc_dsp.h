@@ -15,6 +15,11 @@
  *   nnc_sxtb16_ror8(x)       (sext(b1), sext(b3))                SXTB16 x, ROR #8
  *   nnc_pkhbt_lsl16(a, b)    (a.lo, b.lo)                         PKHBT a, b, LSL #16
  *   nnc_pkhtb_asr16(a, b)    (b.hi, a.hi)                         PKHTB a, b, ASR #16
+ *   nnc_smlabb(x, w, acc)    acc + x.lo * w.lo                   SMLABB (wraps)
+ *   nnc_smlatb(x, w, acc)    acc + x.hi * w.lo                   SMLATB (wraps)
+ *   nnc_smmulr(a, b)         (a * b + 2^31) >> 32                SMMULR (high word, rounded)
+ *   nnc_smmlar(a, b, c)      c + nnc_smmulr(a, b)                SMMLAR (wraps)
+ *   nnc_ssat8(v)             v clamped to [-128, 127]            SSAT #8
  *
  * Four int8 bytes to two int16 pairs in order: e = sxtb16(w), o = sxtb16_ror8(w);
  * (b0, b1) = pkhbt_lsl16(e, o), (b2, b3) = pkhtb_asr16(o, e).
@@ -90,6 +95,41 @@ static inline uint32_t nnc_pkhtb_asr16(uint32_t a, uint32_t b)
     return r;
 }
 
+/* SMLABB / SMLATB: acc + (bottom / top half of x) * (bottom half of w), halves as int16. */
+static inline int32_t nnc_smlabb(uint32_t x, int32_t w, int32_t acc)
+{
+    __asm__("smlabb %0, %1, %2, %0" : "+r"(acc) : "r"(x), "r"(w));
+    return acc;
+}
+
+static inline int32_t nnc_smlatb(uint32_t x, int32_t w, int32_t acc)
+{
+    __asm__("smlatb %0, %1, %2, %0" : "+r"(acc) : "r"(x), "r"(w));
+    return acc;
+}
+
+static inline int32_t nnc_smmulr(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+/* c lands in the high word of the 64-bit sum, so the low word rounds as in SMMULR. */
+static inline int32_t nnc_smmlar(int32_t a, int32_t b, int32_t c)
+{
+    int32_t r;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(c));
+    return r;
+}
+
+static inline int32_t nnc_ssat8(int32_t v)
+{
+    int32_t r;
+    __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
+    return r;
+}
+
 #else /* portable C99: the same bits */
 
 #define NNC_DSP_SCHEDULE_BARRIER() ((void)0)
@@ -134,6 +174,33 @@ static inline uint32_t nnc_pkhbt_lsl16(uint32_t a, uint32_t b)
 static inline uint32_t nnc_pkhtb_asr16(uint32_t a, uint32_t b)
 {
     return (a & UINT32_C(0xFFFF0000)) | (b >> 16);
+}
+
+static inline int32_t nnc_smlabb(uint32_t x, int32_t w, int32_t acc)
+{
+    return (int32_t)((uint32_t)acc + (uint32_t)(nnc_half_s16(x, 0) * nnc_half_s16((uint32_t)w, 0)));
+}
+
+static inline int32_t nnc_smlatb(uint32_t x, int32_t w, int32_t acc)
+{
+    return (int32_t)((uint32_t)acc + (uint32_t)(nnc_half_s16(x, 1) * nnc_half_s16((uint32_t)w, 0)));
+}
+
+/* The product fits int64 and adding 2^31 cannot overflow it; >> of a negative int64 is an
+ * arithmetic shift on every compiler we support (see nnc_int8.h). */
+static inline int32_t nnc_smmulr(int32_t a, int32_t b)
+{
+    return (int32_t)(((int64_t)a * (int64_t)b + (INT64_C(1) << 31)) >> 32);
+}
+
+static inline int32_t nnc_smmlar(int32_t a, int32_t b, int32_t c)
+{
+    return (int32_t)((uint32_t)c + (uint32_t)nnc_smmulr(a, b));
+}
+
+static inline int32_t nnc_ssat8(int32_t v)
+{
+    return v < -128 ? -128 : (v > 127 ? 127 : v);
 }
 
 #endif

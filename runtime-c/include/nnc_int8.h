@@ -287,10 +287,12 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *p, const int8_t *x, const
  *   w        int8 [out_c][kernel_h][kernel_w], as nnc_conv_s8's
  *   bias     int32, never NULL, with the input offset folded in as for nnc_conv_s8_opt:
  *            bias'[c] = bias[c] + input_offset * sum_k w[c][k] (wrapping)
- *   scratch  (in_h + 2 pad_h) * (in_w + 2 pad_w) + 4 bytes when the convolution pads (one input
- *            plane inside a border of the input zero point, so padding taps add nothing and no
- *            tap needs a bounds check, and slack for a word read past the last tap); unused (may
- *            be NULL) without padding.
+ *   scratch  (pad_h + in_h + bottom) * (pad_w + in_w + right) + 4 bytes when the convolution
+ *            pads (one input plane inside a border of the input zero point, so padding taps add
+ *            nothing and no tap needs a bounds check, and slack for a word read past the last
+ *            tap); unused (may be NULL) without padding. The padding after the input, bottom
+ *            (right), is pad_h (pad_w) or more where out_h (out_w) implies it: a folded
+ *            asymmetric Pad, as (0, 1) before a stride-2 convolution, costs nothing extra.
  * 3x3 channels whose accumulators provably stay below 2^29 (|bias'| < 2^28), with a multiplier
  * >= 0 and a shift in [-23, -1], requantize with SMMLAR, one shift and SSAT (bit-identical, see
  * the source); the others through nnc_requantize. Reads no byte of x outside its planes. */

@@ -5,12 +5,13 @@
  * each operand walks with stride 1 (the whole tensor when neither is broadcast) or stride 0 (a
  * broadcast value, whose requantized term is computed once per row). Where the parameters allow
  * it (every shift <= 0, |offsets| <= 128, left_shift <= 20: all the quantizer emits), every
- * requantization is the table's rule merged into one SMMLAR and a shift (nnc_requantize2 below);
+ * requantization is the table's rule merged into one SMMLAR (nnc_dsp.h) and a shift (nnc_requantize2 below);
  * the quantizer's usual Add (left_shift 20, normalized multipliers) gets a dense loop of its own.
  * Anything else goes to the reference kernel. The bytes are checked against the reference on
  * the host and the emulated M4 by bench/int8-kernels/eltwise_sweep.c.
  */
 #include "nnc_int8.h"
+#include "nnc_dsp.h"
 
 /* One requantization, RDBP(SRDHM(x, m), e) with m > 0 and e = -shift in [0, 31], from x2 = 2x
  * (|x2| < 2^30). SRDHM is floor((xm + 2^30) / 2^31) and RDBP(t, e >= 1) is
@@ -22,32 +23,6 @@
 typedef struct {
     int32_t multiplier, exponent, half, cc;
 } nnc_requant2;
-
-/* k + round(x * m / 2^32) with ties up: the high word of k * 2^32 + x * m + 2^31, which is
- * one SMMLAR on a DSP core (k * 2^32 + x * m + 2^31 never leaves int64 here). */
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-static inline int32_t nnc_smmlar(int32_t x, int32_t m, int32_t k)
-{
-    int32_t r;
-    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(x), "r"(m), "r"(k));
-    return r;
-}
-
-/* v saturated to [-128, 127]: SSAT #8. */
-static inline int32_t nnc_ssat8(int32_t v)
-{
-    int32_t r;
-    __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
-    return r;
-}
-#else
-static inline int32_t nnc_smmlar(int32_t x, int32_t m, int32_t k)
-{
-    return (int32_t)(((int64_t)x * (int64_t)m + (int64_t)(INT64_C(1) << 31)) >> 32) + k;
-}
-
-static inline int32_t nnc_ssat8(int32_t v) { return (v < -128) ? -128 : ((v > 127) ? 127 : v); }
-#endif
 
 static nnc_requant2 nnc_requant2_of(int32_t multiplier, int32_t shift)
 {

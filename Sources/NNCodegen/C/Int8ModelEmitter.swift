@@ -125,7 +125,7 @@ public enum Int8ModelEmitter {
 
   /// Depthwise convolutions without a fused max pooling take `nnc_dwconv_s8` (no im2col).
   static func usesDepthwiseKernel(_ conv: Int8WeightLayer<ConvS8Params>) -> Bool {
-    conv.fusedMaxPool == nil && DepthwisePackedWeights.isDepthwise(conv.params)
+    DepthwisePackedWeights.runsOnDepthwiseKernel(conv)
   }
 
   // MARK: - Steps

@@ -20,7 +20,7 @@ enum KernelFootprints {
     "nnc_conv_s8_opt.c": (9812, 360),
     "nnc_deconv_f32.c": (628, 192),
     "nnc_dwconv_f32.c": (1780, 312),
-    "nnc_dwconv_s8.c": (6216, 384),
+    "nnc_dwconv_s8.c": (9956, 384),
     "nnc_pad_f32.c": (652, 176),
     "nnc_pad_s8.c": (1408, 224),
     "nnc_pool_f32.c": (548, 128),

@@ -15,6 +15,12 @@ public struct DepthwisePackedWeights: Sendable, Equatable {
     p.group > 1 && p.group == p.inC && p.outC % p.inC == 0
   }
 
+  /// True when the optimized emitter sends this convolution to `nnc_dwconv_s8` (no im2col): a
+  /// depthwise convolution without a fused max pooling.
+  public static func runsOnDepthwiseKernel(_ conv: Int8WeightLayer<ConvS8Params>) -> Bool {
+    conv.fusedMaxPool == nil && isDepthwise(conv.params)
+  }
+
   /// `weights` is `[channels][K]`, K = kernelH·kernelW.
   public init(weights: [Int8], bias: [Int32]?, channels: Int, inputOffset: Int32) {
     precondition(channels > 0 && weights.count % channels == 0)
@@ -30,8 +36,19 @@ public struct DepthwisePackedWeights: Sendable, Equatable {
   }
 
   /// `nnc_dwconv_s8`'s scratch bytes: one input plane inside its padding, plus 4 bytes of slack for
-  /// a word read past the last tap, when it pads.
+  /// a word read past the last tap, when it pads. The padding after the input is `padH` (`padW`),
+  /// or more where `outH` (`outW`) implies it (a folded asymmetric Pad), as the kernel computes it.
   public static func scratchBytes(_ p: ConvS8Params) -> Int {
-    p.padH == 0 && p.padW == 0 ? 0 : Int(p.inH + 2 * p.padH) * Int(p.inW + 2 * p.padW) + 4
+    let bottom = padAfter(p.inH, p.padH, p.outH, p.strideH, p.kernelH, p.dilationH)
+    let right = padAfter(p.inW, p.padW, p.outW, p.strideW, p.kernelW, p.dilationW)
+    guard p.padH > 0 || p.padW > 0 || bottom > 0 || right > 0 else { return 0 }
+    return Int(p.padH + p.inH + bottom) * Int(p.padW + p.inW + right) + 4
+  }
+
+  /// The rows (columns) of padding after the input that the last window reaches, at least `pad`.
+  static func padAfter(_ input: Int32, _ pad: Int32, _ output: Int32, _ stride: Int32, _ kernel: Int32, _ dilation: Int32)
+    -> Int32
+  {
+    max(pad, (output - 1) * stride + (kernel - 1) * dilation + 1 - input - pad)
   }
 }
