@@ -123,8 +123,8 @@ import _NNTestSupport
       var reference = [Int8](repeating: 0x55, count: Int(k.params.outer * k.params.outFeatures))
       Int8CKernelTests.withOptional(k.bias) { b in nnc_affine_s8(&p, k.x, k.weight, b, mult, shift, &reference) }
 
-      let packed = PackedWeights(
-        weights: k.weight, bias: k.bias, channels: Int(k.params.outFeatures), groups: 1, inputOffset: k.params.inputOffset)
+      let packed = PackedWeights.affine(
+        weights: k.weight, bias: k.bias, outFeatures: Int(k.params.outFeatures), inputOffset: k.params.inputOffset)
       var q = nnc_affine_s8_opt_params(affine: p, k_padded: packed.kPadded)
       var scratch = [Int16](repeating: 0x5555, count: PackedWeights.affineScratchBytes(kPadded: packed.kPadded) / 2)
       var y = [Int8](repeating: 0x55, count: reference.count)
@@ -150,6 +150,17 @@ import _NNTestSupport
     #expect(Array(p.weights[24..<28]) == [61, 62, 63, 0])
     let expected: [Int32] = [112, 72, 132, 192, 245, 1 + 2 * 156, 2 + 2 * 186]  // bias + 2 * (sum of the channel's weights)
     #expect(p.bias == expected)
+  }
+
+  /// The affine packing: the same layout, with the even bytes of the blocks of four (channels 0
+  /// and 2 of each block) XOR 0x80 for nnc_affine_s8_opt's one-SXTB16 loop; the tail unchanged.
+  @Test func packingLayout_affine() {
+    let w = (0..<7).flatMap { c in (1...3).map { Int8(10 * c + $0) } }
+    let p = PackedWeights.affine(weights: w, bias: [100, 0, 0, 0, -7, 1, 2], outFeatures: 7, inputOffset: 2)
+    #expect(Array(p.weights[0..<8]) == [1 - 128, 11, 2 - 128, 12, 21 - 128, 31, 22 - 128, 32])
+    #expect(Array(p.weights[8..<16]) == [3 - 128, 13, -128, 0, 23 - 128, 33, -128, 0])
+    #expect(Array(p.weights[16..<28]) == [41, 51, 42, 52, 43, 53, 0, 0, 61, 62, 63, 0])
+    #expect(p.bias == [112, 72, 132, 192, 245, 1 + 2 * 156, 2 + 2 * 186])
   }
 
   /// Groups pack one after the other, each with its own blocks: two groups of three channels
