@@ -311,7 +311,7 @@ typedef struct {
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
-/* Four channels by one column (unrolled by four k pairs, the rest first by falling through) and
+/* Four channels by one column (unrolled by eight k pairs, the rest first by falling through) and
  * their output bytes, for `blocks` blocks of four channels in a row (each block's weights follow
  * the previous block's), on the biased layout above; `x_sum128` = 128 * sum of the k_padded columns
  * (mod 2^32). The raw accumulators start at bias0 + 256 bias1 - x_sum128, so that at the end
@@ -332,7 +332,27 @@ static void nnc_affine_blocks4_raw(const int8_t *w, const int16_t *x, int32_t pa
         int32_t a1 = bias[1], a3 = bias[3];
         int32_t t0 = (int32_t)((uint32_t)bias[0] + ((uint32_t)a1 << 8) - x_sum128);
         int32_t t2 = (int32_t)((uint32_t)bias[2] + ((uint32_t)a3 << 8) - x_sum128);
-        switch (pairs & 3) {
+        switch (pairs & 7) {
+        case 7:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 6:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 5:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 4:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
         case 3:
             NNC_STEP4X1_RAW_ONE(0);
             w += 8;
@@ -354,8 +374,10 @@ static void nnc_affine_blocks4_raw(const int8_t *w, const int16_t *x, int32_t pa
         while (c != end) {
             NNC_STEP4X1_RAW(0);
             NNC_STEP4X1_RAW(1);
-            w += 32;
-            c += 8;
+            NNC_STEP4X1_RAW(2);
+            NNC_STEP4X1_RAW(3);
+            w += 64;
+            c += 16;
         }
         t0 = (int32_t)((uint32_t)t0 - ((uint32_t)a1 << 8));
         t2 = (int32_t)((uint32_t)t2 - ((uint32_t)a3 << 8));
