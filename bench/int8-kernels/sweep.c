@@ -7,9 +7,10 @@
  * Tests/EmulationTests/Int8KernelSweepTests.swift runs it both ways in CI.
  *
  *   cc -std=c99 -O2 -Iruntime-c/include bench/int8-kernels/sweep.c runtime-c/src/nnc_conv_s8.c \
- *      runtime-c/src/nnc_conv_s8_opt.c runtime-c/src/nnc_affine_s8.c runtime-c/src/nnc_pool_s8.c -lm
+ *      runtime-c/src/nnc_conv_s8_opt.c runtime-c/src/nnc_affine_s8.c runtime-c/src/nnc_pool_s8.c \
+ *      runtime-c/src/nnc_quantize_s8.c -lm
  *   m4run --src bench/int8-kernels/sweep.c runtime-c/src/nnc_conv_s8.c runtime-c/src/nnc_conv_s8_opt.c \
- *      runtime-c/src/nnc_affine_s8.c runtime-c/src/nnc_pool_s8.c --inc runtime-c/include
+ *      runtime-c/src/nnc_affine_s8.c runtime-c/src/nnc_pool_s8.c runtime-c/src/nnc_quantize_s8.c --inc runtime-c/include
  *
  * The packing below is this harness's own (the code generator's is Swift, NNCodegen); both follow
  * the layout documented in nnc_int8.h.
@@ -244,6 +245,43 @@ static int32_t affine_case(void)
     return memcmp(y_ref, y_opt, (size_t)(p->outer * p->out_features)) != 0;
 }
 
+/* nnc_quantize_s8 (on the M4: VCVT to fixed point, no range check) against the rule written
+ * once, nnc_quantize_one_s8: values on and near the rounding ties, ordinary values, arbitrary bit
+ * patterns (NaNs, infinities, denormals, huge), and the int32 and int8 ends. */
+static float qx[512];
+static int32_t quantize_case(int32_t round)
+{
+    static const float scales[] = {0.0123f, 1.0f, 3e-5f, 0.5f, 7.25f, 1e-30f, 1e30f};
+    static const uint32_t special[] = {
+        0x7fc00000u, 0xffc00000u, 0x7f800000u, 0xff800000u, 0u, 0x80000000u, 0x4e800000u, 0xce800000u,
+        0x4effffffu, 0xceffffffu, 0x4f000000u, 0xcf000000u, 0x3f000000u, 0xbf000000u, 0x3fc00000u,
+        0xbfc00000u, 0x7f7fffffu, 0xff7fffffu, 1u, 0x80000001u};
+    const float scale = scales[round % 7];
+    const int32_t zero_point = rnd(-128, 127), n = rnd(1, 512);
+    int32_t i, bad = 0;
+    for (i = 0; i < n; ++i) {
+        uint32_t b = next_u32();
+        float f;
+        if (i < 20 && round % 2 == 0) {
+            b = special[i];
+        } else if (round % 3 == 0) { /* multiples of scale / 2: ties */
+            f = (float)rnd(-1000, 1000) * 0.5f * scale;
+            memcpy(&b, &f, sizeof b);
+        } else if (round % 3 == 1) {
+            f = (float)rnd(-100000, 100000) * 1e-3f * scale;
+            memcpy(&b, &f, sizeof b);
+        }
+        memcpy(&qx[i], &b, sizeof b);
+    }
+    nnc_quantize_s8(n, scale, zero_point, qx, y_opt);
+    for (i = 0; i < n; ++i) {
+        y_ref[i] = nnc_quantize_one_s8(qx[i], scale, zero_point);
+    }
+    hash(y_opt, n);
+    bad = memcmp(y_ref, y_opt, (size_t)n) != 0;
+    return bad;
+}
+
 /* LeNet's two convolutions with their 2x2 max pooling, reference vs optimized, one run each. */
 static void lenet_timing(void)
 {
@@ -304,6 +342,15 @@ int main(void)
     }
     printf("kernels %s\n", SWEEP_DSP_PATH);
     printf("cases %d mismatches %d checksum %08lx\n", (int)cases, (int)bad, (unsigned long)checksum);
+    {
+        int32_t q_bad = 0;
+        checksum = UINT32_C(2166136261);
+        for (i = 0; i < 100; ++i) {
+            q_bad += quantize_case(i);
+        }
+        printf("quantize 100 mismatches %d checksum %08lx\n", (int)q_bad, (unsigned long)checksum);
+        bad += q_bad;
+    }
     lenet_timing();
     return bad != 0;
 }

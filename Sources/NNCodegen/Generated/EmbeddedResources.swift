@@ -2136,7 +2136,7 @@ typedef struct {
         NNC_DSP_SCHEDULE_BARRIER();                                                                \
     } while (0)
 
-/* Four channels by one column (unrolled by four k pairs, the rest first by falling through) and
+/* Four channels by one column (unrolled by eight k pairs, the rest first by falling through) and
  * their output bytes, for `blocks` blocks of four channels in a row (each block's weights follow
  * the previous block's), on the biased layout above; `x_sum128` = 128 * sum of the k_padded columns
  * (mod 2^32). The raw accumulators start at bias0 + 256 bias1 - x_sum128, so that at the end
@@ -2157,7 +2157,27 @@ static void nnc_affine_blocks4_raw(const int8_t *w, const int16_t *x, int32_t pa
         int32_t a1 = bias[1], a3 = bias[3];
         int32_t t0 = (int32_t)((uint32_t)bias[0] + ((uint32_t)a1 << 8) - x_sum128);
         int32_t t2 = (int32_t)((uint32_t)bias[2] + ((uint32_t)a3 << 8) - x_sum128);
-        switch (pairs & 3) {
+        switch (pairs & 7) {
+        case 7:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 6:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 5:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 4:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
         case 3:
             NNC_STEP4X1_RAW_ONE(0);
             w += 8;
@@ -2179,8 +2199,10 @@ static void nnc_affine_blocks4_raw(const int8_t *w, const int16_t *x, int32_t pa
         while (c != end) {
             NNC_STEP4X1_RAW(0);
             NNC_STEP4X1_RAW(1);
-            w += 32;
-            c += 8;
+            NNC_STEP4X1_RAW(2);
+            NNC_STEP4X1_RAW(3);
+            w += 64;
+            c += 16;
         }
         t0 = (int32_t)((uint32_t)t0 - ((uint32_t)a1 << 8));
         t2 = (int32_t)((uint32_t)t2 - ((uint32_t)a3 << 8));
@@ -4020,6 +4042,38 @@ void nnc_global_avgpool_s8(const nnc_global_pool_s8_params *p, const int8_t *x, 
  */
 #include "nnc_int8.h"
 
+#if defined(__GNUC__) && defined(__ARM_FP) && (__ARM_FP & 4) && defined(__ARM_FEATURE_SAT)
+/* nnc_quantize_one_s8 on a single-precision FPU, without roundf (a library call) and without a
+ * range check: q = x / scale is the same division; VCVT to fixed point with one fraction bit is
+ * u = trunc(2q) (exact scaling), saturated to int32, NaN to 0. roundf(q) (half away from zero) is
+ * (u + 1) >> 1 for u >= 0 (floor((floor(2q) + 1) / 2) = floor(q + 1/2)) and u >> 1 for u < 0 (the
+ * mirror image), written as (u >> 1) + (u & 1 when u >= 0), which cannot overflow. Where VCVT
+ * saturated (|q| >= 2^30), |r| >= 2^30 - 1 and SSAT gives the end the sign points at, as the
+ * float clamp; NaN gives r = 0, the zero point. Checked against nnc_quantize_one_s8 on the M4 by
+ * bench/int8-kernels/sweep.c. */
+static int8_t nnc_quantize_vcvt_s8(float x, float scale, int32_t zero_point)
+{
+    float q = x / scale;
+    int32_t u;
+    __asm__("vcvt.s32.f32 %0, %0, #1" : "+t"(q));
+    __asm__("vmov %0, %1" : "=r"(u) : "t"(q));
+    u = (u >> 1) + (int32_t)((uint32_t)u & (~(uint32_t)u >> 31)) + zero_point;
+    __asm__("ssat %0, #8, %1" : "=r"(u) : "r"(u));
+    return (int8_t)u;
+}
+
+void nnc_quantize_s8(int32_t n, float scale, int32_t zero_point, const float *x, int8_t *y)
+{
+    int32_t i;
+    for (i = 0; i + 1 < n; i += 2) { /* two per step: half the loop overhead */
+        y[i] = nnc_quantize_vcvt_s8(x[i], scale, zero_point);
+        y[i + 1] = nnc_quantize_vcvt_s8(x[i + 1], scale, zero_point);
+    }
+    if (i < n) {
+        y[i] = nnc_quantize_vcvt_s8(x[i], scale, zero_point);
+    }
+}
+#else
 /* nnc_quantize_one_s8 without the call to roundf (a library call on the Cortex-M4): q = x / scale
  * is the same division. For |q| < 2^30, u = (int32_t)(2q) is exact doubling then one VCVT
  * (truncation toward zero), and roundf(q) (half away from zero) = (u + 1) >> 1 for u >= 0
@@ -4055,6 +4109,7 @@ void nnc_quantize_s8(int32_t n, float scale, int32_t zero_point, const float *x,
         y[i] = nnc_quantize_fast_s8(x[i], scale, zero_point);
     }
 }
+#endif
 
 void nnc_dequantize_s8(int32_t n, float scale, int32_t zero_point, const int8_t *x, float *y)
 {
