@@ -157,10 +157,13 @@ import _NNTestSupport
   @Test func packingLayout_affine() {
     let w = (0..<7).flatMap { c in (1...3).map { Int8(10 * c + $0) } }
     let p = PackedWeights.affine(weights: w, bias: [100, 0, 0, 0, -7, 1, 2], outFeatures: 7, inputOffset: 2)
-    #expect(Array(p.weights[0..<8]) == [1 - 128, 11, 2 - 128, 12, 21 - 128, 31, 22 - 128, 32])
-    #expect(Array(p.weights[8..<16]) == [3 - 128, 13, -128, 0, 23 - 128, 33, -128, 0])
-    #expect(Array(p.weights[16..<28]) == [41, 51, 42, 52, 43, 53, 0, 0, 61, 62, 63, 0])
-    #expect(p.bias == [112, 72, 132, 192, 245, 1 + 2 * 156, 2 + 2 * 186])
+    // Even bytes XOR 0x80 is w - 128 for w in 0...127, and 0 (padding) becomes -128.
+    let blockOfFour: [Int8] = [-127, 11, -126, 12, -107, 31, -106, 32, -125, 13, -128, 0, -105, 33, -128, 0]
+    let tail: [Int8] = [41, 51, 42, 52, 43, 53, 0, 0, 61, 62, 63, 0]
+    let bias: [Int32] = [112, 72, 132, 192, 245, 313, 374]
+    #expect(Array(p.weights[0..<16]) == blockOfFour)
+    #expect(Array(p.weights[16..<28]) == tail)
+    #expect(p.bias == bias)
   }
 
   /// Groups pack one after the other, each with its own blocks: two groups of three channels

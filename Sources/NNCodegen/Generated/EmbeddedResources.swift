@@ -4114,7 +4114,14 @@ void nnc_quantize_s8(int32_t n, float scale, int32_t zero_point, const float *x,
 void nnc_dequantize_s8(int32_t n, float scale, int32_t zero_point, const int8_t *x, float *y)
 {
     int32_t i;
-    for (i = 0; i < n; ++i) {
+    for (i = 0; i + 3 < n; i += 4) { /* four per step: the byte loads back to back, less loop */
+        const int8_t a = x[i], b = x[i + 1], c = x[i + 2], d = x[i + 3];
+        y[i] = nnc_dequantize_one_s8(a, scale, zero_point);
+        y[i + 1] = nnc_dequantize_one_s8(b, scale, zero_point);
+        y[i + 2] = nnc_dequantize_one_s8(c, scale, zero_point);
+        y[i + 3] = nnc_dequantize_one_s8(d, scale, zero_point);
+    }
+    for (; i < n; ++i) {
         y[i] = nnc_dequantize_one_s8(x[i], scale, zero_point);
     }
 }
