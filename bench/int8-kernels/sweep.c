@@ -223,7 +223,7 @@ static int32_t affine_case(void)
     p->input_offset = rnd(-127, 128);
     p->output_offset = rnd(-128, 127);
     p->act_min = rnd(0, 1) ? -128 : rnd(-128, 0);
-    p->act_max = 127;
+    p->act_max = rnd(0, 2) ? 127 : rnd(p->act_min, 127); /* 127: SSAT outputs */
     q.k_padded = p->in_features + (p->in_features & 1);
     n_x = p->outer * p->in_features;
     n_w = p->out_features * p->in_features;

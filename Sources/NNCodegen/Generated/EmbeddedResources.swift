@@ -2144,7 +2144,83 @@ typedef struct {
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void nnc_affine_blocks4_raw(const int8_t *w, const int16_t *x, int32_t pairs, const int32_t *bias,
+static void nnc_affine_blocks4_raw_top(const int8_t *w, const int16_t *x, int32_t pairs, const int32_t *bias,
+                                   int32_t blocks, uint32_t x_sum128, const nnc_output_rule *rule,
+                                   int8_t *y)
+{
+    const int32_t *multiplier = rule->multiplier, *shift = rule->shift;
+    const int32_t mode = 2, offset = rule->offset, lo = rule->lo, hi = rule->hi;
+    const int16_t *end = x + 2 * pairs;
+    int8_t *y_end = y + 4 * blocks;
+    while (y != y_end) {
+        const int16_t *c = x;
+        int32_t a1 = bias[1], a3 = bias[3];
+        int32_t t0 = (int32_t)((uint32_t)bias[0] + ((uint32_t)a1 << 8) - x_sum128);
+        int32_t t2 = (int32_t)((uint32_t)bias[2] + ((uint32_t)a3 << 8) - x_sum128);
+        switch (pairs & 7) {
+        case 7:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 6:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 5:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 4:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 3:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 2:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 1:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            break;
+        default:
+            break;
+        }
+        while (c != end) {
+            NNC_STEP4X1_RAW(0);
+            NNC_STEP4X1_RAW(1);
+            NNC_STEP4X1_RAW(2);
+            NNC_STEP4X1_RAW(3);
+            w += 64;
+            c += 16;
+        }
+        t0 = (int32_t)((uint32_t)t0 - ((uint32_t)a1 << 8));
+        t2 = (int32_t)((uint32_t)t2 - ((uint32_t)a3 << 8));
+        y[0] = nnc_output_by_mode(mode, t0, multiplier[0], shift[0], offset, lo, hi);
+        y[1] = nnc_output_by_mode(mode, a1, multiplier[1], shift[1], offset, lo, hi);
+        y[2] = nnc_output_by_mode(mode, t2, multiplier[2], shift[2], offset, lo, hi);
+        y[3] = nnc_output_by_mode(mode, a3, multiplier[3], shift[3], offset, lo, hi);
+        y += 4;
+        bias += 4;
+        multiplier += 4;
+        shift += 4;
+    }
+}
+
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void nnc_affine_blocks4_raw_any(const int8_t *w, const int16_t *x, int32_t pairs, const int32_t *bias,
                                    int32_t blocks, uint32_t x_sum128, const nnc_output_rule *rule,
                                    int8_t *y)
 {
@@ -2214,6 +2290,19 @@ static void nnc_affine_blocks4_raw(const int8_t *w, const int16_t *x, int32_t pa
         bias += 4;
         multiplier += 4;
         shift += 4;
+    }
+}
+
+/* nnc_affine_blocks4_raw_top: mode 2 as a constant (the common case: no general rule, act_max
+ * 127), so its requantization keeps fewer values in registers. */
+static void nnc_affine_blocks4_raw(const int8_t *w, const int16_t *x, int32_t pairs, const int32_t *bias,
+                                   int32_t blocks, uint32_t x_sum128, const nnc_output_rule *rule,
+                                   int8_t *y)
+{
+    if (rule->mode == 2) {
+        nnc_affine_blocks4_raw_top(w, x, pairs, bias, blocks, x_sum128, rule, y);
+    } else {
+        nnc_affine_blocks4_raw_any(w, x, pairs, bias, blocks, x_sum128, rule, y);
     }
 }
 
