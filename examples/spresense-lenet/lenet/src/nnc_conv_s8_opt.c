@@ -998,6 +998,27 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
 
 /* ---- Affine ------------------------------------------------------------------------------------ */
 
+/* nnc_requantize_down_applies without a branch per channel (affine layers have up to 640): the
+ * sign bits of ~((shift + 1) & shift) (shift > -2, also where shift + 1 wraps), multiplier - 1
+ * and multiplier (multiplier <= 0) are OR-ed over all channels; no sign bit set means every
+ * channel qualifies. */
+static int32_t nnc_affine_down_applies(const int32_t *multiplier, const int32_t *shift, int32_t n)
+{
+    uint32_t fails = 0;
+    int32_t c;
+    for (c = 0; c + 1 < n; c += 2) {
+        const uint32_t m0 = (uint32_t)multiplier[c], m1 = (uint32_t)multiplier[c + 1];
+        const uint32_t s0 = (uint32_t)shift[c], s1 = (uint32_t)shift[c + 1];
+        fails |= ~((s0 + 1u) & s0) | (m0 - 1u) | m0 | ~((s1 + 1u) & s1) | (m1 - 1u) | m1;
+    }
+    if (c < n) {
+        const uint32_t m0 = (uint32_t)multiplier[c], s0 = (uint32_t)shift[c];
+        fails |= ~((s0 + 1u) & s0) | (m0 - 1u) | m0;
+    }
+    return (fails >> 31) == 0;
+}
+
+
 void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const int8_t *w,
                        const int32_t *bias, const int32_t *out_multiplier,
                        const int32_t *out_shift, int16_t *scratch, int8_t *y)
@@ -1006,7 +1027,7 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
     const int32_t k_padded = q->k_padded;
     const int32_t pairs = k_padded / 2;
     const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
-    const int32_t down = nnc_requantize_down_applies(out_multiplier, out_shift, p->out_features);
+    const int32_t down = nnc_affine_down_applies(out_multiplier, out_shift, p->out_features);
     nnc_output_rule rule;
     int32_t r, o, i;
 
