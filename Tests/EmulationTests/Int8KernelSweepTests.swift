@@ -12,7 +12,7 @@ import _NNTestSupport
 @Suite struct Int8KernelSweepTests {
   static let root = Fixtures.repositoryRoot
   static let sources = ["bench/int8-kernels/sweep.c"]
-    + ["nnc_conv_s8.c", "nnc_conv_s8_opt.c", "nnc_affine_s8.c", "nnc_pool_s8.c"].map { "runtime-c/src/" + $0 }
+    + ["nnc_conv_s8.c", "nnc_conv_s8_opt.c", "nnc_affine_s8.c", "nnc_pool_s8.c", "nnc_quantize_s8.c"].map { "runtime-c/src/" + $0 }
 
   /// The sweep's summary: which nnc_dsp.h path ran, the cases, the mismatches and the checksum.
   struct Summary: Equatable {
@@ -52,6 +52,11 @@ import _NNTestSupport
     #expect(onTarget.cases == 600 && onTarget.mismatches == 0)
     #expect(onHost.cases == 600 && onHost.mismatches == 0)
     #expect(onTarget.checksum == onHost.checksum)
+    // nnc_quantize_s8 (VCVT on the M4, the portable rule on the host) against nnc_quantize_one_s8.
+    let quantizeLine = { (out: String) in out.split(separator: "\n").first { $0.hasPrefix("quantize ") }.map(String.init) }
+    let quantizeOnTarget = try #require(quantizeLine(target.stdout), "no 'quantize' line in:\n\(target.stdout)")
+    #expect(quantizeOnTarget.hasPrefix("quantize 100 mismatches 0 checksum "))
+    #expect(quantizeOnTarget == quantizeLine(String(decoding: host.stdout, as: UTF8.self)))
     // LeNet's two convolutions (with their pooling), timed in the m4run build, also agree.
     #expect(target.stdout.contains("lenet conv1: same\nlenet conv2: same\n"))
   }

@@ -128,8 +128,8 @@ import _NNTestSupport
       var reference = [Int8](repeating: 0x55, count: Int(k.params.outer * k.params.outFeatures))
       Int8CKernelTests.withOptional(k.bias) { b in nnc_affine_s8(&p, k.x, k.weight, b, mult, shift, &reference) }
 
-      let packed = PackedWeights(
-        weights: k.weight, bias: k.bias, channels: Int(k.params.outFeatures), groups: 1, inputOffset: k.params.inputOffset)
+      let packed = PackedWeights.affine(
+        weights: k.weight, bias: k.bias, outFeatures: Int(k.params.outFeatures), inputOffset: k.params.inputOffset)
       var q = nnc_affine_s8_opt_params(affine: p, k_padded: packed.kPadded)
       var scratch = [Int16](repeating: 0x5555, count: PackedWeights.affineScratchBytes(kPadded: packed.kPadded) / 2)
       var y = [Int8](repeating: 0x55, count: reference.count)
@@ -155,6 +155,20 @@ import _NNTestSupport
     #expect(Array(p.weights[24..<28]) == [61, 62, 63, 0])
     let expected: [Int32] = [112, 72, 132, 192, 245, 1 + 2 * 156, 2 + 2 * 186]  // bias + 2 * (sum of the channel's weights)
     #expect(p.bias == expected)
+  }
+
+  /// The affine packing: the same layout, with the even bytes of the blocks of four (channels 0
+  /// and 2 of each block) XOR 0x80 for nnc_affine_s8_opt's one-SXTB16 loop; the tail unchanged.
+  @Test func packingLayout_affine() {
+    let w = (0..<7).flatMap { c in (1...3).map { Int8(10 * c + $0) } }
+    let p = PackedWeights.affine(weights: w, bias: [100, 0, 0, 0, -7, 1, 2], outFeatures: 7, inputOffset: 2)
+    // Even bytes XOR 0x80 is w - 128 for w in 0...127, and 0 (padding) becomes -128.
+    let blockOfFour: [Int8] = [-127, 11, -126, 12, -107, 31, -106, 32, -125, 13, -128, 0, -105, 33, -128, 0]
+    let tail: [Int8] = [41, 51, 42, 52, 43, 53, 0, 0, 61, 62, 63, 0]
+    let bias: [Int32] = [112, 72, 132, 192, 245, 313, 374]
+    #expect(Array(p.weights[0..<16]) == blockOfFour)
+    #expect(Array(p.weights[16..<28]) == tail)
+    #expect(p.bias == bias)
   }
 
   /// Groups pack one after the other, each with its own blocks: two groups of three channels

@@ -144,6 +144,9 @@ static void affine(const char *name, int32_t in, int32_t out)
         xs[i] = (int8_t)rnd(-128, 127);
     }
     random_layer(out, in, q.k_padded, p->input_offset);
+    for (i = 0; i < (out & ~3) * q.k_padded; i += 2) { /* nnc_affine_s8_opt's biased even bytes */
+        w_packed[i] = (int8_t)(uint8_t)((uint8_t)w_packed[i] ^ 0x80u);
+    }
     nnc_affine_s8(p, xs, ws, bias, mult, shift, y_ref);
     M4_BENCH(nnc_affine_s8_opt(&q, xs, w_packed, bias_folded, mult, shift, scratch, y_opt));
     printf("%s macs %ld %s\n", name, (long)in * out, memcmp(y_ref, y_opt, (size_t)out) ? "MISMATCH" : "same");
@@ -161,5 +164,7 @@ int main(void)
     conv("ic_3x3_3", 3, 16, 32, 32, 3, 1, 1, -128);
     affine("ad_640_128", 640, 128);
     affine("ad_128_128", 128, 128);
+    affine("ad_128_640", 128, 640);
+    affine("ad_8_128", 8, 128);
     return 0;
 }

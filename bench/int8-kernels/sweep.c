@@ -7,9 +7,10 @@
  * Tests/EmulationTests/Int8KernelSweepTests.swift runs it both ways in CI.
  *
  *   cc -std=c99 -O2 -Iruntime-c/include bench/int8-kernels/sweep.c runtime-c/src/nnc_conv_s8.c \
- *      runtime-c/src/nnc_conv_s8_opt.c runtime-c/src/nnc_affine_s8.c runtime-c/src/nnc_pool_s8.c -lm
+ *      runtime-c/src/nnc_conv_s8_opt.c runtime-c/src/nnc_affine_s8.c runtime-c/src/nnc_pool_s8.c \
+ *      runtime-c/src/nnc_quantize_s8.c -lm
  *   m4run --src bench/int8-kernels/sweep.c runtime-c/src/nnc_conv_s8.c runtime-c/src/nnc_conv_s8_opt.c \
- *      runtime-c/src/nnc_affine_s8.c runtime-c/src/nnc_pool_s8.c --inc runtime-c/include
+ *      runtime-c/src/nnc_affine_s8.c runtime-c/src/nnc_pool_s8.c runtime-c/src/nnc_quantize_s8.c --inc runtime-c/include
  *
  * The packing below is this harness's own (the code generator's is Swift, NNCodegen); both follow
  * the layout documented in nnc_int8.h.
@@ -215,10 +216,14 @@ static int32_t affine_case(void)
     p->outer = rnd(1, 3);
     p->in_features = rnd(1, 300);
     p->out_features = rnd(1, 40);
+    if (rnd(0, 4) == 0) { /* MLPerf ad's 640 wide rows: the biased blocks' raw sums wrap int32 */
+        p->in_features = rnd(600, 700);
+        p->out_features = rnd(1, 20);
+    }
     p->input_offset = rnd(-127, 128);
     p->output_offset = rnd(-128, 127);
     p->act_min = rnd(0, 1) ? -128 : rnd(-128, 0);
-    p->act_max = 127;
+    p->act_max = rnd(0, 2) ? 127 : rnd(p->act_min, 127); /* 127: SSAT outputs */
     q.k_padded = p->in_features + (p->in_features & 1);
     n_x = p->outer * p->in_features;
     n_w = p->out_features * p->in_features;
@@ -226,14 +231,55 @@ static int32_t affine_case(void)
         xs[i] = (int8_t)rnd(-128, 127);
     }
     for (i = 0; i < n_w; ++i) {
-        ws[i] = (int8_t)rnd(-127, 127);
+        ws[i] = (int8_t)(rnd(0, 3) == 0 ? (rnd(0, 1) ? 127 : -128) : rnd(-127, 127));
     }
     random_requant(p->out_features);
     pack(ws, use_bias ? bias : NULL, 1, p->out_features, p->in_features, q.k_padded, p->input_offset);
+    /* nnc_affine_s8_opt's blocks of four store their even bytes biased by 128 (XOR 0x80) */
+    for (i = 0; i < (p->out_features & ~3) * q.k_padded; i += 2) {
+        w_packed[i] = (int8_t)(uint8_t)((uint8_t)w_packed[i] ^ 0x80u);
+    }
     nnc_affine_s8(p, xs, ws, use_bias ? bias : NULL, mult, shift, y_ref);
     nnc_affine_s8_opt(&q, xs, w_packed, bias_folded, mult, shift, scratch, y_opt);
     hash(y_opt, p->outer * p->out_features);
     return memcmp(y_ref, y_opt, (size_t)(p->outer * p->out_features)) != 0;
+}
+
+/* nnc_quantize_s8 (on the M4: VCVT to fixed point, no range check) against the rule written
+ * once, nnc_quantize_one_s8: values on and near the rounding ties, ordinary values, arbitrary bit
+ * patterns (NaNs, infinities, denormals, huge), and the int32 and int8 ends. */
+static float qx[512];
+static int32_t quantize_case(int32_t round)
+{
+    static const float scales[] = {0.0123f, 1.0f, 3e-5f, 0.5f, 7.25f, 1e-30f, 1e30f};
+    static const uint32_t special[] = {
+        0x7fc00000u, 0xffc00000u, 0x7f800000u, 0xff800000u, 0u, 0x80000000u, 0x4e800000u, 0xce800000u,
+        0x4effffffu, 0xceffffffu, 0x4f000000u, 0xcf000000u, 0x3f000000u, 0xbf000000u, 0x3fc00000u,
+        0xbfc00000u, 0x7f7fffffu, 0xff7fffffu, 1u, 0x80000001u};
+    const float scale = scales[round % 7];
+    const int32_t zero_point = rnd(-128, 127), n = rnd(1, 512);
+    int32_t i, bad = 0;
+    for (i = 0; i < n; ++i) {
+        uint32_t b = next_u32();
+        float f;
+        if (i < 20 && round % 2 == 0) {
+            b = special[i];
+        } else if (round % 3 == 0) { /* multiples of scale / 2: ties */
+            f = (float)rnd(-1000, 1000) * 0.5f * scale;
+            memcpy(&b, &f, sizeof b);
+        } else if (round % 3 == 1) {
+            f = (float)rnd(-100000, 100000) * 1e-3f * scale;
+            memcpy(&b, &f, sizeof b);
+        }
+        memcpy(&qx[i], &b, sizeof b);
+    }
+    nnc_quantize_s8(n, scale, zero_point, qx, y_opt);
+    for (i = 0; i < n; ++i) {
+        y_ref[i] = nnc_quantize_one_s8(qx[i], scale, zero_point);
+    }
+    hash(y_opt, n);
+    bad = memcmp(y_ref, y_opt, (size_t)n) != 0;
+    return bad;
 }
 
 /* LeNet's two convolutions with their 2x2 max pooling, reference vs optimized, one run each. */
@@ -296,6 +342,15 @@ int main(void)
     }
     printf("kernels %s\n", SWEEP_DSP_PATH);
     printf("cases %d mismatches %d checksum %08lx\n", (int)cases, (int)bad, (unsigned long)checksum);
+    {
+        int32_t q_bad = 0;
+        checksum = UINT32_C(2166136261);
+        for (i = 0; i < 100; ++i) {
+            q_bad += quantize_case(i);
+        }
+        printf("quantize 100 mismatches %d checksum %08lx\n", (int)q_bad, (unsigned long)checksum);
+        bad += q_bad;
+    }
     lenet_timing();
     return bad != 0;
 }

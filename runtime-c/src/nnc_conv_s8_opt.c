@@ -248,36 +248,6 @@ static void nnc_dot1x2(const int8_t *w, const int16_t *c, int32_t pairs, int32_t
     acc[1] = a1;
 }
 
-/* One k pair of nnc_affine_blocks4 (k pair `at` from the pointers). */
-#define NNC_STEP4X1(at)                                                                            \
-    do {                                                                                           \
-        const uint32_t x_ = nnc_read_u32(c + 2 * (at));                                           \
-        const uint32_t v_ = nnc_read_u32(w + 8 * (at)), u_ = nnc_read_u32(w + 8 * (at) + 4);       \
-        a0 = nnc_smlad(nnc_sxtb16(v_), x_, a0);                                                    \
-        a1 = nnc_smlad(nnc_sxtb16_ror8(v_), x_, a1);                                               \
-        a2 = nnc_smlad(nnc_sxtb16(u_), x_, a2);                                                    \
-        a3 = nnc_smlad(nnc_sxtb16_ror8(u_), x_, a3);                                               \
-        NNC_DSP_SCHEDULE_BARRIER();                                                                \
-    } while (0)
-
-/* Two k pairs of nnc_affine_blocks4 (from k pair 2 * `at`), their six words loaded back to back: the
- * M4 pipelines consecutive loads. */
-#define NNC_STEP4X1_TWO(at)                                                                        \
-    do {                                                                                           \
-        const uint32_t x_ = nnc_read_u32(c + 4 * (at)), y_ = nnc_read_u32(c + 4 * (at) + 2);       \
-        const uint32_t v_ = nnc_read_u32(w + 16 * (at)), u_ = nnc_read_u32(w + 16 * (at) + 4);     \
-        const uint32_t s_ = nnc_read_u32(w + 16 * (at) + 8), t_ = nnc_read_u32(w + 16 * (at) + 12);\
-        a0 = nnc_smlad(nnc_sxtb16(v_), x_, a0);                                                    \
-        a1 = nnc_smlad(nnc_sxtb16_ror8(v_), x_, a1);                                               \
-        a2 = nnc_smlad(nnc_sxtb16(u_), x_, a2);                                                    \
-        a3 = nnc_smlad(nnc_sxtb16_ror8(u_), x_, a3);                                               \
-        a0 = nnc_smlad(nnc_sxtb16(s_), y_, a0);                                                    \
-        a1 = nnc_smlad(nnc_sxtb16_ror8(s_), y_, a1);                                               \
-        a2 = nnc_smlad(nnc_sxtb16(t_), y_, a2);                                                    \
-        a3 = nnc_smlad(nnc_sxtb16_ror8(t_), y_, a3);                                               \
-        NNC_DSP_SCHEDULE_BARRIER();                                                                \
-    } while (0)
-
 /* The output byte of accumulator acc of a channel with (multiplier, shift): `mode` 2 when
  * nnc_requantize_down applies and act_max is 127 (SSAT), 1 when it applies, 0 for the general
  * rule. */
@@ -295,44 +265,106 @@ static inline int8_t nnc_output_by_mode(int32_t mode, int32_t acc, int32_t multi
     return nnc_output_s8(nnc_requantize(acc, multiplier, shift), offset, lo, hi);
 }
 
-/* The requantization of a run of channels, for nnc_affine_blocks4. */
+/* The requantization of a run of channels, for nnc_affine_blocks4_raw. */
 typedef struct {
     const int32_t *multiplier, *shift;
     int32_t mode; /* as nnc_output_by_mode */
     int32_t offset, lo, hi;
 } nnc_output_rule;
 
-/* Four channels by one column (unrolled by four k pairs, the rest first by falling through, as
- * nnc_blocks4_pair) and their output bytes, for `blocks` blocks of four channels in a row (each
- * block's weights follow the previous block's, where the k loop leaves w): y[4b + c] for channel
- * c of block b. The accumulators go from the registers to the output bytes. Out of line, so that
- * gcc keeps the loop as written. */
+/* ---- Affine: blocks of four channels with one SXTB16 per weight word --------------------------- */
+
+/* In nnc_affine_s8_opt's blocks of four, the even bytes of each weight word (channels 0 and 2 of
+ * the block) are stored XOR 0x80, i.e. as the unsigned byte w + 128, and the odd bytes (channels 1
+ * and 3) as they are. SMLAD of the raw word v against a column pair then adds
+ * (256 w1 + w0 + 128) x per k (each halfword read as int16 is 256 * its high byte + its low byte
+ * unsigned), SXTB16 ROR 8 gives channel 1 exactly, and channel 0 is the raw sum minus 256 times
+ * channel 1's minus 128 * sum(x): one SXTB16 per word instead of two. All of it modulo 2^32, as
+ * SMLAD wraps; the true accumulators fit in int32, so the difference is exact. */
+#define NNC_STEP4X1_RAW(at)                                                                        \
+    do {                                                                                           \
+        const uint32_t x_ = nnc_read_u32(c + 4 * (at)), y_ = nnc_read_u32(c + 4 * (at) + 2);       \
+        const uint32_t v_ = nnc_read_u32(w + 16 * (at)), u_ = nnc_read_u32(w + 16 * (at) + 4);     \
+        const uint32_t s_ = nnc_read_u32(w + 16 * (at) + 8), t_ = nnc_read_u32(w + 16 * (at) + 12);\
+        NNC_DSP_SCHEDULE_BARRIER(); /* the six loads back to back: the M4 pipelines them */       \
+        t0 = nnc_smlad(v_, x_, t0);                                                                \
+        a1 = nnc_smlad(nnc_sxtb16_ror8(v_), x_, a1);                                               \
+        t2 = nnc_smlad(u_, x_, t2);                                                                \
+        a3 = nnc_smlad(nnc_sxtb16_ror8(u_), x_, a3);                                               \
+        t0 = nnc_smlad(s_, y_, t0);                                                                \
+        a1 = nnc_smlad(nnc_sxtb16_ror8(s_), y_, a1);                                               \
+        t2 = nnc_smlad(t_, y_, t2);                                                                \
+        a3 = nnc_smlad(nnc_sxtb16_ror8(t_), y_, a3);                                               \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
+/* One k pair of it (k pair `at` from the pointers). */
+#define NNC_STEP4X1_RAW_ONE(at)                                                                    \
+    do {                                                                                           \
+        const uint32_t x_ = nnc_read_u32(c + 2 * (at));                                           \
+        const uint32_t v_ = nnc_read_u32(w + 8 * (at)), u_ = nnc_read_u32(w + 8 * (at) + 4);       \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+        t0 = nnc_smlad(v_, x_, t0);                                                                \
+        a1 = nnc_smlad(nnc_sxtb16_ror8(v_), x_, a1);                                               \
+        t2 = nnc_smlad(u_, x_, t2);                                                                \
+        a3 = nnc_smlad(nnc_sxtb16_ror8(u_), x_, a3);                                               \
+        NNC_DSP_SCHEDULE_BARRIER();                                                                \
+    } while (0)
+
+/* Four channels by one column (unrolled by eight k pairs, the rest first by falling through) and
+ * their output bytes, for `blocks` blocks of four channels in a row (each block's weights follow
+ * the previous block's), on the biased layout above; `x_sum128` = 128 * sum of the k_padded columns
+ * (mod 2^32). The raw accumulators start at bias0 + 256 bias1 - x_sum128, so that at the end
+ * channel 0 = t0 - 256 * a1. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void nnc_affine_blocks4(const int8_t *w, const int16_t *x, int32_t pairs, const int32_t *bias,
-                               int32_t blocks, const nnc_output_rule *rule, int8_t *y)
+static void nnc_affine_blocks4_raw_top(const int8_t *w, const int16_t *x, int32_t pairs, const int32_t *bias,
+                                   int32_t blocks, uint32_t x_sum128, const nnc_output_rule *rule,
+                                   int8_t *y)
 {
     const int32_t *multiplier = rule->multiplier, *shift = rule->shift;
-    const int32_t mode = rule->mode, offset = rule->offset, lo = rule->lo, hi = rule->hi;
+    const int32_t mode = 2, offset = rule->offset, lo = rule->lo, hi = rule->hi;
     const int16_t *end = x + 2 * pairs;
     int8_t *y_end = y + 4 * blocks;
     while (y != y_end) {
         const int16_t *c = x;
-        int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
-        switch (pairs & 3) {
+        int32_t a1 = bias[1], a3 = bias[3];
+        int32_t t0 = (int32_t)((uint32_t)bias[0] + ((uint32_t)a1 << 8) - x_sum128);
+        int32_t t2 = (int32_t)((uint32_t)bias[2] + ((uint32_t)a3 << 8) - x_sum128);
+        switch (pairs & 7) {
+        case 7:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 6:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 5:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 4:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
         case 3:
-            NNC_STEP4X1(0);
+            NNC_STEP4X1_RAW_ONE(0);
             w += 8;
             c += 2;
             NNC_FALLTHROUGH;
         case 2:
-            NNC_STEP4X1(0);
+            NNC_STEP4X1_RAW_ONE(0);
             w += 8;
             c += 2;
             NNC_FALLTHROUGH;
         case 1:
-            NNC_STEP4X1(0);
+            NNC_STEP4X1_RAW_ONE(0);
             w += 8;
             c += 2;
             break;
@@ -340,14 +372,18 @@ static void nnc_affine_blocks4(const int8_t *w, const int16_t *x, int32_t pairs,
             break;
         }
         while (c != end) {
-            NNC_STEP4X1_TWO(0);
-            NNC_STEP4X1_TWO(1);
-            w += 32;
-            c += 8;
+            NNC_STEP4X1_RAW(0);
+            NNC_STEP4X1_RAW(1);
+            NNC_STEP4X1_RAW(2);
+            NNC_STEP4X1_RAW(3);
+            w += 64;
+            c += 16;
         }
-        y[0] = nnc_output_by_mode(mode, a0, multiplier[0], shift[0], offset, lo, hi);
+        t0 = (int32_t)((uint32_t)t0 - ((uint32_t)a1 << 8));
+        t2 = (int32_t)((uint32_t)t2 - ((uint32_t)a3 << 8));
+        y[0] = nnc_output_by_mode(mode, t0, multiplier[0], shift[0], offset, lo, hi);
         y[1] = nnc_output_by_mode(mode, a1, multiplier[1], shift[1], offset, lo, hi);
-        y[2] = nnc_output_by_mode(mode, a2, multiplier[2], shift[2], offset, lo, hi);
+        y[2] = nnc_output_by_mode(mode, t2, multiplier[2], shift[2], offset, lo, hi);
         y[3] = nnc_output_by_mode(mode, a3, multiplier[3], shift[3], offset, lo, hi);
         y += 4;
         bias += 4;
@@ -356,8 +392,108 @@ static void nnc_affine_blocks4(const int8_t *w, const int16_t *x, int32_t pairs,
     }
 }
 
-#undef NNC_STEP4X1
-#undef NNC_STEP4X1_TWO
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void nnc_affine_blocks4_raw_any(const int8_t *w, const int16_t *x, int32_t pairs, const int32_t *bias,
+                                   int32_t blocks, uint32_t x_sum128, const nnc_output_rule *rule,
+                                   int8_t *y)
+{
+    const int32_t *multiplier = rule->multiplier, *shift = rule->shift;
+    const int32_t mode = rule->mode, offset = rule->offset, lo = rule->lo, hi = rule->hi;
+    const int16_t *end = x + 2 * pairs;
+    int8_t *y_end = y + 4 * blocks;
+    while (y != y_end) {
+        const int16_t *c = x;
+        int32_t a1 = bias[1], a3 = bias[3];
+        int32_t t0 = (int32_t)((uint32_t)bias[0] + ((uint32_t)a1 << 8) - x_sum128);
+        int32_t t2 = (int32_t)((uint32_t)bias[2] + ((uint32_t)a3 << 8) - x_sum128);
+        switch (pairs & 7) {
+        case 7:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 6:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 5:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 4:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 3:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 2:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            NNC_FALLTHROUGH;
+        case 1:
+            NNC_STEP4X1_RAW_ONE(0);
+            w += 8;
+            c += 2;
+            break;
+        default:
+            break;
+        }
+        while (c != end) {
+            NNC_STEP4X1_RAW(0);
+            NNC_STEP4X1_RAW(1);
+            NNC_STEP4X1_RAW(2);
+            NNC_STEP4X1_RAW(3);
+            w += 64;
+            c += 16;
+        }
+        t0 = (int32_t)((uint32_t)t0 - ((uint32_t)a1 << 8));
+        t2 = (int32_t)((uint32_t)t2 - ((uint32_t)a3 << 8));
+        y[0] = nnc_output_by_mode(mode, t0, multiplier[0], shift[0], offset, lo, hi);
+        y[1] = nnc_output_by_mode(mode, a1, multiplier[1], shift[1], offset, lo, hi);
+        y[2] = nnc_output_by_mode(mode, t2, multiplier[2], shift[2], offset, lo, hi);
+        y[3] = nnc_output_by_mode(mode, a3, multiplier[3], shift[3], offset, lo, hi);
+        y += 4;
+        bias += 4;
+        multiplier += 4;
+        shift += 4;
+    }
+}
+
+/* nnc_affine_blocks4_raw_top: mode 2 as a constant (the common case: no general rule, act_max
+ * 127), so its requantization keeps fewer values in registers. */
+static void nnc_affine_blocks4_raw(const int8_t *w, const int16_t *x, int32_t pairs, const int32_t *bias,
+                                   int32_t blocks, uint32_t x_sum128, const nnc_output_rule *rule,
+                                   int8_t *y)
+{
+    if (rule->mode == 2) {
+        nnc_affine_blocks4_raw_top(w, x, pairs, bias, blocks, x_sum128, rule, y);
+    } else {
+        nnc_affine_blocks4_raw_any(w, x, pairs, bias, blocks, x_sum128, rule, y);
+    }
+}
+
+#undef NNC_STEP4X1_RAW
+#undef NNC_STEP4X1_RAW_ONE
+
+/* 128 * the sum of the k_padded widened columns, modulo 2^32. */
+static uint32_t nnc_column_sum128(const int16_t *c, int32_t pairs)
+{
+    int32_t s = 0;
+    int32_t i;
+    for (i = 0; i < pairs; ++i) {
+        s = nnc_smlad(nnc_read_u32(c + 2 * i), UINT32_C(0x00010001), s);
+    }
+    return (uint32_t)s << 7;
+}
 
 /* Two channels (a block of two) by one column: acc[ch]. */
 static void nnc_dot2x1(const int8_t *w, const int16_t *c, int32_t pairs, int32_t acc[2])
@@ -862,6 +998,27 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
 
 /* ---- Affine ------------------------------------------------------------------------------------ */
 
+/* nnc_requantize_down_applies without a branch per channel (affine layers have up to 640): the
+ * sign bits of ~((shift + 1) & shift) (shift > -2, also where shift + 1 wraps), multiplier - 1
+ * and multiplier (multiplier <= 0) are OR-ed over all channels; no sign bit set means every
+ * channel qualifies. */
+static int32_t nnc_affine_down_applies(const int32_t *multiplier, const int32_t *shift, int32_t n)
+{
+    uint32_t fails = 0;
+    int32_t c;
+    for (c = 0; c + 1 < n; c += 2) {
+        const uint32_t m0 = (uint32_t)multiplier[c], m1 = (uint32_t)multiplier[c + 1];
+        const uint32_t s0 = (uint32_t)shift[c], s1 = (uint32_t)shift[c + 1];
+        fails |= ~((s0 + 1u) & s0) | (m0 - 1u) | m0 | ~((s1 + 1u) & s1) | (m1 - 1u) | m1;
+    }
+    if (c < n) {
+        const uint32_t m0 = (uint32_t)multiplier[c], s0 = (uint32_t)shift[c];
+        fails |= ~((s0 + 1u) & s0) | (m0 - 1u) | m0;
+    }
+    return (fails >> 31) == 0;
+}
+
+
 void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const int8_t *w,
                        const int32_t *bias, const int32_t *out_multiplier,
                        const int32_t *out_shift, int16_t *scratch, int8_t *y)
@@ -870,7 +1027,7 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
     const int32_t k_padded = q->k_padded;
     const int32_t pairs = k_padded / 2;
     const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
-    const int32_t down = nnc_requantize_down_applies(out_multiplier, out_shift, p->out_features);
+    const int32_t down = nnc_affine_down_applies(out_multiplier, out_shift, p->out_features);
     nnc_output_rule rule;
     int32_t r, o, i;
 
@@ -888,7 +1045,7 @@ void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *q, const int8_t *x, const
             scratch[i] = 0;
         }
         o = p->out_features & ~3;
-        nnc_affine_blocks4(w, scratch, pairs, bias, o / 4, &rule, yr);
+        nnc_affine_blocks4_raw(w, scratch, pairs, bias, o / 4, nnc_column_sum128(scratch, pairs), &rule, yr);
         if (o + 2 <= p->out_features) { /* a block of two */
             int32_t acc[2];
             acc[0] = bias[o];

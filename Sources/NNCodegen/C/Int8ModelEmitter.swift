@@ -179,7 +179,7 @@ public enum Int8ModelEmitter {
       ]
     case .affine(let fc) where kernels == .optimized:
       let p = fc.params
-      let packed = PackedWeights(weights: fc.weights, bias: fc.bias, channels: Int(p.outFeatures), groups: 1, inputOffset: p.inputOffset)
+      let packed = PackedWeights.affine(weights: fc.weights, bias: fc.bias, outFeatures: Int(p.outFeatures), inputOffset: p.inputOffset)
       let (w, b, m, s) = packedLayer(fc, packed, stem: "fc", index: k, name: step.name, &constants)
       let params = AffineS8OptParams(affine: p, kPadded: packed.kPadded)
       return [

@@ -40,6 +40,19 @@ public struct PackedWeights: Sendable, Equatable {
     self.kPadded = Int32(kp)
   }
 
+  /// `nnc_affine_s8_opt`'s constants: the layout above with one change in the blocks of four:
+  /// their even bytes (channels 0 and 2 of each block) are stored biased by 128 (XOR 0x80, the
+  /// unsigned byte w + 128), so the kernel can feed those words to SMLAD without SXTB16 (see
+  /// `nnc_affine_blocks4_raw`). Blocks of two and single channels are unchanged.
+  public static func affine(weights: [Int8], bias: [Int32]?, outFeatures: Int, inputOffset: Int32) -> PackedWeights {
+    var packed = PackedWeights(weights: weights, bias: bias, channels: outFeatures, groups: 1, inputOffset: inputOffset)
+    let biasedBytes = (outFeatures - outFeatures % 4) * Int(packed.kPadded)
+    for i in stride(from: 0, to: biasedBytes, by: 2) {
+      packed.weights[i] = Int8(bitPattern: UInt8(bitPattern: packed.weights[i]) ^ 0x80)
+    }
+    return packed
+  }
+
   /// Where tap `k` of channel `c` of a group goes, from the group's first byte.
   static func offset(channel c: Int, tap k: Int, perGroup: Int, kPadded: Int) -> Int {
     let fours = perGroup - perGroup % 4

@@ -274,7 +274,10 @@ typedef struct {
     int32_t k_padded;
 } nnc_affine_s8_opt_params;
 
-/* scratch: k_padded int16 (one row of x, widened). */
+/* w: the layout above (groups 1), except that in the blocks of four the even bytes (channels 0
+ * and 2 of each block) are stored XOR 0x80 (the unsigned byte w + 128): SMLAD takes those words
+ * without SXTB16 (see nnc_affine_blocks4_raw). Blocks of two and the single channel unchanged.
+ * scratch: k_padded int16 (one row of x, widened). */
 void nnc_affine_s8_opt(const nnc_affine_s8_opt_params *p, const int8_t *x, const int8_t *w,
                        const int32_t *bias, const int32_t *out_multiplier,
                        const int32_t *out_shift, int16_t *scratch, int8_t *y);
