@@ -119,8 +119,10 @@ static void random_requant(int32_t n)
             if (rnd(0, 7) == 0) {
                 bias[i] = rnd(-(1 << 28), 1 << 28);
             }
-            if (rnd(0, 15) == 0) {
+            if (rnd(0, 15) == 0) { /* a dead channel: any shift, any bias */
                 mult[i] = 0;
+                shift[i] = rnd(-23, 4);
+                bias[i] = rnd(-(1 << 29), 1 << 29);
             }
         }
     }

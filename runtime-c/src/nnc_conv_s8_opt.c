@@ -783,6 +783,12 @@ static inline int32_t nnc_conv_smmlar(int32_t a, int32_t b, int32_t c)
 #endif
 }
 
+/* 2a, wrapping (only a dead channel's accumulator can wrap, and its result ignores it). */
+static inline int32_t nnc_twice(int32_t a)
+{
+    return (int32_t)((uint32_t)a << 1);
+}
+
 /* True when every channel of a group takes the SMMLAR requantization (as nnc_dwconv_s8's):
  * multiplier >= 0, shift in [-23, -1], and |acc| < 2^29 whatever the input, which holds when
  * |bias| + k * 2^14 < 2^29 (|w * x| <= 2^14 per tap). Then, with e = -shift,
@@ -790,7 +796,9 @@ static inline int32_t nnc_conv_smmlar(int32_t a, int32_t b, int32_t c)
  *   RDBP(v, e) + offset = (v + 2^(e-1) - [v < 0] + offset * 2^e) >> e
  * without overflow (|offset * 2^e| <= 2^30), i.e. SMMLAR(2acc, m, 2^(e-1) + offset * 2^e)
  * + (acc >> 31), shifted by e: [v < 0] may be read as [acc < 0], as they differ only where v = 0
- * and there the -1 changes nothing (e >= 1). */
+ * and there the -1 changes nothing (e >= 1). A channel with multiplier 0 gives offset whatever its
+ * bias and shift: SMMLAR then adds nothing, so with e taken as at least 1 the result is
+ * (offset * 2^e + 2^(e-1) - [acc < 0]) >> e = offset, even where 2acc wraps. */
 static int32_t nnc_requantize_mmlar_applies(const int32_t *bias, const int32_t *multiplier,
                                             const int32_t *shift, int32_t n, int32_t k)
 {
@@ -800,6 +808,9 @@ static int32_t nnc_requantize_mmlar_applies(const int32_t *bias, const int32_t *
     }
     for (c = 0; c < n; ++c) {
         const int32_t b = bias[c];
+        if (multiplier[c] == 0 && shift[c] >= -23) {
+            continue; /* a dead channel: see nnc_conv_outputs_pair_mmlar */
+        }
         if (multiplier[c] < 0 || shift[c] > -1 || shift[c] < -23 || b <= -(INT32_C(1) << 29) ||
             b >= (INT32_C(1) << 29) || (b < 0 ? -b : b) + k * (INT32_C(1) << 14) >= (INT32_C(1) << 29)) {
             return 0;
@@ -822,12 +833,12 @@ static void nnc_conv_outputs_pair_mmlar(const nnc_conv_s8_params *p, const int32
     const int32_t *end = acc + 2 * n;
     if (lo == INT8_MIN && hi == INT8_MAX) {
         while (acc != end) {
-            const int32_t m = *multiplier++, e = -*shift++;
+            const int32_t m = *multiplier++, sh = *shift++, e = sh < 0 ? -sh : 1;
             const int32_t unit = INT32_C(1) << e;
             const int32_t rounding = offset * unit + (unit >> 1);
             const int32_t a0 = acc[0], a1 = acc[1];
-            int32_t r0 = (nnc_conv_smmlar(a0 + a0, m, rounding) + (a0 >> 31)) >> e;
-            int32_t r1 = (nnc_conv_smmlar(a1 + a1, m, rounding) + (a1 >> 31)) >> e;
+            int32_t r0 = (nnc_conv_smmlar(nnc_twice(a0), m, rounding) + (a0 >> 31)) >> e;
+            int32_t r1 = (nnc_conv_smmlar(nnc_twice(a1), m, rounding) + (a1 >> 31)) >> e;
 #if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
             __asm__("ssat %0, #8, %1" : "=r"(r0) : "r"(r0));
             __asm__("ssat %0, #8, %1" : "=r"(r1) : "r"(r1));
@@ -843,12 +854,12 @@ static void nnc_conv_outputs_pair_mmlar(const nnc_conv_s8_params *p, const int32
         return;
     }
     while (acc != end) {
-        const int32_t m = *multiplier++, e = -*shift++;
+        const int32_t m = *multiplier++, sh = *shift++, e = sh < 0 ? -sh : 1;
         const int32_t unit = INT32_C(1) << e;
         const int32_t rounding = offset * unit + (unit >> 1);
         const int32_t a0 = acc[0], a1 = acc[1];
-        int32_t r0 = (nnc_conv_smmlar(a0 + a0, m, rounding) + (a0 >> 31)) >> e;
-        int32_t r1 = (nnc_conv_smmlar(a1 + a1, m, rounding) + (a1 >> 31)) >> e;
+        int32_t r0 = (nnc_conv_smmlar(nnc_twice(a0), m, rounding) + (a0 >> 31)) >> e;
+        int32_t r1 = (nnc_conv_smmlar(nnc_twice(a1), m, rounding) + (a1 >> 31)) >> e;
         r0 = r0 < lo ? lo : (r0 > hi ? hi : r0);
         r1 = r1 < lo ? lo : (r1 > hi ? hi : r1);
         y[0] = (int8_t)r0;
