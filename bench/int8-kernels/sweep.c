@@ -99,11 +99,14 @@ static void pack(const int8_t *w, const int32_t *b, int32_t groups, int32_t per_
     }
 }
 
-/* Half the layers have every shift <= -2 (the kernels' one-SMLAL requantization applies to the
- * whole layer), the others mix in shifts from -1 up (the general rule). */
+/* A third of the layers have every shift <= -2 (the kernels' one-SMLAL requantization applies to
+ * the whole layer), a third mix in shifts from -1 up (the general rule), and a third have shifts
+ * in [-23, -1] with biases up to 2^29 (the SMMLAR requantization of the convolution, and its
+ * accumulator bound failing on the largest biases). */
 static void random_requant(int32_t n)
 {
-    const int32_t all_down = rnd(0, 1);
+    const int32_t mode = rnd(0, 2);
+    const int32_t all_down = mode == 0;
     int32_t i;
     for (i = 0; i < n; ++i) {
         mult[i] = rnd(1 << 29, 0x7fffffff);
@@ -112,6 +115,17 @@ static void random_requant(int32_t n)
             shift[i] = all_down ? rnd(-31, -2) : rnd(-31, 4);
         }
         bias[i] = rnd(-20000, 20000);
+        if (mode == 2) {
+            shift[i] = rnd(-23, -1);
+            if (rnd(0, 7) == 0) {
+                bias[i] = rnd(-(1 << 28), 1 << 28);
+            }
+            if (rnd(0, 15) == 0) { /* a dead channel: any shift, any bias */
+                mult[i] = 0;
+                shift[i] = rnd(-23, 4);
+                bias[i] = rnd(-(1 << 29), 1 << 29);
+            }
+        }
     }
 }
 

@@ -2776,6 +2776,114 @@ static inline void nnc_conv_outputs_pair_loop(const int32_t *acc, int32_t n, con
     }
 }
 
+/* SMMLAR: c + ((a * b + 2^31) >> 32), one DSP instruction on the M4. */
+static inline int32_t nnc_conv_smmlar(int32_t a, int32_t b, int32_t c)
+{
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+    int32_t r;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(c));
+    return r;
+#else
+    return (int32_t)((uint32_t)c + (uint32_t)(int32_t)(((int64_t)a * b + (INT64_C(1) << 31)) >> 32));
+#endif
+}
+
+/* 2a, wrapping (only a dead channel's accumulator can wrap, and its result ignores it). */
+static inline int32_t nnc_twice(int32_t a)
+{
+    return (int32_t)((uint32_t)a << 1);
+}
+
+/* True when every channel of a group takes the SMMLAR requantization (as nnc_dwconv_s8's):
+ * multiplier >= 0, shift in [-23, -1], and |acc| < 2^29 whatever the input, which holds when
+ * |bias| + k * 2^14 < 2^29 (|w * x| <= 2^14 per tap). Then, with e = -shift,
+ *   SRDHM(acc, m) = floor((acc * m + 2^30) / 2^31) = SMMULR(2acc, m) = v, |v| <= |acc|,
+ *   RDBP(v, e) + offset = (v + 2^(e-1) - [v < 0] + offset * 2^e) >> e
+ * without overflow (|offset * 2^e| <= 2^30), i.e. SMMLAR(2acc, m, 2^(e-1) + offset * 2^e)
+ * + (acc >> 31), shifted by e: [v < 0] may be read as [acc < 0], as they differ only where v = 0
+ * and there the -1 changes nothing (e >= 1). A channel with multiplier 0 gives offset whatever its
+ * bias and shift: SMMLAR then adds nothing, so with e taken as at least 1 the result is
+ * (offset * 2^e + 2^(e-1) - [acc < 0]) >> e = offset, even where 2acc wraps. Returns 2 when
+ * such a channel has a shift above -1 (e must then be raised to 1), 1 otherwise, 0 when a
+ * channel needs the general rule. */
+static int32_t nnc_requantize_mmlar_applies(const int32_t *bias, const int32_t *multiplier,
+                                            const int32_t *shift, int32_t n, int32_t k)
+{
+    int32_t c, applies = 1;
+    if (k >= INT32_C(1) << 14) {
+        return 0;
+    }
+    for (c = 0; c < n; ++c) {
+        const int32_t b = bias[c];
+        if (multiplier[c] == 0 && shift[c] >= -23) { /* a dead channel: see nnc_conv_outputs_pair_mmlar */
+            applies = shift[c] > -1 ? 2 : applies;
+            continue;
+        }
+        if (multiplier[c] < 0 || shift[c] > -1 || shift[c] < -23 || b <= -(INT32_C(1) << 29) ||
+            b >= (INT32_C(1) << 29) || (b < 0 ? -b : b) + k * (INT32_C(1) << 14) >= (INT32_C(1) << 29)) {
+            return 0;
+        }
+    }
+    return applies;
+}
+
+/* The loop of nnc_conv_outputs_pair_mmlar, inlined once per case: `full` when the clamp is
+ * [-128, 127] (one SSAT), `raise_e` when a dead channel's exponent must be raised to 1. */
+static inline void nnc_conv_outputs_pair_mmlar_loop(const int32_t *acc, int32_t n,
+                                                    const int32_t *multiplier, const int32_t *shift,
+                                                    int8_t *y, int32_t y_stride, int32_t offset,
+                                                    int32_t full, int32_t raise_e, int32_t lo,
+                                                    int32_t hi)
+{
+    const int32_t *end = acc + 2 * n;
+    while (acc != end) {
+        const int32_t m = *multiplier++, sh = *shift++;
+        const int32_t e = (raise_e && sh >= 0) ? 1 : -sh;
+        const int32_t unit = INT32_C(1) << e;
+        const int32_t rounding = offset * unit + (unit >> 1);
+        const int32_t a0 = acc[0], a1 = acc[1];
+        int32_t r0 = (nnc_conv_smmlar(nnc_twice(a0), m, rounding) + (a0 >> 31)) >> e;
+        int32_t r1 = (nnc_conv_smmlar(nnc_twice(a1), m, rounding) + (a1 >> 31)) >> e;
+        if (full) {
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
+            __asm__("ssat %0, #8, %1" : "=r"(r0) : "r"(r0));
+            __asm__("ssat %0, #8, %1" : "=r"(r1) : "r"(r1));
+#else
+            r0 = r0 < -128 ? -128 : (r0 > 127 ? 127 : r0);
+            r1 = r1 < -128 ? -128 : (r1 > 127 ? 127 : r1);
+#endif
+        } else {
+            r0 = r0 < lo ? lo : (r0 > hi ? hi : r0);
+            r1 = r1 < lo ? lo : (r1 > hi ? hi : r1);
+        }
+        y[0] = (int8_t)r0;
+        y[1] = (int8_t)r1;
+        acc += 2;
+        y += y_stride;
+    }
+}
+
+/* The output bytes of two adjacent pixels as nnc_conv_outputs_pair, when
+ * nnc_requantize_mmlar_applies (its result in `applies`): per channel one rounding constant, per
+ * byte SMMLAR, a shift and the clamp (SSAT alone without a fused activation). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void nnc_conv_outputs_pair_mmlar(const nnc_conv_s8_params *p, const int32_t *acc, int32_t n,
+                                        const int32_t *multiplier, const int32_t *shift,
+                                        int32_t applies, int8_t *y, int32_t y_stride)
+{
+    const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
+    const int32_t full = lo == INT8_MIN && hi == INT8_MAX;
+    if (full && applies == 1) {
+        nnc_conv_outputs_pair_mmlar_loop(acc, n, multiplier, shift, y, y_stride, offset, 1, 0, lo, hi);
+    } else if (full) {
+        nnc_conv_outputs_pair_mmlar_loop(acc, n, multiplier, shift, y, y_stride, offset, 1, 1, lo, hi);
+    } else {
+        nnc_conv_outputs_pair_mmlar_loop(acc, n, multiplier, shift, y, y_stride, offset, 0, 1, lo, hi);
+    }
+}
+
 /* The output bytes of two adjacent pixels, y[c * y_stride] and y[c * y_stride + 1], from the
  * accumulator pairs acc[2c], acc[2c + 1], when nnc_requantize_down_applies: the per-channel
  * constants found once for the two. Out of line: it needs every register. */
@@ -2824,6 +2932,8 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
             int8_t *yg = y + (n * p->out_c + c0) * out_map;
             const int32_t down = nnc_requantize_down_applies(out_multiplier + c0, out_shift + c0,
                                                              out_per_group);
+            const int32_t mmlar = nnc_requantize_mmlar_applies(bias + c0, out_multiplier + c0,
+                                                               out_shift + c0, out_per_group, k);
             if (!pooled) {
                 for (pos = 0; pos < out_map; pos += 2) {
                     const int32_t last = (pos + 1 < out_map) ? pos + 1 : pos;
@@ -2834,7 +2944,10 @@ void nnc_conv_s8_opt(const nnc_conv_s8_opt_params *q, const int8_t *x, const int
                                         last / q->out_w, last % q->out_w, scratch);
                     }
                     nnc_conv_columns(wg, bias + c0, out_per_group, k_padded, scratch, 2, 0, acc);
-                    if (last != pos && down) {
+                    if (last != pos && mmlar) {
+                        nnc_conv_outputs_pair_mmlar(p, acc, out_per_group, out_multiplier + c0,
+                                                    out_shift + c0, mmlar, yg + pos, out_map);
+                    } else if (last != pos && down) {
                         nnc_conv_outputs_pair(p, acc, out_per_group, out_multiplier + c0,
                                               out_shift + c0, yg + pos, out_map);
                     } else {
