@@ -18,11 +18,8 @@
 #include <string.h>
 
 #include "nnc_int8.h"
-#ifdef M4RUN_TARGET
-#include "m4bench.h"
-#else
-#define M4_BENCH(stmt) stmt
-#endif
+#define SWEEP_SEED 2463534242u
+#include "sweep_support.h"
 
 #define MAX_X 20000
 #define MAX_C 64
@@ -33,26 +30,6 @@
 
 static int8_t xs[MAX_X], ws[MAX_C * 49], y_ref[MAX_Y], y_dw[MAX_Y], scratch[MAX_X + 4];
 static int32_t bias[MAX_C], bias_folded[MAX_C], mult[MAX_C], shift[MAX_C];
-static uint32_t rng_state = 2463534242u;
-static uint32_t checksum = 2166136261u;
-
-static uint32_t next_u32(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
-
-static int32_t rnd(int32_t lo, int32_t hi) { return lo + (int32_t)(next_u32() % (uint32_t)(hi - lo + 1)); }
-
-static void hash(const int8_t *p, int32_t n)
-{
-    int32_t i;
-    for (i = 0; i < n; ++i) {
-        checksum = (checksum ^ (uint8_t)p[i]) * 16777619u;
-    }
-}
 
 /* Random weights, bias and requantization for out_c channels of `taps` taps; the bias folded as
  * the code generator folds it (bias + input_offset * sum w, wrapping). Now and then a huge bias,
@@ -211,7 +188,7 @@ int main(void)
         cases += 1;
     }
     printf("kernels %s\n", SWEEP_DSP_PATH);
-    printf("cases %d mismatches %d checksum %08lx\n", (int)cases, (int)bad, (unsigned long)checksum);
+    printf("cases %d mismatches %d checksum %08lx\n", (int)cases, (int)bad, (unsigned long)*sweep_checksum());
     timing("kws dw 64x25x5 s1", 64, 25, 5, 1, 1, 1);
     timing("vww dw 8x48x48 s1", 8, 48, 48, 1, 1, 1);
     timing("vww dw 8x49x49 s2", 8, 49, 49, 2, 0, 0);

@@ -18,11 +18,8 @@
 #include <string.h>
 
 #include "nnc_int8.h"
-#ifdef M4RUN_TARGET
-#include "m4bench.h"
-#else
-#define M4_BENCH(stmt) stmt
-#endif
+#define SWEEP_SEED 2463534242u
+#include "sweep_support.h"
 
 #define MAX_N 16384
 #ifndef SWEEP_ROUNDS
@@ -30,26 +27,6 @@
 #endif
 
 static int8_t xa[MAX_N], xb[MAX_N], y_ref[MAX_N], y_opt[MAX_N];
-static uint32_t rng_state = 2463534242u;
-static uint32_t checksum = 2166136261u;
-
-static uint32_t next_u32(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
-
-static int32_t rnd(int32_t lo, int32_t hi) { return lo + (int32_t)(next_u32() % (uint32_t)(hi - lo + 1)); }
-
-static void hash(const int8_t *p, int32_t n)
-{
-    int32_t i;
-    for (i = 0; i < n; ++i) {
-        checksum = (checksum ^ (uint8_t)p[i]) * 16777619u;
-    }
-}
 
 static void fill(int8_t *p, int32_t n)
 {
@@ -404,7 +381,7 @@ int main(void)
 #else
     printf("kernels portable\n");
 #endif
-    printf("cases %d mismatches %d checksum %08lx\n", (int)cases, (int)bad, (unsigned long)checksum);
+    printf("cases %d mismatches %d checksum %08lx\n", (int)cases, (int)bad, (unsigned long)*sweep_checksum());
     ic_timing();
     kws_pool_timing();
     return bad != 0;

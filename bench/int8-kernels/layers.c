@@ -14,11 +14,7 @@
 #include <string.h>
 
 #include "nnc_int8.h"
-#ifdef M4RUN_TARGET
-#include "m4bench.h"
-#else
-#define M4_BENCH(stmt) stmt
-#endif
+#include "sweep_support.h"
 
 #ifndef ONLY /* -DONLY=K: only layer K (1-based) */
 #define ONLY 0
@@ -30,18 +26,7 @@
 static int8_t xs[MAX_BYTES], ws[MAX_BYTES], w_packed[MAX_BYTES], y_ref[MAX_BYTES], y_opt[MAX_BYTES];
 static int32_t bias[MAX_C], bias_folded[MAX_C], mult[MAX_C], shift[MAX_C];
 static int16_t scratch[8192];
-static uint32_t rng_state = 12345u;
 static int32_t layer = 0;
-
-static uint32_t next_u32(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
-
-static int32_t rnd(int32_t lo, int32_t hi) { return lo + (int32_t)(next_u32() % (uint32_t)(hi - lo + 1)); }
 
 /* Byte k of channel c in the packed layout of nnc_int8.h (one group). */
 static int32_t packed_at(int32_t c, int32_t k, int32_t channels, int32_t k_padded)

@@ -19,11 +19,7 @@
 #include <string.h>
 
 #include "nnc_int8.h"
-#ifdef M4RUN_TARGET
-#include "m4bench.h"
-#else
-#define M4_BENCH(stmt) stmt
-#endif
+#include "sweep_support.h"
 
 #define MAX_X 8192
 #define MAX_W 16384
@@ -38,26 +34,6 @@ static int8_t xs[MAX_X], ws[MAX_W], y_ref[MAX_Y], y_opt[MAX_Y], conv_full[MAX_Y]
 static int8_t w_packed[MAX_W + 4 * MAX_C];
 static int32_t bias[MAX_C], bias_folded[MAX_C], mult[MAX_C], shift[MAX_C];
 static int16_t scratch[MAX_SCRATCH];
-static uint32_t rng_state = 12345u;
-static uint32_t checksum = 2166136261u;
-
-static uint32_t next_u32(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
-
-static int32_t rnd(int32_t lo, int32_t hi) { return lo + (int32_t)(next_u32() % (uint32_t)(hi - lo + 1)); }
-
-static void hash(const int8_t *p, int32_t n)
-{
-    int32_t i;
-    for (i = 0; i < n; ++i) {
-        checksum = (checksum ^ (uint8_t)p[i]) * 16777619u;
-    }
-}
 
 /* Where byte k of channel c (of a group of per_group) goes inside its group, in the layout of
  * nnc_int8.h: blocks of four channels, then one of two, then one; per k pair 2n bytes, each two
@@ -355,14 +331,14 @@ int main(void)
         cases += 2;
     }
     printf("kernels %s\n", SWEEP_DSP_PATH);
-    printf("cases %d mismatches %d checksum %08lx\n", (int)cases, (int)bad, (unsigned long)checksum);
+    printf("cases %d mismatches %d checksum %08lx\n", (int)cases, (int)bad, (unsigned long)*sweep_checksum());
     {
         int32_t q_bad = 0;
-        checksum = UINT32_C(2166136261);
+        *sweep_checksum() = UINT32_C(2166136261);
         for (i = 0; i < 100; ++i) {
             q_bad += quantize_case(i);
         }
-        printf("quantize 100 mismatches %d checksum %08lx\n", (int)q_bad, (unsigned long)checksum);
+        printf("quantize 100 mismatches %d checksum %08lx\n", (int)q_bad, (unsigned long)*sweep_checksum());
         bad += q_bad;
     }
     lenet_timing();

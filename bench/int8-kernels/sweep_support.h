@@ -1,0 +1,58 @@
+/*
+ * sweep_support.h — what every program in bench/int8-kernels/ shares: M4_BENCH (m4bench.h when
+ * m4run builds it, the bare statement on the host), a seeded xorshift32 generator and the FNV-1a
+ * checksum of output bytes that the host and the emulated M4 runs must agree on. Each program is
+ * one translation unit: define SWEEP_SEED (if not 12345) before including this.
+ */
+#ifndef SWEEP_SUPPORT_H
+#define SWEEP_SUPPORT_H
+
+#include <stdint.h>
+
+#ifdef M4RUN_TARGET
+#include "m4bench.h"
+#else
+#define M4_BENCH(stmt) stmt
+#endif
+
+#ifndef SWEEP_SEED
+#define SWEEP_SEED 12345u
+#endif
+
+/* State lives in function-local statics, so a program that uses only part of this has no unused
+ * variables to warn about. */
+static inline uint32_t *sweep_rng_state(void)
+{
+    static uint32_t state = SWEEP_SEED;
+    return &state;
+}
+
+static inline uint32_t next_u32(void)
+{
+    uint32_t *s = sweep_rng_state();
+    *s ^= *s << 13;
+    *s ^= *s >> 17;
+    *s ^= *s << 5;
+    return *s;
+}
+
+/* Uniform in [lo, hi] (modulo bias is irrelevant here). */
+static inline int32_t rnd(int32_t lo, int32_t hi) { return lo + (int32_t)(next_u32() % (uint32_t)(hi - lo + 1)); }
+
+static inline uint32_t *sweep_checksum(void)
+{
+    static uint32_t sum = UINT32_C(2166136261);
+    return &sum;
+}
+
+/* Folds n output bytes into the checksum. */
+static inline void hash(const int8_t *p, int32_t n)
+{
+    uint32_t *sum = sweep_checksum();
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        *sum = (*sum ^ (uint8_t)p[i]) * 16777619u;
+    }
+}
+
+#endif /* SWEEP_SUPPORT_H */
