@@ -193,6 +193,46 @@ import _NNTestSupport
     #expect(best.name(for: buffers, alignment: 16) == "greedy-by-area (best of 4 greedy orders)")
   }
 
+  /// All four greedy orders miss the bound here (608 B, step 1: 256 + 352): by size the 384 B
+  /// buffer of step 4 goes first, at 0, so the 208 B one of steps 2-4 must sit above it and the
+  /// 256 B one (816 B); the other orders place the 256 B one first, at 0 (848 B). Placing the
+  /// short-lived ones of steps 0 and 1 first at 0 leaves the 256 B one above them and room below
+  /// for the rest, which a single move of the order finds: the local search reaches the bound.
+  @Test func localSearch_reachesTheBoundWhereEveryGreedyOrderMissesIt() {
+    let buffers = [
+      Self.buffer(208, 0, 0), Self.buffer(256, 0, 2), Self.buffer(352, 1, 1), Self.buffer(208, 2, 4),
+      Self.buffer(384, 4, 4),
+    ]
+    #expect(Self.liveMaximum(buffers) == 608)
+    for order in GreedyPlanner.Order.allCases {
+      let greedy = GreedyPlanner(order: order)
+      #expect(greedy.arenaBytes(for: buffers, offsets: greedy.offsets(for: buffers, alignment: 16)) >= 816)
+    }
+    let noSearch = BestOfGreedyPlanner(searchBudget: 0)
+    #expect(noSearch.arenaBytes(for: buffers, offsets: noSearch.offsets(for: buffers, alignment: 16)) == 816)
+    let best = BestOfGreedyPlanner()
+    let offsets = best.offsets(for: buffers, alignment: 16)
+    MemoryPlanTests.checkNoLiveOverlap(buffers, offsets, alignment: 16)
+    #expect(best.arenaBytes(for: buffers, offsets: offsets) == 608)
+    #expect(best.name(for: buffers, alignment: 16) == "greedy-by-size (best of 4 greedy orders, then local search)")
+  }
+
+  /// The search is deterministic and never makes the plan worse than the best greedy order.
+  @Test(arguments: 0..<40)
+  func localSearch_isDeterministicAndNeverWorseThanTheBestGreedyOrder(seed: Int) {
+    var rng = SeededRandom(seed: UInt64(seed) &+ 2_000)
+    let buffers = (0..<Int.random(in: 1...24, using: &rng)).map { k in
+      Self.buffer(16 * Int.random(in: 1...40, using: &rng) + Int.random(in: 0...15, using: &rng), k, k + Int.random(in: 0...4, using: &rng))
+    }
+    let best = BestOfGreedyPlanner(), noSearch = BestOfGreedyPlanner(searchBudget: 0)
+    let offsets = best.offsets(for: buffers, alignment: 16)
+    MemoryPlanTests.checkNoLiveOverlap(buffers, offsets, alignment: 16)
+    #expect(offsets == best.offsets(for: buffers, alignment: 16))
+    let bytes = best.arenaBytes(for: buffers, offsets: offsets)
+    #expect(bytes <= noSearch.arenaBytes(for: buffers, offsets: noSearch.offsets(for: buffers, alignment: 16)))
+    #expect(bytes >= Self.liveMaximum(buffers))
+  }
+
   /// On random schedules the best-of planner is valid, never worse than greedy by size, and
   /// never below the lower bound.
   @Test(arguments: 0..<40)

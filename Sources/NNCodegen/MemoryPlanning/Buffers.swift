@@ -160,7 +160,10 @@ public struct BufferAssignment: Sendable {
   }
 
   /// The largest total size of buffers live at one step: no planner can use less arena.
-  public var lowerBound: Int {
+  public var lowerBound: Int { Self.lowerBound(of: buffers) }
+
+  /// The largest total size of `buffers` live at one step.
+  static func lowerBound(of buffers: [Buffer]) -> Int {
     guard let last = buffers.map(\.lastStep).max() else { return 0 }
     return (0...last).map { step in
       buffers.filter { $0.firstStep <= step && step <= $0.lastStep }.map(\.bytes).reduce(0, +)

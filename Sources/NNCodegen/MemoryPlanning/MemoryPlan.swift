@@ -22,10 +22,11 @@ public struct MemoryPlan: Sendable {
 
   init(assignment: BufferAssignment, planner: any MemoryPlanner) {
     self.assignment = assignment
-    offsets = planner.offsets(for: assignment.buffers, alignment: Self.alignment)
+    let plan = planner.plan(for: assignment.buffers, alignment: Self.alignment)
+    offsets = plan.offsets
     arenaBytes = alignUp(planner.arenaBytes(for: assignment.buffers, offsets: offsets), Self.alignment)
     lowerBound = assignment.lowerBound
-    plannerName = planner.name(for: assignment.buffers, alignment: Self.alignment)
+    plannerName = plan.name
   }
 
   /// The arena byte offset of an activation tensor, or nil for inputs (and their aliases) and parameters.
