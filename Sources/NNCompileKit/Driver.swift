@@ -15,7 +15,7 @@ public struct CompileOptions: Sendable {
   public var quantization: String
   public var prefix: String
   public var executor: String?
-  /// `best` (default: the best of the greedy orders), `greedy` (greedy by size) or `linear`.
+  /// `best` (default: the best of the greedy orders, then a bounded local search), `greedy` (greedy by size) or `linear`.
   public var planner: String
   /// int8: the calibration data (dataset CSV, image folder or file, `.npy`, raw float32 `.bin`).
   public var calibrationData: String?

@@ -25,7 +25,7 @@ enum CompileOptionGroup {
       --no-image-normalization  feed image pixels as 0–255 instead of pixel / 255
       --name <prefix>         prefix of the files and symbols (default: model)
       --executor <name>       which executor of the .nnp to compile (default: the first)
-      --planner <planner>     arena planner: best (default; the best of several greedy orders), greedy (by size) or linear
+      --planner <planner>     arena planner: best (default; the best of several greedy orders, then a local search), greedy (by size) or linear
       --kernels <set>         int8 kernels: optimized (SMLAD; default where the target has DSP)
                               or reference (plain loops, int8 weights; default elsewhere)
     """
