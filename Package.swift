@@ -56,7 +56,7 @@ let package = Package(
       path: "Tests/_NNFuzzTargets"),
     .testTarget(name: "NNFormatsTests", dependencies: ["_NNTestSupport", "NNFormats"]),
     .testTarget(name: "NNIRTests", dependencies: ["_NNTestSupport", "NNIR"]),
-    .testTarget(name: "NNImportTests", dependencies: ["_NNTestSupport", "_NNFuzzTargets", "NNImport", "NNFormats"]),
+    .testTarget(name: "NNImportTests", dependencies: ["_NNTestSupport", "_NNFuzzTargets", "NNImport", "NNFormats", "NNInterpreter"]),
     .testTarget(name: "NNInterpreterTests", dependencies: ["_NNTestSupport", "NNInterpreter", "NNIR"]),
     .testTarget(name: "NNExportTests", dependencies: ["_NNTestSupport", "NNExport", "NNFormats", "NNIR", "NNImport", "NNInterpreter"]),
     .testTarget(name: "NNTrainTests", dependencies: ["_NNTestSupport", "NNTrain", "NNIR", "NNInterpreter", "NNFormats", "NNImport"]),

@@ -45,14 +45,14 @@ import _NNTestSupport
   static let min = "-9223372036854775808"  // INT64_MIN
 
   static func depthwise(_ param: String) -> InlineModel {
-    InlineModel(function: "DepthwiseConvolution", param: "depthwise_convolution_param { \(param) }", parameters: [("W", [1, 3, 3], Array(repeating: "0.5", count: 9))])
+    InlineModel(function: "DepthwiseConvolution", param: "depthwise_convolution_param { \(InlineModel.explicit(param, ["base_axis": "1", "multiplier": "1"])) }", parameters: [("W", [1, 3, 3], Array(repeating: "0.5", count: 9))])
   }
   static func deconvolution(_ param: String) -> InlineModel {
-    InlineModel(function: "Deconvolution", param: "deconvolution_param { \(param) }", parameters: [("W", [1, 2, 3, 3], Array(repeating: "0.5", count: 18))])
+    InlineModel(function: "Deconvolution", param: "deconvolution_param { \(InlineModel.explicit(param, ["base_axis": "1", "group": "1"])) }", parameters: [("W", [1, 2, 3, 3], Array(repeating: "0.5", count: 18))])
   }
   static func pooling(_ function: String, _ param: String) -> InlineModel {
     let snake = ["MaxPooling": "max_pooling_param", "AveragePooling": "average_pooling_param", "SumPooling": "sum_pooling_param"][function]!
-    return InlineModel(function: function, param: "\(snake) { kernel { dim: 2 dim: 2 } \(param) }")
+    return InlineModel(function: function, param: "\(snake) { kernel { dim: 2 dim: 2 } \(InlineModel.explicit(param, ["ignore_border": "true"])) }")
   }
 
   /// Every attribute that trapped (exit 132) before, with the text its error must hold.

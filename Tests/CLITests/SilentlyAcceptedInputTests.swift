@@ -36,7 +36,7 @@ import _NNTestSupport
 
   @Test func nonFiniteParameters_inAFloatBuild_warnPerParameter() throws {
     let model = InlineModel(
-      function: "Convolution", param: "convolution_param { }",
+      function: "Convolution", param: "convolution_param { base_axis: 1 group: 1 }",
       parameters: [("W", [2, 1, 3, 3], ["0.5", "inf"] + Array(repeating: "nan", count: 16)), ("b", [2], ["1", "2"])])
     let (r, path, outExists) = try Hostile.run(model)
     #expect(r.status == 0 && outExists)

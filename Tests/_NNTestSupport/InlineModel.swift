@@ -27,7 +27,13 @@ public struct InlineModel: Sendable {
 
   /// A Convolution of a 1×4×4 input by `weights` ([2, 1, 3, 3] of 0.5 unless given).
   public static func convolution(_ param: String = "", weights: [String] = Array(repeating: "0.5", count: 18), outChannels: Int = 2) -> InlineModel {
-    InlineModel(function: "Convolution", param: "convolution_param { \(param) }", parameters: [("W", [outChannels, 1, 3, 3], weights)])
+    InlineModel(function: "Convolution", param: "convolution_param { \(explicit(param, ["base_axis": "1", "group": "1"])) }", parameters: [("W", [outChannels, 1, 3, 3], weights)])
+  }
+
+  /// `param` plus the scalar fields nnabla's writer always writes (base_axis: 1, group: 1, …) that
+  /// `param` does not set: nnabla.proto is proto3, so an absent one would mean 0, not the default.
+  public static func explicit(_ param: String, _ fields: KeyValuePairs<String, String>) -> String {
+    ([param] + fields.filter { !param.contains("\($0.key):") }.map { "\($0.key): \($0.value)" }).joined(separator: " ")
   }
 
   static func shape(_ dims: [Int]) -> String { "shape { \(dims.map { "dim: \($0)" }.joined(separator: " ")) }" }

@@ -51,7 +51,8 @@ struct VariableDef {
     type = try m.string("type") ?? "Buffer"
     shape = try m.message("shape")?.ints("dim") ?? []
     if let i = m.message("initializer"), let t = try i.string("type") {
-      initializer = ParameterInitializer(type: t, multiplier: try i.double("multiplier") ?? 1)
+      // multiplier absent = 0.0 (proto3); nnabla's load.py passes v.initializer.multiplier as is.
+      initializer = ParameterInitializer(type: t, multiplier: try i.double("multiplier") ?? 0)
     }
   }
 }

@@ -89,8 +89,9 @@ extension NNablaImporter {
     var batchNorm: [String: BatchNormalizationTraining] = [:]
     for f in forward.functions where f.type == "BatchNormalization" {
       let p = f.message.message("batch_normalization_param")
+      // proto3: absent decay_rate = 0.0, absent batch_stat = false (nnabla writes nothing for them).
       batchNorm[f.name] = BatchNormalizationTraining(
-        decayRate: Float(try p?.double("decay_rate") ?? 0.9), batchStat: try p?.bool("batch_stat") ?? true)
+        decayRate: Float(try p?.double("decay_rate") ?? 0), batchStat: try p?.bool("batch_stat") ?? false)
     }
     var uninitialized: [Int: ParameterInitializer?] = [:]
     for (name, initializer) in absent {
@@ -126,13 +127,13 @@ enum TrainingLosses {
 
   static func function(for type: String) -> String? { typeNames.contains(type) ? type : nil }
 
-  /// `axis` defaults to the last axis (`len(x.shape) - 1`).
+  /// `axis` absent = 0 (proto3; nnabla writes nothing for `axis: 0`), not the Python API's last axis.
   static func function(for f: FunctionDef, rank: Int) throws -> LossFunction? {
     switch f.type {
     case "SoftmaxCrossEntropy":
-      return .softmaxCrossEntropy(axis: try f.message.message("softmax_cross_entropy_param")?.int("axis") ?? rank - 1)
+      return .softmaxCrossEntropy(axis: try f.message.message("softmax_cross_entropy_param")?.int("axis") ?? 0)
     case "CategoricalCrossEntropy":
-      return .categoricalCrossEntropy(axis: try f.message.message("categorical_cross_entropy_param")?.int("axis") ?? rank - 1)
+      return .categoricalCrossEntropy(axis: try f.message.message("categorical_cross_entropy_param")?.int("axis") ?? 0)
     case "SigmoidCrossEntropy": return .sigmoidCrossEntropy
     case "BinaryCrossEntropy": return .binaryCrossEntropy
     case "SquaredError": return .squaredError
