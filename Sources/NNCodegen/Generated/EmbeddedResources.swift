@@ -2184,16 +2184,17 @@ typedef struct {
  * their output bytes, for `blocks` blocks of four channels in a row (each block's weights follow
  * the previous block's), on the biased layout above; `x_sum128` = 128 * sum of the k_padded columns
  * (mod 2^32). The raw accumulators start at bias0 + 256 bias1 - x_sum128, so that at the end
- * channel 0 = t0 - 256 * a1. */
+ * channel 0 = t0 - 256 * a1. Inlined into both callers below, so each gets its own copy with
+ * `mode` known or not. */
 #if defined(__GNUC__)
-__attribute__((noinline))
+__attribute__((always_inline))
 #endif
-static void nnc_affine_blocks4_raw_top(const int8_t *w, const int16_t *x, int32_t pairs, const int32_t *bias,
-                                   int32_t blocks, uint32_t x_sum128, const nnc_output_rule *rule,
-                                   int8_t *y)
+static inline void nnc_affine_blocks4_raw_loop(const int8_t *w, const int16_t *x, int32_t pairs,
+                                               const int32_t *bias, int32_t blocks, uint32_t x_sum128,
+                                               const nnc_output_rule *rule, int32_t mode, int8_t *y)
 {
     const int32_t *multiplier = rule->multiplier, *shift = rule->shift;
-    const int32_t mode = 2, offset = rule->offset, lo = rule->lo, hi = rule->hi;
+    const int32_t offset = rule->offset, lo = rule->lo, hi = rule->hi;
     const int16_t *end = x + 2 * pairs;
     int8_t *y_end = y + 4 * blocks;
     while (y != y_end) {
@@ -2264,77 +2265,21 @@ static void nnc_affine_blocks4_raw_top(const int8_t *w, const int16_t *x, int32_
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
+static void nnc_affine_blocks4_raw_top(const int8_t *w, const int16_t *x, int32_t pairs, const int32_t *bias,
+                                   int32_t blocks, uint32_t x_sum128, const nnc_output_rule *rule,
+                                   int8_t *y)
+{
+    nnc_affine_blocks4_raw_loop(w, x, pairs, bias, blocks, x_sum128, rule, 2, y);
+}
+
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static void nnc_affine_blocks4_raw_any(const int8_t *w, const int16_t *x, int32_t pairs, const int32_t *bias,
                                    int32_t blocks, uint32_t x_sum128, const nnc_output_rule *rule,
                                    int8_t *y)
 {
-    const int32_t *multiplier = rule->multiplier, *shift = rule->shift;
-    const int32_t mode = rule->mode, offset = rule->offset, lo = rule->lo, hi = rule->hi;
-    const int16_t *end = x + 2 * pairs;
-    int8_t *y_end = y + 4 * blocks;
-    while (y != y_end) {
-        const int16_t *c = x;
-        int32_t a1 = bias[1], a3 = bias[3];
-        int32_t t0 = (int32_t)((uint32_t)bias[0] + ((uint32_t)a1 << 8) - x_sum128);
-        int32_t t2 = (int32_t)((uint32_t)bias[2] + ((uint32_t)a3 << 8) - x_sum128);
-        switch (pairs & 7) {
-        case 7:
-            NNC_STEP4X1_RAW_ONE(0);
-            w += 8;
-            c += 2;
-            NNC_FALLTHROUGH;
-        case 6:
-            NNC_STEP4X1_RAW_ONE(0);
-            w += 8;
-            c += 2;
-            NNC_FALLTHROUGH;
-        case 5:
-            NNC_STEP4X1_RAW_ONE(0);
-            w += 8;
-            c += 2;
-            NNC_FALLTHROUGH;
-        case 4:
-            NNC_STEP4X1_RAW_ONE(0);
-            w += 8;
-            c += 2;
-            NNC_FALLTHROUGH;
-        case 3:
-            NNC_STEP4X1_RAW_ONE(0);
-            w += 8;
-            c += 2;
-            NNC_FALLTHROUGH;
-        case 2:
-            NNC_STEP4X1_RAW_ONE(0);
-            w += 8;
-            c += 2;
-            NNC_FALLTHROUGH;
-        case 1:
-            NNC_STEP4X1_RAW_ONE(0);
-            w += 8;
-            c += 2;
-            break;
-        default:
-            break;
-        }
-        while (c != end) {
-            NNC_STEP4X1_RAW(0);
-            NNC_STEP4X1_RAW(1);
-            NNC_STEP4X1_RAW(2);
-            NNC_STEP4X1_RAW(3);
-            w += 64;
-            c += 16;
-        }
-        t0 = (int32_t)((uint32_t)t0 - ((uint32_t)a1 << 8));
-        t2 = (int32_t)((uint32_t)t2 - ((uint32_t)a3 << 8));
-        y[0] = nnc_output_by_mode(mode, t0, multiplier[0], shift[0], offset, lo, hi);
-        y[1] = nnc_output_by_mode(mode, a1, multiplier[1], shift[1], offset, lo, hi);
-        y[2] = nnc_output_by_mode(mode, t2, multiplier[2], shift[2], offset, lo, hi);
-        y[3] = nnc_output_by_mode(mode, a3, multiplier[3], shift[3], offset, lo, hi);
-        y += 4;
-        bias += 4;
-        multiplier += 4;
-        shift += 4;
-    }
+    nnc_affine_blocks4_raw_loop(w, x, pairs, bias, blocks, x_sum128, rule, rule->mode, y);
 }
 
 /* nnc_affine_blocks4_raw_top: mode 2 as a constant (the common case: no general rule, act_max
