@@ -174,12 +174,6 @@ static void timing(const char *name, int32_t c, int32_t h, int32_t w, int32_t s,
            memcmp(y_ref, y_dw, (size_t)(c * p.out_h * p.out_w)) ? "MISMATCH" : "same");
 }
 
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-#define SWEEP_DSP_PATH "dsp"
-#else
-#define SWEEP_DSP_PATH "portable"
-#endif
-
 int main(void)
 {
     int32_t cases = 0, bad = 0, i;

@@ -376,11 +376,7 @@ int main(void)
         bad += pad_case();
         cases += 5;
     }
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-    printf("kernels dsp\n");
-#else
-    printf("kernels portable\n");
-#endif
+    printf("kernels %s\n", SWEEP_DSP_PATH);
     printf("cases %d mismatches %d checksum %08lx\n", (int)cases, (int)bad, (unsigned long)*sweep_checksum());
     ic_timing();
     kws_pool_timing();

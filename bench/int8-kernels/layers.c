@@ -28,25 +28,6 @@ static int32_t bias[MAX_C], bias_folded[MAX_C], mult[MAX_C], shift[MAX_C];
 static int16_t scratch[8192];
 static int32_t layer = 0;
 
-/* Byte k of channel c in the packed layout of nnc_int8.h (one group). */
-static int32_t packed_at(int32_t c, int32_t k, int32_t channels, int32_t k_padded)
-{
-    const int32_t fours = channels - channels % 4;
-    int32_t block, n, l;
-    if (c < fours) {
-        block = c - c % 4;
-        n = 4;
-    } else if (fours + 2 <= channels && c < fours + 2) {
-        block = fours;
-        n = 2;
-    } else {
-        block = c;
-        n = 1;
-    }
-    l = c - block;
-    return block * k_padded + (k / 2) * 2 * n + (n == 1 ? k % 2 : 4 * (l / 2) + 2 * (k % 2) + l % 2);
-}
-
 /* Random weights [channels][k], packed, bias folded; random requantization. */
 static void random_layer(int32_t channels, int32_t k, int32_t k_padded, int32_t input_offset)
 {

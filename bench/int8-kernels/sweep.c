@@ -35,27 +35,6 @@ static int8_t w_packed[MAX_W + 4 * MAX_C];
 static int32_t bias[MAX_C], bias_folded[MAX_C], mult[MAX_C], shift[MAX_C];
 static int16_t scratch[MAX_SCRATCH];
 
-/* Where byte k of channel c (of a group of per_group) goes inside its group, in the layout of
- * nnc_int8.h: blocks of four channels, then one of two, then one; per k pair 2n bytes, each two
- * channels (a, b) as a.k0, b.k0, a.k1, b.k1. */
-static int32_t packed_at(int32_t c, int32_t k, int32_t per_group, int32_t k_padded)
-{
-    const int32_t fours = per_group - per_group % 4;
-    int32_t block, n, l;
-    if (c < fours) {
-        block = c - c % 4;
-        n = 4;
-    } else if (fours + 2 <= per_group && c < fours + 2) {
-        block = fours;
-        n = 2;
-    } else {
-        block = c;
-        n = 1;
-    }
-    l = c - block;
-    return block * k_padded + (k / 2) * 2 * n + (n == 1 ? k % 2 : 4 * (l / 2) + 2 * (k % 2) + l % 2);
-}
-
 /* w [channels][k] int8 -> the packed int8 layout of nnc_int8.h, per group; bias folded. */
 static void pack(const int8_t *w, const int32_t *b, int32_t groups, int32_t per_group, int32_t k,
                  int32_t k_padded, int32_t input_offset)
@@ -313,14 +292,6 @@ static void lenet_timing(void)
                memcmp(y_ref, y_opt, (size_t)(p->out_c * q.out_h * q.out_w)) ? "MISMATCH" : "same");
     }
 }
-
-/* Which nnc_dsp.h path the kernels were built with: the tests check the target run took the
- * instructions and the host run the portable C. */
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-#define SWEEP_DSP_PATH "dsp"
-#else
-#define SWEEP_DSP_PATH "portable"
-#endif
 
 int main(void)
 {

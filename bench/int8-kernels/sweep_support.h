@@ -1,7 +1,8 @@
 /*
  * sweep_support.h — what every program in bench/int8-kernels/ shares: M4_BENCH (m4bench.h when
- * m4run builds it, the bare statement on the host), a seeded xorshift32 generator and the FNV-1a
- * checksum of output bytes that the host and the emulated M4 runs must agree on. Each program is
+ * m4run builds it, the bare statement on the host), a seeded xorshift32 generator, the FNV-1a
+ * checksum of output bytes that the host and the emulated M4 runs must agree on, which nnc_dsp.h
+ * path was built, and where the optimized kernels' packed weight layout puts a byte. Each program is
  * one translation unit: define SWEEP_SEED (if not 12345) before including this.
  */
 #ifndef SWEEP_SUPPORT_H
@@ -53,6 +54,35 @@ static inline void hash(const int8_t *p, int32_t n)
     for (i = 0; i < n; ++i) {
         *sum = (*sum ^ (uint8_t)p[i]) * 16777619u;
     }
+}
+
+/* Which nnc_dsp.h path the kernels were built with: the tests check the target run took the
+ * instructions and the host run the portable C. */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+#define SWEEP_DSP_PATH "dsp"
+#else
+#define SWEEP_DSP_PATH "portable"
+#endif
+
+/* Where byte k of channel c (of a group of per_group) goes inside its group, in the layout of
+ * nnc_int8.h: blocks of four channels, then one of two, then one; per k pair 2n bytes, each two
+ * channels (a, b) as a.k0, b.k0, a.k1, b.k1. */
+static inline int32_t packed_at(int32_t c, int32_t k, int32_t per_group, int32_t k_padded)
+{
+    const int32_t fours = per_group - per_group % 4;
+    int32_t block, n, l;
+    if (c < fours) {
+        block = c - c % 4;
+        n = 4;
+    } else if (fours + 2 <= per_group && c < fours + 2) {
+        block = fours;
+        n = 2;
+    } else {
+        block = c;
+        n = 1;
+    }
+    l = c - block;
+    return block * k_padded + (k / 2) * 2 * n + (n == 1 ? k % 2 : 4 * (l / 2) + 2 * (k % 2) + l % 2);
 }
 
 #endif /* SWEEP_SUPPORT_H */
