@@ -14,8 +14,10 @@ let package = Package(
 
     // MARK: - Graph IR, import, reference semantics
     .target(name: "NNIR"),
-    .target(name: "NNImport", dependencies: ["NNFormats", "NNIR"]),
     .target(name: "NNInterpreter", dependencies: ["NNIR"]),
+    // One file per nnabla function beyond the core ops (NNIR's `NNFunction`).
+    .target(name: "NNFunctions", dependencies: ["NNIR", "NNInterpreter"]),
+    .target(name: "NNImport", dependencies: ["NNFormats", "NNIR", "NNFunctions"]),
     .target(name: "NNExport", dependencies: ["NNFormats", "NNIR"]),
 
     // MARK: - Training (datasets, gradients, optimizers)
@@ -34,7 +36,7 @@ let package = Package(
     .target(
       name: "NNCompileKit",
       dependencies: [
-        "NNFormats", "NNIR", "NNImport", "NNInterpreter", "NNPasses", "NNQuantize", "NNCodegen", "NNHostSim", "NNTrain",
+        "NNFormats", "NNIR", "NNFunctions", "NNImport", "NNInterpreter", "NNPasses", "NNQuantize", "NNCodegen", "NNHostSim", "NNTrain",
         "NNEmulation", "NNExport",
       ]),
     .executableTarget(name: "nncompile", dependencies: ["NNCompileKit"]),
@@ -57,6 +59,9 @@ let package = Package(
     .testTarget(name: "NNFormatsTests", dependencies: ["_NNTestSupport", "NNFormats"]),
     .testTarget(name: "NNIRTests", dependencies: ["_NNTestSupport", "NNIR"]),
     .testTarget(name: "NNImportTests", dependencies: ["_NNTestSupport", "_NNFuzzTargets", "NNImport", "NNFormats", "NNInterpreter"]),
+    .testTarget(
+      name: "NNFunctionsTests",
+      dependencies: ["_NNTestSupport", "NNFunctions", "NNIR", "NNInterpreter", "NNImport", "NNPasses", "NNQuantize", "NNCompileKit"]),
     .testTarget(name: "NNInterpreterTests", dependencies: ["_NNTestSupport", "NNInterpreter", "NNIR"]),
     .testTarget(name: "NNExportTests", dependencies: ["_NNTestSupport", "NNExport", "NNFormats", "NNIR", "NNImport", "NNInterpreter"]),
     .testTarget(name: "NNTrainTests", dependencies: ["_NNTestSupport", "NNTrain", "NNIR", "NNInterpreter", "NNFormats", "NNImport"]),

@@ -88,7 +88,10 @@ public enum Driver {
     if let problem = CNames.prefixProblem(options.prefix) {
       throw CompileError(file: modelPath, "error: --name \(problem)")
     }
-    let model = try ModelLoader.load(path: modelPath, executor: options.executor)
+    var model = try ModelLoader.load(path: modelPath, executor: options.executor)
+    do { model.graph = try FunctionExpansion.expand(model.graph).graph } catch {
+      throw CompileError(file: modelPath, wrapping: error)
+    }
     let planner: any MemoryPlanner =
       switch options.planner {
       case "linear": LinearPlanner()

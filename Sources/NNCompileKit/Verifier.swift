@@ -330,6 +330,8 @@ public enum Verifier {
     case .softmax: "softmax_s8"
     case .copy: "copy"
     case .float(let op): "float " + op.typeName
+    case .dataMovement(let f): f.typeName + " s8"
+    case .function(let name, _): name
     }
   }
 }

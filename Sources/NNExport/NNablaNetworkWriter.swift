@@ -171,6 +171,21 @@ public struct NNablaNetworkWriter {
       p.add("seed", -1)
     case .globalAveragePooling, .relu, .relu6, .sigmoid, .tanh, .swish, .add2, .sub2, .mul2, .div2, .identity:
       return nil
+    case .function(let call):
+      let f = call.function
+      guard !f.attributeFields.isEmpty else { return nil }
+      name = type(of: f).paramName
+      for (field, value) in f.attributeFields {
+        switch value {
+        case .int(let v): p.add(field, v)
+        case .ints(let vs): for v in vs { p.add(field, v) }
+        case .double(let v): p.add(field, v)
+        case .doubles(let vs): for v in vs { p.add(field, v) }
+        case .bool(let v): p.add(field, v)
+        case .string(let v): p.add(field, v)
+        case .shape(let dims): p.add(field, Self.shape(dims))
+        }
+      }
     }
     return (name, p)
   }

@@ -22,6 +22,8 @@ public enum Cost {
       return outCount * inShapes[1].dropFirst().reduce(1, *)
     case .deconvolution:
       return inShapes[0].reduce(1, *) * inShapes[1].dropFirst().reduce(1, *)
+    case .function(let f):
+      return f.function.macs(inputShapes: inShapes, outputShapes: [outShape])
     default:
       return 0
     }

@@ -49,6 +49,11 @@ public enum Op: Sendable, Equatable {
   case pad(PadAttributes)
   case dropout(p: Double)
   case identity
+
+  /// Every other nnabla function: one `NNFunction` type each (`Sources/NNFunctions/`), which
+  /// carries its own shape rule, semantics, C, int8 lowering and gradient. May have several
+  /// outputs.
+  case function(FunctionCall)
 }
 
 public struct AffineAttributes: Sendable, Equatable {

@@ -32,6 +32,7 @@ extension Op {
     case .pad: "Pad"
     case .dropout: "Dropout"
     case .identity: "Identity"
+    case .function(let f): f.typeName
     }
   }
 
@@ -47,7 +48,22 @@ extension Op {
   public var isElementwiseUnary: Bool {
     switch self {
     case .relu, .relu6, .leakyReLU, .elu, .sigmoid, .tanh, .swish, .addScalar, .mulScalar: true
+    case .function(let f): f.function.isElementwiseUnary
     default: false
     }
+  }
+}
+
+extension Op {
+  /// The function behind `.function`, if this is one.
+  public var function: (any NNFunction)? {
+    if case .function(let f) = self { return f.function }
+    return nil
+  }
+
+  /// How many outputs the op writes (1 except for multi-output functions such as Split).
+  public func outputCount(inputs: [[Int]]) -> Int {
+    guard case .function(let f) = self, let shapes = try? f.function.outputShapes(inputs) else { return 1 }
+    return shapes.count
   }
 }

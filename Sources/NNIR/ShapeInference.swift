@@ -4,14 +4,35 @@
 public enum ShapeInference {
   /// The shape of the single output of `op` applied to inputs of `inputs` shapes.
   public static func outputShape(of op: Op, inputs: [[Int]]) throws(ShapeError) -> [Int] {
-    let shape = try inferShape(op, inputs)
-    _ = try ShapeLimits.elementCount(shape)
-    // An empty tensor (0 output channels, an empty slice) has nothing to compute and would divide
-    // by zero in per-channel arithmetic downstream.
-    if let axis = shape.firstIndex(of: 0) {
-      throw ShapeError("\(op.typeName) output \(shape) is empty (axis \(axis) has size 0)")
+    try outputShapes(of: op, inputs: inputs)[0]
+  }
+
+  /// The shapes of every output of `op` (one, except for multi-output functions).
+  public static func outputShapes(of op: Op, inputs: [[Int]]) throws(ShapeError) -> [[Int]] {
+    let shapes: [[Int]]
+    if case .function(let f) = op {
+      try checkArity(op, type(of: f.function).inputArity, inputs.count)
+      shapes = try f.function.outputShapes(inputs)
+      guard !shapes.isEmpty else { throw ShapeError("\(op.typeName) has no outputs") }
+    } else {
+      shapes = [try inferShape(op, inputs)]
     }
-    return shape
+    for shape in shapes {
+      _ = try ShapeLimits.elementCount(shape)
+      // An empty tensor (0 output channels, an empty slice) has nothing to compute and would
+      // divide by zero in per-channel arithmetic downstream.
+      if let axis = shape.firstIndex(of: 0) {
+        throw ShapeError("\(op.typeName) output \(shape) is empty (axis \(axis) has size 0)")
+      }
+    }
+    return shapes
+  }
+
+  private static func checkArity(_ op: Op, _ arity: ClosedRange<Int>, _ count: Int) throws(ShapeError) {
+    guard arity.contains(count) else {
+      let expected = arity.lowerBound == arity.upperBound ? "\(arity.lowerBound)" : arity.upperBound == Int.max ? "\(arity.lowerBound) or more" : "\(arity.lowerBound) to \(arity.upperBound)"
+      throw ShapeError("\(op.typeName) takes \(expected) inputs, got \(count)")
+    }
   }
 
   /// How many inputs an op takes: the range allowed.
@@ -26,11 +47,7 @@ public enum ShapeInference {
   }
 
   private static func inferShape(_ op: Op, _ inputs: [[Int]]) throws(ShapeError) -> [Int] {
-    let arity = inputArity(op)
-    guard arity.contains(inputs.count) else {
-      let expected = arity.lowerBound == arity.upperBound ? "\(arity.lowerBound)" : "\(arity.lowerBound) or more"
-      throw ShapeError("\(op.typeName) takes \(expected) inputs, got \(inputs.count)")
-    }
+    try checkArity(op, inputArity(op), inputs.count)
     let x = inputs[0]
     switch op {
     case .affine(let a):
@@ -74,6 +91,8 @@ public enum ShapeInference {
       return try slice(x, a)
     case .pad(let a):
       return try pad(x, a)
+    case .function:
+      preconditionFailure("functions infer their own shapes (outputShapes)")
     }
   }
 

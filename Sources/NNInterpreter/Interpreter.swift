@@ -20,16 +20,22 @@ public enum FloatInterpreter {
     }
     for node in graph.nodes {
       let args = node.inputs.map { values[$0]! }
-      var result = evaluate(node.op, args)
-      let out = node.outputs[0]
-      // Reshape-like ops keep the data; the IR's shape is authoritative.
-      result.shape = graph.tensors[out].shape
-      values[out] = result
+      for (out, var result) in zip(node.outputs, evaluateAll(node.op, args)) {
+        // Reshape-like ops keep the data; the IR's shape is authoritative.
+        result.shape = graph.tensors[out].shape
+        values[out] = result
+      }
     }
     return values
   }
 
-  /// One op on already-checked inputs.
+  /// Every output of one op on already-checked inputs.
+  public static func evaluateAll(_ op: Op, _ x: [FloatTensor]) -> [FloatTensor] {
+    if case .function(let f) = op { return f.function.evaluate(x) }
+    return [evaluate(op, x)]
+  }
+
+  /// The (first) output of one op on already-checked inputs.
   public static func evaluate(_ op: Op, _ x: [FloatTensor]) -> FloatTensor {
     let k = FloatKernels.self
     let bias = x.count > 2 ? x[2] : nil
@@ -64,6 +70,7 @@ public enum FloatInterpreter {
     case .slice(let a): return k.slice(x[0], a)
     case .pad(let a): return k.pad(x[0], a)
     case .dropout, .identity: return x[0]
+    case .function(let f): return f.function.evaluate(x)[0]
     }
   }
 }

@@ -28,6 +28,18 @@ struct GraphExecutor {
     needsGradient = needs
   }
 
+  /// Every function a gradient must pass through has a rule, checked before the first step.
+  static func checkTrainable(_ graph: ModelGraph, needsGradient: [Bool]) throws {
+    let stuck = graph.nodes.filter { node in
+      guard let f = node.op.function, !f.isTrainable else { return false }
+      return node.outputs.contains { needsGradient[$0] }
+    }
+    guard stuck.isEmpty else {
+      let names = Set(stuck.map { $0.op.typeName }).sorted().joined(separator: ", ")
+      throw TrainingError("cannot train through \(names) ('\(stuck[0].name)'\(stuck.count > 1 ? " and \(stuck.count - 1) more" : "")): no gradient for it yet")
+    }
+  }
+
   /// Per-node state that backward reads.
   enum NodeState {
     case dropoutMask([Float])
@@ -57,6 +69,13 @@ struct GraphExecutor {
     var running: [Int: FloatTensor] = [:]
     for (n, node) in graph.nodes.enumerated() {
       let x = node.inputs.map { values[$0]! }
+      if case .function(let f) = node.op {
+        for (out, var result) in zip(node.outputs, f.function.evaluate(x)) {
+          result.shape = graph.tensors[out].shape
+          values[out] = result
+        }
+        continue
+      }
       let outShape = graph.tensors[node.outputs[0]].shape
       var y: FloatTensor
       switch node.op {
@@ -140,6 +159,20 @@ struct GraphExecutor {
       accumulate(term.prediction, try LossKernels.backward(term.function, x: f.values[term.prediction]!, t: f.values[term.label]!, scale: scale))
     }
     for (n, node) in graph.nodes.enumerated().reversed() {
+      if case .function(let function) = node.op {
+        guard node.outputs.contains(where: { needsGradient[$0] && grads[$0] != nil }) else { continue }
+        // Outputs no loss depends on contribute zero.
+        let dys = node.outputs.map { grads[$0] ?? FloatTensor(shape: graph.tensors[$0].shape, values: [Float](repeating: 0, count: graph.tensors[$0].elementCount)) }
+        let x = node.inputs.map { f.values[$0]! }
+        let ys = node.outputs.map { f.values[$0]! }
+        guard let gs = function.function.gradients(inputs: x, outputs: ys, outputGradients: dys) else {
+          throw TrainingError("'\(node.name)' (\(node.op.typeName)) cannot be trained through: no gradient for it yet")
+        }
+        for (slot, g) in gs.enumerated() {
+          if let g, needsGradient[node.inputs[slot]] { accumulate(node.inputs[slot], g) }
+        }
+        continue
+      }
       guard needsGradient[node.outputs[0]], let dy = grads[node.outputs[0]] else { continue }
       let x = node.inputs.map { f.values[$0]! }
       let y = f.values[node.outputs[0]]!
@@ -205,6 +238,8 @@ struct GraphExecutor {
       // Padding positions are marked -1 in the index map and receive nothing.
       if a.mode == .constant { a.constantValue = -1 }
       return [PointwiseGradients.routed({ FloatInterpreter.evaluate(.pad(a), [$0]) }, xShape: x[0].shape, dy: dy)]
+    case .function:
+      preconditionFailure("functions are differentiated in backward()")
     }
   }
 

@@ -20,7 +20,8 @@ enum Rebatching {
       }
       let shapes = node.inputs.map { out.graph.tensors[$0].shape }
       do {
-        out.graph.tensors[node.outputs[0]].shape = try ShapeInference.outputShape(of: out.graph.nodes[n].op, inputs: shapes)
+        let outShapes = try ShapeInference.outputShapes(of: out.graph.nodes[n].op, inputs: shapes)
+        for (o, shape) in zip(node.outputs, outShapes) { out.graph.tensors[o].shape = shape }
       } catch {
         throw TrainingError("node '\(node.name)' at batch \(batch): \(error.message)")
       }

@@ -134,8 +134,10 @@ public struct Trainer {
     }
     let key = size * 2 + (inputGradients ? 1 : 0)
     if batched[key] == nil {
-      batched[key] = GraphExecutor(
+      let executor = GraphExecutor(
         training: try Rebatching.rebatched(master, batch: size), trained: trainedIndices, inputGradients: inputGradients)
+      try GraphExecutor.checkTrainable(executor.graph, needsGradient: executor.needsGradient)
+      batched[key] = executor
     }
     let executor = batched[key]!
     var start = [FloatTensor?](repeating: nil, count: master.graph.tensors.count)

@@ -4,16 +4,9 @@ import NNIR
 /// from their Swift twins so the C reads exactly the numbers the Swift reference ran with.
 /// Array fields are padded to `NNC_MAX_DIMS` so no initializer is partial.
 enum CInitializer {
-  static let maxRank = 6
-
-  static func designated(_ fields: [(String, String)]) -> String {
-    "{" + fields.map { ".\($0.0) = \($0.1)" }.joined(separator: ", ") + "}"
-  }
-
-  static func dims<T: BinaryInteger>(_ values: [T]) -> String {
-    let padded = values.map { "\($0)" } + [String](repeating: "0", count: max(0, maxRank - values.count))
-    return "{" + padded.joined(separator: ", ") + "}"
-  }
+  static let maxRank = CLiteral.maxRank
+  static func designated(_ fields: [(String, String)]) -> String { CLiteral.designated(fields) }
+  static func dims<T: BinaryInteger>(_ values: [T]) -> String { CLiteral.dims(values) }
 }
 
 /// A Swift twin of a C parameter struct.

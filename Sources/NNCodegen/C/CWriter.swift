@@ -1,3 +1,5 @@
+import NNIR
+
 /// An indentation-aware builder for C source text.
 struct CWriter {
   private(set) var text = ""
@@ -38,13 +40,7 @@ public enum CNames {
   }
 
   /// A C float literal that reads back as exactly `value` (Swift prints the shortest round-trip form).
-  static func float(_ value: Float) -> String {
-    if value.isNaN { return "NAN" }
-    if value.isInfinite { return value < 0 ? "(-HUGE_VALF)" : "HUGE_VALF" }
-    var s = "\(value)"
-    if !s.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") }) { s += ".0" }
-    return s + "f"
-  }
+  static func float(_ value: Float) -> String { CLiteral.float(value) }
 
   /// A C comment-safe version of a string (no `*/`, one line).
   static func comment(_ s: String) -> String {

@@ -54,6 +54,19 @@ struct EmitContext {
     return name
   }
 
+  /// Adds a file-scope `static const <type> <name>[n] = { … };` and returns its name.
+  mutating func array(_ type: String, _ stem: String, _ values: [String]) -> String {
+    let name = "\(prefix)_\(stem)_\(scalarTables.count)"
+    var lines: [String] = []
+    var i = 0
+    while i < values.count {
+      lines.append("  " + values[i..<min(i + 16, values.count)].joined(separator: ", ") + ",")
+      i += 16
+    }
+    scalarTables.append("static const \(type) \(name)[\(values.count)] = {\n" + lines.joined(separator: "\n") + "\n};")
+    return name
+  }
+
   static func pointerExpression(
     _ t: Int, graph: ModelGraph, plan: MemoryPlan, prefix: String, mutable: Bool
   ) -> String {

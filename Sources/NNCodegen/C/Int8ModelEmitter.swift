@@ -244,6 +244,10 @@ public enum Int8ModelEmitter {
       return ["memcpy(\(out), \(arg(0)), (size_t)\(program.tensors[step.output].elementCount));"]
     case .float(let op):
       return try OpEmitters.emit(Node(name: step.name, op: op, inputs: step.inputs, outputs: [step.output]), &c)
+    case .dataMovement(let f):
+      return try FunctionCallContext.emit(f.function, name: step.name, inputs: step.inputs, outputs: [step.output], elementType: .int8, &c)
+    case .function(_, let kernel):
+      return try FunctionCallContext.emit(kernel, name: step.name, inputs: step.inputs, output: step.output, &c)
     }
   }
 

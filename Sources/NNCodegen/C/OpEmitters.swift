@@ -127,6 +127,9 @@ enum OpEmitters {
       // The planner aliases these to their input where it can; otherwise the bytes are copied.
       if c.sharesBuffer(node.inputs[0], node.outputs[0]) { return [] }
       return ["memcpy(\(out), \(arg(0)), (size_t)\(c.count(node.outputs[0])) * sizeof(float));"]
+
+    case .function(let f):
+      return try FunctionCallContext.emit(f.function, name: node.name, inputs: node.inputs, outputs: node.outputs, elementType: .float32, &c)
     }
   }
 

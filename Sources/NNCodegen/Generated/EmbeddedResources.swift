@@ -212,6 +212,124 @@ static inline int32_t nnc_ssat8(int32_t v)
 
 #endif /* NNC_DSP_H */
 """#,
+    "include/nnc_fn_activation.h": #"""
+/*
+ * nnc_fn_activation.h — element-wise activations (SELU, CELU, HardSigmoid, GELU, …), float32; all in place (y == x allowed).
+ */
+#ifndef NNC_FN_ACTIVATION_H
+#define NNC_FN_ACTIVATION_H
+
+#include "nnc_types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* SELU: y = (x > 0) ? scale * x : scale * (alpha * (expf(x) - 1)). */
+void nnc_selu_f32(int32_t n, float scale, float alpha, const float *x, float *y);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NNC_FN_ACTIVATION_H */
+"""#,
+    "include/nnc_fn_arith.h": #"""
+/*
+ * nnc_fn_arith.h — element-wise arithmetic and math (Pow2, Maximum2, Exp, Log, Sign, …), float32.
+ */
+#ifndef NNC_FN_ARITH_H
+#define NNC_FN_ARITH_H
+
+#include "nnc_types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NNC_FN_ARITH_H */
+"""#,
+    "include/nnc_fn_reduce.h": #"""
+/*
+ * nnc_fn_reduce.h — reductions and matrix products (Sum, Mean, Max, Min, Prod, BatchMatmul, …), float32.
+ */
+#ifndef NNC_FN_REDUCE_H
+#define NNC_FN_REDUCE_H
+
+#include "nnc_types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NNC_FN_REDUCE_H */
+"""#,
+    "include/nnc_fn_sequence.h": #"""
+/*
+ * nnc_fn_sequence.h — recurrent and sequence functions that are not expanded into simpler nodes.
+ */
+#ifndef NNC_FN_SEQUENCE_H
+#define NNC_FN_SEQUENCE_H
+
+#include "nnc_types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NNC_FN_SEQUENCE_H */
+"""#,
+    "include/nnc_fn_shape.h": #"""
+/*
+ * nnc_fn_shape.h — data movement (Flip, Shift, Broadcast, Unpooling, Interpolate, …): float32 and int8.
+ */
+#ifndef NNC_FN_SHAPE_H
+#define NNC_FN_SHAPE_H
+
+#include "nnc_types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NNC_FN_SHAPE_H */
+"""#,
+    "include/nnc_functions.h": #"""
+/*
+ * nnc_functions.h — kernels of the nnabla functions described one file each in
+ * Sources/NNFunctions/ (NNFunction types), grouped by kind. Same conventions as nnc_types.h.
+ */
+#ifndef NNC_FUNCTIONS_H
+#define NNC_FUNCTIONS_H
+
+#include "nnc_fn_activation.h"
+#include "nnc_fn_arith.h"
+#include "nnc_fn_shape.h"
+#include "nnc_fn_reduce.h"
+#include "nnc_fn_sequence.h"
+
+#endif /* NNC_FUNCTIONS_H */
+"""#,
     "include/nnc_int8.h": #"""
 /*
  * nnc_int8.h — int8 reference kernels and the one requantization rule they share.
@@ -782,6 +900,7 @@ void nnc_pad_f32(const nnc_pad_params *p, const float *x, float *y);
 #include "nnc_spatial.h"
 #include "nnc_pointwise.h"
 #include "nnc_int8.h"
+#include "nnc_functions.h"
 
 #endif /* NNC_RUNTIME_H */
 """#,
@@ -3901,6 +4020,25 @@ void nnc_dwconv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w
                 }
             }
         }
+    }
+}
+"""#,
+    "src/nnc_fn_activation_f32.c": #"""
+/*
+ * nnc_fn_activation_f32.c — element-wise activations of Sources/NNFunctions/Activations, float32.
+ * Each kernel is its Swift twin's `apply` (same operations, same order, same libm), and reads x[i]
+ * once before writing y[i], so y == x (in place) is allowed.
+ */
+#include <math.h>
+
+#include "nnc_fn_activation.h"
+
+void nnc_selu_f32(int32_t n, float scale, float alpha, const float *x, float *y)
+{
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        const float v = x[i];
+        y[i] = (v > 0.0f) ? scale * v : scale * (alpha * (expf(v) - 1.0f));
     }
 }
 """#,

@@ -91,6 +91,8 @@ extension CompileReport {
     case .softmax: return "softmax_s8"
     case .copy: return "copy"
     case .float(let op): return "\(op.typeName) (float32)"
+    case .dataMovement(let f): return "\(f.typeName) (int8 data movement)"
+    case .function(let name, _): return name
     }
   }
 

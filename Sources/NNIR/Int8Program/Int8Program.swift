@@ -125,6 +125,10 @@ public enum Int8Kernel: Sendable {
   case copy
   /// A float op on float tensors (the fallback), computed by the float kernels.
   case float(Op)
+  /// A `.dataMovement` function on int8 codes: output and inputs share one set of parameters.
+  case dataMovement(FunctionCall)
+  /// A `.custom` function's own int8 kernel (`NNFunction.int8Kernel`).
+  case function(name: String, kernel: any Int8FunctionKernel)
 }
 
 /// A convolution or affine layer: its kernel parameters and its constants. Weights are int8 per

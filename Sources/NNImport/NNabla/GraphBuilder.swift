@@ -1,3 +1,4 @@
+import NNFunctions
 import NNIR
 
 /// Turns one nnabla network into a `ModelGraph`: prunes, maps functions, attaches parameters and
@@ -97,7 +98,8 @@ struct GraphBuilder {
 
   /// Maps one function to a node, or records why it cannot be and returns nil.
   private mutating func mapFunction(_ f: FunctionDef) -> Node? {
-    guard NNablaFunctionMap.supportedTypes.contains(f.type) else {
+    let described = FunctionRegistry.byName[f.type]
+    guard NNablaFunctionMap.supportedTypes.contains(f.type) || described != nil else {
       diagnostics.append(.error("unsupported function type '\(f.type)'", at: f.location))
       return nil
     }
@@ -114,6 +116,9 @@ struct GraphBuilder {
         }
         return nil
       }
+    }
+    if let described {
+      return mapDescribedFunction(f, described, inputs: inputIndices)
     }
     guard f.outputs.count == 1, let outputName = f.outputs.first else {
       diagnostics.append(.error("has \(f.outputs.count) outputs; only single-output functions are supported", at: f.location))
@@ -139,6 +144,33 @@ struct GraphBuilder {
       diagnostics.append(.error(e.message, at: f.location))
     } catch let e as DiagnosticLikeError {
       diagnostics.append(.error(e.description, at: f.location))
+    } catch {
+      diagnostics.append(.error("\(error)", at: f.location))
+    }
+    return nil
+  }
+
+  /// A function described by an `NNFunction` (any number of outputs).
+  private mutating func mapDescribedFunction(_ f: FunctionDef, _ type: any NNFunction.Type, inputs: [Int]) -> Node? {
+    do {
+      let inputShapes = inputs.map { tensors[$0].shape }
+      let attributes = ProtoFunctionAttributes(message: f.message.message(type.paramName))
+      let op = Op.function(FunctionCall(try type.init(attributes, inputShapes: inputShapes)))
+      let shapes = try ShapeInference.outputShapes(of: op, inputs: inputShapes)
+      guard shapes.count == f.outputs.count else {
+        diagnostics.append(.error("has \(f.outputs.count) outputs; \(f.type) computes \(shapes.count) here", at: f.location))
+        return nil
+      }
+      for (name, shape) in zip(f.outputs, shapes) {
+        if let declared = declaredShape(name), !declared.isEmpty, declared != shape {
+          diagnostics.append(.error("output '\(name)' is declared \(declared) but computes to \(shape)", at: f.location))
+          return nil
+        }
+      }
+      let outputs = zip(f.outputs, shapes).map { add(TensorInfo(name: $0, shape: $1)) }
+      return Node(name: f.name, op: op, inputs: inputs, outputs: outputs)
+    } catch let e as ShapeError {
+      diagnostics.append(.error(e.message, at: f.location))
     } catch {
       diagnostics.append(.error("\(error)", at: f.location))
     }

@@ -97,6 +97,14 @@ public enum Int8ProgramInterpreter {
       var y = FloatInterpreter.evaluate(op, step.inputs.indices.map(f))
       y.shape = out.shape
       return .float(y.values)
+    case .dataMovement(let call):
+      // Moving or selecting values is exact on the codes written as floats (every int8 is a float).
+      let codes = step.inputs.indices.map { i in
+        FloatTensor(shape: program.tensors[step.inputs[i]].shape, values: q(i).map { Float($0) })
+      }
+      return .int8(call.function.evaluate(codes)[0].values.map { Int8($0) })
+    case .function(_, let kernel):
+      return .int8(kernel.run(step.inputs.indices.map(q)))
     }
   }
 }

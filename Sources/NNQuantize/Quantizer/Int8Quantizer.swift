@@ -316,9 +316,52 @@ struct ProgramBuilder {
       let out = int8Output(outT, p)
       steps.append(ProgramStep(name: name, kernel: .pad(a, value: p.quantize(a.constantValue)), inputs: [q], output: out))
 
+    case .function(let call):
+      try lowerFunction(node, call, name: name, outT: outT, activation: activation)
+
     default:
       try lowerInFloat(node, name: name, outT: outT, activation: activation)
     }
+  }
+
+  /// A function, as its `Int8Lowering` says.
+  mutating func lowerFunction(_ node: Node, _ call: FunctionCall, name: String, outT: Int, activation: Node?) throws {
+    guard node.outputs.count == 1 else {
+      throw QuantizationError("'\(node.name)' (\(call.typeName)) has \(node.outputs.count) outputs; it must be expanded before quantization")
+    }
+    let f = call.function
+    switch f.int8 {
+    case .float:
+      try lowerInFloat(node, name: name, outT: outT, activation: activation)
+    case .table:
+      try lowerLookupTable(node, name: name, outT: outT)
+    case .dataMovement:
+      // Every input in the first one's parameters, so the codes move unchanged.
+      let first = try int8(node.inputs[0])
+      let p = quant(first)
+      var inputs = [first]
+      for t in node.inputs.dropFirst() { inputs.append(try int8(t, as: p)) }
+      let out = int8Output(outT, p)
+      steps.append(ProgramStep(name: name, kernel: .dataMovement(call), inputs: inputs, output: out))
+    case .custom:
+      let inputs = try node.inputs.map { try int8($0) }
+      let po = try calibrated(outT)
+      let shapes = node.inputs.map { graph.tensors[$0].shape } + [graph.tensors[outT].shape]
+      let kernel = try f.int8Kernel(inputs: inputs.map(quant), output: po, shapes: shapes)
+      let out = int8Output(outT, po)
+      steps.append(ProgramStep(name: name, kernel: .function(name: call.typeName.lowercased() + "_s8", kernel: kernel), inputs: inputs, output: out))
+    }
+  }
+
+  /// The int8 version of float-graph tensor `t` in the parameters `p`: its own int8 version when
+  /// those match, else requantized through float (a dequantize and a quantize step).
+  mutating func int8(_ t: Int, as p: QuantParams) throws -> Int {
+    let q = try int8(t)
+    if quant(q) == p { return q }
+    let f = try float(t)
+    let r = addTensor(for: t, .int8, quant: p)
+    steps.append(ProgramStep(name: "quantize \(graph.tensors[t].name)", kernel: .quantize, inputs: [f], output: r))
+    return r
   }
 
   /// An element-wise op as a 256-entry table from the input's codes to the output's.
@@ -329,6 +372,8 @@ struct ProgramBuilder {
     switch node.op {
     case .sigmoid: pout = FixedParameters.probability
     case .tanh: pout = FixedParameters.tanh
+    case .function(let f):
+      if case .table(let fixed?) = f.function.int8 { pout = fixed } else { pout = try calibrated(outT) }
     default: pout = try calibrated(outT)
     }
     let out = int8Output(outT, pout)
