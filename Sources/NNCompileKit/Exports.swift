@@ -3,6 +3,7 @@
 @_exported import NNEmulation
 @_exported import NNExport
 @_exported import NNFormats
+@_exported import NNFunctions
 @_exported import NNHostSim
 @_exported import NNIR
 @_exported import NNImport

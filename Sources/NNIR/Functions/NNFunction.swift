@@ -46,6 +46,10 @@ public protocol NNFunction: Sendable {
   /// does so before quantization and C emission. Returns false to run as itself.
   func expand(_ node: Node, _ graph: inout SubgraphBuilder) throws -> Bool
 
+  /// True when `expand` always rewrites it (the support table reports the backends through
+  /// what it expands into).
+  static var alwaysExpands: Bool { get }
+
   /// For training: the gradient of the loss with respect to each input, from the inputs, the
   /// outputs and the outputs' gradients (`nil` entries: no gradient flows there). The whole
   /// result is `nil` when the function cannot be trained through.
@@ -70,6 +74,7 @@ extension NNFunction {
     throw ShapeError("\(Self.typeName) has no int8 kernel")
   }
   public func expand(_ node: Node, _ graph: inout SubgraphBuilder) throws -> Bool { false }
+  public static var alwaysExpands: Bool { false }
   public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {
     nil
   }

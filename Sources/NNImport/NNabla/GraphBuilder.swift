@@ -8,6 +8,8 @@ struct GraphBuilder {
   let parameters: [String: ParameterDef]
   private var variables: [String: VariableDef] = [:]
   private var diagnostics: [Diagnostic] = []
+  /// Functions no part of nncompile describes, reported together in one line.
+  private var unsupported: [(type: String, name: String)] = []
   private var tensors: [TensorInfo] = []
   private var index: [String: Int] = [:]
   /// Training keeps `Dropout` (inference turns it into `Identity`).
@@ -67,9 +69,10 @@ struct GraphBuilder {
       guard let node = mapFunction(f) else { continue }
       nodes.append(node)
     }
-    for name in outputs where index[name] == nil && !diagnostics.contains(where: { $0.severity == .error }) {
+    for name in outputs where index[name] == nil && !diagnostics.contains(where: { $0.severity == .error }) && unsupported.isEmpty {
       diagnostics.append(.error("output variable '\(name)' is never computed in network '\(network.name)'"))
     }
+    if !unsupported.isEmpty { diagnostics.insert(.error(Self.unsupportedMessage(unsupported)), at: 0) }
     let errors = diagnostics.filter { $0.severity == .error }
     guard errors.isEmpty else { throw DiagnosticError(errors) }
     return ModelGraph(
@@ -100,7 +103,7 @@ struct GraphBuilder {
   private mutating func mapFunction(_ f: FunctionDef) -> Node? {
     let described = FunctionRegistry.byName[f.type]
     guard NNablaFunctionMap.supportedTypes.contains(f.type) || described != nil else {
-      diagnostics.append(.error("unsupported function type '\(f.type)'", at: f.location))
+      unsupported.append((f.type, f.name))
       return nil
     }
     var inputIndices: [Int] = []
@@ -111,7 +114,7 @@ struct GraphBuilder {
         inputIndices.append(add(t))
       } else {
         // Either a real ordering problem or the consequence of an earlier, already reported error.
-        if !diagnostics.contains(where: { $0.severity == .error }) {
+        if !diagnostics.contains(where: { $0.severity == .error }) && unsupported.isEmpty {
           diagnostics.append(.error("input '\(name)' is not computed before this function", at: f.location))
         }
         return nil
@@ -148,6 +151,26 @@ struct GraphBuilder {
       diagnostics.append(.error("\(error)", at: f.location))
     }
     return nil
+  }
+
+  /// Every unsupported function of the model in one line: the types, where they are, and a
+  /// way around them where one exists.
+  static func unsupportedMessage(_ functions: [(type: String, name: String)]) -> String {
+    var types: [String] = []
+    var names: [String: [String]] = [:]
+    for f in functions {
+      if names[f.type] == nil { types.append(f.type) }
+      names[f.type, default: []].append(f.name)
+    }
+    let listed = types.map { t in
+      let where_ = names[t]!.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (names[t]!.count > 3 ? ", …" : "")
+      return "\(t) (\(where_))"
+    }
+    let hints = types.compactMap { t in SupportTable.suggestion(for: t).map { "\(t): \($0)" } }
+    let noun = types.count == 1 ? "function type is" : "function types are"
+    return "\(types.count) \(noun) not supported yet: \(listed.joined(separator: ", "))"
+      + (hints.isEmpty ? "" : "; " + hints.joined(separator: "; "))
+      + " (nncompile info --functions lists what is)"
   }
 
   /// A function described by an `NNFunction` (any number of outputs).
