@@ -116,6 +116,8 @@ def case(name, function, attrs, inputs, build, params=(), tol="exact", note=None
         xs.append(v)
     with nn.auto_forward(False):
         ys = build(xs, p)
+    if folder:
+        randomize_batch_norm_stats(name)
     if not isinstance(ys, (list, tuple)):
         ys = [ys]
     out_names = ["y"] if len(ys) == 1 else ["y%d" % i for i in range(len(ys))]
@@ -416,10 +418,12 @@ def movement_cases():
     for nm, shape, start, stop, step in [("slice_basic", (1, 3, 6, 6), (0, 1, 1, 0), (1, 3, 5, 6), (1, 1, 2, 1)),
                                          ("slice_step3", (1, 8), (0, 1), (1, 8), (1, 3)),
                                          ("slice_negative_step", (1, 6), (0, 5), (1, 0), (1, -2)),
-                                         ("slice_leading_axes_only", (1, 4, 5), (0, 1), (1, 3), (1, 1))]:
+                                         ("slice_fewer_entries_than_axes", (1, 4, 5), (0, 1), (1, 3), (1, 1))]:
         rng = rng_for(nm)
         case(nm, "Slice", {"start": list(start), "stop": list(stop), "step": list(step)}, [("x", rnd(rng, *shape))],
-             lambda xs, p, a=start, b=stop, c=step: F.slice(xs[0], a, b, c))
+             lambda xs, p, a=start, b=stop, c=step: F.slice(xs[0], a, b, c),
+             note=("start/stop/step shorter than the rank apply to the LAST axes (NNC writes them without the "
+                   "batch axis)" if len(start) < len(shape) else None))
     for nm, shape, pw, mode, cv in [("pad_constant", (1, 2, 3, 4), (1, 2, 0, 3), "constant", 0.0),
                                     ("pad_constant_value", (1, 2, 3, 3), (1, 1, 2, 0), "constant", 1.5),
                                     ("pad_reflect", (1, 2, 4, 5), (2, 1, 1, 3), "reflect", 0.0),
@@ -655,6 +659,219 @@ def recurrent_cases():
 
 
 # ---------------------------------------------------------------------------------------------
+# Sony's NNC sample projects, rebuilt with nnabla's API in the same shapes (smaller widths),
+# random parameters (PF's initializers, seeded per sample). Images are 1x1x28x28 where the
+# sample is an MNIST one; sequences are (batch 1, T 6, features 8) for NNC-style recurrent
+# samples and (T 6, batch 1, features 8) for nnabla's F.rnn/F.lstm/F.gru.
+
+
+def sample(name, inputs, build, note, params=()):
+    import nnabla.random
+    nnabla.random.prng = np.random.RandomState(zlib.crc32(("sample:" + name).encode()))
+    case(name, "network", {}, inputs, build, params=params, tol="network", note=note, into=SAMPLES, folder="samples")
+
+
+def randomize_batch_norm_stats(name):
+    """PF.batch_normalization starts at beta 0, gamma 1, mean 0, var 1: give them trained-looking values."""
+    rng = rng_for("bn:" + name)
+    for k, v in nn.get_parameters(grad_only=False).items():
+        if k.endswith("/beta") or k.endswith("/mean"):
+            v.d = rnd(rng, *v.shape, scale=0.3)
+        elif k.endswith("/gamma"):
+            v.d = rng.uniform(0.5, 1.5, v.shape)
+        elif k.endswith("/var"):
+            v.d = rng.uniform(0.5, 2.0, v.shape)
+
+
+def image(name, shape=(1, 1, 28, 28)):
+    return rng_for(name).uniform(0, 1, shape).astype(np.float32)
+
+
+def mlp(x, widths, act, prefix="affine"):
+    h = x
+    for i, w in enumerate(widths):
+        h = PF.affine(h, w, name="%s%d" % (prefix, i))
+        if i < len(widths) - 1:
+            h = act(h)
+    return h
+
+
+def sample_cases():
+    sample("logistic_regression", [("x", image("logistic_regression"))],
+           lambda xs, p: F.sigmoid(PF.affine(xs[0], 1, name="affine")),
+           "NNC 01_logistic_regression: Affine(784 -> 1), Sigmoid")
+
+    def binary_cnn(xs, p):
+        h = F.tanh(F.max_pooling(PF.binary_connect_convolution(xs[0], 4, (5, 5), name="bicon_conv1"), (2, 2)))
+        h = F.tanh(F.max_pooling(PF.binary_connect_convolution(h, 8, (5, 5), name="bicon_conv2"), (2, 2)))
+        h = F.tanh(PF.affine(h, 10, name="affine1"))
+        return F.sigmoid(PF.affine(h, 1, name="affine2"))
+    sample("binary_cnn", [("x", image("binary_cnn"))], binary_cnn,
+           "NNC 02_binary_cnn with BinaryConnect convolutions: conv5x5(4)-maxpool-tanh-conv5x5(8)-maxpool-tanh-affine(10)-tanh-affine(1)-sigmoid")
+
+    def auto_encoder(xs, p):
+        h = F.tanh(PF.affine(xs[0], 32, name="encoder"))
+        return F.reshape(F.sigmoid(PF.affine(h, 784, name="decoder")), (1, 1, 28, 28))
+    sample("auto_encoder", [("x", image("auto_encoder"))], auto_encoder,
+           "NNC 06_auto_encoder: affine(32)-tanh-affine(784)-sigmoid-reshape")
+
+    sample("deep_mlp", [("x", image("deep_mlp"))],
+           lambda xs, p: F.softmax(mlp(xs[0], [16, 16, 16, 16, 10], F.relu)),
+           "NNC 10_deep_mlp: 4 x (affine(16)-relu), affine(10), softmax")
+
+    def deconv_net(xs, p):
+        h = F.relu(PF.convolution(xs[0], 4, (5, 5), name="conv1"))                # 24
+        h = F.max_pooling(h, (2, 2))                                             # 12
+        h = F.relu(PF.convolution(h, 8, (3, 3), name="conv2"))                  # 10
+        h = F.relu(PF.deconvolution(h, 4, (3, 3), name="deconv1"))              # 12
+        h = F.unpooling(h, (2, 2))                                               # 24
+        return F.sigmoid(PF.deconvolution(h, 1, (5, 5), name="deconv2"))        # 28
+    sample("deconvolution", [("x", image("deconvolution"))], deconv_net,
+           "NNC 11_deconvolution: conv-maxpool-conv then deconv-unpooling-deconv back to 28x28")
+
+    def residual(xs, p):
+        h = F.relu(PF.batch_normalization(PF.convolution(xs[0], 8, (3, 3), pad=(1, 1), name="conv0"),
+                                          batch_stat=False, name="bn0"))
+        for i in range(2):
+            r = F.relu(PF.batch_normalization(PF.convolution(h, 8, (3, 3), pad=(1, 1), name="res%d/conv1" % i),
+                                              batch_stat=False, name="res%d/bn1" % i))
+            r = PF.batch_normalization(PF.convolution(r, 8, (3, 3), pad=(1, 1), name="res%d/conv2" % i),
+                                       batch_stat=False, name="res%d/bn2" % i)
+            h = F.relu(F.add2(h, r))
+        h = F.average_pooling(h, (4, 4))
+        return F.softmax(PF.affine(h, 10, name="affine"))
+    sample("residual_learning", [("x", image("residual_learning", (1, 1, 12, 12)))], residual,
+           "NNC 12_residual_learning (12x12 input): conv-bn-relu, 2 residual blocks (conv-bn-relu-conv-bn, add, relu), "
+           "avgpool, affine, softmax; BatchNormalization at inference (random beta, gamma, mean, var)")
+
+    def lenet(xs, p, conv=PF.convolution, act=F.relu, fc=PF.affine, prefix=""):
+        h = act(F.max_pooling(conv(xs[0], 6, (5, 5), name=prefix + "conv1"), (2, 2)))
+        h = act(F.max_pooling(conv(h, 16, (5, 5), name=prefix + "conv2"), (2, 2)))
+        h = act(fc(h, 32, name=prefix + "fc3"))
+        return fc(h, 10, name=prefix + "fc4")
+    sample("lenet", [("x", image("lenet"))], lambda xs, p: F.softmax(lenet(xs, p)),
+           "NNC LeNet: conv5x5(6)-maxpool-relu-conv5x5(16)-maxpool-relu-affine(32)-relu-affine(10)-softmax")
+
+    # binary-connect / binary-net / binary-weight MNIST (nnabla-examples mnist-collection/classification_bnn.py)
+    def bn(h, name):
+        return PF.batch_normalization(h, batch_stat=False, name=name)
+
+    def binary_lenet(kind):
+        conv = {"bc": PF.binary_connect_convolution, "bn": PF.binary_connect_convolution,
+                "bw": PF.binary_weight_convolution}[kind]
+        fc = {"bc": PF.binary_connect_affine, "bn": PF.binary_connect_affine, "bw": PF.binary_weight_affine}[kind]
+        act = F.binary_tanh if kind == "bn" else F.elu
+
+        def build(xs, p):
+            h = act(bn(F.max_pooling(conv(xs[0], 8, (5, 5), name="conv1"), (2, 2)), "bn1"))
+            h = act(bn(F.max_pooling(conv(h, 8, (5, 5), name="conv2"), (2, 2)), "bn2"))
+            h = act(bn(fc(h, 16, name="fc3"), "bn3"))
+            return bn(fc(h, 10, name="fc4"), "bn4")
+        return build
+
+    def binary_mlp(kind):
+        fc = {"bc": PF.binary_connect_affine, "bn": PF.binary_connect_affine, "bw": PF.binary_weight_affine}[kind]
+        act = F.binary_tanh if kind == "bn" else F.elu
+
+        def build(xs, p):
+            h = xs[0]
+            for i in range(3):
+                h = act(bn(fc(h, 16, name="fc%d" % i), "bn%d" % i))
+            return bn(fc(h, 10, name="fc3"), "bn3")
+        return build
+    for kind, label in [("bc", "binary_connect"), ("bn", "binary_net"), ("bw", "binary_weight")]:
+        sample("%s_mnist_lenet" % label, [("x", image("%s_mnist_lenet" % label))], binary_lenet(kind),
+               "%s MNIST LeNet (nnabla-examples classification_bnn.py, 8/8/16 wide): binary conv-maxpool-BN-%s x2, "
+               "binary affine-BN-%s, binary affine-BN" % (label, "binary_tanh" if kind == "bn" else "elu",
+                                                         "binary_tanh" if kind == "bn" else "elu"))
+        sample("%s_mnist_mlp" % label, [("x", image("%s_mnist_mlp" % label))], binary_mlp(kind),
+               "%s MNIST MLP: 3 x (binary affine(16)-BN-%s), binary affine(10)-BN" %
+               (label, "binary_tanh" if kind == "bn" else "elu"))
+
+    def vae(xs, p):
+        h = F.relu(PF.affine(xs[0], 32, name="enc1"))
+        h = F.relu(PF.affine(h, 32, name="enc2"))
+        mu = PF.affine(h, 4, name="enc_mu")
+        _ = PF.affine(h, 4, name="enc_logvar")  # the sampling branch; inference decodes the mean
+        h = F.relu(PF.affine(mu, 32, name="dec1"))
+        h = F.relu(PF.affine(h, 32, name="dec2"))
+        return [mu, F.sigmoid(PF.affine(h, 784, name="dec_out"))]
+    sample("mnist_vae", [("x", image("mnist_vae"))], vae,
+           "MNIST VAE at inference: encoder mean path (outputs y0 = mu) and decoder of mu (y1 = 784 pixels)")
+
+    def dcgan_generator(xs, p):
+        h = F.elu(bn(PF.deconvolution(xs[0], 32, (4, 4), name="deconv1"), "bn1"))                                # 4
+        h = F.elu(bn(PF.deconvolution(h, 16, (4, 4), pad=(1, 1), stride=(2, 2), name="deconv2"), "bn2"))        # 8
+        h = F.elu(bn(PF.deconvolution(h, 8, (4, 4), pad=(1, 1), stride=(2, 2), name="deconv3"), "bn3"))         # 16
+        h = F.elu(bn(PF.deconvolution(h, 4, (4, 4), pad=(1, 1), stride=(2, 2), name="deconv4"), "bn4"))         # 32
+        h = F.tanh(PF.convolution(h, 1, (3, 3), pad=(1, 1), name="conv5"))
+        return F.slice(h, (0, 0, 2, 2), (1, 1, 30, 30))
+    sample("dcgan_generator", [("z", rnd(rng_for("dcgan_generator"), 1, 16, 1, 1))], dcgan_generator,
+           "DCGAN generator (nnabla-examples mnist-collection/dcgan.py, widths /16): z(16x1x1) -> 4 deconvs with "
+           "BN+ELU -> conv3x3 -> tanh -> centre 28x28 slice")
+
+    sample("vat_classifier", [("x", image("vat_classifier"))],
+           lambda xs, p: mlp(xs[0], [32, 32, 10], F.relu),
+           "VAT classifier at inference (nnabla-examples vat.py MLP, 32 wide): affine-relu-affine-relu-affine")
+
+    # Recurrent samples with nnabla's F.rnn / F.lstm / F.gru: x is (T, batch, features).
+    T, I, H = 6, 8, 8
+
+    def recurrent(kind, L=1, bidir=False):
+        gates = {"rnn": 1, "lstm": 4, "gru": 3}[kind]
+        D = 2 if bidir else 1
+        params = rnn_params(kind, gates, L, D, I, H, rng_for("sample:" + kind + str(L) + str(bidir)))
+
+        def run(x, p, h0_name):
+            h0 = nn.parameter.get_parameter_or_create(h0_name, (L, D, 1, H), initializer=np.zeros((L, D, 1, H), np.float32))
+            args = [x, h0]
+            if kind == "lstm":
+                args.append(nn.parameter.get_parameter_or_create(h0_name + "_c", (L, D, 1, H),
+                                                                 initializer=np.zeros((L, D, 1, H), np.float32)))
+            fn = {"rnn": F.rnn, "lstm": F.lstm, "gru": F.gru}[kind]
+            return fn(*args, p[kind + "/weight_l0"], weight=p.get(kind + "/weight"), bias=p[kind + "/bias"],
+                      num_layers=L, bidirectional=bidir, training=False)
+        return params, run
+
+    def seq(name):
+        return rnd(rng_for(name), T, 1, I)
+
+    def classify_last(kind, L=1, bidir=False):
+        params, run = recurrent(kind, L, bidir)
+
+        def build(xs, p):
+            y = run(xs[0], p, "h0")[0]                          # (T, 1, D*H)
+            last = F.reshape(F.slice(y, (T - 1, 0, 0), (T, 1, y.shape[2])), (1, y.shape[2]))
+            return F.sigmoid(PF.affine(last, 1, name="affine"))
+        return params, build
+
+    for name, kind, L, bidir, what in [("elman_net", "rnn", 1, False, "Elman net (F.rnn tanh)"),
+                                       ("bidirectional_elman_net", "rnn", 1, True, "bidirectional Elman net (F.rnn)"),
+                                       ("lstm", "lstm", 1, False, "LSTM (F.lstm)"),
+                                       ("gru", "gru", 1, False, "GRU (F.gru)"),
+                                       ("stacked_gru", "gru", 2, False, "stacked GRU (F.gru num_layers 2)")]:
+        params, build = classify_last(kind, L, bidir)
+        sample(name, [("x", seq(name))], build, what + " over x (T 6, batch 1, 8), zero initial state as parameters "
+               "h0 (and h0_c), last step -> affine(1) -> sigmoid", params=params)
+
+    enc_params, enc = recurrent("lstm")
+    dec_params, dec = recurrent("lstm")
+    enc_params = [("enc/" + n, a) for n, a in enc_params]
+    dec_params = [("dec/" + n, a) for n, a in dec_params]
+
+    def lstm_autoencoder(xs, p):
+        pe = {n[4:]: v for n, v in p.items() if n.startswith("enc/")}
+        pd = {n[4:]: v for n, v in p.items() if n.startswith("dec/")}
+        _, h_n, _ = enc(xs[0], pe, "enc/h0")
+        code = F.broadcast(F.reshape(h_n, (1, 1, H)), (T, 1, H))
+        y = dec(code, pd, "dec/h0")[0]
+        return F.reshape(PF.affine(F.reshape(y, (T, H)), I, name="out"), (T, 1, I))
+    sample("lstm_autoencoder", [("x", seq("lstm_autoencoder"))], lstm_autoencoder,
+           "LSTM auto-encoder: encoder F.lstm's final h broadcast over T, decoder F.lstm, affine back to 8 features",
+           params=enc_params + dec_params)
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def main():
@@ -677,10 +894,6 @@ def main():
     print("%d cases, %d samples" % (len(CASES), len(SAMPLES)))
     for s in SURPRISES:
         print("note:", s)
-
-
-def sample_cases():
-    pass
 
 
 if __name__ == "__main__":
