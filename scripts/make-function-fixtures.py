@@ -23,7 +23,8 @@ Writes Tests/Fixtures/functions/ (and its samples/ folder):
   manifest.json  {"generator", "nnabla", "cases": [...], "samples": [...]}; each entry:
                  name, function, attrs (the keyword arguments given to nnabla's Python function),
                  inputs [{name, shape}], outputs [{name, shape}], parameters [{name, shape}]
-                 (in the .nnp only), stem (files are <stem>.nnp and <stem>.bin, relative to
+                 (in the .nnp only), generators [{name, shape}] (unrolled samples only: executor
+                 generator variables, constant 0, not in the .bin), stem (files are <stem>.nnp and <stem>.bin, relative to
                  Tests/Fixtures/functions), tolerance_class, note (optional)
 tolerance_class:
   exact  IEEE basic operations and copies: a port must match bit for bit
@@ -872,6 +873,367 @@ def sample_cases():
 
 
 # ---------------------------------------------------------------------------------------------
+# NNC's unrolled recurrent form. Neural Network Console writes a recurrent layer as one step of
+# the cell, marked with repeat_id, inside a network with repeat_info {id, times}:
+#   RecurrentInput  (recurrent_param {repeat_id, axis}): the sequence -> this step's slice (the
+#                   axis removed); the expander turns it into Split(axis)
+#   Delay           (recurrent_param {repeat_id}): inputs (value at this step, initial value);
+#                   output = initial value at step 0, else the first input of step i - 1
+#   RecurrentOutput (recurrent_param {repeat_id, axis, length}; the function itself carries no
+#                   repeat_id): the steps' values stacked on axis; the expander makes it Stack
+# Variables and functions inside the loop list repeat_id; parameters without repeat_id are shared
+# by every step. Expanded names are <name>_<repeat_id>_<step>. NNC's Delay initial value is a
+# Buffer filled by the executor's generator_variable {type: "Constant" multiplier: 0}. Shapes keep
+# NNC's -1 batch axis. The golden comes from nnabla's own NnpExpander, then nnabla.utils.load.
+
+
+class UnrolledNet:
+    def __init__(self, name, repeats):
+        self.name = name
+        self.repeats = repeats            # [(id, times)]
+        self.variables = []               # text blocks
+        self.functions = []
+        self.params = OrderedDict()       # name -> ndarray
+        self.rng = rng_for("unrolled:" + name)
+
+    def var(self, name, shape, rid=()):
+        rids = "".join('    repeat_id: "%s"\n' % r for r in rid)
+        dims = " ".join("dim: %d" % d for d in shape)
+        self.variables.append('  variable {\n    name: "%s"\n    type: "Buffer"\n%s    shape { %s }\n  }\n'
+                              % (name, rids, dims))
+        return name
+
+    def param(self, name, shape, scale=0.4, rid=(), times=0):
+        """A shared parameter; with rid, one per step: the name holds {rid}, stored as [0], [1], …"""
+        if rid:
+            for i in range(times):
+                self.params[name.replace("{%s}" % rid[0], "[%d]" % i)] = rnd(self.rng, *shape, scale=scale)
+        else:
+            self.params[name] = rnd(self.rng, *shape, scale=scale)
+        dims = " ".join("dim: %d" % d for d in shape)
+        rids = "".join('    repeat_id: "%s"\n' % r for r in rid)
+        self.variables.append('  variable {\n    name: "%s"\n    type: "Parameter"\n%s    shape { %s }\n  }\n'
+                              % (name, rids, dims))
+        return name
+
+    def fn(self, name, type_, inputs, outputs, rid=(), param=""):
+        rids = "".join('    repeat_id: "%s"\n' % r for r in rid)
+        ins = "".join('    input: "%s"\n' % i for i in inputs)
+        outs = "".join('    output: "%s"\n' % o for o in outputs)
+        self.functions.append('  function {\n    name: "%s"\n    type: "%s"\n%s%s%s%s  }\n'
+                              % (name, type_, rids, ins, outs, ("    " + param + "\n") if param else ""))
+
+    def affine(self, name, x, in_shape, out_shape, rid):
+        # NNC's Affine weight: (input size flattened, *output shape), e.g. (56, 1, 28) in its Elman net
+        w = self.param(name + "/affine/W", (int(np.prod(in_shape)),) + tuple(out_shape))
+        b = self.param(name + "/affine/b", tuple(out_shape), scale=0.1)
+        self.var(name, (-1,) + tuple(out_shape), rid)
+        self.fn(name, "Affine", [x, w, b], [name], rid, "affine_param { base_axis: 1 }")
+        return name
+
+    def unary(self, type_, name, x, shape, rid, param=""):
+        self.var(name, shape, rid)
+        self.fn(name, type_, [x], [name], rid, param)
+        return name
+
+    def binary(self, type_, name, a, b, shape, rid):
+        self.var(name, shape, rid)
+        self.fn(name, type_, [a, b], [name], rid)
+        return name
+
+    def nntxt(self, data, generators, outputs):
+        reps = "".join('  repeat_info {\n    id: "%s"\n    times: %d\n  }\n' % r for r in self.repeats)
+        net = 'network {\n  name: "net"\n  batch_size: 1\n%s%s%s}\n' % (reps, "".join(self.variables), "".join(self.functions))
+        ex = 'executor {\n  name: "runtime"\n  network_name: "net"\n'
+        ex += "".join('  data_variable {\n    variable_name: "%s"\n    data_name: "%s"\n  }\n' % (d, d) for d in data)
+        ex += "".join('  generator_variable {\n    variable_name: "%s"\n    type: "Constant"\n    multiplier: 0\n  }\n' % g
+                      for g in generators)
+        ex += "".join('  output_variable {\n    variable_name: "%s"\n    data_name: "%s"\n  }\n' % (o, o) for o in outputs)
+        ex += "".join('  parameter_variable {\n    variable_name: "%s"\n  }\n' % p for p in self.params)
+        return net + ex + "}\n"
+
+
+def write_nnp(path, nntxt, params):
+    """An .nnp as NNC writes one: nnp_version.txt, network.nntxt, parameter.h5 (nnabla's own writer)."""
+    nn.clear_parameters()
+    for k, a in params.items():
+        nn.parameter.get_parameter_or_create(k, a.shape, initializer=a)
+    h5 = path + ".tmp.h5"
+    nn.parameter.save_parameters(h5)
+    with zipfile.ZipFile(path, "w") as z:
+        for member, data in [("nnp_version.txt", b"0.1\n"), ("network.nntxt", nntxt.encode()),
+                             ("parameter.h5", open(h5, "rb").read())]:
+            z.writestr(zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0)), data)
+    os.remove(h5)
+
+
+def run_expanded(path, data):
+    """Expands repeat/recurrent with nnabla's NnpExpander, saves that, and runs it with nnabla."""
+    from google.protobuf import text_format
+    from nnabla.utils import nnabla_pb2
+    from nnabla.utils.converter.nnabla.expander import NnpExpander
+    with zipfile.ZipFile(path) as z:
+        proto = text_format.Merge(z.read("network.nntxt").decode(), nnabla_pb2.NNablaProtoBuf())
+        h5 = z.read("parameter.h5")
+    import contextlib
+    with contextlib.redirect_stdout(io.StringIO()):  # the expander prints " Expanding net."
+        expanded = NnpExpander(proto).execute()
+    tmp = path + ".expanded.nnp"
+    with zipfile.ZipFile(tmp, "w") as z:
+        z.writestr("nnp_version.txt", "0.1\n")
+        z.writestr("network.nntxt", text_format.MessageToString(expanded))
+        z.writestr("parameter.h5", h5)
+    nn.clear_parameters()
+    info = load([tmp], prepare_data_iterator=False, batch_size=1)
+    os.remove(tmp)
+    e = info.executors["runtime"]
+    for v, a in zip(e.dataset_assign.keys(), data):
+        v.variable_instance.d = a.reshape(v.variable_instance.shape)
+    for v in e.generator_assign.keys():
+        v.variable_instance.d = 0
+    e.forward_target.forward(clear_buffer=True)
+    return [np.array(v.variable_instance.d, dtype=np.float32) for v in e.output_assign.keys()], expanded
+
+
+def shape_of(net, name):
+    block = next(v for v in net.variables if '"%s"' % name in v.split("\n")[1])
+    return [int(d) for d in block.split("shape {")[1].split("}")[0].replace("dim:", "").split()]
+
+
+def unrolled_sample(name, net, data, generators, outputs, note):
+    stem = "samples/" + name
+    path = os.path.join(OUT, stem + ".nnp")
+    params = net.params
+    write_nnp(path, net.nntxt([n for n, _ in data], generators, outputs), params)
+    outs, expanded = run_expanded(path, [a for _, a in data])
+    # nnabla.utils.load also unrolls repeat_info itself (ProtoGraph.expand_loop_control): it must agree.
+    nn.clear_parameters()
+    info = load([path], prepare_data_iterator=False, batch_size=1)
+    e = info.executors["runtime"]
+    for v, (_, a) in zip(e.dataset_assign.keys(), data):
+        v.variable_instance.d = a.reshape(v.variable_instance.shape)
+    for v in e.generator_assign.keys():
+        v.variable_instance.d = 0
+    e.forward_target.forward(clear_buffer=True)
+    for o, v in zip(outs, e.output_assign.keys()):
+        if not np.array_equal(o, np.array(v.variable_instance.d, dtype=np.float32)):
+            SURPRISES.append("%s: NnpExpander and nnabla.utils.load's own expansion disagree" % name)
+    write_bin(os.path.join(OUT, stem + ".bin"), [a for _, a in data] + outs)
+    types = sorted({f.type for f in expanded.network[0].function})
+    SAMPLES.append(OrderedDict([
+        ("name", name), ("function", "network"), ("attrs", {}),
+        ("inputs", [{"name": n, "shape": list(a.shape)} for n, a in data]),
+        ("outputs", [{"name": n, "shape": list(o.shape)} for n, o in zip(outputs, outs)]),
+        ("parameters", [{"name": k, "shape": list(a.shape)} for k, a in params.items()]),
+        ("generators", [{"name": g, "shape": [1] + shape_of(net, g)[1:]} for g in generators]),
+        ("stem", stem), ("tolerance_class", "network"),
+        ("note", note + "; NNC unrolled form (repeat_info with RecurrentInput/Delay/RecurrentOutput or "
+                 "RepeatStart/RepeatEnd); Delay initial values are generator variables (constant 0, not in the "
+                 ".bin) unless noted; golden from "
+                 "nnabla's NnpExpander + nnabla.utils.load; expanded function types: " + ", ".join(types))]))
+
+
+def elman_cell(net, x_t, h_prev, name, I, H, rid):
+    """NNC's Elman step: Concatenate(x_t, h_prev) on axis 1 (per-step shapes (-1, 1, n)), Affine, Tanh."""
+    cat = net.binary("Concatenate", name + "_Concatenate", x_t, h_prev, (-1, 2, H), rid)
+    net.functions[-1] = net.functions[-1][:-4] + "    concatenate_param { axis: 1 }\n  }\n"
+    a = net.affine(name + "_Affine", cat, (2, H), (1, H), rid)
+    return net.unary("Tanh", name + "_Tanh", a, (-1, 1, H), rid)
+
+
+def recurrent_io(net, seq, name, rid, step_shape, axis):
+    x_t = net.var(name, (-1,) + tuple(step_shape), [rid])
+    net.fn(name, "RecurrentInput", [seq], [x_t], [rid], 'recurrent_param { repeat_id: "%s" axis: %d }' % (rid, axis))
+    return x_t
+
+
+def delay(net, name, value, initial, shape, rid):
+    rid = rid[0] if isinstance(rid, list) else rid
+    net.var(name, (-1,) + tuple(shape), [rid])
+    net.fn(name, "Delay", [value, initial], [name], [rid], 'recurrent_param { repeat_id: "%s" }' % rid)
+    return name
+
+
+def recurrent_output(net, name, value, out_shape, rid, axis, length):
+    net.var(name, (-1,) + tuple(out_shape))
+    net.fn(name, "RecurrentOutput", [value], [name], (), 'recurrent_param { repeat_id: "%s" axis: %d length: %d }'
+           % (rid, axis, length))
+    return name
+
+
+def last_step(net, name, seq, shape3, T):
+    """Slice the last step of (-1, 1, T, H), NNC style (start/stop/step without the batch axis)."""
+    H = shape3[2]
+    net.var(name, (-1, 1, 1, H))
+    net.fn(name, "Slice", [seq], [name], (), "slice_param { start: 0 start: %d start: 0 stop: 1 stop: %d stop: %d "
+           "step: 1 step: 1 step: 1 }" % (T - 1, T, H))
+    return name
+
+
+def lstm_cell(net, x_t, name, I, H, rid, h_init, c_init):
+    hp = delay(net, name + "_Delay_h", name + "_h", h_init, (1, H), rid)
+    cp = delay(net, name + "_Delay_c", name + "_c", c_init, (1, H), rid)
+    cat = net.binary("Concatenate", name + "_Concatenate", x_t, hp, (-1, 1, I + H), rid)
+    net.functions[-1] = net.functions[-1][:-4] + "    concatenate_param { axis: 2 }\n  }\n"
+    gates = {}
+    for g, act in [("i", "Sigmoid"), ("f", "Sigmoid"), ("o", "Sigmoid"), ("g", "Tanh")]:
+        a = net.affine("%s_Affine_%s" % (name, g), cat, (1, I + H), (1, H), rid)
+        gates[g] = net.unary(act, "%s_%s_%s" % (name, act, g), a, (-1, 1, H), rid)
+    fc = net.binary("Mul2", name + "_Mul2_fc", gates["f"], cp, (-1, 1, H), rid)
+    ig = net.binary("Mul2", name + "_Mul2_ig", gates["i"], gates["g"], (-1, 1, H), rid)
+    c = net.binary("Add2", name + "_c", fc, ig, (-1, 1, H), rid)
+    tc = net.unary("Tanh", name + "_Tanh_c", c, (-1, 1, H), rid)
+    return net.binary("Mul2", name + "_h", gates["o"], tc, (-1, 1, H), rid), c
+
+
+def gru_cell(net, x_t, name, I, H, rid, h_init):
+    hp = delay(net, name + "_Delay_h", name + "_h", h_init, (1, H), rid)
+    cat = net.binary("Concatenate", name + "_Concatenate", x_t, hp, (-1, 1, I + H), rid)
+    net.functions[-1] = net.functions[-1][:-4] + "    concatenate_param { axis: 2 }\n  }\n"
+    r = net.unary("Sigmoid", name + "_r", net.affine(name + "_Affine_r", cat, (1, I + H), (1, H), rid), (-1, 1, H), rid)
+    z = net.unary("Sigmoid", name + "_z", net.affine(name + "_Affine_z", cat, (1, I + H), (1, H), rid), (-1, 1, H), rid)
+    rh = net.binary("Mul2", name + "_rh", r, hp, (-1, 1, H), rid)
+    cat2 = net.binary("Concatenate", name + "_Concatenate_2", x_t, rh, (-1, 1, I + H), rid)
+    net.functions[-1] = net.functions[-1][:-4] + "    concatenate_param { axis: 2 }\n  }\n"
+    n = net.unary("Tanh", name + "_n", net.affine(name + "_Affine_n", cat2, (1, I + H), (1, H), rid), (-1, 1, H), rid)
+    one_minus_z = net.unary("RSubScalar", name + "_1mz", z, (-1, 1, H), rid, "r_sub_scalar_param { val: 1 }")
+    a = net.binary("Mul2", name + "_a", one_minus_z, n, (-1, 1, H), rid)
+    b = net.binary("Mul2", name + "_b", z, hp, (-1, 1, H), rid)
+    return net.binary("Add2", name + "_h", a, b, (-1, 1, H), rid)
+
+
+def head(net, last, H):
+    a = net.affine("Affine", last, (1, 1, H), (1,), ())
+    return net.unary("Sigmoid", "Sigmoid", a, (-1, 1), ())
+
+
+def unrolled_samples():
+    T, I, H = 6, 8, 8
+    R = "RecurrentInput"
+
+    def seq(name):
+        return rnd(rng_for(name), 1, 1, T, I)
+
+    # Elman net, exactly NNC's sample in shape (Input (-1, 1, T, I), RecurrentInput axis 2).
+    net = UnrolledNet("elman_net_unrolled", [(R, T)])
+    net.var("Input", (-1, 1, T, I))
+    net.var("Delay_Initial", (-1, 1, H))
+    x_t = recurrent_io(net, "Input", R, R, (1, I), 2)
+    h = elman_cell(net, x_t, delay(net, "Delay", "rnn_Tanh", "Delay_Initial", (1, H), R), "rnn", I, H, [R])
+    out = recurrent_output(net, "RecurrentOutput", h, (1, T, H), R, 2, T)
+    y = head(net, last_step(net, "Slice", out, (1, T, H), T), H)
+    unrolled_sample("elman_net_unrolled", net, [("Input", seq("elman_net_unrolled"))], ["Delay_Initial"], [y],
+                    "NNC Elman net: RecurrentInput(axis 2), Delay, Concatenate, Affine, Tanh, RecurrentOutput, "
+                    "Slice of the last step, Affine, Sigmoid")
+
+    # Bidirectional Elman: a second repeat over the time-flipped input.
+    R2 = "RecurrentInput_2"
+    net = UnrolledNet("bidirectional_elman_net_unrolled", [(R, T), (R2, T)])
+    net.var("Input", (-1, 1, T, I))
+    net.var("Delay_Initial", (-1, 1, H))
+    net.var("Delay_Initial_2", (-1, 1, H))
+    x_t = recurrent_io(net, "Input", R, R, (1, I), 2)
+    hf = elman_cell(net, x_t, delay(net, "Delay", "fw_Tanh", "Delay_Initial", (1, H), R), "fw", I, H, [R])
+    flipped = net.unary("Flip", "Flip", "Input", (-1, 1, T, I), (), "flip_param { axes: 2 }")
+    x_b = recurrent_io(net, flipped, R2, R2, (1, I), 2)
+    hb = elman_cell(net, x_b, delay(net, "Delay_2", "bw_Tanh", "Delay_Initial_2", (1, H), R2), "bw", I, H, [R2])
+    of = last_step(net, "Slice", recurrent_output(net, "RecurrentOutput", hf, (1, T, H), R, 2, T), (1, T, H), T)
+    ob = last_step(net, "Slice_2", recurrent_output(net, "RecurrentOutput_2", hb, (1, T, H), R2, 2, T), (1, T, H), T)
+    cat = net.binary("Concatenate", "Concatenate", of, ob, (-1, 1, 1, 2 * H), ())
+    net.functions[-1] = net.functions[-1][:-4] + "    concatenate_param { axis: 3 }\n  }\n"
+    y = head(net, cat, 2 * H)
+    unrolled_sample("bidirectional_elman_net_unrolled", net, [("Input", seq("bidirectional_elman_net_unrolled"))],
+                    ["Delay_Initial", "Delay_Initial_2"], [y],
+                    "bidirectional Elman net: two repeats (RecurrentInput, RecurrentInput_2), the second over "
+                    "Flip(Input, axis 2); last steps concatenated, Affine, Sigmoid")
+
+    # LSTM: two Delays (h and c); per-step shapes (-1, 1, n).
+    net = UnrolledNet("lstm_unrolled", [(R, T)])
+    net.var("Input", (-1, 1, T, I))
+    net.var("Delay_Initial_h", (-1, 1, H))
+    net.var("Delay_Initial_c", (-1, 1, H))
+    x_t = recurrent_io(net, "Input", R, R, (1, I), 2)
+    h, _ = lstm_cell(net, x_t, "lstm", I, H, [R], "Delay_Initial_h", "Delay_Initial_c")
+    out = recurrent_output(net, "RecurrentOutput", h, (1, T, H), R, 2, T)
+    y = head(net, last_step(net, "Slice", out, (1, T, H), T), H)
+    unrolled_sample("lstm_unrolled", net, [("Input", seq("lstm_unrolled"))], ["Delay_Initial_h", "Delay_Initial_c"],
+                    [out, y], "LSTM cell from Affine x4 (i, f, o, g), Sigmoid/Tanh, Mul2, Add2; outputs the h "
+                    "sequence and sigmoid(affine(last h))")
+
+    # GRU and stacked GRU.
+    for name, layers in [("gru_unrolled", 1), ("stacked_gru_unrolled", 2)]:
+        net = UnrolledNet(name, [(R, T)])
+        net.var("Input", (-1, 1, T, I))
+        gens = []
+        h = recurrent_io(net, "Input", R, R, (1, I), 2)
+        width = I
+        for l in range(layers):
+            gens.append(net.var("Delay_Initial_%d" % l, (-1, 1, H)))
+            h = gru_cell(net, h, "gru%d" % l, width, H, [R], gens[-1])
+            width = H
+        out = recurrent_output(net, "RecurrentOutput", h, (1, T, H), R, 2, T)
+        y = head(net, last_step(net, "Slice", out, (1, T, H), T), H)
+        unrolled_sample(name, net, [("Input", seq(name))], gens, [out, y],
+                        "GRU cell%s from Affine (r, z, n on concat(x, h) and concat(x, r*h)), Sigmoid, Tanh, "
+                        "RSubScalar, Mul2, Add2" % (" x2 stacked in one repeat" if layers == 2 else ""))
+
+    # Residual learning, NNC's form: RepeatStart / RepeatEnd around a residual block, one set of
+    # weights per repetition (parameter names with {RepeatStart}, stored as [0], [1]).
+    RS, C = "RepeatStart", 4
+    net = UnrolledNet("residual_learning_repeat", [(RS, 2)])
+    net.var("Input", (-1, 1, 12, 12))
+
+    def conv(name, x, cin, rid=()):
+        tag = "{%s}" % RS if rid else ""
+        w = net.param("%s%s/conv/W" % (name, tag), (C, cin, 3, 3), rid=rid, times=2)
+        b = net.param("%s%s/conv/b" % (name, tag), (C,), scale=0.1, rid=rid, times=2)
+        net.var(name, (-1, C, 12, 12), rid)
+        net.fn(name, "Convolution", [x, w, b], [name], rid, "convolution_param { pad { dim: 1 dim: 1 } "
+               "stride { dim: 1 dim: 1 } dilation { dim: 1 dim: 1 } group: 1 base_axis: 1 }")
+        return name
+    h = net.unary("ReLU", "ReLU", conv("Convolution", "Input", 1), (-1, C, 12, 12), ())
+    net.var(RS, (-1, C, 12, 12), [RS])
+    net.fn(RS, "RepeatStart", [h, "ReLU_3"], [RS], [RS], 'repeat_param { repeat_id: "%s" }' % RS)
+    r = net.unary("ReLU", "ReLU_2", conv("Convolution_2", RS, C, [RS]), (-1, C, 12, 12), [RS])
+    r = conv("Convolution_3", r, C, [RS])
+    s = net.binary("Add2", "Add2", RS, r, (-1, C, 12, 12), [RS])
+    r = net.unary("ReLU", "ReLU_3", s, (-1, C, 12, 12), [RS])
+    net.var("RepeatEnd", (-1, C, 12, 12))
+    net.fn("RepeatEnd", "RepeatEnd", [r], ["RepeatEnd"], (), 'repeat_param { repeat_id: "%s" times: 2 }' % RS)
+    pooled = net.unary("AveragePooling", "AveragePooling", "RepeatEnd", (-1, C, 3, 3), (),
+                       "average_pooling_param { kernel { dim: 4 dim: 4 } stride { dim: 4 dim: 4 } ignore_border: true "
+                       "pad { dim: 0 dim: 0 } including_pad: true }")
+    y = net.unary("Softmax", "Softmax", net.affine("Affine", pooled, (C, 3, 3), (10,), ()), (-1, 10), (),
+                  "softmax_param { axis: 1 }")
+    unrolled_sample("residual_learning_repeat", net, [("Input", image("residual_learning_repeat", (1, 1, 12, 12)))],
+                    [], [y], "NNC residual learning: Convolution, ReLU, then RepeatStart/RepeatEnd (times 2) around "
+                    "conv-relu-conv-Add2(skip)-relu with per-repetition weights, AveragePooling, Affine, Softmax")
+
+    # LSTM auto-encoder: the decoder's Delay starts from the encoder's last h and c (not a generator).
+    net = UnrolledNet("lstm_autoencoder_unrolled", [(R, T), (R2, T)])
+    net.var("Input", (-1, 1, T, I))
+    net.var("Delay_Initial_h", (-1, 1, H))
+    net.var("Delay_Initial_c", (-1, 1, H))
+    x_t = recurrent_io(net, "Input", R, R, (1, I), 2)
+    h, c = lstm_cell(net, x_t, "enc", I, H, [R], "Delay_Initial_h", "Delay_Initial_c")
+    hs = recurrent_output(net, "RecurrentOutput_h", h, (1, T, H), R, 2, T)
+    cs = recurrent_output(net, "RecurrentOutput_c", c, (1, T, H), R, 2, T)
+    h_last = net.unary("Reshape", "h_last", last_step(net, "Slice_h", hs, (1, T, H), T), (-1, 1, H), (),
+                       "reshape_param { shape { dim: -1 dim: 1 dim: %d } }" % H)
+    c_last = net.unary("Reshape", "c_last", last_step(net, "Slice_c", cs, (1, T, H), T), (-1, 1, H), (),
+                       "reshape_param { shape { dim: -1 dim: 1 dim: %d } }" % H)
+    flipped = net.unary("Flip", "Flip", "Input", (-1, 1, T, I), (), "flip_param { axes: 2 }")
+    x_d = recurrent_io(net, flipped, R2, R2, (1, I), 2)
+    hd, _ = lstm_cell(net, x_d, "dec", I, H, [R2], h_last, c_last)
+    yd = net.affine("dec_out", hd, (1, H), (1, I), [R2])
+    out = recurrent_output(net, "RecurrentOutput_dec", yd, (1, T, I), R2, 2, T)
+    unrolled_sample("lstm_autoencoder_unrolled", net, [("Input", seq("lstm_autoencoder_unrolled"))],
+                    ["Delay_Initial_h", "Delay_Initial_c"], [out],
+                    "LSTM auto-encoder: encoder LSTM over Input; decoder LSTM over the time-flipped Input whose "
+                    "Delays start from the encoder's last h and c (Slice + Reshape with -1 batch), Affine per step")
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def main():
@@ -886,6 +1248,7 @@ def main():
     binary_cases()
     recurrent_cases()
     sample_cases()
+    unrolled_samples()
     manifest = OrderedDict([("generator", "scripts/make-function-fixtures.py"), ("nnabla", nn.__version__),
                             ("cases", CASES), ("samples", SAMPLES)])
     with open(os.path.join(OUT, "manifest.json"), "w") as f:

@@ -113,13 +113,16 @@ public struct FunctionFixture: Decodable, Sendable, CustomStringConvertible {
   public var outputs: [Tensor]
   /// Parameters stored in the `.nnp` only.
   public var parameters: [Tensor]
+  /// Unrolled (NNC-form) samples only: the executor's generator variables (Delay initial values,
+  /// constant 0), not in the `.bin`; the runner must fill them with zeros.
+  public var generators: [Tensor]?
   /// `<stem>.nnp` and `<stem>.bin`, relative to `Tests/Fixtures/functions` (samples: `samples/<name>`).
   public var stem: String
   public var toleranceClass: ToleranceClass
   public var note: String?
 
   enum CodingKeys: String, CodingKey {
-    case name, function, attrs, inputs, outputs, parameters, stem, note
+    case name, function, attrs, inputs, outputs, parameters, generators, stem, note
     case toleranceClass = "tolerance_class"
   }
 
