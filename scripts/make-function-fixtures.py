@@ -174,7 +174,10 @@ def binary(name, function, fn, a_shape, b_shape, tol="exact", positive_a=False, 
 
 
 # ---------------------------------------------------------------------------------------------
-# Pooling
+# Pooling. ignore_border false: out = (in + pad - 1) / stride + 1 (pad counted once, the last
+# window may hang over the end); true: (in + 2 pad - kernel) / stride + 1. The file omits
+# ignore_border when false and including_pad when false (proto3), so a reader must default both to
+# false, not to the Python API's true.
 
 
 def pooling_cases():
@@ -215,7 +218,12 @@ def pooling_cases():
 
 
 # ---------------------------------------------------------------------------------------------
-# Activations
+# Activations. Checked against numpy on these goldens: GELU is the tanh approximation
+# 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), not erf (4.7e-4 apart); HardSigmoid is
+# clip(0.2 x + 0.5, 0, 1); SoftPlus(beta) = log(1 + exp(beta x)) / beta; CELU(axis) and
+# CReLU(axis) concatenate f(x) and f(-x) along axis (the output doubles there); SoftSign
+# x / (1 + |x|); Softmax/LogSoftmax without axis use the last axis in Python, but a file with
+# axis 0 omits it, and 0 is what the reader must take.
 
 
 def activation_cases():
@@ -286,7 +294,9 @@ def activation_cases():
 
 
 # ---------------------------------------------------------------------------------------------
-# Reductions and normalisation
+# Reductions and normalisation. nnabla's Python API spells it keepdims, the file keep_dims
+# (omitted when false); axis None is written as every axis; negative axes are written as given
+# (-1 stays -1 in the file).
 
 
 def reduction_cases():
@@ -321,7 +331,9 @@ def reduction_cases():
 
 
 # ---------------------------------------------------------------------------------------------
-# Arithmetic
+# Arithmetic. Round is half away from zero (std::round: 2.5 -> 3, -0.5 -> -1). Sign(0) = alpha
+# (-0.0 too). Pow2 with a negative base and a non-integer exponent gives nan. BatchMatmul
+# broadcasts batch axes of size 1 (see batch_matmul_bcast_batch).
 
 
 def arithmetic_cases():
@@ -396,7 +408,13 @@ def arithmetic_cases():
 
 
 # ---------------------------------------------------------------------------------------------
-# Data movement
+# Data movement. Slice, Pad and Shift parameters shorter than the rank apply to the LAST axes.
+# Shift: y[i] = x[i - shift], out-of-range indices clamped (nearest) or mirrored with the edge
+# repeated (reflect: period 2n, i -> 2n - 1 - i). Pad reflect is numpy's "reflect" (edge not
+# repeated). Interpolate, per axis with s = align_corners && out > 1 ? (in-1)/(out-1) : in/out:
+#   linear:  src = half_pixel ? max((d + 0.5) s - 0.5, 0) : d s; lerp x[floor], x[min(floor+1, in-1)]
+#   nearest: half_pixel_for_nn ? floor((d + 0.5) s) : floor(the linear src)  (floor, never round,
+#            even with align_corners); the Python scale argument becomes output_size in the file.
 
 
 def movement_cases():
@@ -478,6 +496,11 @@ def movement_cases():
                    ("interpolate_linear_output_size_ac", dict(output_size=(5, 7), mode="linear", align_corners=True)),
                    ("interpolate_linear_half_pixel", dict(output_size=(5, 7), mode="linear", half_pixel=True)),
                    ("interpolate_nearest_align_corners", dict(output_size=(5, 7), mode="nearest", align_corners=True)),
+                   ("interpolate_nearest_align_corners_8x8", dict(output_size=(8, 8), mode="nearest", align_corners=True)),
+                   ("interpolate_nearest_8x8", dict(output_size=(8, 8), mode="nearest")),
+                   ("interpolate_nearest_half_pixel_for_nn", dict(output_size=(8, 8), mode="nearest", half_pixel=True,
+                                                                  half_pixel_for_nn=True)),
+                   ("interpolate_linear_downscale", dict(output_size=(2, 3), mode="linear")),
                    ("interpolate_linear_1d", dict(output_size=(9,), mode="linear"))]:
         rng = rng_for(nm)
         shape = (1, 2, 5) if nm.endswith("_1d") else (1, 2, 3, 4)
@@ -504,7 +527,10 @@ def movement_cases():
 
 
 # ---------------------------------------------------------------------------------------------
-# Binary networks, dropout, convolutions
+# Binary networks, dropout, convolutions. BinarySigmoid(0) = 0 and BinaryTanh(0) = -1 (x > 0
+# tests). The Binary*Affine/Convolution functions recompute Wb = sign(W) (0 -> quantize_zero_to)
+# and, for BinaryWeight*, alpha = mean |W| per output on every forward; the saved Wb/alpha are
+# the values after that forward. Dropout: see dropout_inference.
 
 
 def binary_cases():
@@ -618,8 +644,12 @@ def binary_cases():
 # ---------------------------------------------------------------------------------------------
 # Recurrent functions (F.rnn / F.lstm / F.gru): x (T, B, I), h (L, D, B, H), c (L, D, B, H),
 # weight_l0 (D, G, H, I + H), weight (L - 1, D, G, H, D*H + H), bias (L, D, G, H);
-# G = 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n); RNN has no G axis at all (not G = 1); GRU's bias
-# is (L, D, 4, H), not (L, D, 3, H): the hidden side of the n gate has its own bias. Outputs y (T, B, D*H), h_n, (c_n).
+# G = 4 (LSTM rows: i, f, g, o — g the tanh candidate in row 2), 3 (GRU: r, z, n); RNN has no G axis at all (not G = 1); GRU's bias
+# is (L, D, 4, H), not (L, D, 3, H): the hidden side of the n gate has its own bias.
+# Checked against numpy: gate = W[g] @ concat(x_t, h) + b[g]; LSTM c = f c + i g, h = o tanh(c);
+# GRU n = tanh(W_n[:, :I] x + b[2] + r (W_n[:, I:] h + b[3])), h = (1 - z) n + z h; backward
+# direction runs over reversed time, y = concat(forward, backward) per step. With num_layers 1
+# the file has no weight input: the inputs are x, h, (c,) weight_l0, bias. Outputs y (T, B, D*H), h_n, (c_n).
 
 
 def rnn_params(prefix, gates, L, D, I, H, rng):
