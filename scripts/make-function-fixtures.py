@@ -24,8 +24,11 @@ Writes Tests/Fixtures/functions/ (and its samples/ folder):
                  name, function, attrs (the keyword arguments given to nnabla's Python function),
                  inputs [{name, shape}], outputs [{name, shape}], parameters [{name, shape}]
                  (in the .nnp only), generators [{name, shape}] (unrolled samples only: executor
-                 generator variables, constant 0, not in the .bin), stem (files are <stem>.nnp and <stem>.bin, relative to
-                 Tests/Fixtures/functions), tolerance_class, note (optional)
+                 generator variables, constant 0, not in the .bin), stem (files are <stem>.nnp
+                 and <stem>.bin, relative to Tests/Fixtures/functions), tolerance_class, note
+                 (optional). Tests read it with Tests/_NNTestSupport/FunctionFixtures.swift.
+The .nnp zips get their member dates pinned to 1980-01-01 (member bytes untouched) so that a
+rerun reproduces every file byte for byte.
 tolerance_class:
   exact  IEEE basic operations and copies: a port must match bit for bit
   sum    sums of products (reductions, pooling, convolution, matmul): rounding depends on order
@@ -33,14 +36,17 @@ tolerance_class:
   network  a sample network (several of the above chained)
 
 The recurrent samples also come in NNC's unrolled form (repeat_info, RecurrentInput,
-RecurrentOutput, Delay), written here as an .nntxt and zipped with the parameters; their goldens
-come from expanding them with nnabla's own NnpExpander and running the expanded network.
+RecurrentOutput, Delay; residual learning with RepeatStart/RepeatEnd), written here as an .nntxt
+in NNC's layout (-1 batch axis, generator_variable initial states) and zipped with parameter.h5;
+their goldens come from expanding them with nnabla's own NnpExpander and running the expanded
+network (and must equal nnabla.utils.load's own expansion of the unexpanded file).
+
+Dropout is the one golden that is not nnabla's output: see dropout_inference.
 """
 import io
 import json
 import os
 import shutil
-import sys
 import zipfile
 import zlib
 from collections import OrderedDict
