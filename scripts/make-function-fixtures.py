@@ -74,7 +74,7 @@ def rng_for(name):
 
 
 def rnd(rng, *shape, scale=1.0):
-    return (rng.randn(*shape) * scale).astype(np.float32)
+    return np.asarray(rng.randn(*shape) * scale, dtype=np.float32)
 
 
 def run_saved(path, data):
@@ -253,7 +253,9 @@ def activation_cases():
           x=with_kinks("celu_alpha2_axis2"), tol="libm")
 
     # PReLU: slope of shape () / (1,) is shared; shape (C,) is per channel along base_axis.
+    # PF.prelu(shared=True) makes a 0-d slope (shape ()): the file has a shape with no dims.
     for nm, shape, slope_shape, base_axis in [("prelu_shared", (1, 3, 4, 4), (1,), 1),
+                                              ("prelu_shared_0d", (1, 3, 4, 4), (), 1),
                                               ("prelu_per_channel", (1, 3, 4, 4), (3,), 1),
                                               ("prelu_base_axis2", (1, 2, 4, 3), (4,), 2),
                                               ("prelu_2d_per_channel", (1, 6), (6,), 1),
@@ -294,6 +296,8 @@ def activation_cases():
         unary(base + "_axis1", function, lambda x, fn=fn: fn(x, axis=1), {"axis": 1}, shape=(1, 5, 3), tol="libm")
         unary(base + "_axis0", function, lambda x, fn=fn: fn(x, axis=0), {"axis": 0}, shape=(4, 3), tol="libm",
               note="axis 0 is omitted from the file (proto3); reading it back must give 0, not the last axis")
+        unary(base + "_axis_neg1", function, lambda x, fn=fn: fn(x, axis=-1), {"axis": -1}, shape=(1, 3, 4),
+              tol="libm")
         unary(base + "_2d", function, lambda x, fn=fn: fn(x, axis=1), {"axis": 1}, shape=(1, 10), tol="libm")
         unary(base + "_large", function, lambda x, fn=fn: fn(x, axis=1), {"axis": 1},
               x=(rnd(rng_for(base + "_large"), 1, 6) * 30 + 80).astype(np.float32), tol="libm")
