@@ -526,14 +526,15 @@ def movement_cases():
     x = rnd(rng, 1, 3, 4, scale=2.0)
     case("clip_by_value_scalars", "clip_by_value", {"min": -0.5, "max": 0.75}, [("x", x)],
          lambda xs, p: F.clip_by_value(xs[0], -0.5, 0.75),
-         note="F.clip_by_value with floats: nnabla writes MaximumScalar then MinimumScalar? see the .nnp")
+         note="F.clip_by_value with floats: the file holds MaximumScalar(min) then MinimumScalar(max)")
     lo = np.full((1, 3, 1), -0.5, np.float32)
     lo[0, 1, 0] = -1.0
     hi = np.full((1, 3, 1), 0.75, np.float32)
     case("clip_by_value_variables", "clip_by_value", {"min": "parameter clip/min", "max": "parameter clip/max"},
          [("x", x)], lambda xs, p: F.clip_by_value(xs[0], p["clip/min"], p["clip/max"]),
          params=[("clip/min", lo), ("clip/max", hi)],
-         note="F.clip_by_value with Variables broadcasts them; see the .nnp for the functions written")
+         note="F.clip_by_value with Variables: the file holds Maximum2(x, min) then Minimum2(., max), "
+              "min/max (1, 3, 1) broadcast")
 
 
 # ---------------------------------------------------------------------------------------------
