@@ -40,7 +40,10 @@ enum FunctionConformance {
 
   /// int8 C (both kernel sets) vs the Swift int8 reference, byte for byte, calibrated on `samples`.
   @discardableResult
-  static func checkInt8(_ modelPath: String, samples: [[FloatTensor]], sourceLocation: SourceLocation = #_sourceLocation) throws -> VerifyReport? {
+  static func checkInt8(
+    _ modelPath: String, samples: [[FloatTensor]], kernels kernelSets: [KernelSet] = KernelSet.allCases,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> VerifyReport? {
     let dir = try Fixtures.temporaryDirectory("nnfunction-calibration")
     defer { try? FileManager.default.removeItem(at: dir) }
     let calibration = dir.appendingPathComponent("calibration.bin")
@@ -48,7 +51,7 @@ enum FunctionConformance {
     for sample in samples { for t in sample { t.values.withUnsafeBytes { bytes.append(contentsOf: $0) } } }
     try bytes.write(to: calibration)
     var last: VerifyReport?
-    for kernels in KernelSet.allCases {
+    for kernels in kernelSets {
       let compilation = try Driver.compile(
         modelPath: modelPath,
         options: CompileOptions(target: try .named("cortex-m4f"), quantization: "int8", calibrationData: calibration.path, kernels: kernels))
