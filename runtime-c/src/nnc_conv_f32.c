@@ -1,6 +1,6 @@
 /*
  * nnc_conv_f32.c — grouped 2-D convolution (also 1-D and depthwise), float32 reference.
- * See nnc_spatial.h. Mirrors FloatKernels.groupedConvolution in Swift.
+ * See nnc_spatial.h. Mirrors FloatKernels.groupedConvolution in Swift, block sums included.
  */
 #include "nnc_spatial.h"
 
@@ -15,7 +15,8 @@ void nnc_conv_f32(const nnc_conv_params *p, const float *x, const float *w, cons
     const int32_t in_per_group = p->in_c / p->group;
     const int32_t out_per_group = p->out_c / p->group;
     const int32_t dil_w = p->dilation_w;
-    int32_t n, oc, oh, ow, icl, kh, kw;
+    const int32_t block = NNC_F32_SUM_CHANNELS(k_size);
+    int32_t n, oc, oh, ow, c0, icl, kh, kw;
 
     for (n = 0; n < p->batch; ++n) {
         for (oc = 0; oc < p->out_c; ++oc) {
@@ -37,28 +38,33 @@ void nnc_conv_f32(const nnc_conv_params *p, const float *x, const float *w, cons
                     while (kw_hi > kw_lo && iw0 + (kw_hi - 1) * dil_w >= in_w) {
                         --kw_hi;
                     }
-                    for (icl = 0; icl < in_per_group; ++icl) {
-                        const float *xc = x_group + icl * in_map;
-                        const float *wc = w_filter + icl * k_size;
-                        for (kh = 0; kh < k_h; ++kh) {
-                            const int32_t ih = ih0 + kh * p->dilation_h;
-                            const float *x_row;
-                            const float *w_row;
-                            int32_t iw;
-                            if (ih < 0 || ih >= in_h) {
-                                continue;
-                            }
-                            x_row = xc + ih * in_w;
-                            w_row = wc + kh * k_w;
-                            iw = iw0 + kw_lo * dil_w;
-                            for (kw = kw_lo; kw < kw_hi; ++kw) {
-                                /* A statement of its own: no contraction into a fused
-                                 * multiply-add, so every compiler rounds as the interpreter. */
-                                const float prod = x_row[iw] * w_row[kw];
-                                acc += prod;
-                                iw += dil_w;
+                    for (c0 = 0; c0 < in_per_group; c0 += block) { /* a block sum per step */
+                        const int32_t c1 = in_per_group - c0 < block ? in_per_group : c0 + block;
+                        float part = 0.0f;
+                        for (icl = c0; icl < c1; ++icl) {
+                            const float *xc = x_group + icl * in_map;
+                            const float *wc = w_filter + icl * k_size;
+                            for (kh = 0; kh < k_h; ++kh) {
+                                const int32_t ih = ih0 + kh * p->dilation_h;
+                                const float *x_row;
+                                const float *w_row;
+                                int32_t iw;
+                                if (ih < 0 || ih >= in_h) {
+                                    continue;
+                                }
+                                x_row = xc + ih * in_w;
+                                w_row = wc + kh * k_w;
+                                iw = iw0 + kw_lo * dil_w;
+                                for (kw = kw_lo; kw < kw_hi; ++kw) {
+                                    /* A statement of its own: no contraction into a fused
+                                     * multiply-add, so every compiler rounds as the interpreter. */
+                                    const float prod = x_row[iw] * w_row[kw];
+                                    part += prod;
+                                    iw += dil_w;
+                                }
                             }
                         }
+                        acc += part;
                     }
                     y_map[oh * out_w + ow] = (b != NULL) ? acc + b[oc] : acc;
                 }
