@@ -80,6 +80,24 @@ import _NNTestSupport
     #expect(report.outputs[0].againstInterpreter.maxAbs == 0, "\(report.text)")
   }
 
+  /// The MLPerf Tiny autoencoder (Affine 640→128 … 128→640) against a float64 evaluation of the
+  /// same weights (`Tests/Fixtures/float64/README.md`): within 1e-4 of the output range, so
+  /// `verify --expected` passes at its default tolerance. One running accumulator per output was
+  /// 1.2e-4 of the range off (6.9e-3 absolute; nnabla 1.6e-3); block sums of 32 give 3e-6.
+  @Test func mlperfAutoencoder_isWithinATenThousandthOfFloat64() throws {
+    let ad = Fixtures.repositoryRoot.appendingPathComponent("bench/mlperf-tiny/ad")
+    let compilation = try Driver.compile(
+      modelPath: ad.appendingPathComponent("model_native.nnp").path,
+      options: CompileOptions(target: try .named("host"), quantization: "float32"))
+    let graph = compilation.model.graph
+    let samples = try InputLoader(graph: graph, normalizeImages: false).load(path: ad.appendingPathComponent("inputs.bin").path)
+    let golden = try ExpectedOutputs.load(path: Fixtures.path("float64/mlperf_ad.outputs.bin"), graph: graph, samples: samples.count)
+    let report = try Verifier.verify(compilation, samples: samples, expected: golden, tolerance: Verifier.defaultTolerance)
+    #expect(report.passed, "\(report.text)")
+    #expect(report.outputs[0].againstInterpreter.maxAbs == 0, "\(report.text)")
+    #expect(report.outputs[0].againstExpected!.maxRel <= 1e-4, "\(report.text)")
+  }
+
   @Test func lenetSample_classifiesItsFiveAsFive() throws {
     let compilation = try Driver.compile(
       modelPath: Fixtures.path("real/nnabla_lenet_010000.nnp"), options: CompileOptions(target: try .named("cortex-m4f"), quantization: "float32"))

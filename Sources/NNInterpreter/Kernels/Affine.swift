@@ -5,8 +5,9 @@ extension FloatKernels {
   /// `[outer, inFeatures]`; W is `[inFeatures, out…]` (note: input-major), optional b has `out…`
   /// elements; y is `x.shape[..<baseAxis] + W.shape[1...]`.
   ///
-  /// Summation order (kept by `nnc_affine_f32`): per output element a float accumulator starts at 0,
-  /// adds `x[i]*W[i][o]` for `i` ascending, then the bias is added last. (Here the loops run
+  /// Summation order (kept by `nnc_affine_f32`): per output element, the products `x[i]*W[i][o]`
+  /// for `i` ascending are summed in blocks of `sumBlock` (each from 0, one float accumulator),
+  /// the later block sums are added to the first in order, then the bias. (Here the loops run
   /// input-major so the inner loop is contiguous in W; each element still sees that order.)
   public static func affine(
     _ x: FloatTensor, weight: FloatTensor, bias: FloatTensor?, _ a: AffineAttributes
@@ -24,17 +25,23 @@ extension FloatKernels {
 
     let y = [Float](unsafeUninitializedCapacity: total) { yBuf, initialized in
       yBuf.initialize(repeating: 0)
+      // The first block sums straight into y; each later one into `part`, then onto y.
+      let part = UnsafeMutablePointer<Float>.allocate(capacity: inFeatures > sumBlock ? outFeatures : 0)
+      defer { part.deallocate() }
       x.values.withUnsafeBufferPointer { xp in
         weight.values.withUnsafeBufferPointer { wp in
           for r in 0..<outer {
             let yRow = yBuf.baseAddress! + r * outFeatures
             let xRow = r * inFeatures
-            for i in 0..<inFeatures {
-              let xi = xp[xRow + i]
-              let wRow = wp.baseAddress! + i * outFeatures
-              for o in 0..<outFeatures {
-                yRow[o] += xi * wRow[o]
+            for i0 in stride(from: 0, to: inFeatures, by: sumBlock) {
+              let sum = i0 == 0 ? yRow : part
+              if i0 > 0 { sum.update(repeating: 0, count: outFeatures) }
+              for i in i0..<min(i0 + sumBlock, inFeatures) {
+                let xi = xp[xRow + i]
+                let wRow = wp.baseAddress! + i * outFeatures
+                for o in 0..<outFeatures { sum[o] += xi * wRow[o] }
               }
+              if i0 > 0 { for o in 0..<outFeatures { yRow[o] = yRow[o] + sum[o] } }
             }
             if let bias {
               bias.values.withUnsafeBufferPointer { bp in

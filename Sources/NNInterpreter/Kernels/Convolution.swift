@@ -5,9 +5,11 @@ extension FloatKernels {
   /// W `[outC, inC/group, k…]`, optional b `[outC]`; y `[batch…, outC, out…]` with
   /// `out = (in + 2*pad - dil*(k-1) - 1) / stride + 1`.
   ///
-  /// Summation order (kept by `nnc_conv_f32`): per output element, a float accumulator starts at 0,
-  /// adds `x*w` for input channel (of the group), then kernel depth, row, column ascending, skipping
-  /// taps that fall in the zero padding; the bias is added last. C and Swift agree bit for bit.
+  /// Summation order (kept by `nnc_conv_f32`): per output element, the products `x*w` for input
+  /// channel (of the group), then kernel depth, row, column ascending, skipping taps that fall in
+  /// the zero padding, are summed in blocks of `channelsPerSumBlock` input channels (each from 0,
+  /// one float accumulator), the later block sums added to the first in order; the bias is added
+  /// last. C and Swift agree bit for bit.
   public static func convolution(
     _ x: FloatTensor, weight: FloatTensor, bias: FloatTensor?, _ a: ConvolutionAttributes
   ) -> FloatTensor {
@@ -50,48 +52,58 @@ extension FloatKernels {
     let outShape = Array(x.shape[..<baseAxis]) + [outC] + outSpatial
     let total = outer * outC * outMap
 
-    // Loop order: for each (input channel, kd, kh, kw) tap, add its product into every output
-    // element it reaches (at most once each), so each element still accumulates in (channel, kd,
-    // kh, kw) order from 0 — the same float operations, in the same order, as the per-element
-    // accumulator of the C kernel — while the innermost loop runs along an output row.
+    // Loop order: for each (input channel, kd, kh, kw) tap of a channel block, add its product into
+    // every output element it reaches (at most once each), so each element still accumulates the
+    // block in (channel, kd, kh, kw) order from 0 — the same float operations, in the same order,
+    // as the per-element accumulator of the C kernel — while the innermost loop runs along an
+    // output row.
     let y = [Float](unsafeUninitializedCapacity: total) { yBuf, initialized in
       yBuf.initialize(repeating: 0)
+      // Each output map sums its first channel block in place, each later one in `part`, then adds it.
+      let channelBlock = channelsPerSumBlock(kernelCount: kSize)
+      let part = UnsafeMutablePointer<Float>.allocate(capacity: inPerGroup > channelBlock ? outMap : 0)
+      defer { part.deallocate() }
       x.values.withUnsafeBufferPointer { xp in
         weight.withUnsafeBufferPointer { wp in
           for n in 0..<outer {
             for oc in 0..<outC {
               let g = oc / outPerGroup
               let yMap = yBuf.baseAddress! + (n * outC + oc) * outMap
-              for icl in 0..<inPerGroup {
-                let xc = xp.baseAddress! + (n * inC + g * inPerGroup + icl) * inMap
-                let wc = wp.baseAddress! + (oc * inPerGroup + icl) * kSize
-                for kd in 0..<kD {
-                  for kh in 0..<kH {
-                    for kw in 0..<kW {
-                      let wv = wc[(kd * kH + kh) * kW + kw]
-                      // Output columns whose tap lands inside the input row.
-                      let offW = kw * dW - pW
-                      let owLo = max(0, ceilDiv(-offW, sW))
-                      let owHi = min(outW, floorDiv(inW - 1 - offW, sW) + 1)
-                      if owLo >= owHi { continue }
-                      for od in 0..<outD {
-                        let id = od * sD - pD + kd * dD
-                        if id < 0 || id >= inD { continue }
-                        for oh in 0..<outH {
-                          let ih = oh * sH - pH + kh * dH
-                          if ih < 0 || ih >= inH { continue }
-                          let xRow = xc + (id * inH + ih) * inW
-                          let yRow = yMap + (od * outH + oh) * outW
-                          if sW == 1 {
-                            for ow in owLo..<owHi { yRow[ow] += xRow[ow + offW] * wv }
-                          } else {
-                            for ow in owLo..<owHi { yRow[ow] += xRow[ow * sW + offW] * wv }
+              for c0 in Swift.stride(from: 0, to: inPerGroup, by: channelBlock) {
+                let sum = c0 == 0 ? yMap : part
+                if c0 > 0 { sum.update(repeating: 0, count: outMap) }
+                for icl in c0..<min(c0 + channelBlock, inPerGroup) {
+                  let xc = xp.baseAddress! + (n * inC + g * inPerGroup + icl) * inMap
+                  let wc = wp.baseAddress! + (oc * inPerGroup + icl) * kSize
+                  for kd in 0..<kD {
+                    for kh in 0..<kH {
+                      for kw in 0..<kW {
+                        let wv = wc[(kd * kH + kh) * kW + kw]
+                        // Output columns whose tap lands inside the input row.
+                        let offW = kw * dW - pW
+                        let owLo = max(0, ceilDiv(-offW, sW))
+                        let owHi = min(outW, floorDiv(inW - 1 - offW, sW) + 1)
+                        if owLo >= owHi { continue }
+                        for od in 0..<outD {
+                          let id = od * sD - pD + kd * dD
+                          if id < 0 || id >= inD { continue }
+                          for oh in 0..<outH {
+                            let ih = oh * sH - pH + kh * dH
+                            if ih < 0 || ih >= inH { continue }
+                            let xRow = xc + (id * inH + ih) * inW
+                            let yRow = sum + (od * outH + oh) * outW
+                            if sW == 1 {
+                              for ow in owLo..<owHi { yRow[ow] += xRow[ow + offW] * wv }
+                            } else {
+                              for ow in owLo..<owHi { yRow[ow] += xRow[ow * sW + offW] * wv }
+                            }
                           }
                         }
                       }
                     }
                   }
                 }
+                if c0 > 0 { for i in 0..<outMap { yMap[i] = yMap[i] + sum[i] } }
               }
               if let bias {
                 let b = bias.values[oc]

@@ -6,9 +6,10 @@ extension FloatKernels {
   /// `out = (in-1)*stride - 2*pad + dil*(k-1) + 1 + outputPadding`.
   ///
   /// Output position `o` receives `x[i]*w[k]` for every tap with `o = i*stride - pad + k*dil`.
-  /// Summation order (kept by `nnc_deconv_f32`, which gathers per output element): a float
-  /// accumulator starts at 0 and adds over input channel (of the group), then kernel depth, row,
-  /// column ascending; the bias is added last. C and Swift agree bit for bit.
+  /// Summation order (kept by `nnc_deconv_f32`, which gathers per output element): the products
+  /// over input channel (of the group), then kernel depth, row, column ascending are summed in
+  /// blocks of `channelsPerSumBlock` input channels (each from 0, one float accumulator), the later
+  /// block sums added to the first in order; the bias is added last. C and Swift agree bit for bit.
   public static func deconvolution(
     _ x: FloatTensor, weight: FloatTensor, bias: FloatTensor?, _ a: DeconvolutionAttributes
   ) -> FloatTensor {
@@ -46,10 +47,15 @@ extension FloatKernels {
 
     // Loop order: for each (input channel, kd, kh, kw) tap, scatter its products over the output
     // (the map input → output is one-to-one for a fixed tap, so each output element gets at most one
-    // addition per tap). Each element therefore accumulates in (channel, kd, kh, kw) order from 0 —
-    // exactly the float operations of the gather in `nnc_deconv_f32` — with the inner loop along an input row.
+    // addition per tap). Each element therefore accumulates a channel block in (channel, kd, kh, kw)
+    // order from 0 — exactly the float operations of the gather in `nnc_deconv_f32` — with the
+    // inner loop along an input row.
     let y = [Float](unsafeUninitializedCapacity: total) { yBuf, initialized in
       yBuf.initialize(repeating: 0)
+      // Each output map sums its first channel block in place, each later one in `part`, then adds it.
+      let channelBlock = channelsPerSumBlock(kernelCount: kSize)
+      let part = UnsafeMutablePointer<Float>.allocate(capacity: inPerGroup > channelBlock ? outMap : 0)
+      defer { part.deallocate() }
       x.values.withUnsafeBufferPointer { xp in
         weight.values.withUnsafeBufferPointer { wp in
           for n in 0..<outer {
@@ -57,33 +63,38 @@ extension FloatKernels {
               let g = oc / outPerGroup
               let ocl = oc - g * outPerGroup
               let yMap = yBuf.baseAddress! + (n * outC + oc) * outMap
-              for icl in 0..<inPerGroup {
-                let ic = g * inPerGroup + icl
-                let xc = xp.baseAddress! + (n * inC + ic) * inMap
-                let wc = wp.baseAddress! + (ic * outPerGroup + ocl) * kSize
-                for kd in 0..<kD {
-                  for kh in 0..<kH {
-                    for kw in 0..<kW {
-                      let wv = wc[(kd * kH + kh) * kW + kw]
-                      // Input columns whose output column o = i*sW + offW lies in [0, outW).
-                      let offW = kw * dW - pW
-                      let iwLo = max(0, ceilDiv(-offW, sW))
-                      let iwHi = min(inW, floorDiv(outW - 1 - offW, sW) + 1)
-                      if iwLo >= iwHi { continue }
-                      for id in 0..<inD {
-                        let od = id * sD - pD + kd * dD
-                        if od < 0 || od >= outD { continue }
-                        for ih in 0..<inH {
-                          let oh = ih * sH - pH + kh * dH
-                          if oh < 0 || oh >= outH { continue }
-                          let xRow = xc + (id * inH + ih) * inW
-                          let yRow = yMap + (od * outH + oh) * outW
-                          for iw in iwLo..<iwHi { yRow[iw * sW + offW] += xRow[iw] * wv }
+              for c0 in stride(from: 0, to: inPerGroup, by: channelBlock) {
+                let sum = c0 == 0 ? yMap : part
+                if c0 > 0 { sum.update(repeating: 0, count: outMap) }
+                for icl in c0..<min(c0 + channelBlock, inPerGroup) {
+                  let ic = g * inPerGroup + icl
+                  let xc = xp.baseAddress! + (n * inC + ic) * inMap
+                  let wc = wp.baseAddress! + (ic * outPerGroup + ocl) * kSize
+                  for kd in 0..<kD {
+                    for kh in 0..<kH {
+                      for kw in 0..<kW {
+                        let wv = wc[(kd * kH + kh) * kW + kw]
+                        // Input columns whose output column o = i*sW + offW lies in [0, outW).
+                        let offW = kw * dW - pW
+                        let iwLo = max(0, ceilDiv(-offW, sW))
+                        let iwHi = min(inW, floorDiv(outW - 1 - offW, sW) + 1)
+                        if iwLo >= iwHi { continue }
+                        for id in 0..<inD {
+                          let od = id * sD - pD + kd * dD
+                          if od < 0 || od >= outD { continue }
+                          for ih in 0..<inH {
+                            let oh = ih * sH - pH + kh * dH
+                            if oh < 0 || oh >= outH { continue }
+                            let xRow = xc + (id * inH + ih) * inW
+                            let yRow = sum + (od * outH + oh) * outW
+                            for iw in iwLo..<iwHi { yRow[iw * sW + offW] += xRow[iw] * wv }
+                          }
                         }
                       }
                     }
                   }
                 }
+                if c0 > 0 { for i in 0..<outMap { yMap[i] = yMap[i] + sum[i] } }
               }
               if let bias {
                 let b = bias.values[oc]

@@ -48,7 +48,7 @@ int lenet_run_multi_with_arena(void *arena, const float *const *inputs, float *c
   NNC_TRACE_STEP(0, (const int8_t *)(const void *)(a + 0), 784);
   lenet_core(a, inputs);
   /* dequantize y: float32 [1, 10] */
-  nnc_dequantize_s8(10, 0.19101606f, -10, (const int8_t *)(const void *)(a + 112), outputs[0]);
+  nnc_dequantize_s8(10, 0.19101608f, -10, (const int8_t *)(const void *)(a + 112), outputs[0]);
   NNC_TRACE_STEP(6, outputs[0], 40);
   return 0;
 }
