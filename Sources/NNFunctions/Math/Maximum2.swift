@@ -1,0 +1,16 @@
+import NNIR
+
+/// Maximum2: `y = a > b ? a : b` with broadcasting (nnabla `maximum2.hpp`). int8: both inputs in
+/// one set of parameters, the larger code is the larger value, so it selects codes (exact).
+public struct Maximum2: BroadcastBinaryFunction {
+  public static let typeName = "Maximum2"
+  public static let paramName = "maximum2_param"
+
+  public init() {}
+  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {}
+
+  public func combine(_ a: Float, _ b: Float) -> Float { a > b ? a : b }
+  public func partials(_ a: Float, _ b: Float) -> (Float, Float) { a > b ? (1, 0) : (0, 1) }
+  public let cKernel = "maximum2"
+  public var int8: Int8Lowering { .dataMovement }
+}

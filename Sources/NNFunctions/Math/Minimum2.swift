@@ -1,0 +1,16 @@
+import NNIR
+
+/// Minimum2: `y = a < b ? a : b` with broadcasting (nnabla `minimum2.hpp`). int8: both inputs in
+/// one set of parameters, the smaller code is the smaller value, so it selects codes (exact).
+public struct Minimum2: BroadcastBinaryFunction {
+  public static let typeName = "Minimum2"
+  public static let paramName = "minimum2_param"
+
+  public init() {}
+  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {}
+
+  public func combine(_ a: Float, _ b: Float) -> Float { a < b ? a : b }
+  public func partials(_ a: Float, _ b: Float) -> (Float, Float) { a < b ? (1, 0) : (0, 1) }
+  public let cKernel = "minimum2"
+  public var int8: Int8Lowering { .dataMovement }
+}
