@@ -3,6 +3,7 @@ import NNCompileKit
 import NNFunctions
 import NNIR
 import NNInterpreter
+import NNPasses
 import Testing
 import _NNTestSupport
 
@@ -102,6 +103,24 @@ import _NNTestSupport
       let o = try #require(report.outputs.first { $0.name == "y_\(name)" })
       let floatError = try #require(o.againstFloat)
       #expect(floatError.maxAbs < 0.06, "\(name): \(floatError)")
+    }
+  }
+
+  @Test func expansions_computeWhatTheFunctionComputes() throws {
+    // CELU, CReLU (ELU/ReLU, MulScalar, Concatenate) and PReLU with a parameter slope
+    // (ConstantSlopePReLU): the expanded graph gives the function's own values, bit for bit.
+    let f = Self.fixture
+    let cases = f.cases.filter { ["celu", "crelu", "prelu_shared", "prelu_channel", "prelu_negative_axis"].contains($0.name) }
+    let path = try FunctionConformance.write(Self.modelText(f, cases: cases))
+    let graph = try ModelLoader.load(path: path).graph
+    let (expanded, names) = try FunctionExpansion.expand(graph)
+    #expect(names.sorted() == cases.map(\.name).sorted())
+    #expect(!expanded.nodes.contains { if case .function(let c) = $0.op { return c.typeName == "CELU" || c.typeName == "CReLU" } else { return false } })
+    let want = FloatInterpreter.run(graph, inputs: Self.sample)
+    let got = FloatInterpreter.run(expanded, inputs: Self.sample)
+    for (c, (w, g)) in zip(cases, zip(want, got)) {
+      #expect(w == g, "\(c.name)")
+      #expect(w.values == c.output.map { Float($0) }, "\(c.name) against nnabla")
     }
   }
 
