@@ -41,7 +41,7 @@ import _NNTestSupport
   static let exact: Set<String> = [
     "hard_tanh", "binary_sigmoid", "binary_tanh", "abs", "round", "ceil", "floor", "sign", "pow_scalar_sqrt",
     "r_sub_scalar", "r_div_scalar", "minimum_scalar", "maximum_scalar", "reset_nan", "reset_inf",
-    "prelu_shared", "prelu_channel", "prelu_negative_axis", "crelu", "maximum2", "minimum2",
+    "prelu_shared", "prelu_channel", "prelu_negative_axis", "crelu", "maximum2", "minimum2", "maximum2_constant", "minimum2_constant",
   ]
 
   /// Every case as a branch `y_<name>` of one `.nntxt`.
@@ -107,10 +107,12 @@ import _NNTestSupport
   }
 
   @Test func expansions_computeWhatTheFunctionComputes() throws {
-    // CELU, CReLU (ELU/ReLU, MulScalar, Concatenate) and PReLU with a parameter slope
-    // (ConstantSlopePReLU): the expanded graph gives the function's own values, bit for bit.
+    // CELU, CReLU (ELU/ReLU, MulScalar, Concatenate), PReLU with a parameter slope
+    // (ConstantSlopePReLU) and Maximum2/Minimum2 of a one-value constant (MaximumScalar,
+    // MinimumScalar): the expanded graph gives the function's own values, bit for bit.
     let f = Self.fixture
-    let cases = f.cases.filter { ["celu", "crelu", "prelu_shared", "prelu_channel", "prelu_negative_axis"].contains($0.name) }
+    let expanding = ["celu", "crelu", "prelu_shared", "prelu_channel", "prelu_negative_axis", "maximum2_constant", "minimum2_constant"]
+    let cases = f.cases.filter { expanding.contains($0.name) }
     let path = try FunctionConformance.write(Self.modelText(f, cases: cases))
     let graph = try ModelLoader.load(path: path).graph
     let (expanded, names) = try FunctionExpansion.expand(graph)

@@ -13,4 +13,6 @@ public struct Maximum2: BroadcastBinaryFunction {
   public func partials(_ a: Float, _ b: Float) -> (Float, Float) { a > b ? (1, 0) : (0, 1) }
   public let cKernel = "maximum2"
   public var int8: Int8Lowering { .dataMovement }
+  /// Equal values on ties, and a NaN x gives `val` both ways (x is the first input).
+  public func scalarForm(_ val: Double) -> (any NNFunction)? { MaximumScalar(val: val) }
 }

@@ -10,11 +10,25 @@ public protocol BroadcastBinaryFunction: NNFunction {
   func partials(_ a: Float, _ b: Float) -> (Float, Float)
   /// The C kernel's stem: `nnc_<cKernel>_f32` (and `_s8` for `.dataMovement` ones).
   var cKernel: String { get }
+  /// The same function with a one-value constant second input `val` as a scalar function
+  /// (Maximum2(x, c) = MaximumScalar(c)), or nil.
+  func scalarForm(_ val: Double) -> (any NNFunction)?
 }
 
 extension BroadcastBinaryFunction {
   public static var inputArity: ClosedRange<Int> { 2...2 }
   public var isTrainable: Bool { true }
+  public func scalarForm(_ val: Double) -> (any NNFunction)? { nil }
+
+  /// A one-value constant second input (converters write `max(x, 0.0)` this way) becomes the
+  /// scalar function, which int8 runs as a table (a constant has no int8 codes to select).
+  public func expand(_ node: Node, _ graph: inout SubgraphBuilder) throws -> Bool {
+    guard let c = graph.data(node.inputs[1]), c.values.count == 1, let f = scalarForm(Double(c.values[0])),
+      graph.shape(node.inputs[0]) == graph.shape(node.outputs[0])
+    else { return false }
+    try graph.add1(node.name, .function(FunctionCall(f)), [node.inputs[0]], into: node.outputs[0])
+    return true
+  }
 
   public func outputShapes(_ inputs: [[Int]]) throws(ShapeError) -> [[Int]] {
     [try ShapeInference.broadcast(inputs[0], inputs[1], Self.typeName)]

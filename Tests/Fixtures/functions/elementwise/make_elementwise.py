@@ -5,7 +5,7 @@ Run: /tmp/venv-nnabla/bin/python Tests/Fixtures/functions/elementwise/make_eleme
 (nnabla 1.39). Each case names its nnabla function, its `<snake>_param` text (as the .nntxt the
 test writes carries it) and its inputs: x in [-3, 3] with exact 0, halves and ±2.5 (Round's
 ties, Sign's alpha, Sinc at 0, HardSigmoid's corners), u in (-0.9, 0.9), p in (1.1, 4)
-(domains of ASin/ACos/ATanh/Tan and Log/ACosh/PowScalar), and parameters slope1, slopeC, e.
+(domains of ASin/ACos/ATanh/Tan and Log/ACosh/PowScalar), and parameters slope1, slopeC, e, s1.
 """
 import json
 import os
@@ -24,6 +24,7 @@ params = {
     "slope1": rng.uniform(0.05, 0.4, (1,)).astype(np.float32),
     "slopeC": np.array([0.25, -0.5, 1.5], np.float32),
     "e": rng.uniform(-2, 2, (1, 1, 8)).astype(np.float32),
+    "s1": np.array([0.25], np.float32).reshape(1, 1, 1),
 }
 data = {"x": x, "u": u, "p": p, **params}
 
@@ -77,6 +78,8 @@ cases = [
     ("pow2", "Pow2", "", ["p", "e"], lambda v: F.pow2(v[0], v[1])),
     ("maximum2", "Maximum2", "", ["x", "u"], lambda v: F.maximum2(v[0], v[1])),
     ("minimum2", "Minimum2", "", ["x", "u"], lambda v: F.minimum2(v[0], v[1])),
+    ("maximum2_constant", "Maximum2", "", ["x", "s1"], lambda v: F.maximum2(v[0], v[1])),
+    ("minimum2_constant", "Minimum2", "", ["x", "s1"], lambda v: F.minimum2(v[0], v[1])),
 ]
 
 out = {"shape": list(shape), "data": {k: v.ravel().tolist() for k, v in data.items()},
