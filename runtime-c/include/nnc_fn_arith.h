@@ -44,18 +44,34 @@ void nnc_reset_inf_f32(int32_t n, float a, const float *x, float *y);
 
 /* Pow2, Minimum2, Maximum2 with numpy-style broadcasting: nnc_binary_params (nnc_pointwise.h)
  * gives the output shape and each input's strides; y[i] = f(a[ia], b[ib]). nnabla's rules:
- * powf(a, b); (a < b) ? a : b; (a > b) ? a : b. The int8 Minimum2/Maximum2 select codes of one
- * set of parameters (exact). In place allowed where that input is not broadcast. */
+ * powf(a, b); (a < b) ? a : b; (a > b) ? a : b. In place allowed where that input is not
+ * broadcast. */
 void nnc_pow2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y);
 void nnc_minimum2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y);
 void nnc_maximum2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y);
-void nnc_minimum2_s8(const nnc_binary_params *p, const int8_t *a, const int8_t *b, int8_t *y);
-void nnc_maximum2_s8(const nnc_binary_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
-/* The walk of the kernels above (one definition for float and int8): the output in row-major
- * order with an odometer over its axes, a and b addressed through their strides. */
-#define NNC_FN_BINARY_KERNEL(NAME, T, EXPR)                                     \
-    void NAME(const nnc_binary_params *p, const T *a, const T *b, T *y)         \
+/* int8 Minimum2 / Maximum2: each input rescaled to y's quantization, then the smaller / larger
+ * code (rescaling is monotonic, so this is the rescaled min / max, exactly):
+ *   ra = clamp(requantize(qa + a_offset, a_multiplier, a_shift) + output_offset, -128, 127),
+ *   rb likewise, y = (ra < rb) ? ra : rb  /  (ra > rb) ? ra : rb. */
+typedef struct {
+    int32_t a_offset;
+    int32_t a_multiplier;
+    int32_t a_shift;
+    int32_t b_offset;
+    int32_t b_multiplier;
+    int32_t b_shift;
+    int32_t output_offset;
+} nnc_select2_s8_params;
+void nnc_minimum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
+                     int8_t *y);
+void nnc_maximum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
+                     int8_t *y);
+
+/* The walk of the kernels above (one definition for float and int8), inside a function with
+ * `p`, `a`, `b` and `y`: the output in row-major order with an odometer over its axes, a and b
+ * addressed through their strides; EXPR computes y from `va` and `vb`. */
+#define NNC_FN_BINARY_WALK(T, EXPR)                                             \
     {                                                                           \
         int32_t idx[NNC_MAX_DIMS];                                              \
         int32_t d, ao = 0, bo = 0;                                              \
@@ -85,7 +101,6 @@ void nnc_maximum2_s8(const nnc_binary_params *p, const int8_t *a, const int8_t *
             }                                                                   \
         }                                                                       \
     }
-
 
 #ifdef __cplusplus
 }

@@ -54,6 +54,11 @@ NNC_MATH1_F32(nnc_maximum_scalar_f32, v > a ? v : a)
 NNC_MATH1_F32(nnc_reset_nan_f32, v != v ? a : v)
 NNC_MATH1_F32(nnc_reset_inf_f32, (v == HUGE_VALF || v == -HUGE_VALF) ? a : v)
 
-NNC_FN_BINARY_KERNEL(nnc_pow2_f32, float, powf(va, vb))
-NNC_FN_BINARY_KERNEL(nnc_minimum2_f32, float, va < vb ? va : vb)
-NNC_FN_BINARY_KERNEL(nnc_maximum2_f32, float, va > vb ? va : vb)
+void nnc_pow2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y)
+NNC_FN_BINARY_WALK(float, powf(va, vb))
+
+void nnc_minimum2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y)
+NNC_FN_BINARY_WALK(float, va < vb ? va : vb)
+
+void nnc_maximum2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y)
+NNC_FN_BINARY_WALK(float, va > vb ? va : vb)

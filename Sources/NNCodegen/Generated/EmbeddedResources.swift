@@ -322,18 +322,34 @@ void nnc_reset_inf_f32(int32_t n, float a, const float *x, float *y);
 
 /* Pow2, Minimum2, Maximum2 with numpy-style broadcasting: nnc_binary_params (nnc_pointwise.h)
  * gives the output shape and each input's strides; y[i] = f(a[ia], b[ib]). nnabla's rules:
- * powf(a, b); (a < b) ? a : b; (a > b) ? a : b. The int8 Minimum2/Maximum2 select codes of one
- * set of parameters (exact). In place allowed where that input is not broadcast. */
+ * powf(a, b); (a < b) ? a : b; (a > b) ? a : b. In place allowed where that input is not
+ * broadcast. */
 void nnc_pow2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y);
 void nnc_minimum2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y);
 void nnc_maximum2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y);
-void nnc_minimum2_s8(const nnc_binary_params *p, const int8_t *a, const int8_t *b, int8_t *y);
-void nnc_maximum2_s8(const nnc_binary_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
-/* The walk of the kernels above (one definition for float and int8): the output in row-major
- * order with an odometer over its axes, a and b addressed through their strides. */
-#define NNC_FN_BINARY_KERNEL(NAME, T, EXPR)                                     \
-    void NAME(const nnc_binary_params *p, const T *a, const T *b, T *y)         \
+/* int8 Minimum2 / Maximum2: each input rescaled to y's quantization, then the smaller / larger
+ * code (rescaling is monotonic, so this is the rescaled min / max, exactly):
+ *   ra = clamp(requantize(qa + a_offset, a_multiplier, a_shift) + output_offset, -128, 127),
+ *   rb likewise, y = (ra < rb) ? ra : rb  /  (ra > rb) ? ra : rb. */
+typedef struct {
+    int32_t a_offset;
+    int32_t a_multiplier;
+    int32_t a_shift;
+    int32_t b_offset;
+    int32_t b_multiplier;
+    int32_t b_shift;
+    int32_t output_offset;
+} nnc_select2_s8_params;
+void nnc_minimum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
+                     int8_t *y);
+void nnc_maximum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
+                     int8_t *y);
+
+/* The walk of the kernels above (one definition for float and int8), inside a function with
+ * `p`, `a`, `b` and `y`: the output in row-major order with an odometer over its axes, a and b
+ * addressed through their strides; EXPR computes y from `va` and `vb`. */
+#define NNC_FN_BINARY_WALK(T, EXPR)                                             \
     {                                                                           \
         int32_t idx[NNC_MAX_DIMS];                                              \
         int32_t d, ao = 0, bo = 0;                                              \
@@ -363,7 +379,6 @@ void nnc_maximum2_s8(const nnc_binary_params *p, const int8_t *a, const int8_t *
             }                                                                   \
         }                                                                       \
     }
-
 
 #ifdef __cplusplus
 }
@@ -4314,19 +4329,50 @@ NNC_MATH1_F32(nnc_maximum_scalar_f32, v > a ? v : a)
 NNC_MATH1_F32(nnc_reset_nan_f32, v != v ? a : v)
 NNC_MATH1_F32(nnc_reset_inf_f32, (v == HUGE_VALF || v == -HUGE_VALF) ? a : v)
 
-NNC_FN_BINARY_KERNEL(nnc_pow2_f32, float, powf(va, vb))
-NNC_FN_BINARY_KERNEL(nnc_minimum2_f32, float, va < vb ? va : vb)
-NNC_FN_BINARY_KERNEL(nnc_maximum2_f32, float, va > vb ? va : vb)
+void nnc_pow2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y)
+NNC_FN_BINARY_WALK(float, powf(va, vb))
+
+void nnc_minimum2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y)
+NNC_FN_BINARY_WALK(float, va < vb ? va : vb)
+
+void nnc_maximum2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y)
+NNC_FN_BINARY_WALK(float, va > vb ? va : vb)
 """#,
     "src/nnc_fn_arith_s8.c": #"""
 /*
- * nnc_fn_arith_s8.c — int8 Minimum2 / Maximum2: both inputs in one set of parameters, so the
- * smaller/larger code is the smaller/larger value (exact). Mirror the float kernels' walk.
+ * nnc_fn_arith_s8.c — int8 Minimum2 / Maximum2 (see nnc_fn_arith.h); mirrors
+ * Sources/NNFunctions/Support/SelectInt8Kernel.swift.
  */
 #include "nnc_fn_arith.h"
+#include "nnc_int8.h"
 
-NNC_FN_BINARY_KERNEL(nnc_minimum2_s8, int8_t, va < vb ? va : vb)
-NNC_FN_BINARY_KERNEL(nnc_maximum2_s8, int8_t, va > vb ? va : vb)
+/* x's code in y's quantization. */
+static int8_t select2_rescale(int8_t x, int32_t offset, int32_t multiplier, int32_t shift, int32_t output_offset)
+{
+    return nnc_output_s8(nnc_requantize((int32_t)x + offset, multiplier, shift), output_offset, -128, 127);
+}
+
+static int8_t select_min(const nnc_select2_s8_params *q, int8_t va, int8_t vb)
+{
+    const int8_t ra = select2_rescale(va, q->a_offset, q->a_multiplier, q->a_shift, q->output_offset);
+    const int8_t rb = select2_rescale(vb, q->b_offset, q->b_multiplier, q->b_shift, q->output_offset);
+    return (ra < rb) ? ra : rb;
+}
+
+static int8_t select_max(const nnc_select2_s8_params *q, int8_t va, int8_t vb)
+{
+    const int8_t ra = select2_rescale(va, q->a_offset, q->a_multiplier, q->a_shift, q->output_offset);
+    const int8_t rb = select2_rescale(vb, q->b_offset, q->b_multiplier, q->b_shift, q->output_offset);
+    return (ra > rb) ? ra : rb;
+}
+
+void nnc_minimum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
+                     int8_t *y)
+NNC_FN_BINARY_WALK(int8_t, select_min(q, va, vb))
+
+void nnc_maximum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
+                     int8_t *y)
+NNC_FN_BINARY_WALK(int8_t, select_max(q, va, vb))
 """#,
     "src/nnc_pad_f32.c": #"""
 /*

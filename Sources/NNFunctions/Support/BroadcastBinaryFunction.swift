@@ -8,7 +8,7 @@ public protocol BroadcastBinaryFunction: NNFunction {
   func combine(_ a: Float, _ b: Float) -> Float
   /// (∂y/∂a, ∂y/∂b) at (a, b).
   func partials(_ a: Float, _ b: Float) -> (Float, Float)
-  /// The C kernel's stem: `nnc_<cKernel>_f32` (and `_s8` for `.dataMovement` ones).
+  /// The float C kernel's stem: `nnc_<cKernel>_f32`.
   var cKernel: String { get }
   /// The same function with a one-value constant second input `val` as a scalar function
   /// (Maximum2(x, c) = MaximumScalar(c)), or nil.

@@ -78,6 +78,8 @@ cases = [
     ("pow2", "Pow2", "", ["p", "e"], lambda v: F.pow2(v[0], v[1])),
     ("maximum2", "Maximum2", "", ["x", "u"], lambda v: F.maximum2(v[0], v[1])),
     ("minimum2", "Minimum2", "", ["x", "u"], lambda v: F.minimum2(v[0], v[1])),
+    ("maximum2_wider_second", "Maximum2", "", ["u", "x"], lambda v: F.maximum2(v[0], v[1])),
+    ("minimum2_wider_second", "Minimum2", "", ["u", "x"], lambda v: F.minimum2(v[0], v[1])),
     ("maximum2_constant", "Maximum2", "", ["x", "s1"], lambda v: F.maximum2(v[0], v[1])),
     ("minimum2_constant", "Minimum2", "", ["x", "s1"], lambda v: F.minimum2(v[0], v[1])),
 ]
