@@ -127,6 +127,18 @@ import _NNTestSupport
     }
   }
 
+  @Test(arguments: [
+    ("ResetNaN", "reset_nan_param { val: 7 }", [Float.nan, 1, -2, 0.5], [Float(7), 1, -2, 0.5]),
+    ("ResetInf", "reset_inf_param { val: -3 }", [Float.infinity, -Float.infinity, 1, -2], [Float(-3), -3, 1, -2]),
+  ])
+  func resetFunctions_replaceNonFiniteValuesInTheC(_ c: (String, String, [Float], [Float])) throws {
+    // The fixture's inputs are finite; these are the values ResetNaN / ResetInf exist for.
+    let path = try FunctionConformance.write(InlineModel(function: c.0, param: c.1, input: [-1, 4]).text)
+    let x = FloatTensor(shape: [1, 4], values: c.2)
+    let report = try FunctionConformance.checkFloat(path, samples: [[x]], expected: [[FloatTensor(shape: [1, 4], values: c.3)]])
+    #expect(report.outputs[0].againstExpected?.maxAbs == 0, "\(report.text)")
+  }
+
   @Test func prelu_int8KernelIsTheSwiftReference() throws {
     // Per channel: slopes of both signs and above 1, the input's zero point off centre.
     let model = InlineModel(
