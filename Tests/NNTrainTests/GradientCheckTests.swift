@@ -67,7 +67,13 @@ import _NNTestSupport
     Case(name: "Mish", op: .function(FunctionCall(Mish())), x: [2, 7], params: []),
     Case(name: "Pow2Broadcast", op: .function(FunctionCall(Pow2())), x: [2, 3, 4], params: [[1, 1, 4]], positiveX: true),
     Case(name: "Maximum2Broadcast", op: .function(FunctionCall(Maximum2())), x: [2, 3, 4], params: [[1, 3, 1]]),
+    Case(name: "Minimum2", op: .function(FunctionCall(Minimum2())), x: [2, 5], params: [[2, 5]]),
     Case(name: "CELU", op: .function(FunctionCall(CELU(alpha: 1.2, axis: 1))), x: [2, 3, 2], params: []),
+    Case(name: "CReLU", op: .function(FunctionCall(CReLU(axis: 1))), x: [2, 3, 2], params: []),
+    Case(name: "LogSigmoid", op: .function(FunctionCall(LogSigmoid())), x: [2, 7], params: []),
+    Case(name: "SoftSign", op: .function(FunctionCall(SoftSign())), x: [2, 7], params: []),
+    Case(name: "PowScalar", op: .function(FunctionCall(PowScalar(val: 2.5))), x: [2, 5], params: [], positiveX: true),
+    Case(name: "Sinc", op: .function(FunctionCall(Sinc())), x: [2, 7], params: []),
     Case(name: "LogSoftmax", op: .function(FunctionCall(LogSoftmax(axis: 1))), x: [2, 4, 3], params: []),
   ]
 
