@@ -62,10 +62,10 @@ import _NNTestSupport
   @Test func unsupportedFunctions_areAllReportedWithNameAndType() throws {
     let text = Self.irisText
       .replacingOccurrences(of: "type: \"ReLU\"", with: "type: \"HardTanhish\"")
-      .replacingOccurrences(of: "type: \"Softmax\"", with: "type: \"Sinc\"")
+      .replacingOccurrences(of: "type: \"Softmax\"", with: "type: \"Sincish\"")
     let message = try importError(text)
     #expect(message.contains("function '@net/ReLU' (HardTanhish): error: unsupported function type 'HardTanhish'"))
-    #expect(message.contains("function '@net/Softmax' (Sinc): error: unsupported function type 'Sinc'"))
+    #expect(message.contains("function '@net/Softmax' (Sincish): error: unsupported function type 'Sincish'"))
   }
 
   @Test func declaredShapeMismatch_isAnError() throws {
