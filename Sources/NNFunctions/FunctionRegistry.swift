@@ -6,6 +6,14 @@ public enum FunctionRegistry {
   public static let types: [any NNFunction.Type] = [
     // Activations
     SELU.self,
+    PReLU.self, CELU.self, CReLU.self, LogSoftmax.self,
+    HardSigmoid.self, HardTanh.self, SoftPlus.self, SoftSign.self, GELU.self, Mish.self, LogSigmoid.self,
+    TanhShrink.self, Sinc.self, BinarySigmoid.self, BinaryTanh.self,
+    // Math
+    Abs.self, Log.self, Round.self, Ceil.self, Floor.self, Sign.self, Sin.self, Cos.self, Tan.self, Sinh.self,
+    Cosh.self, ASin.self, ACos.self, ATan.self, ASinh.self, ACosh.self, ATanh.self, Erf.self,
+    PowScalar.self, RSubScalar.self, RDivScalar.self, RPowScalar.self, MinimumScalar.self, MaximumScalar.self,
+    ResetNaN.self, ResetInf.self, Pow2.self, Minimum2.self, Maximum2.self,
   ]
 
   public static let byName: [String: any NNFunction.Type] = {

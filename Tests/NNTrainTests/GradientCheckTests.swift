@@ -1,4 +1,5 @@
 import Testing
+import NNFunctions
 import NNIR
 import _NNTestSupport
 @testable import NNTrain
@@ -19,6 +20,8 @@ import _NNTestSupport
     var params: [[Int]]
     var extraInputs: [[Int]] = []
     var positiveParams = false
+    /// x in [0.5, 1.5) (for functions defined on positive inputs only, such as Pow2's base).
+    var positiveX = false
     var description: String { name }
   }
 
@@ -55,6 +58,23 @@ import _NNTestSupport
     Case(name: "Slice", op: .slice(.init(start: [0, 3, 0], stop: [2, -1, 4], step: [1, -2, 2])), x: [2, 5, 4], params: []),
     Case(name: "PadConstant", op: .pad(.init(padWidth: [1, 0, 2, 1], constantValue: 0.5)), x: [2, 2, 3], params: []),
     Case(name: "PadReflect", op: .pad(.init(padWidth: [0, 0, 2, 1], mode: .reflect)), x: [2, 2, 4], params: []),
+    // Element-wise functions (Sources/NNFunctions/Activations, Math).
+    Case(name: "PReLUShared", op: .function(FunctionCall(PReLU(baseAxis: 1))), x: [2, 7], params: [[1]]),
+    Case(name: "PReLUChannel", op: .function(FunctionCall(PReLU(baseAxis: 1))), x: [2, 3, 4], params: [[3]]),
+    Case(name: "HardTanh", op: .function(FunctionCall(HardTanh())), x: [2, 7], params: []),
+    Case(name: "SoftPlus", op: .function(FunctionCall(SoftPlus(beta: 1.5))), x: [2, 7], params: []),
+    Case(name: "GELU", op: .function(FunctionCall(GELU())), x: [2, 7], params: []),
+    Case(name: "Mish", op: .function(FunctionCall(Mish())), x: [2, 7], params: []),
+    Case(name: "Pow2Broadcast", op: .function(FunctionCall(Pow2())), x: [2, 3, 4], params: [[1, 1, 4]], positiveX: true),
+    Case(name: "Maximum2Broadcast", op: .function(FunctionCall(Maximum2())), x: [2, 3, 4], params: [[1, 3, 1]]),
+    Case(name: "Minimum2", op: .function(FunctionCall(Minimum2())), x: [2, 5], params: [[2, 5]]),
+    Case(name: "CELU", op: .function(FunctionCall(CELU(alpha: 1.2, axis: 1))), x: [2, 3, 2], params: []),
+    Case(name: "CReLU", op: .function(FunctionCall(CReLU(axis: 1))), x: [2, 3, 2], params: []),
+    Case(name: "LogSigmoid", op: .function(FunctionCall(LogSigmoid())), x: [2, 7], params: []),
+    Case(name: "SoftSign", op: .function(FunctionCall(SoftSign())), x: [2, 7], params: []),
+    Case(name: "PowScalar", op: .function(FunctionCall(PowScalar(val: 2.5))), x: [2, 5], params: [], positiveX: true),
+    Case(name: "Sinc", op: .function(FunctionCall(Sinc())), x: [2, 7], params: []),
+    Case(name: "LogSoftmax", op: .function(FunctionCall(LogSoftmax(axis: 1))), x: [2, 4, 3], params: []),
   ]
 
   @Test(arguments: cases)
@@ -76,7 +96,7 @@ import _NNTestSupport
     let training = TrainingGraph(
       graph: graph, labels: [n - 1], losses: [LossTerm(name: "loss", function: .squaredError, prediction: n - 2, label: n - 1)])
     var trainer = try Trainer(graph: training, optimizer: OptimizerSettings(), seed: 3)
-    let x = FloatTensor(shape: c.x, values: (0..<c.x.reduce(1, *)).map { _ in random.float() * 2 })
+    let x = FloatTensor(shape: c.x, values: (0..<c.x.reduce(1, *)).map { _ in c.positiveX ? 0.5 + abs(random.float()) : random.float() * 2 })
     let t = FloatTensor(shape: outShape, values: (0..<outShape.reduce(1, *)).map { _ in random.float() })
     let (_, analytic) = try trainer.gradients(batch: ["x": x, "t": t])
 

@@ -228,6 +228,47 @@ extern "C" {
 /* SELU: y = (x > 0) ? scale * x : scale * (alpha * (expf(x) - 1)). */
 void nnc_selu_f32(int32_t n, float scale, float alpha, const float *x, float *y);
 
+/* The kernels below without a comment of their own compute their Swift twin's `apply`
+ * (Sources/NNFunctions/Activations/<Name>.swift), nnabla's formula in float. */
+void nnc_hard_sigmoid_f32(int32_t n, const float *x, float *y);
+void nnc_hard_tanh_f32(int32_t n, const float *x, float *y);
+void nnc_softplus_f32(int32_t n, float beta, const float *x, float *y);
+void nnc_softsign_f32(int32_t n, const float *x, float *y);
+/* nnabla's tanh approximation: (x / 2) * (1 + tanhf(0.7978846f * (x + 0.044715f * (x * x * x)))). */
+void nnc_gelu_f32(int32_t n, const float *x, float *y);
+void nnc_mish_f32(int32_t n, const float *x, float *y);
+void nnc_log_sigmoid_f32(int32_t n, const float *x, float *y);
+void nnc_tanh_shrink_f32(int32_t n, const float *x, float *y);
+void nnc_sinc_f32(int32_t n, const float *x, float *y);
+void nnc_binary_sigmoid_f32(int32_t n, const float *x, float *y);
+void nnc_binary_tanh_f32(int32_t n, const float *x, float *y);
+
+/* PReLU: y = (x >= 0) ? x : x * slope[(i / inner) % channels], x viewed as [outer, channels,
+ * inner] (channels = 1: one shared slope). In place allowed. */
+void nnc_prelu_f32(int32_t outer, int32_t channels, int32_t inner, const float *x, const float *slope, float *y);
+
+/* int8 PReLU, per channel c (the slope is constant, folded into the multipliers):
+ *   acc = x + input_offset;
+ *   y = clamp(requantize(acc, acc >= 0 ? pos_multiplier : neg_multiplier[c],
+ *                             acc >= 0 ? pos_shift : neg_shift[c]) + output_offset, -128, 127),
+ * with pos = s_x / s_y and neg[c] = s_x * slope[c] / s_y. In place allowed. */
+typedef struct {
+    int32_t outer;
+    int32_t channels;
+    int32_t inner;
+    int32_t input_offset;
+    int32_t output_offset;
+    int32_t pos_multiplier;
+    int32_t pos_shift;
+} nnc_prelu_s8_params;
+void nnc_prelu_s8(const nnc_prelu_s8_params *p, const int32_t *neg_multiplier, const int32_t *neg_shift,
+                  const int8_t *x, int8_t *y);
+
+/* LogSoftmax over the middle axis of x viewed as [outer, axis_size, inner] (nnabla's
+ * log_softmax.cpp): m = running max (m >= x ? m : x); y = x - m; s = sum of expf(y) in float,
+ * k ascending; y -= logf(s). In place allowed. */
+void nnc_log_softmax_f32(int32_t outer, int32_t axis_size, int32_t inner, const float *x, float *y);
+
 #ifdef __cplusplus
 }
 #endif
@@ -241,12 +282,103 @@ void nnc_selu_f32(int32_t n, float scale, float alpha, const float *x, float *y)
 #ifndef NNC_FN_ARITH_H
 #define NNC_FN_ARITH_H
 
+#include "nnc_pointwise.h"
 #include "nnc_types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/* Element-wise math of Sources/NNFunctions/Math, float32: each computes its Swift twin's `apply`
+ * (nnabla's formula, the same libm call in float); y == x allowed. `a` is the function's scalar
+ * attribute as float (Sign's alpha, the *Scalar functions' val, ResetNaN/ResetInf's val). */
+void nnc_abs_f32(int32_t n, const float *x, float *y);
+void nnc_log_f32(int32_t n, const float *x, float *y);
+void nnc_round_f32(int32_t n, const float *x, float *y); /* roundf: half away from zero */
+void nnc_ceil_f32(int32_t n, const float *x, float *y);
+void nnc_floor_f32(int32_t n, const float *x, float *y);
+void nnc_sign_f32(int32_t n, float a, const float *x, float *y);
+void nnc_sin_f32(int32_t n, const float *x, float *y);
+void nnc_cos_f32(int32_t n, const float *x, float *y);
+void nnc_tan_f32(int32_t n, const float *x, float *y);
+void nnc_sinh_f32(int32_t n, const float *x, float *y);
+void nnc_cosh_f32(int32_t n, const float *x, float *y);
+void nnc_asin_f32(int32_t n, const float *x, float *y);
+void nnc_acos_f32(int32_t n, const float *x, float *y);
+void nnc_atan_f32(int32_t n, const float *x, float *y);
+void nnc_asinh_f32(int32_t n, const float *x, float *y);
+void nnc_acosh_f32(int32_t n, const float *x, float *y);
+void nnc_atanh_f32(int32_t n, const float *x, float *y);
+void nnc_erf_f32(int32_t n, const float *x, float *y);
+void nnc_sqrt_f32(int32_t n, const float *x, float *y); /* PowScalar with val 0.5, as nnabla */
+void nnc_pow_scalar_f32(int32_t n, float a, const float *x, float *y);
+void nnc_r_sub_scalar_f32(int32_t n, float a, const float *x, float *y);
+void nnc_r_div_scalar_f32(int32_t n, float a, const float *x, float *y);
+void nnc_r_pow_scalar_f32(int32_t n, float a, const float *x, float *y);
+void nnc_minimum_scalar_f32(int32_t n, float a, const float *x, float *y);
+void nnc_maximum_scalar_f32(int32_t n, float a, const float *x, float *y);
+void nnc_reset_nan_f32(int32_t n, float a, const float *x, float *y);
+void nnc_reset_inf_f32(int32_t n, float a, const float *x, float *y);
+
+/* Pow2, Minimum2, Maximum2 with numpy-style broadcasting: nnc_binary_params (nnc_pointwise.h)
+ * gives the output shape and each input's strides; y[i] = f(a[ia], b[ib]). nnabla's rules:
+ * powf(a, b); (a < b) ? a : b; (a > b) ? a : b. In place allowed where that input is not
+ * broadcast. */
+void nnc_pow2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y);
+void nnc_minimum2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y);
+void nnc_maximum2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y);
+
+/* int8 Minimum2 / Maximum2: each input rescaled to y's quantization, then the smaller / larger
+ * code (rescaling is monotonic, so this is the rescaled min / max, exactly):
+ *   ra = clamp(requantize(qa + a_offset, a_multiplier, a_shift) + output_offset, -128, 127),
+ *   rb likewise, y = (ra < rb) ? ra : rb  /  (ra > rb) ? ra : rb. */
+typedef struct {
+    int32_t a_offset;
+    int32_t a_multiplier;
+    int32_t a_shift;
+    int32_t b_offset;
+    int32_t b_multiplier;
+    int32_t b_shift;
+    int32_t output_offset;
+} nnc_select2_s8_params;
+void nnc_minimum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
+                     int8_t *y);
+void nnc_maximum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
+                     int8_t *y);
+
+/* The walk of the kernels above (one definition for float and int8), inside a function with
+ * `p`, `a`, `b` and `y`: the output in row-major order with an odometer over its axes, a and b
+ * addressed through their strides; EXPR computes y from `va` and `vb`. */
+#define NNC_FN_BINARY_WALK(T, EXPR)                                             \
+    {                                                                           \
+        int32_t idx[NNC_MAX_DIMS];                                              \
+        int32_t d, ao = 0, bo = 0;                                              \
+        const int32_t rank = p->rank;                                           \
+        for (d = 0; d < rank; ++d) {                                            \
+            if (p->shape[d] <= 0) {                                             \
+                return;                                                         \
+            }                                                                   \
+            idx[d] = 0;                                                         \
+        }                                                                       \
+        for (;;) {                                                              \
+            const T va = a[ao];                                                 \
+            const T vb = b[bo];                                                 \
+            *y++ = (EXPR);                                                      \
+            for (d = rank - 1; d >= 0; --d) {                                   \
+                ao += p->a_strides[d];                                          \
+                bo += p->b_strides[d];                                          \
+                if (++idx[d] < p->shape[d]) {                                   \
+                    break;                                                      \
+                }                                                               \
+                ao -= p->a_strides[d] * p->shape[d];                            \
+                bo -= p->b_strides[d] * p->shape[d];                            \
+                idx[d] = 0;                                                     \
+            }                                                                   \
+            if (d < 0) {                                                        \
+                return;                                                         \
+            }                                                                   \
+        }                                                                       \
+    }
 
 #ifdef __cplusplus
 }
@@ -4106,6 +4238,237 @@ void nnc_selu_f32(int32_t n, float scale, float alpha, const float *x, float *y)
         y[i] = (v > 0.0f) ? scale * v : scale * (alpha * (expf(v) - 1.0f));
     }
 }
+
+/* One loop per kernel; EXPR reads v = x[i] (and the kernel's scalar `a`). */
+#define NNC_UNARY_F32(NAME, EXPR)                                 \
+    void NAME(int32_t n, const float *x, float *y)                \
+    {                                                             \
+        int32_t i;                                                \
+        for (i = 0; i < n; ++i) {                                 \
+            const float v = x[i];                                 \
+            y[i] = (EXPR);                                        \
+        }                                                         \
+    }
+#define NNC_UNARY1_F32(NAME, EXPR)                                \
+    void NAME(int32_t n, float a, const float *x, float *y)       \
+    {                                                             \
+        int32_t i;                                                \
+        for (i = 0; i < n; ++i) {                                 \
+            const float v = x[i];                                 \
+            y[i] = (EXPR);                                        \
+        }                                                         \
+    }
+
+NNC_UNARY_F32(nnc_hard_sigmoid_f32, v > 2.5f ? 1.0f : (v < -2.5f ? 0.0f : 0.2f * v + 0.5f))
+NNC_UNARY_F32(nnc_hard_tanh_f32, v > 1.0f ? 1.0f : (v < -1.0f ? -1.0f : v))
+NNC_UNARY1_F32(nnc_softplus_f32, v > 0.0f ? v + logf(expf(-v * a) + 1.0f) / a : logf(expf(v * a) + 1.0f) / a)
+NNC_UNARY_F32(nnc_softsign_f32, v / (1.0f + fabsf(v)))
+NNC_UNARY_F32(nnc_gelu_f32, (v / 2.0f) * (1.0f + tanhf(0.7978846f * (v + 0.044715f * (v * v * v)))))
+NNC_UNARY_F32(nnc_mish_f32, v * tanhf(logf(expf(v) + 1.0f)))
+NNC_UNARY_F32(nnc_log_sigmoid_f32, v > 0.0f ? -logf(expf(-v) + 1.0f) : v - logf(expf(v) + 1.0f))
+NNC_UNARY_F32(nnc_tanh_shrink_f32, v - tanhf(v))
+NNC_UNARY_F32(nnc_sinc_f32, v == 0.0f ? 1.0f : sinf(v) / v)
+NNC_UNARY_F32(nnc_binary_sigmoid_f32, v > 0.0f ? 1.0f : 0.0f)
+NNC_UNARY_F32(nnc_binary_tanh_f32, v > 0.0f ? 1.0f : -1.0f)
+
+void nnc_prelu_f32(int32_t outer, int32_t channels, int32_t inner, const float *x, const float *slope, float *y)
+{
+    int32_t o, c, j;
+    for (o = 0; o < outer; ++o) {
+        for (c = 0; c < channels; ++c) {
+            const float a = slope[c];
+            for (j = 0; j < inner; ++j) {
+                const float v = *x++;
+                *y++ = (v >= 0.0f) ? v : v * a;
+            }
+        }
+    }
+}
+
+void nnc_log_softmax_f32(int32_t outer, int32_t axis_size, int32_t inner, const float *x, float *y)
+{
+    int32_t o, i, k;
+    for (o = 0; o < outer; ++o) {
+        for (i = 0; i < inner; ++i) {
+            const int32_t base = o * axis_size * inner + i;
+            float m = x[base];
+            float sum = 0.0f;
+            float log_sum;
+            for (k = 0; k < axis_size; ++k) {
+                const float v = x[base + k * inner];
+                m = (m >= v) ? m : v;
+            }
+            for (k = 0; k < axis_size; ++k) {
+                const float t = x[base + k * inner] - m;
+                y[base + k * inner] = t;
+                sum += expf(t);
+            }
+            log_sum = logf(sum);
+            for (k = 0; k < axis_size; ++k) {
+                y[base + k * inner] -= log_sum;
+            }
+        }
+    }
+}
+"""#,
+    "src/nnc_fn_activation_s8.c": #"""
+/*
+ * nnc_fn_activation_s8.c — int8 kernels of Sources/NNFunctions/Activations that are not tables
+ * (PReLU). Each mirrors its Swift `Int8FunctionKernel.run` bit for bit.
+ */
+#include "nnc_fn_activation.h"
+#include "nnc_int8.h"
+
+void nnc_prelu_s8(const nnc_prelu_s8_params *p, const int32_t *neg_multiplier, const int32_t *neg_shift,
+                  const int8_t *x, int8_t *y)
+{
+    int32_t o, c, j;
+    for (o = 0; o < p->outer; ++o) {
+        for (c = 0; c < p->channels; ++c) {
+            const int32_t nm = neg_multiplier[c];
+            const int32_t ns = neg_shift[c];
+            for (j = 0; j < p->inner; ++j) {
+                const int32_t acc = (int32_t)*x++ + p->input_offset;
+                const int32_t v = (acc >= 0) ? nnc_requantize(acc, p->pos_multiplier, p->pos_shift)
+                                             : nnc_requantize(acc, nm, ns);
+                *y++ = nnc_output_s8(v, p->output_offset, -128, 127);
+            }
+        }
+    }
+}
+"""#,
+    "src/nnc_fn_arith_f32.c": #"""
+/*
+ * nnc_fn_arith_f32.c — element-wise math of Sources/NNFunctions/Math, float32. Each kernel is its
+ * Swift twin's `apply` (same operations, same order, same libm) and reads x[i] before writing
+ * y[i], so y == x is allowed.
+ */
+#include <math.h>
+
+#include "nnc_fn_arith.h"
+
+#if defined(__AVR__)
+/* avr-libc has no asinhf, acoshf, atanhf or erff (C99): textbook formulas stand in there, within
+ * a few float ulps (erf: Abramowitz-Stegun 7.1.26, |error| < 1.5e-7). Every other target calls
+ * libm, as the Swift reference does, and matches it bit for bit. */
+static float avr_asinhf(float v)
+{
+    const float a = fabsf(v);
+    const float r = logf(a + sqrtf(a * a + 1.0f));
+    return (v < 0.0f) ? -r : r;
+}
+static float avr_acoshf(float v) { return logf(v + sqrtf(v * v - 1.0f)); }
+static float avr_atanhf(float v) { return 0.5f * logf((1.0f + v) / (1.0f - v)); }
+static float avr_erff(float v)
+{
+    const float a = fabsf(v);
+    const float t = 1.0f / (1.0f + 0.3275911f * a);
+    const float poly = t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
+    const float r = 1.0f - poly * expf(-a * a);
+    return (v < 0.0f) ? -r : r;
+}
+#define NNC_ASINHF avr_asinhf
+#define NNC_ACOSHF avr_acoshf
+#define NNC_ATANHF avr_atanhf
+#define NNC_ERFF avr_erff
+#else
+#define NNC_ASINHF asinhf
+#define NNC_ACOSHF acoshf
+#define NNC_ATANHF atanhf
+#define NNC_ERFF erff
+#endif
+
+#define NNC_MATH_F32(NAME, EXPR)                                  \
+    void NAME(int32_t n, const float *x, float *y)                \
+    {                                                             \
+        int32_t i;                                                \
+        for (i = 0; i < n; ++i) {                                 \
+            const float v = x[i];                                 \
+            y[i] = (EXPR);                                        \
+        }                                                         \
+    }
+#define NNC_MATH1_F32(NAME, EXPR)                                 \
+    void NAME(int32_t n, float a, const float *x, float *y)       \
+    {                                                             \
+        int32_t i;                                                \
+        for (i = 0; i < n; ++i) {                                 \
+            const float v = x[i];                                 \
+            y[i] = (EXPR);                                        \
+        }                                                         \
+    }
+
+NNC_MATH_F32(nnc_abs_f32, fabsf(v))
+NNC_MATH_F32(nnc_log_f32, logf(v))
+NNC_MATH_F32(nnc_round_f32, roundf(v))
+NNC_MATH_F32(nnc_ceil_f32, ceilf(v))
+NNC_MATH_F32(nnc_floor_f32, floorf(v))
+NNC_MATH1_F32(nnc_sign_f32, v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : a))
+NNC_MATH_F32(nnc_sin_f32, sinf(v))
+NNC_MATH_F32(nnc_cos_f32, cosf(v))
+NNC_MATH_F32(nnc_tan_f32, tanf(v))
+NNC_MATH_F32(nnc_sinh_f32, sinhf(v))
+NNC_MATH_F32(nnc_cosh_f32, coshf(v))
+NNC_MATH_F32(nnc_asin_f32, asinf(v))
+NNC_MATH_F32(nnc_acos_f32, acosf(v))
+NNC_MATH_F32(nnc_atan_f32, atanf(v))
+NNC_MATH_F32(nnc_asinh_f32, NNC_ASINHF(v))
+NNC_MATH_F32(nnc_acosh_f32, NNC_ACOSHF(v))
+NNC_MATH_F32(nnc_atanh_f32, NNC_ATANHF(v))
+NNC_MATH_F32(nnc_erf_f32, NNC_ERFF(v))
+NNC_MATH_F32(nnc_sqrt_f32, sqrtf(v))
+NNC_MATH1_F32(nnc_pow_scalar_f32, powf(v, a))
+NNC_MATH1_F32(nnc_r_sub_scalar_f32, a - v)
+NNC_MATH1_F32(nnc_r_div_scalar_f32, a / v)
+NNC_MATH1_F32(nnc_r_pow_scalar_f32, powf(a, v))
+NNC_MATH1_F32(nnc_minimum_scalar_f32, v < a ? v : a)
+NNC_MATH1_F32(nnc_maximum_scalar_f32, v > a ? v : a)
+NNC_MATH1_F32(nnc_reset_nan_f32, isnan(v) ? a : v)
+NNC_MATH1_F32(nnc_reset_inf_f32, isinf(v) ? a : v)
+
+void nnc_pow2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y)
+NNC_FN_BINARY_WALK(float, powf(va, vb))
+
+void nnc_minimum2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y)
+NNC_FN_BINARY_WALK(float, va < vb ? va : vb)
+
+void nnc_maximum2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y)
+NNC_FN_BINARY_WALK(float, va > vb ? va : vb)
+"""#,
+    "src/nnc_fn_arith_s8.c": #"""
+/*
+ * nnc_fn_arith_s8.c — int8 Minimum2 / Maximum2 (see nnc_fn_arith.h); mirrors
+ * Sources/NNFunctions/Support/SelectInt8Kernel.swift.
+ */
+#include "nnc_fn_arith.h"
+#include "nnc_int8.h"
+
+/* x's code in y's quantization. */
+static int8_t select2_rescale(int8_t x, int32_t offset, int32_t multiplier, int32_t shift, int32_t output_offset)
+{
+    return nnc_output_s8(nnc_requantize((int32_t)x + offset, multiplier, shift), output_offset, -128, 127);
+}
+
+static int8_t select_min(const nnc_select2_s8_params *q, int8_t va, int8_t vb)
+{
+    const int8_t ra = select2_rescale(va, q->a_offset, q->a_multiplier, q->a_shift, q->output_offset);
+    const int8_t rb = select2_rescale(vb, q->b_offset, q->b_multiplier, q->b_shift, q->output_offset);
+    return (ra < rb) ? ra : rb;
+}
+
+static int8_t select_max(const nnc_select2_s8_params *q, int8_t va, int8_t vb)
+{
+    const int8_t ra = select2_rescale(va, q->a_offset, q->a_multiplier, q->a_shift, q->output_offset);
+    const int8_t rb = select2_rescale(vb, q->b_offset, q->b_multiplier, q->b_shift, q->output_offset);
+    return (ra > rb) ? ra : rb;
+}
+
+void nnc_minimum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
+                     int8_t *y)
+NNC_FN_BINARY_WALK(int8_t, select_min(q, va, vb))
+
+void nnc_maximum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
+                     int8_t *y)
+NNC_FN_BINARY_WALK(int8_t, select_max(q, va, vb))
 """#,
     "src/nnc_pad_f32.c": #"""
 /*
