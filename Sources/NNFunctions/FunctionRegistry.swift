@@ -6,6 +6,11 @@ public enum FunctionRegistry {
   public static let types: [any NNFunction.Type] = [
     // Activations
     SELU.self,
+    // Shape (data movement)
+    Unpooling.self, Split.self, Stack.self, Flip.self, Shift.self, Broadcast.self, BroadcastTo.self, Tile.self,
+    MatrixDiag.self, MatrixDiagPart.self, OneHot.self, Embed.self, Interpolate.self, MeanSubtraction.self,
+    // Layers (binarized weights)
+    BinaryConnectAffine.self, BinaryWeightAffine.self, BinaryConnectConvolution.self, BinaryWeightConvolution.self,
   ]
 
   public static let byName: [String: any NNFunction.Type] = {

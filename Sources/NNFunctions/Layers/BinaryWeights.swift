@@ -1,0 +1,69 @@
+import NNIR
+import NNInterpreter
+
+/// What the four binarized layers share (nnabla `binary_{connect,weight}_{affine,convolution}.cpp`):
+/// at every forward nnabla recomputes the binary weight from the float `weight` (Sign with
+/// `quantize_zero_to` for 0) — and, for the BinaryWeight ones, the scale `alpha` per output
+/// (mean |w|) — so the stored `binary_weight`/`alpha` are ignored and recomputed here the same way.
+/// The layers expand into a core Affine/Convolution with that weight as a constant, so they get
+/// the int8 kernels of those ops.
+enum BinaryWeights {
+  /// nnabla's Sign: 1, −1, or `zero` for 0.
+  static func sign(_ w: FloatTensor, zero: Float) -> FloatTensor {
+    FloatTensor(shape: w.shape, values: w.values.map { $0 > 0 ? 1 : ($0 < 0 ? -1 : zero) })
+  }
+
+  /// sign(w) · alpha, alpha = Σ|w| · (1/n) per output: Affine's outputs are w's columns
+  /// (`[rows, cols]`), Convolution's its first axis.
+  static func scaled(_ w: FloatTensor, zero: Float, outputsFirst: Bool) -> FloatTensor {
+    let rows = w.shape[0], cols = w.count / max(rows, 1)
+    let outputs = outputsFirst ? rows : cols, n = outputsFirst ? cols : rows
+    let inverse = 1 / Float(n)
+    var alpha = [Float](repeating: 0, count: outputs)
+    for o in 0..<outputs {
+      var s: Float = 0
+      for i in 0..<n { s += abs(w.values[outputsFirst ? o * cols + i : i * cols + o]) }
+      alpha[o] = s * inverse
+    }
+    let b = sign(w, zero: zero).values
+    return FloatTensor(shape: w.shape, values: b.indices.map { k in b[k] * alpha[outputsFirst ? k / cols : k % cols] })
+  }
+
+  /// The effective weight of a layer whose `weight` is input 1.
+  static func weight(_ w: FloatTensor, zero: Float, scaled: Bool, outputsFirst: Bool) -> FloatTensor {
+    scaled ? self.scaled(w, zero: zero, outputsFirst: outputsFirst) : sign(w, zero: zero)
+  }
+
+  /// Expands `node` into `op(x, effective weight, bias?)`; bias is input `biasIndex` when present.
+  static func expand(
+    _ node: Node, _ graph: inout SubgraphBuilder, op: Op, biasIndex: Int, zero: Float, scaled: Bool, outputsFirst: Bool
+  ) throws -> Bool {
+    guard let w = graph.data(node.inputs[1]) else {
+      throw FunctionAttributeError("'\(node.name)': the binarized layers need a constant weight")
+    }
+    let wb = graph.constant("\(node.name)/binary_weight", weight(w, zero: zero, scaled: scaled, outputsFirst: outputsFirst))
+    var inputs = [node.inputs[0], wb]
+    if node.inputs.count > biasIndex { inputs.append(node.inputs[biasIndex]) }
+    try graph.add1(node.name, op, inputs, into: node.outputs[0])
+    return true
+  }
+
+  static func evaluate(_ op: Op, _ inputs: [FloatTensor], biasIndex: Int, zero: Float, scaled: Bool, outputsFirst: Bool) -> FloatTensor {
+    var x = [inputs[0], weight(inputs[1], zero: zero, scaled: scaled, outputsFirst: outputsFirst)]
+    if inputs.count > biasIndex { x.append(inputs[biasIndex]) }
+    return FloatInterpreter.evaluate(op, x)
+  }
+
+  static func convolution(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws -> ConvolutionAttributes {
+    let baseAxis = try a.int("base_axis") ?? 0
+    let spatial = max(0, (inputShapes.first?.count ?? 0) - baseAxis - 1)
+    return ConvolutionAttributes(
+      baseAxis: baseAxis, pad: try a.shape("pad") ?? [Int](repeating: 0, count: spatial),
+      stride: try a.shape("stride") ?? [Int](repeating: 1, count: spatial),
+      dilation: try a.shape("dilation") ?? [Int](repeating: 1, count: spatial), group: max(1, try a.int("group")))
+  }
+
+  static func fields(_ c: ConvolutionAttributes) -> [(name: String, value: AttributeValue)] {
+    [("base_axis", .int(c.baseAxis)), ("pad", .shape(c.pad)), ("stride", .shape(c.stride)), ("dilation", .shape(c.dilation)), ("group", .int(c.group))]
+  }
+}
