@@ -110,7 +110,7 @@ public struct Interpolate: NNFunction {
     let x = inputs[0]
     if mode == "nearest" { return [gather(x.shape).evaluate(x)] }
     let t = tables(x.shape), y = try! outputShapes([x.shape])[0]
-    let plane = x.shape[firstAxis(x.count)...].reduce(1, *), outer = x.count / max(plane, 1)
+    let plane = x.shape[firstAxis(x.shape.count)...].reduce(1, *), outer = x.count / max(plane, 1)
     var out: [Float] = []
     out.reserveCapacity(y.reduce(1, *))
     for o in 0..<outer {
@@ -185,7 +185,7 @@ public struct Interpolate: NNFunction {
         axis.map { e in p.flatMap { c in [(c.offset + e.i0, c.weight * (1 - e.l1)), (c.offset + e.i1, c.weight * e.l1)] } }
       }
     }
-    let plane = x.shape[firstAxis(x.count)...].reduce(1, *), outer = x.count / max(plane, 1)
+    let plane = x.shape[firstAxis(x.shape.count)...].reduce(1, *), outer = x.count / max(plane, 1)
     let yPlane = positions.count
     var dx = [Float](repeating: 0, count: x.count)
     for o in 0..<outer {
