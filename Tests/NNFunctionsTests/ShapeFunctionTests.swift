@@ -112,6 +112,11 @@ import _NNTestSupport
     let path = try FunctionConformance.write(Self.movementModel.text)
     let report = try #require(try FunctionConformance.checkInt8(path, samples: FunctionConformance.samples([1, 2, 4, 4], count: 3)))
     #expect(report.outputs.count == 13)
+    // The pickers move int8 codes (no float round trip); Split and Stack became core slices and a concat.
+    let kernels = Set(report.layers.map(\.kernel))
+    for k in ["Unpooling s8", "Flip s8", "Shift s8", "Tile s8", "Interpolate s8", "MatrixDiagPart s8", "Broadcast s8", "slice_s8", "concat_s8"] {
+      #expect(kernels.contains(k), "\(k) not in \(kernels.sorted())")
+    }
   }
 
   /// Values checked by hand where nnabla has no fixture (Tile, BroadcastTo) and at the corners of
