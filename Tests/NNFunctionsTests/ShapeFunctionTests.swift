@@ -143,6 +143,22 @@ import _NNTestSupport
     #expect(out("stack").values[(2 * 4 + 1) * 3 + 1] == x.values[16 + 2 * 4 + 1])
   }
 
+  /// Tile and BroadcastTo against nnabla (`Tests/Fixtures/functions/shape/make_tile_broadcast_to.py`:
+  /// the fixtures have no cases for them), bit for bit.
+  @Test func tileAndBroadcastTo_matchNNabla() throws {
+    let golden = try Fixtures.floats("functions/shape/tile_broadcast_to.bin")
+    let x = FloatTensor(shape: [1, 2, 4, 4], values: (0..<32).map(Float.init))
+    let small = FloatTensor(shape: [2, 3], values: (0..<6).map(Float.init))
+    let diag = MatrixDiagPart().evaluate([x])[0]
+    let row = FloatTensor(shape: [4], values: Array(x.values[0..<4]))
+    let outputs = [
+      Tile(reps: [2, 1, 3]).evaluate([x])[0], Tile(reps: [2, 1, 2]).evaluate([small])[0],
+      BroadcastTo(axis: 0).evaluate([x, diag])[0], BroadcastTo(axis: -1).evaluate([x, row])[0],
+    ]
+    #expect(outputs.map(\.shape) == [[1, 4, 4, 12], [2, 2, 6], [1, 2, 4, 4], [1, 2, 4, 4]])
+    #expect(outputs.flatMap(\.values) == golden)
+  }
+
   /// Split's expansion (a Slice and a Reshape per output) computes what the interpreter computes
   /// running the multi-output node itself; so do Stack's, BroadcastTo's and MeanSubtraction's.
   @Test func expansionsMatchTheUnexpandedNodes() throws {
