@@ -76,6 +76,24 @@ import _NNTestSupport
     #expect(report.outputs.count == 1)
   }
 
+  /// Sony's sample networks that use these functions (NNC's 11_deconvolution with Unpooling, the
+  /// binarized LeNets): interpreter and float C against nnabla.
+  @Test(arguments: ["deconvolution", "binary_cnn", "binary_connect_mnist_lenet", "binary_weight_mnist_lenet"])
+  func sampleNetworksMatchNNabla(_ name: String) throws {
+    let c = try FunctionFixtures.fixture(named: name)
+    let (inputs, expected) = try FunctionFixtures.tensors(c)
+    let report = try FunctionConformance.checkFloat(c.modelPath, samples: [inputs], expected: [expected], expectedTolerance: 1e-4)
+    #expect(report.outputs.count == expected.count)
+  }
+
+  /// The deconvolution sample (Unpooling between deconvolutions, as a U-Net decoder) in int8.
+  @Test func deconvolutionSample_int8() throws {
+    let c = try FunctionFixtures.fixture(named: "deconvolution")
+    let (inputs, _) = try FunctionFixtures.tensors(c)
+    let report = try #require(try FunctionConformance.checkInt8(c.modelPath, samples: [inputs]))
+    #expect(report.layers.contains { $0.kernel == "Unpooling s8" })
+  }
+
   // MARK: - Several functions in one model
 
   /// `x [1, 2, 4, 4]` through every gather function, Split and Stack (core ops after expansion),
