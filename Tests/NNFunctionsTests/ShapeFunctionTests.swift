@@ -97,7 +97,7 @@ import _NNTestSupport
   // MARK: - Several functions in one model
 
   /// `x [1, 2, 4, 4]` through every gather function, Split and Stack (core ops after expansion),
-  /// and the float-only MatrixDiag and linear Interpolate: one float compile, two int8 ones.
+  /// and the float-only MatrixDiag and linear Interpolate (2-D and 3-D): one float compile, two int8 ones.
   static let movementModel = ShapeModel(input: [1, 2, 4, 4], functions: [
     ("Unpooling", ["x"], ["unpool"], "unpooling_param { kernel { dim: 2 dim: 3 } }"),
     ("Flip", ["x"], ["flip"], "flip_param { axes: 1 axes: 3 }"),
@@ -113,23 +113,24 @@ import _NNTestSupport
     ("BroadcastTo", ["x", "diag_part"], ["broadcast_to"], "broadcast_to_param { axis: 0 }"),
     ("MatrixDiag", ["diag_part"], ["diag"], ""),
     ("Interpolate", ["x"], ["linear"], "interpolate_param { output_size: 7 output_size: 3 mode: \"linear\" align_corners: true }"),
+    ("Interpolate", ["x"], ["linear3d"], "interpolate_param { output_size: 3 output_size: 5 output_size: 7 mode: \"linear\" half_pixel: true }"),
   ], outputs: [
     "unpool", "flip", "shift_reflect", "shift_nearest", "tile", "nearest", "split0", "split1", "stack", "broadcast",
-    "broadcast_to", "diag", "linear",
+    "broadcast_to", "diag", "linear", "linear3d",
   ])
 
   @Test func movement_floatCIsTheInterpreterBitForBit() throws {
     let path = try FunctionConformance.write(Self.movementModel.text)
     let samples = FunctionConformance.samples([1, 2, 4, 4], count: 2)
     let report = try FunctionConformance.checkFloat(path, samples: samples)
-    #expect(report.outputs.count == 13)
+    #expect(report.outputs.count == 14)
     for o in report.outputs { #expect(o.againstInterpreter.maxAbs == 0, "\(o.name): \(report.text)") }
   }
 
   @Test func movement_int8CIsTheSwiftReferenceByteForByte() throws {
     let path = try FunctionConformance.write(Self.movementModel.text)
     let report = try #require(try FunctionConformance.checkInt8(path, samples: FunctionConformance.samples([1, 2, 4, 4], count: 3)))
-    #expect(report.outputs.count == 13)
+    #expect(report.outputs.count == 14)
     // The pickers move int8 codes (no float round trip); Split and Stack became core slices and a concat.
     let kernels = Set(report.layers.map(\.kernel))
     for k in ["Unpooling s8", "Flip s8", "Shift s8", "Tile s8", "Interpolate s8", "MatrixDiagPart s8", "Broadcast s8", "slice_s8", "concat_s8"] {
@@ -161,9 +162,10 @@ import _NNTestSupport
     #expect(out("stack").values[(2 * 4 + 1) * 3 + 1] == x.values[16 + 2 * 4 + 1])
   }
 
-  /// Tile and BroadcastTo against nnabla (`Tests/Fixtures/functions/shape/make_tile_broadcast_to.py`:
-  /// the fixtures have no cases for them), bit for bit.
-  @Test func tileAndBroadcastTo_matchNNabla() throws {
+  /// Tile, BroadcastTo and 3-D linear Interpolate against nnabla
+  /// (`Tests/Fixtures/functions/shape/make_tile_broadcast_to.py`: the fixtures have no such cases),
+  /// bit for bit.
+  @Test func tileBroadcastToAndLinear3D_matchNNabla() throws {
     let golden = try Fixtures.floats("functions/shape/tile_broadcast_to.bin")
     let x = FloatTensor(shape: [1, 2, 4, 4], values: (0..<32).map(Float.init))
     let small = FloatTensor(shape: [2, 3], values: (0..<6).map(Float.init))
@@ -172,8 +174,9 @@ import _NNTestSupport
     let outputs = [
       Tile(reps: [2, 1, 3]).evaluate([x])[0], Tile(reps: [2, 1, 2]).evaluate([small])[0],
       BroadcastTo(axis: 0).evaluate([x, diag])[0], BroadcastTo(axis: -1).evaluate([x, row])[0],
+      try Interpolate(outputSize: [3, 5, 7], mode: "linear").evaluate([FloatTensor(shape: x.shape, values: x.values.map { $0 * 0.37 })])[0],
     ]
-    #expect(outputs.map(\.shape) == [[1, 4, 4, 12], [2, 2, 6], [1, 2, 4, 4], [1, 2, 4, 4]])
+    #expect(outputs.map(\.shape) == [[1, 4, 4, 12], [2, 2, 6], [1, 2, 4, 4], [1, 2, 4, 4], [1, 3, 5, 7]])
     #expect(outputs.flatMap(\.values) == golden)
   }
 
