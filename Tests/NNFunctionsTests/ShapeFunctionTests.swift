@@ -1,5 +1,6 @@
 import Foundation
 import NNCompileKit
+import NNExport
 import NNFunctions
 import NNIR
 import NNInterpreter
@@ -190,6 +191,23 @@ import _NNTestSupport
       #expect(!expanded.nodes.contains { $0.outputs.count > 1 })
       let x = FunctionConformance.samples(model.tensors[model.inputs[0]].shape, count: 1, seed: 9)[0]
       #expect(FloatInterpreter.run(expanded, inputs: x) == FloatInterpreter.run(model, inputs: x))
+    }
+  }
+
+  /// The `.nnp` writer puts every attribute back (`attributeFields`): a written model reads back as
+  /// the same functions.
+  @Test func writtenModelsReadBackTheSame() throws {
+    let paths = try [try FunctionConformance.write(Self.movementModel.text)] + [
+      "binary_weight_convolution_stride2", "binary_connect_affine_qz_neg1_nobias", "mean_subtraction_base_axis2", "one_hot_2d",
+      "embed", "interpolate_nearest_half_pixel_for_nn", "shift_reflect", "unpooling_1d_in_3d",
+    ].map { try FunctionFixtures.fixture(named: $0).modelPath }
+    let dir = try Fixtures.temporaryDirectory("shape-roundtrip")
+    for (k, path) in paths.enumerated() {
+      let graph = try ModelLoader.load(path: path).graph
+      let written = dir.appendingPathComponent("m\(k).nnp")
+      try Data(try NNPWriter.archive(graph: graph)).write(to: written)
+      let again = try ModelLoader.load(path: written.path).graph
+      #expect(again.nodes.map(\.op) == graph.nodes.map(\.op), "\(path)")
     }
   }
 
