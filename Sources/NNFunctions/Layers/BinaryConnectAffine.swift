@@ -1,6 +1,7 @@
 import NNIR
 
-/// BinaryConnectAffine: `x` times sign(weight), + bias (nnabla `binary_connect_affine.cpp`; see `BinaryWeights`).
+/// BinaryConnectAffine: Affine of `x` with sign(weight), + bias (nnabla `binary_connect_affine.cpp`).
+/// Expands into that core op with the weight computed at compile time (see `BinaryWeights`).
 public struct BinaryConnectAffine: NNFunction {
   public static let typeName = "BinaryConnectAffine"
   public static let paramName = "binary_connect_affine_param"

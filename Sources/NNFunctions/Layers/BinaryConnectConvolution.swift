@@ -1,6 +1,7 @@
 import NNIR
 
-/// BinaryConnectConvolution: `x` times sign(weight), + bias (nnabla `binary_connect_convolution.cpp`; see `BinaryWeights`).
+/// BinaryConnectConvolution: Convolution of `x` with sign(weight), + bias (nnabla `binary_connect_convolution.cpp`).
+/// Expands into that core op with the weight computed at compile time (see `BinaryWeights`).
 public struct BinaryConnectConvolution: NNFunction {
   public static let typeName = "BinaryConnectConvolution"
   public static let paramName = "binary_connect_convolution_param"
@@ -14,7 +15,9 @@ public struct BinaryConnectConvolution: NNFunction {
   }
 
   public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
-    self.init(convolution: try BinaryWeights.convolution(a, inputShapes: inputShapes), quantizeZeroTo: Float(try a.double("quantize_zero_to")))
+    self.init(
+      convolution: try BinaryWeights.convolution(a, inputShapes: inputShapes),
+      quantizeZeroTo: Float(try a.double("quantize_zero_to")))
   }
 
   public var attributeFields: [(name: String, value: AttributeValue)] {

@@ -1,6 +1,8 @@
 import NNIR
 
-/// BinaryWeightAffine: `x` times sign(weight) scaled by alpha = mean |weight| per output, + bias (nnabla `binary_weight_affine.cpp`; see `BinaryWeights`).
+/// BinaryWeightAffine: Affine of `x` with sign(weight) · alpha,
+/// alpha the mean |weight| of each output column, + bias (nnabla `binary_weight_affine.cpp`).
+/// Expands into that core op with the weight computed at compile time (see `BinaryWeights`).
 public struct BinaryWeightAffine: NNFunction {
   public static let typeName = "BinaryWeightAffine"
   public static let paramName = "binary_weight_affine_param"

@@ -1,6 +1,8 @@
 import NNIR
 
-/// BinaryWeightConvolution: `x` times sign(weight) scaled by alpha = mean |weight| per output, + bias (nnabla `binary_weight_convolution.cpp`; see `BinaryWeights`).
+/// BinaryWeightConvolution: Convolution of `x` with sign(weight) · alpha,
+/// alpha the mean |weight| of each output channel, + bias (nnabla `binary_weight_convolution.cpp`).
+/// Expands into that core op with the weight computed at compile time (see `BinaryWeights`).
 public struct BinaryWeightConvolution: NNFunction {
   public static let typeName = "BinaryWeightConvolution"
   public static let paramName = "binary_weight_convolution_param"
@@ -14,7 +16,9 @@ public struct BinaryWeightConvolution: NNFunction {
   }
 
   public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
-    self.init(convolution: try BinaryWeights.convolution(a, inputShapes: inputShapes), quantizeZeroTo: Float(try a.double("quantize_zero_to")))
+    self.init(
+      convolution: try BinaryWeights.convolution(a, inputShapes: inputShapes),
+      quantizeZeroTo: Float(try a.double("quantize_zero_to")))
   }
 
   public var attributeFields: [(name: String, value: AttributeValue)] {

@@ -64,6 +64,9 @@ enum BinaryWeights {
   }
 
   static func fields(_ c: ConvolutionAttributes) -> [(name: String, value: AttributeValue)] {
-    [("base_axis", .int(c.baseAxis)), ("pad", .shape(c.pad)), ("stride", .shape(c.stride)), ("dilation", .shape(c.dilation)), ("group", .int(c.group))]
+    [
+      ("base_axis", .int(c.baseAxis)), ("pad", .shape(c.pad)), ("stride", .shape(c.stride)),
+      ("dilation", .shape(c.dilation)), ("group", .int(c.group)),
+    ]
   }
 }
