@@ -101,4 +101,44 @@ import _NNTestSupport
       }
     }
   }
+
+  /// The binarized Affines train as nnabla does (straight through Sign): x and bias get a plain
+  /// Affine's gradients at the effective weight, the float weight gets that weight's gradient.
+  @Test(arguments: [false, true])
+  func binaryAffine_isAffineAtTheEffectiveWeight(scaled: Bool) throws {
+    var random = SeededRandom(seed: 5)
+    func tensor(_ shape: [Int]) -> FloatTensor {
+      FloatTensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in random.float() })
+    }
+    let x = tensor([2, 3, 2]), w = tensor([6, 4]), b = tensor([4]), t = tensor([2, 4])
+    let binary: any NNFunction = scaled
+      ? BinaryWeightAffine(baseAxis: 1, quantizeZeroTo: 1) : BinaryConnectAffine(baseAxis: 1, quantizeZeroTo: 1)
+    let params = scaled ? [w, w, FloatTensor(shape: [4], values: [0, 0, 0, 0]), b] : [w, w, b]
+    let effective = binary.evaluate([FloatTensor(shape: [6, 6], values: (0..<36).map { $0 % 7 == 0 ? 1 : 0 }), w] + params.dropFirst())[0]
+    // The identity input reads the effective weight's rows back (x = I → y = W' + b).
+    let wEffective = FloatTensor(shape: [6, 4], values: zip(effective.values, (0..<24).map { b.values[$0 % 4] }).map { $0 - $1 })
+
+    func gradients(_ op: Op, _ params: [FloatTensor]) throws -> [String: FloatTensor] {
+      var tensors = [TensorInfo(name: "x", shape: x.shape)]
+      for (i, p) in params.enumerated() { tensors.append(TensorInfo(name: "p\(i)", shape: p.shape, data: p)) }
+      tensors += [TensorInfo(name: "y", shape: [2, 4]), TensorInfo(name: "t", shape: [2, 4])]
+      let n = tensors.count
+      let graph = ModelGraph(
+        name: "affine", tensors: tensors, nodes: [Node(name: "op", op: op, inputs: Array(0..<(n - 2)), outputs: [n - 2])],
+        inputs: [0], outputs: [n - 2])
+      let training = TrainingGraph(
+        graph: graph, labels: [n - 1], losses: [LossTerm(name: "loss", function: .squaredError, prediction: n - 2, label: n - 1)])
+      var trainer = try Trainer(graph: training, optimizer: OptimizerSettings(), seed: 3)
+      return try trainer.gradients(batch: ["x": x, "t": t]).gradients
+    }
+    let got = try gradients(.function(FunctionCall(binary)), params)
+    let want = try gradients(.affine(AffineAttributes()), [wEffective, b])
+    func close(_ a: FloatTensor?, _ b: FloatTensor?) -> Bool {
+      guard let a, let b, a.shape == b.shape else { return false }
+      return zip(a.values, b.values).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) }
+    }
+    #expect(close(got["x"], want["x"]))
+    #expect(close(got["p0"], want["p0"]))
+    #expect(close(got[scaled ? "p3" : "p2"], want["p1"]))
+  }
 }

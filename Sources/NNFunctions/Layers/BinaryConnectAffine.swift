@@ -40,6 +40,13 @@ public struct BinaryConnectAffine: NNFunction {
     try BinaryWeights.expand(node, &graph, op: op, biasIndex: 3, zero: quantizeZeroTo, scaled: false, outputsFirst: false)
   }
 
+  public var isTrainable: Bool { true }
+
+  public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {
+    BinaryWeights.affineGradients(
+      inputs, dy: outputGradients[0], baseAxis: baseAxis, biasIndex: 3, zero: quantizeZeroTo, scaled: false)
+  }
+
   public func macs(inputShapes: [[Int]], outputShapes: [[Int]]) -> Int {
     outputShapes[0].reduce(1, *) * inputShapes[1][0]
   }

@@ -41,6 +41,13 @@ public struct BinaryWeightAffine: NNFunction {
     try BinaryWeights.expand(node, &graph, op: op, biasIndex: 4, zero: quantizeZeroTo, scaled: true, outputsFirst: false)
   }
 
+  public var isTrainable: Bool { true }
+
+  public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {
+    BinaryWeights.affineGradients(
+      inputs, dy: outputGradients[0], baseAxis: baseAxis, biasIndex: 4, zero: quantizeZeroTo, scaled: true)
+  }
+
   public func macs(inputShapes: [[Int]], outputShapes: [[Int]]) -> Int {
     outputShapes[0].reduce(1, *) * inputShapes[1][0]
   }

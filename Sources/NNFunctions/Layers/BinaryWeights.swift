@@ -70,3 +70,32 @@ enum BinaryWeights {
     ]
   }
 }
+
+extension BinaryWeights {
+  /// Training through a binarized Affine, as nnabla does: x and bias get Affine's gradients at
+  /// the effective weight, and the float weight gets the effective weight's gradient unchanged
+  /// (Sign's backward is the identity, a straight-through estimator). The stored binary weight and
+  /// alpha get none.
+  static func affineGradients(
+    _ inputs: [FloatTensor], dy: FloatTensor, baseAxis: Int, biasIndex: Int, zero: Float, scaled: Bool
+  ) -> [FloatTensor?] {
+    let x = inputs[0], w = weight(inputs[1], zero: zero, scaled: scaled, outputsFirst: false).values
+    let n = x.shape[..<baseAxis].reduce(1, *), k = x.count / max(n, 1), o = inputs[1].count / max(k, 1)
+    var dx = [Float](repeating: 0, count: x.count), dw = [Float](repeating: 0, count: w.count)
+    var db = [Float](repeating: 0, count: o)
+    for r in 0..<n {
+      for j in 0..<o {
+        let g = dy.values[r * o + j]
+        db[j] += g
+        for i in 0..<k {
+          dx[r * k + i] += g * w[i * o + j]
+          dw[i * o + j] += x.values[r * k + i] * g
+        }
+      }
+    }
+    var result: [FloatTensor?] = [FloatTensor(shape: x.shape, values: dx), FloatTensor(shape: inputs[1].shape, values: dw)]
+    result += [FloatTensor?](repeating: nil, count: biasIndex - 2)
+    if inputs.count > biasIndex { result.append(FloatTensor(shape: inputs[biasIndex].shape, values: db)) }
+    return result
+  }
+}
