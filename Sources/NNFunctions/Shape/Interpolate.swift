@@ -48,7 +48,8 @@ public struct Interpolate: NNFunction {
     ]
   }
 
-  var firstAxis: (Int) -> Int { { rank in rank - outputSize.count - (channelLast ? 1 : 0) } }
+  /// The first interpolated axis for input rank `rank`.
+  func firstAxis(_ rank: Int) -> Int { rank - outputSize.count - (channelLast ? 1 : 0) }
 
   public func outputShapes(_ inputs: [[Int]]) throws(ShapeError) -> [[Int]] {
     var y = inputs[0]
