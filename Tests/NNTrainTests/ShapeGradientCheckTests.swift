@@ -141,4 +141,49 @@ import _NNTestSupport
     #expect(close(got["p0"], want["p0"]))
     #expect(close(got[scaled ? "p3" : "p2"], want["p1"]))
   }
+
+  /// The binarized Convolutions likewise, against a plain Convolution at the effective weight
+  /// (groups, stride, padding and dilation in play).
+  @Test(arguments: [false, true])
+  func binaryConvolution_isConvolutionAtTheEffectiveWeight(scaled: Bool) throws {
+    var random = SeededRandom(seed: 6)
+    func tensor(_ shape: [Int]) -> FloatTensor {
+      FloatTensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in random.float() })
+    }
+    let conv = ConvolutionAttributes(pad: [1, 0], stride: [2, 1], dilation: [1, 2], group: 2)
+    let x = tensor([2, 4, 5, 6]), w = tensor([4, 2, 3, 2]), b = tensor([4])
+    let binary: any NNFunction = scaled
+      ? BinaryWeightConvolution(convolution: conv, quantizeZeroTo: 1) : BinaryConnectConvolution(convolution: conv, quantizeZeroTo: 1)
+    let params = scaled ? [w, w, FloatTensor(shape: [4], values: [0, 0, 0, 0]), b] : [w, w, b]
+    // sign(w) (· mean |w| per output channel), as nnabla computes it.
+    let alpha = (0..<4).map { o in (0..<12).reduce(Float(0)) { $0 + abs(w.values[o * 12 + $1]) } * (1 / Float(12)) }
+    let wEffective = FloatTensor(shape: w.shape, values: w.values.indices.map { i in
+      (w.values[i] > 0 ? 1 : (w.values[i] < 0 ? -1 : 1)) * (scaled ? alpha[i / 12] : 1)
+    })
+    let outShape = try ShapeInference.outputShapes(of: .convolution(conv), inputs: [x.shape, w.shape, b.shape])[0]
+    let t = tensor(outShape)
+
+    func gradients(_ op: Op, _ params: [FloatTensor]) throws -> [String: FloatTensor] {
+      var tensors = [TensorInfo(name: "x", shape: x.shape)]
+      for (i, p) in params.enumerated() { tensors.append(TensorInfo(name: "p\(i)", shape: p.shape, data: p)) }
+      tensors += [TensorInfo(name: "y", shape: outShape), TensorInfo(name: "t", shape: outShape)]
+      let n = tensors.count
+      let graph = ModelGraph(
+        name: "conv", tensors: tensors, nodes: [Node(name: "op", op: op, inputs: Array(0..<(n - 2)), outputs: [n - 2])],
+        inputs: [0], outputs: [n - 2])
+      let training = TrainingGraph(
+        graph: graph, labels: [n - 1], losses: [LossTerm(name: "loss", function: .squaredError, prediction: n - 2, label: n - 1)])
+      var trainer = try Trainer(graph: training, optimizer: OptimizerSettings(), seed: 3)
+      return try trainer.gradients(batch: ["x": x, "t": t]).gradients
+    }
+    let got = try gradients(.function(FunctionCall(binary)), params)
+    let want = try gradients(.convolution(conv), [wEffective, b])
+    func close(_ a: FloatTensor?, _ b: FloatTensor?) -> Bool {
+      guard let a, let b, a.shape == b.shape else { return false }
+      return zip(a.values, b.values).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) }
+    }
+    #expect(close(got["x"], want["x"]))
+    #expect(close(got["p0"], want["p0"]))
+    #expect(close(got[scaled ? "p3" : "p2"], want["p1"]))
+  }
 }

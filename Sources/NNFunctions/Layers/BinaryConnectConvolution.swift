@@ -42,6 +42,13 @@ public struct BinaryConnectConvolution: NNFunction {
     try BinaryWeights.expand(node, &graph, op: op, biasIndex: 3, zero: quantizeZeroTo, scaled: false, outputsFirst: true)
   }
 
+  public var isTrainable: Bool { true }
+
+  public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {
+    BinaryWeights.convolutionGradients(
+      inputs, dy: outputGradients[0], convolution, biasIndex: 3, zero: quantizeZeroTo, scaled: false)
+  }
+
   public func macs(inputShapes: [[Int]], outputShapes: [[Int]]) -> Int {
     outputShapes[0].reduce(1, *) * (inputShapes[1].dropFirst().reduce(1, *))
   }

@@ -43,6 +43,13 @@ public struct BinaryWeightConvolution: NNFunction {
     try BinaryWeights.expand(node, &graph, op: op, biasIndex: 4, zero: quantizeZeroTo, scaled: true, outputsFirst: true)
   }
 
+  public var isTrainable: Bool { true }
+
+  public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {
+    BinaryWeights.convolutionGradients(
+      inputs, dy: outputGradients[0], convolution, biasIndex: 4, zero: quantizeZeroTo, scaled: true)
+  }
+
   public func macs(inputShapes: [[Int]], outputShapes: [[Int]]) -> Int {
     outputShapes[0].reduce(1, *) * (inputShapes[1].dropFirst().reduce(1, *))
   }

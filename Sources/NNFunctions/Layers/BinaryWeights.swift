@@ -99,3 +99,59 @@ extension BinaryWeights {
     return result
   }
 }
+
+extension BinaryWeights {
+  /// The same for a binarized Convolution: direct loops over every output position, kernel tap
+  /// and input channel of its group (training runs on the host; clarity over speed).
+  static func convolutionGradients(
+    _ inputs: [FloatTensor], dy: FloatTensor, _ c: ConvolutionAttributes, biasIndex: Int, zero: Float, scaled: Bool
+  ) -> [FloatTensor?] {
+    let x = inputs[0], wShape = inputs[1].shape
+    let w = weight(inputs[1], zero: zero, scaled: scaled, outputsFirst: true).values
+    let spatialIn = Array(x.shape[(c.baseAxis + 1)...]), kernel = Array(wShape[2...])
+    let outShape = dy.shape, spatialOut = Array(outShape[(c.baseAxis + 1)...])
+    let batch = x.shape[..<c.baseAxis].reduce(1, *), channels = x.shape[c.baseAxis], outChannels = wShape[0]
+    let perGroup = wShape[1], outPerGroup = outChannels / max(c.group, 1)
+    let inPlane = spatialIn.reduce(1, *), outPlane = spatialOut.reduce(1, *), taps = kernel.reduce(1, *)
+    func index(_ flat: Int, _ shape: [Int]) -> [Int] {
+      var r = flat, v = [Int](repeating: 0, count: shape.count)
+      for d in stride(from: shape.count - 1, through: 0, by: -1) {
+        v[d] = r % shape[d]
+        r /= shape[d]
+      }
+      return v
+    }
+    var dx = [Float](repeating: 0, count: x.count), dw = [Float](repeating: 0, count: w.count)
+    var db = [Float](repeating: 0, count: outChannels)
+    for n in 0..<batch {
+      for oc in 0..<outChannels {
+        let g = oc / max(outPerGroup, 1)
+        for op in 0..<outPlane {
+          let grad = dy.values[(n * outChannels + oc) * outPlane + op]
+          db[oc] += grad
+          let o = index(op, spatialOut)
+          for t in 0..<taps {
+            let k = index(t, kernel)
+            var at = 0, inside = true
+            for d in 0..<kernel.count {
+              let p = o[d] * c.stride[d] - c.pad[d] + k[d] * c.dilation[d]
+              if p < 0 || p >= spatialIn[d] { inside = false; break }
+              at = at * spatialIn[d] + p
+            }
+            guard inside else { continue }
+            for il in 0..<perGroup {
+              let ic = g * perGroup + il
+              let xi = (n * channels + ic) * inPlane + at, wi = (oc * perGroup + il) * taps + t
+              dx[xi] += grad * w[wi]
+              dw[wi] += grad * x.values[xi]
+            }
+          }
+        }
+      }
+    }
+    var result: [FloatTensor?] = [FloatTensor(shape: x.shape, values: dx), FloatTensor(shape: wShape, values: dw)]
+    result += [FloatTensor?](repeating: nil, count: biasIndex - 2)
+    if inputs.count > biasIndex { result.append(FloatTensor(shape: inputs[biasIndex].shape, values: db)) }
+    return result
+  }
+}
