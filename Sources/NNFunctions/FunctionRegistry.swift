@@ -14,6 +14,11 @@ public enum FunctionRegistry {
     Cosh.self, ASin.self, ACos.self, ATan.self, ASinh.self, ACosh.self, ATanh.self, Erf.self,
     PowScalar.self, RSubScalar.self, RDivScalar.self, RPowScalar.self, MinimumScalar.self, MaximumScalar.self,
     ResetNaN.self, ResetInf.self, Pow2.self, Minimum2.self, Maximum2.self,
+    // Shape (data movement)
+    Unpooling.self, Split.self, Stack.self, Flip.self, Shift.self, Broadcast.self, BroadcastTo.self, Tile.self,
+    MatrixDiag.self, MatrixDiagPart.self, OneHot.self, Embed.self, Interpolate.self, MeanSubtraction.self,
+    // Layers (binarized weights)
+    BinaryConnectAffine.self, BinaryWeightAffine.self, BinaryConnectConvolution.self, BinaryWeightConvolution.self,
   ]
 
   public static let byName: [String: any NNFunction.Type] = {

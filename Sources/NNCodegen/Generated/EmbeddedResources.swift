@@ -439,6 +439,42 @@ extern "C" {
 extern "C" {
 #endif
 
+/* ---- Axis gather (Unpooling, Flip, Shift, Broadcast, Tile, MatrixDiagPart, nearest Interpolate) ----
+ * y[i0, i1, …] = x[offsets[i0] + offsets[Y0 + i1] + offsets[Y0 + Y1 + i2] + …]: one table of
+ * Σ y_shape[d] input element offsets (already times the input strides), axis after axis. */
+typedef struct {
+    int32_t rank;
+    int32_t y_shape[NNC_MAX_DIMS];
+    const int32_t *offsets;
+} nnc_axis_gather_params;
+
+void nnc_axis_gather_f32(const nnc_axis_gather_params *p, const float *x, float *y);
+void nnc_axis_gather_s8(const nnc_axis_gather_params *p, const int8_t *x, int8_t *y);
+
+/* ---- MatrixDiag: x [outer, m] -> y [outer, m, m], zeros off the diagonal (float32) ---------- */
+void nnc_matrix_diag_f32(int32_t outer, int32_t m, const float *x, float *y);
+
+/* ---- OneHot: x [n, k] integer indices (as floats) -> y [n, d0 … dk-1] (float32) ------------ */
+void nnc_one_hot_f32(int32_t n, int32_t k, const int32_t *dims, const float *x, float *y);
+
+/* ---- Embed: y[i, :] = w[x[i], :] (x integer indices as floats, rows of `row` floats) --------- */
+void nnc_embed_f32(int32_t n, int32_t rows, int32_t row, const float *x, const float *w, float *y);
+
+/* ---- Linear Interpolate over the last 1, 2 or 3 axes (nnabla's linear_interpolate_{1,2,3}d) --
+ * Per interpolated axis (outermost first): i0, i1 (input element offsets, times the input
+ * strides) and l1 (the weight of i1; l0 = 1 - l1) of each output index. */
+typedef struct {
+    int32_t outer;          /* product of the axes not interpolated */
+    int32_t axes;           /* 1, 2 or 3 */
+    int32_t y_shape[3];     /* the interpolated output axes */
+    int32_t x_plane;        /* input elements per outer index */
+    const int32_t *i0;      /* Σ y_shape entries, axis after axis */
+    const int32_t *i1;
+    const float *l1;
+} nnc_interpolate_linear_params;
+
+void nnc_interpolate_linear_f32(const nnc_interpolate_linear_params *p, const float *x, float *y);
+
 
 #ifdef __cplusplus
 }
@@ -4469,6 +4505,189 @@ NNC_FN_BINARY_WALK(int8_t, select_min(q, va, vb))
 void nnc_maximum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
                      int8_t *y)
 NNC_FN_BINARY_WALK(int8_t, select_max(q, va, vb))
+"""#,
+    "src/nnc_fn_shape_f32.c": #"""
+/*
+ * nnc_fn_shape_f32.c — MatrixDiag, OneHot, Embed and linear Interpolate, float32 (their Swift
+ * files in Sources/NNFunctions/Shape hold the same arithmetic, in the same order).
+ */
+#include "nnc_fn_shape.h"
+
+void nnc_matrix_diag_f32(int32_t outer, int32_t m, const float *x, float *y)
+{
+    int32_t o, i, j;
+    for (o = 0; o < outer; ++o) {
+        for (i = 0; i < m; ++i) {
+            for (j = 0; j < m; ++j) {
+                y[j] = i == j ? x[i] : 0.0f;
+            }
+            y += m;
+        }
+        x += m;
+    }
+}
+
+void nnc_one_hot_f32(int32_t n, int32_t k, const int32_t *dims, const float *x, float *y)
+{
+    int32_t size = 1, i, d;
+    for (d = 0; d < k; ++d) {
+        size *= dims[d];
+    }
+    for (i = 0; i < n; ++i) {
+        int32_t at = 0, stride = 1;
+        for (d = 0; d < size; ++d) {
+            y[d] = 0.0f;
+        }
+        /* nnabla's one_hot.cpp: negative classes count from the end; out of range: all zeros. */
+        for (d = k - 1; d >= 0; --d) {
+            int32_t c = (int32_t)x[d];
+            if (c < 0) {
+                c += dims[d];
+            }
+            if (c < 0 || c >= dims[d]) {
+                break;
+            }
+            at += c * stride;
+            stride *= dims[d];
+        }
+        if (d < 0) {
+            y[at] = 1.0f;
+        }
+        x += k;
+        y += size;
+    }
+}
+
+void nnc_embed_f32(int32_t n, int32_t rows, int32_t row, const float *x, const float *w, float *y)
+{
+    int32_t i, j;
+    for (i = 0; i < n; ++i) {
+        const int32_t r = (int32_t)x[i];
+        const float *src = w + (r >= 0 && r < rows ? r : 0) * row;
+        for (j = 0; j < row; ++j) {
+            y[j] = src[j];
+        }
+        y += row;
+    }
+}
+
+void nnc_interpolate_linear_f32(const nnc_interpolate_linear_params *p, const float *x, float *y)
+{
+    const int32_t *i0 = p->i0, *i1 = p->i1;
+    const float *l1 = p->l1;
+    int32_t o, a, b, c;
+    const int32_t na = p->y_shape[0];
+    const int32_t nb = p->axes > 1 ? p->y_shape[1] : 1;
+    const int32_t nc = p->axes > 2 ? p->y_shape[2] : 1;
+    for (o = 0; o < p->outer; ++o, x += p->x_plane) {
+        if (p->axes == 1) {
+            for (a = 0; a < na; ++a) {
+                const float val0 = (1.0f - l1[a]) * x[i0[a]];
+                const float val1 = l1[a] * x[i1[a]];
+                *y++ = val0 + val1;
+            }
+        } else if (p->axes == 2) {
+            for (a = 0; a < na; ++a) {
+                const float ly1 = l1[a], ly0 = 1.0f - ly1;
+                for (b = 0; b < nb; ++b) {
+                    const float lx1 = l1[na + b], lx0 = 1.0f - lx1;
+                    const int32_t x1 = i0[na + b], x2 = i1[na + b];
+                    const float val0 = lx0 * x[i0[a] + x1];
+                    const float val1 = lx1 * x[i0[a] + x2];
+                    const float val2 = lx0 * x[i1[a] + x1];
+                    const float val3 = lx1 * x[i1[a] + x2];
+                    *y++ = ly0 * (val0 + val1) + ly1 * (val2 + val3);
+                }
+            }
+        } else {
+            for (a = 0; a < na; ++a) {
+                const float lz1 = l1[a], lz0 = 1.0f - lz1;
+                for (b = 0; b < nb; ++b) {
+                    const float ly1 = l1[na + b], ly0 = 1.0f - ly1;
+                    const int32_t y1 = i0[na + b], y2 = i1[na + b];
+                    for (c = 0; c < nc; ++c) {
+                        const float lx1 = l1[na + nb + c], lx0 = 1.0f - lx1;
+                        const int32_t x1 = i0[na + nb + c], x2 = i1[na + nb + c];
+                        const int32_t z1 = i0[a], z2 = i1[a];
+                        const float val0 = lx0 * x[z1 + y1 + x1];
+                        const float val1 = lx1 * x[z1 + y1 + x2];
+                        const float val2 = lx0 * x[z1 + y2 + x1];
+                        const float val3 = lx1 * x[z1 + y2 + x2];
+                        const float val4 = lx0 * x[z2 + y1 + x1];
+                        const float val5 = lx1 * x[z2 + y1 + x2];
+                        const float val6 = lx0 * x[z2 + y2 + x1];
+                        const float val7 = lx1 * x[z2 + y2 + x2];
+                        const float val8 = ly0 * (val0 + val1) + ly1 * (val2 + val3);
+                        const float val9 = ly0 * (val4 + val5) + ly1 * (val6 + val7);
+                        *y++ = lz0 * val8 + lz1 * val9;
+                    }
+                }
+            }
+        }
+    }
+}
+"""#,
+    "src/nnc_fn_shape_gather.c": #"""
+/*
+ * nnc_fn_shape_gather.c — the axis gather behind Unpooling, Flip, Shift, Broadcast, Tile,
+ * MatrixDiagPart and nearest Interpolate (AxisGather.swift): float32 and int8 share one body.
+ */
+#include "nnc_fn_shape.h"
+
+/* Walks y in order; the input offset of a row is the sum of the outer axes' table entries. */
+#define NNC_AXIS_GATHER_BODY(T)                                                          \
+    int32_t idx[NNC_MAX_DIMS];                                                           \
+    const int32_t *table[NNC_MAX_DIMS];                                                  \
+    const int32_t rank = p->rank;                                                        \
+    const int32_t *t = p->offsets;                                                       \
+    const int32_t *last_table;                                                           \
+    int32_t last, n, d, j, base;                                                         \
+    if (rank <= 0) {                                                                     \
+        y[0] = x[0];                                                                     \
+        return;                                                                          \
+    }                                                                                    \
+    for (d = 0; d < rank; ++d) {                                                         \
+        if (p->y_shape[d] <= 0) {                                                        \
+            return;                                                                      \
+        }                                                                                \
+        idx[d] = 0;                                                                      \
+        table[d] = t;                                                                    \
+        t += p->y_shape[d];                                                              \
+    }                                                                                    \
+    last = rank - 1;                                                                     \
+    n = p->y_shape[last];                                                                \
+    last_table = table[last];                                                            \
+    for (;;) {                                                                           \
+        const T *src;                                                                    \
+        base = 0;                                                                        \
+        for (d = 0; d < last; ++d) {                                                     \
+            base += table[d][idx[d]];                                                    \
+        }                                                                                \
+        src = x + base;                                                                  \
+        for (j = 0; j < n; ++j) {                                                        \
+            y[j] = src[last_table[j]];                                                   \
+        }                                                                                \
+        y += n;                                                                          \
+        for (d = last - 1; d >= 0; --d) {                                                \
+            if (++idx[d] < p->y_shape[d]) {                                              \
+                break;                                                                   \
+            }                                                                            \
+            idx[d] = 0;                                                                  \
+        }                                                                                \
+        if (d < 0) {                                                                     \
+            return;                                                                      \
+        }                                                                                \
+    }
+
+void nnc_axis_gather_f32(const nnc_axis_gather_params *p, const float *x, float *y)
+{
+    NNC_AXIS_GATHER_BODY(float)
+}
+
+void nnc_axis_gather_s8(const nnc_axis_gather_params *p, const int8_t *x, int8_t *y)
+{
+    NNC_AXIS_GATHER_BODY(int8_t)
+}
 """#,
     "src/nnc_pad_f32.c": #"""
 /*
