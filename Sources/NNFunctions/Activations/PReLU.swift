@@ -9,6 +9,8 @@ import NNIR
 public struct PReLU: NNFunction {
   public static let typeName = "PReLU"
   public static let paramName = "prelu_param"
+  /// A constant slope (every trained model) runs on ConstantSlopePReLU's int8 kernel.
+  public static let usualInt8: Int8Lowering? = .custom
   public static let inputArity: ClosedRange<Int> = 2...2
   /// As written (before refining a negative axis), so the exporter writes it back unchanged.
   public var baseAxis: Int

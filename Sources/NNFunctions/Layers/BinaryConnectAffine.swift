@@ -5,6 +5,7 @@ import NNIR
 public struct BinaryConnectAffine: NNFunction {
   public static let typeName = "BinaryConnectAffine"
   public static let paramName = "binary_connect_affine_param"
+  public static let alwaysExpands = true
   public static let inputArity: ClosedRange<Int> = 3...4
   public var baseAxis: Int
   public var quantizeZeroTo: Float

@@ -5,6 +5,7 @@ import NNIR
 public struct BinaryConnectConvolution: NNFunction {
   public static let typeName = "BinaryConnectConvolution"
   public static let paramName = "binary_connect_convolution_param"
+  public static let alwaysExpands = true
   public static let inputArity: ClosedRange<Int> = 3...4
   public var convolution: ConvolutionAttributes
   public var quantizeZeroTo: Float

@@ -6,6 +6,7 @@ import NNIR
 public struct BinaryWeightAffine: NNFunction {
   public static let typeName = "BinaryWeightAffine"
   public static let paramName = "binary_weight_affine_param"
+  public static let alwaysExpands = true
   public static let inputArity: ClosedRange<Int> = 4...5
   public var baseAxis: Int
   public var quantizeZeroTo: Float

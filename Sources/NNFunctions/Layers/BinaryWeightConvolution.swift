@@ -6,6 +6,7 @@ import NNIR
 public struct BinaryWeightConvolution: NNFunction {
   public static let typeName = "BinaryWeightConvolution"
   public static let paramName = "binary_weight_convolution_param"
+  public static let alwaysExpands = true
   public static let inputArity: ClosedRange<Int> = 4...5
   public var convolution: ConvolutionAttributes
   public var quantizeZeroTo: Float

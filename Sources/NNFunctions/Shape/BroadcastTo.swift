@@ -6,6 +6,7 @@ import NNIR
 public struct BroadcastTo: NNFunction {
   public static let typeName = "BroadcastTo"
   public static let paramName = "broadcast_to_param"
+  public static let alwaysExpands = true
   public static let inputArity: ClosedRange<Int> = 2...2
   public var axis: Int
 

@@ -7,6 +7,7 @@ import NNIR
 public struct MeanSubtraction: NNFunction {
   public static let typeName = "MeanSubtraction"
   public static let paramName = "mean_subtraction_param"
+  public static let alwaysExpands = true
   public static let inputArity: ClosedRange<Int> = 3...3
   public var baseAxis: Int
   public var updateRunningMean: Bool

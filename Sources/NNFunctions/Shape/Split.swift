@@ -6,6 +6,7 @@ import NNIR
 public struct Split: NNFunction {
   public static let typeName = "Split"
   public static let paramName = "split_param"
+  public static let alwaysExpands = true
   public static let inputArity: ClosedRange<Int> = 1...1
   /// Non-negative.
   public var axis: Int

@@ -5,6 +5,7 @@ import NNIR
 public struct Stack: NNFunction {
   public static let typeName = "Stack"
   public static let paramName = "stack_param"
+  public static let alwaysExpands = true
   public static let inputArity: ClosedRange<Int> = 1...Int(Int32.max)
   /// Non-negative, in the output's rank.
   public var axis: Int

@@ -13,6 +13,7 @@ public protocol SignedPairFunction: NNFunction {
 }
 
 extension SignedPairFunction {
+  public static var alwaysExpands: Bool { true }
   public static var inputArity: ClosedRange<Int> { 1...1 }
   public var isTrainable: Bool { true }
 

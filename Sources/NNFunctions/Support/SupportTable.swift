@@ -43,7 +43,7 @@ public enum SupportTable {
       if type.alwaysExpands {
         int8 = .expanded
       } else {
-        switch probe?.int8 {
+        switch type.usualInt8 ?? probe?.int8 {
         case .table?: int8 = .table
         case .dataMovement?: int8 = .dataMovement
         case .custom?: int8 = .kernel

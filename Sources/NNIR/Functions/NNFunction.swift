@@ -50,6 +50,10 @@ public protocol NNFunction: Sendable {
   /// what it expands into).
   static var alwaysExpands: Bool { get }
 
+  /// The int8 path of the usual case when it differs from what `int8` says for every case (PReLU:
+  /// a constant slope has its own kernel, a computed one runs in float), for the support table.
+  static var usualInt8: Int8Lowering? { get }
+
   /// For training: the gradient of the loss with respect to each input, from the inputs, the
   /// outputs and the outputs' gradients (`nil` entries: no gradient flows there). The whole
   /// result is `nil` when the function cannot be trained through.
@@ -75,6 +79,7 @@ extension NNFunction {
   }
   public func expand(_ node: Node, _ graph: inout SubgraphBuilder) throws -> Bool { false }
   public static var alwaysExpands: Bool { false }
+  public static var usualInt8: Int8Lowering? { nil }
   public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {
     nil
   }
