@@ -6,6 +6,8 @@ public enum FunctionRegistry {
   public static let types: [any NNFunction.Type] = [
     // Activations
     SELU.self,
+    // Recurrent
+    LSTM.self, GRU.self, RNN.self,
   ]
 
   public static let byName: [String: any NNFunction.Type] = {
