@@ -1,4 +1,5 @@
 import Testing
+import NNFunctions
 import NNIR
 import _NNTestSupport
 @testable import NNTrain
@@ -55,6 +56,15 @@ import _NNTestSupport
     Case(name: "Slice", op: .slice(.init(start: [0, 3, 0], stop: [2, -1, 4], step: [1, -2, 2])), x: [2, 5, 4], params: []),
     Case(name: "PadConstant", op: .pad(.init(padWidth: [1, 0, 2, 1], constantValue: 0.5)), x: [2, 2, 3], params: []),
     Case(name: "PadReflect", op: .pad(.init(padWidth: [0, 0, 2, 1], mode: .reflect)), x: [2, 2, 4], params: []),
+    // Recurrent layers (x [T 3, B 2, I 2], H 3; loss on y): backpropagation through time.
+    Case(name: "LSTM", op: .function(FunctionCall(LSTM(RecurrentLayer(numLayers: 1, bidirectional: false)))), x: [3, 2, 2],
+         params: [[1, 1, 2, 3], [1, 1, 2, 3], [1, 4, 3, 5], [1, 1, 4, 3]]),
+    Case(name: "LSTMStackedBidirectional", op: .function(FunctionCall(LSTM(RecurrentLayer(numLayers: 2, bidirectional: true)))), x: [3, 2, 2],
+         params: [[2, 2, 2, 3], [2, 2, 2, 3], [2, 4, 3, 5], [1, 2, 4, 3, 9], [2, 2, 4, 3]]),
+    Case(name: "GRUStackedBidirectional", op: .function(FunctionCall(GRU(RecurrentLayer(numLayers: 2, bidirectional: true)))), x: [3, 2, 2],
+         params: [[2, 2, 2, 3], [2, 3, 3, 5], [1, 2, 3, 3, 9], [2, 2, 4, 3]]),
+    Case(name: "RNNStacked", op: .function(FunctionCall(RNN(RecurrentLayer(numLayers: 2, bidirectional: false)))), x: [3, 2, 2],
+         params: [[2, 1, 2, 3], [1, 3, 5], [1, 1, 3, 6], [2, 1, 3]]),
   ]
 
   @Test(arguments: cases)

@@ -26,16 +26,20 @@ public struct GRU: RecurrentCell {
   public func evaluate(_ inputs: [FloatTensor]) -> [FloatTensor] { layer.evaluate(self, inputs) }
   public func expand(_ node: Node, _ graph: inout SubgraphBuilder) throws -> Bool { try layer.expand(self, node, &graph) }
   public func emitC(_ call: inout any CFunctionCall) throws -> [String]? { nil }
+  public var isTrainable: Bool { true }
+  public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {
+    layer.gradients(self, inputs: inputs, outputGradients: outputGradients)
+  }
   public func macs(inputShapes: [[Int]], outputShapes: [[Int]]) -> Int { layer.macs(Self.self, inputShapes: inputShapes) }
 
   func step<O: RecurrentOps>(_ ops: inout O, x: O.Value, states: [O.Value], weights w: LayerWeights) throws -> [O.Value] {
     let (h, n) = (states[0], w.hidden)
     let input = w.width - n
-    let rz = try ops.affine(ops.concat([x, h]), w.matrix(gates: 0..<2, columns: 0..<w.width), w.bias(0..<2))
+    let rz = try ops.affine(ops.concat([x, h]), w, gates: 0..<2, columns: 0..<w.width, bias: 0..<2)
     let r = try ops.unary(.sigmoid, ops.columns(rz, 0..<n))
     let z = try ops.unary(.sigmoid, ops.columns(rz, n..<(2 * n)))
-    let fromX = try ops.affine(x, w.matrix(gates: 2..<3, columns: 0..<input), w.bias(2..<3))
-    let fromH = try ops.affine(h, w.matrix(gates: 2..<3, columns: input..<w.width), w.bias(3..<4))
+    let fromX = try ops.affine(x, w, gates: 2..<3, columns: 0..<input, bias: 2..<3)
+    let fromH = try ops.affine(h, w, gates: 2..<3, columns: input..<w.width, bias: 3..<4)
     let candidate = try ops.unary(.tanh, ops.binary(.add2, fromX, ops.binary(.mul2, r, fromH)))
     // nnabla's RSubScalar(1): 1 − z, which is exactly (−z) + 1.
     let keep = try ops.unary(.addScalar(value: 1), ops.unary(.mulScalar(value: -1), z))

@@ -26,11 +26,15 @@ public struct LSTM: RecurrentCell {
   public func evaluate(_ inputs: [FloatTensor]) -> [FloatTensor] { layer.evaluate(self, inputs) }
   public func expand(_ node: Node, _ graph: inout SubgraphBuilder) throws -> Bool { try layer.expand(self, node, &graph) }
   public func emitC(_ call: inout any CFunctionCall) throws -> [String]? { nil }
+  public var isTrainable: Bool { true }
+  public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {
+    layer.gradients(self, inputs: inputs, outputGradients: outputGradients)
+  }
   public func macs(inputShapes: [[Int]], outputShapes: [[Int]]) -> Int { layer.macs(Self.self, inputShapes: inputShapes) }
 
   func step<O: RecurrentOps>(_ ops: inout O, x: O.Value, states: [O.Value], weights w: LayerWeights) throws -> [O.Value] {
     let (h, c, n) = (states[0], states[1], w.hidden)
-    let all = try ops.affine(ops.concat([x, h]), w.matrix(gates: 0..<4, columns: 0..<w.width), w.bias(0..<4))
+    let all = try ops.affine(ops.concat([x, h]), w, gates: 0..<4, columns: 0..<w.width, bias: 0..<4)
     let i = try ops.unary(.sigmoid, ops.columns(all, 0..<n))
     let f = try ops.unary(.sigmoid, ops.columns(all, n..<(2 * n)))
     let g = try ops.unary(.tanh, ops.columns(all, (2 * n)..<(3 * n)))

@@ -15,6 +15,8 @@ protocol RecurrentCell: NNFunction {
 
 /// The weights of one layer and direction, cut into the `[in, out]` matrices the cells use.
 struct LayerWeights {
+  /// True for layer 0 (`weight_l0`), false for the others (`weight`).
+  let isFirstLayer: Bool
   let weight: FloatTensor
   /// Where this layer's `[gates, H, width]` block starts.
   let offset: Int
@@ -136,7 +138,7 @@ public struct RecurrentLayer: Sendable, Equatable {
       let width = inputSize + hidden
       for d in 0..<directions {
         let w = LayerWeights(
-          weight: l == 0 ? weightL0 : weight!, offset: ((l == 0 ? 0 : (l - 1) * directions) + d) * gates * hidden * width,
+          isFirstLayer: l == 0, weight: l == 0 ? weightL0 : weight!, offset: ((l == 0 ? 0 : (l - 1) * directions) + d) * gates * hidden * width,
           hidden: hidden, width: width, bias: bias, biasOffset: (l * directions + d) * (C.biasGates ?? 1) * hidden)
         var s = try initial.map { try ops.state($0, layer: l, direction: d) }
         for k in 0..<steps {

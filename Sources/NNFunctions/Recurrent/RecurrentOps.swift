@@ -11,8 +11,9 @@ protocol RecurrentOps {
   mutating func step(_ x: Value, _ t: Int) throws -> Value
   /// The initial state of one layer and direction from `[L, D, B, H]`: `[B, H]`.
   mutating func state(_ s: Value, layer: Int, direction: Int) throws -> Value
-  /// `x · weight + bias` with `weight` `[in, out]` (a slice of the layer's weights).
-  mutating func affine(_ x: Value, _ weight: FloatTensor, _ bias: FloatTensor?) throws -> Value
+  /// `x · W + b` with `W` the `columns` of weight `gates` (`LayerWeights.matrix`) and `b` the
+  /// bias of `biasGates` (when the layer has a bias).
+  mutating func affine(_ x: Value, _ w: LayerWeights, gates: Range<Int>, columns: Range<Int>, bias biasGates: Range<Int>) throws -> Value
   /// Columns `range` of a `[B, n]` value (one gate of a fused gate affine).
   mutating func columns(_ x: Value, _ range: Range<Int>) throws -> Value
   /// An element-wise op of one value (Sigmoid, Tanh, ReLU, MulScalar, AddScalar).
@@ -40,8 +41,8 @@ struct TensorRecurrentOps: RecurrentOps {
     return FloatTensor(shape: [b, h], values: Array(s.values[start..<(start + b * h)]))
   }
 
-  func affine(_ x: FloatTensor, _ weight: FloatTensor, _ bias: FloatTensor?) -> FloatTensor {
-    FloatKernels.affine(x, weight: weight, bias: bias, AffineAttributes(baseAxis: 1))
+  func affine(_ x: FloatTensor, _ w: LayerWeights, gates: Range<Int>, columns: Range<Int>, bias biasGates: Range<Int>) -> FloatTensor {
+    FloatKernels.affine(x, weight: w.matrix(gates: gates, columns: columns), bias: w.bias(biasGates), AffineAttributes(baseAxis: 1))
   }
 
   func columns(_ x: FloatTensor, _ range: Range<Int>) -> FloatTensor {
@@ -87,10 +88,10 @@ struct GraphRecurrentOps: RecurrentOps {
     return try graph.add1(name("h0"), .reshape(shape: [sh[2], sh[3]]), [one])
   }
 
-  mutating func affine(_ x: Int, _ weight: FloatTensor, _ bias: FloatTensor?) throws -> Int {
+  mutating func affine(_ x: Int, _ w: LayerWeights, gates: Range<Int>, columns: Range<Int>, bias biasGates: Range<Int>) throws -> Int {
     let n = name("affine")
-    var inputs = [x, graph.constant("\(n)/W", weight)]
-    if let bias { inputs.append(graph.constant("\(n)/b", bias)) }
+    var inputs = [x, graph.constant("\(n)/W", w.matrix(gates: gates, columns: columns))]
+    if let bias = w.bias(biasGates) { inputs.append(graph.constant("\(n)/b", bias)) }
     return try graph.add1(n, .affine(AffineAttributes(baseAxis: 1)), inputs)
   }
 
