@@ -72,13 +72,21 @@ import _NNTestSupport
     try FunctionConformance.checkInt8(f.path, samples: [f.inputs] + more)
   }
 
+  @Test func wrongWeightShapeIsNamed() throws {
+    let path = try FunctionConformance.write(
+      InlineModel(function: "GRU", param: "gru_param { num_layers: 1 }", input: [4, 1, 3],
+                  parameters: [("h", [1, 1, 1, 2], ["0", "0"]), ("w", [1, 4, 2, 5], Array(repeating: "0.1", count: 40))]).text)
+    #expect { try ModelLoader.load(path: path) } throws: { error in
+      "\(error)".contains("GRU: weight_l0 is [1, 4, 2, 5]; it must be [1, 3, 2, 5]")
+    }
+  }
+
   @Test func absentNumLayersIsProto3ZeroAndRejected() throws {
     let path = try FunctionConformance.write(
       InlineModel(function: "RNN", param: "rnn_param { nonlinearity: \"tanh\" }", input: [4, 1, 3],
                   parameters: [("h", [1, 1, 1, 2], ["0", "0"]), ("w", [1, 2, 5], Array(repeating: "0.1", count: 10))]).text)
-    #expect(throws: (any Error).self) { try ModelLoader.load(path: path) }
-    do { _ = try ModelLoader.load(path: path) } catch {
-      #expect("\(error)".contains("num_layers is 0; it must be at least 1"), "\(error)")
+    #expect { try ModelLoader.load(path: path) } throws: { error in
+      "\(error)".contains("num_layers is 0; it must be at least 1")
     }
   }
 }

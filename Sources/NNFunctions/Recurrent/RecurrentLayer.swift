@@ -115,8 +115,9 @@ public struct RecurrentLayer: Sendable, Equatable {
       let bias = [numLayers, directions] + (C.biasGates.map { [$0] } ?? []) + [hidden]
       guard inputs[bi] == bias else { throw ShapeError("\(name): bias is \(inputs[bi]); it must be \(bias)") }
     }
-    guard inputs.count <= (p.bias ?? p.weight ?? p.w0) + 1 else {
-      throw ShapeError("\(name): \(inputs.count) inputs; with num_layers \(numLayers) at most \((p.bias ?? p.w0) + 1)")
+    let most = 1 + C.stateCount + (numLayers > 1 ? 3 : 2)
+    guard inputs.count <= most else {
+      throw ShapeError("\(name): \(inputs.count) inputs; with num_layers \(numLayers) it takes at most \(most)")
     }
     return [[t, b, directions * hidden]] + Array(repeating: h, count: C.stateCount)
   }
