@@ -63,6 +63,8 @@ struct GraphRecurrentOps: RecurrentOps {
   var graph: SubgraphBuilder
   let node: Node
   private var count = 0
+  /// Weight and bias constants by the slice they are, shared by every step (one copy in flash).
+  private var constants: [String: Int] = [:]
 
   init(graph: SubgraphBuilder, node: Node) {
     self.graph = graph
@@ -90,9 +92,19 @@ struct GraphRecurrentOps: RecurrentOps {
 
   mutating func affine(_ x: Int, _ w: LayerWeights, gates: Range<Int>, columns: Range<Int>, bias biasGates: Range<Int>) throws -> Int {
     let n = name("affine")
-    var inputs = [x, graph.constant("\(n)/W", w.matrix(gates: gates, columns: columns))]
-    if let bias = w.bias(biasGates) { inputs.append(graph.constant("\(n)/b", bias)) }
+    let slice = "\(w.isFirstLayer ? "weight_l0" : "weight")@\(w.offset)[\(gates)][\(columns)]"
+    var inputs = [x, constant(n + "/W", key: slice) { w.matrix(gates: gates, columns: columns) }]
+    if w.bias != nil {
+      inputs.append(constant(n + "/b", key: "bias@\(w.biasOffset)[\(biasGates)]") { w.bias(biasGates)! })
+    }
     return try graph.add1(n, .affine(AffineAttributes(baseAxis: 1)), inputs)
+  }
+
+  private mutating func constant(_ name: String, key: String, _ value: () -> FloatTensor) -> Int {
+    if let t = constants[key] { return t }
+    let t = graph.constant(name, value())
+    constants[key] = t
+    return t
   }
 
   mutating func columns(_ x: Int, _ range: Range<Int>) throws -> Int {
