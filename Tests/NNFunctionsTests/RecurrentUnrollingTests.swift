@@ -1,5 +1,6 @@
 import Foundation
 import NNCompileKit
+import NNFunctions
 import NNIR
 import NNInterpreter
 import Testing
@@ -19,6 +20,19 @@ import _NNTestSupport
       #expect(RecurrentFunctionTests.maxAbs(g, e) <= 2e-6, "\(name): \(g.values) vs nnabla \(e.values)")
     }
     try FunctionConformance.checkFloat(f.path, samples: [f.inputs], expected: [f.expected], expectedTolerance: 1e-5)
+  }
+
+  /// These also need RSubScalar (GRU's 1 − z) and Flip (the backward direction), other groups'
+  /// functions: they run once both are registered (checked with stand-ins for them: exact to 2e-6).
+  @Test(
+    .enabled(if: FunctionRegistry.byName["RSubScalar"] != nil && FunctionRegistry.byName["Flip"] != nil),
+    arguments: ["bidirectional_elman_net_unrolled", "gru_unrolled", "stacked_gru_unrolled", "lstm_autoencoder_unrolled"])
+  func unrolledNetworkWithFlipOrRSubScalar_matchesNNablasExpansion(_ name: String) throws {
+    let f = try RecurrentFunctionTests.fixture(name)
+    for (g, e) in zip(FloatInterpreter.run(f.graph, inputs: f.inputs), f.expected) {
+      #expect(g.shape == e.shape)
+      #expect(RecurrentFunctionTests.maxAbs(g, e) <= 2e-6, "\(name): \(g.values) vs nnabla \(e.values)")
+    }
   }
 
   @Test func elman_stepsAreNamedAsNNablaNamesThem() throws {
