@@ -85,6 +85,10 @@ import _NNTestSupport
     #expect { try ModelLoader.load(path: random) } throws: { error in
       "\(error)".contains("generator variable 'h0' is Normal; only Constant generators can be compiled")
     }
+    let huge = try FunctionConformance.write(text.replacingOccurrences(of: "times: 2", with: "times: 1000000000").replacingOccurrences(of: "%TYPE%", with: "Constant"))
+    #expect { try ModelLoader.load(path: huge) } throws: { error in
+      "\(error)".contains("repeat_info 'r' repeats 7 functions and variables 1000000000 times; at most 1048576 copies are unrolled")
+    }
     // Training does not unroll (yet): said, not mis-trained.
     #expect { try NNablaImporter.importTrainingText(text) } throws: { error in
       "\(error)".contains("network 'net' uses repeat_info (RepeatStart/RecurrentInput), which training does not unroll yet")

@@ -98,6 +98,7 @@ public struct RecurrentLayer: Sendable, Equatable {
       throw ShapeError("\(name): h is \(h); it must be [num_layers \(numLayers), directions \(directions), batch \(b), H]")
     }
     let hidden = h[3]
+    guard t >= 1, b >= 1, hidden >= 1 else { throw ShapeError("\(name): T \(t), batch \(b) and H \(hidden) must be at least 1") }
     for s in 1..<(1 + C.stateCount) where inputs[s] != h {
       throw ShapeError("\(name): c is \(inputs[s]); it must be h's shape \(h)")
     }

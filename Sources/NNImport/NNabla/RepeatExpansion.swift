@@ -12,6 +12,9 @@ import NNFormats
 ///   sequence; a parameter named `…{id}…` has one copy per repetition, `…[i]…`.
 /// Parameters without the `repeat_id` are shared by every step.
 enum RepeatExpansion {
+  /// The most functions and variables one repeat may unroll into.
+  static let maxUnrolled = 1 << 20
+
   static func expand(_ network: NetworkDef, parameters: Set<String>) throws -> NetworkDef {
     guard !network.repeats.isEmpty else { return network }
     var net = try unroll(network, parameters: parameters)
@@ -24,9 +27,15 @@ enum RepeatExpansion {
   private static func unroll(_ network: NetworkDef, parameters: Set<String>) throws -> NetworkDef {
     guard let info = network.repeats.first else { return network }
     guard info.times >= 1 else { throw DiagnosticLikeError("repeat_info '\(info.id)' has times \(info.times); it must be at least 1") }
+    let (id, times) = (info.id, info.times)
+    // A hostile `times` must fail fast, not fill memory.
+    let copies = network.functions.filter { $0.repeatIDs.contains(id) || $0.type.hasPrefix("Recurrent") }.count
+      + network.variables.filter { $0.repeatIDs.contains(id) }.count
+    guard times <= maxUnrolled / max(1, copies) else {
+      throw DiagnosticLikeError("repeat_info '\(id)' repeats \(copies) functions and variables \(times) times; at most \(maxUnrolled) copies are unrolled")
+    }
     var net = network
     net.repeats.removeFirst()
-    let (id, times) = (info.id, info.times)
     func suffixed(_ name: String, _ i: Int) -> String { "\(name)_\(id)_\(i)" }
     // nnabla's old naming gave a repeated parameter's copies `<name>_<id>_<i>`; the current one
     // replaces `{id}` in its name by `[i]`.
