@@ -81,6 +81,15 @@ import _NNTestSupport
     }
   }
 
+  @Test func absentNonlinearityIsProto3EmptyAndRejected() throws {
+    let path = try FunctionConformance.write(
+      InlineModel(function: "RNN", param: "rnn_param { num_layers: 1 }", input: [4, 1, 3],
+                  parameters: [("h", [1, 1, 1, 2], ["0", "0"]), ("w", [1, 2, 5], Array(repeating: "0.1", count: 10))]).text)
+    #expect { try ModelLoader.load(path: path) } throws: { error in
+      "\(error)".contains("RNN: nonlinearity is \"\"; it must be \"tanh\" or \"relu\"")
+    }
+  }
+
   @Test func absentNumLayersIsProto3ZeroAndRejected() throws {
     let path = try FunctionConformance.write(
       InlineModel(function: "RNN", param: "rnn_param { nonlinearity: \"tanh\" }", input: [4, 1, 3],

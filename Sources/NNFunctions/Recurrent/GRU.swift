@@ -9,6 +9,8 @@ public struct GRU: RecurrentCell {
   public static let typeName = "GRU"
   public static let paramName = "gru_param"
   public static let inputArity = 3...5
+  /// Always written as its per-step expansion (the backends see only core ops).
+  public static let alwaysExpands = true
   static let stateCount = 1
   static let weightGates: Int? = 3
   static let biasGates: Int? = 4

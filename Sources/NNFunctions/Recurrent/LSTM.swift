@@ -9,6 +9,8 @@ public struct LSTM: RecurrentCell {
   public static let typeName = "LSTM"
   public static let paramName = "lstm_param"
   public static let inputArity = 4...6
+  /// Always written as its per-step expansion (the backends see only core ops).
+  public static let alwaysExpands = true
   static let stateCount = 2
   static let weightGates: Int? = 4
   static let biasGates: Int? = 4

@@ -7,6 +7,8 @@ public struct RNN: RecurrentCell {
   public static let typeName = "RNN"
   public static let paramName = "rnn_param"
   public static let inputArity = 3...5
+  /// Always written as its per-step expansion (the backends see only core ops).
+  public static let alwaysExpands = true
   static let stateCount = 1
   static let weightGates: Int? = nil
   static let biasGates: Int? = nil
@@ -21,16 +23,18 @@ public struct RNN: RecurrentCell {
 
   public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
     self.init(try RecurrentLayer(a), nonlinearity: try a.string("nonlinearity", absent: ""))
-    guard nonlinearity == "tanh" || nonlinearity == "relu" else {
-      throw FunctionAttributeError("nonlinearity is \"\(nonlinearity)\"; it must be \"tanh\" or \"relu\"")
-    }
   }
 
   public var attributeFields: [(name: String, value: AttributeValue)] {
     layer.leadingFields + [("nonlinearity", .string(nonlinearity))] + layer.trailingFields
   }
 
-  public func outputShapes(_ inputs: [[Int]]) throws(ShapeError) -> [[Int]] { try layer.outputShapes(Self.self, inputs) }
+  public func outputShapes(_ inputs: [[Int]]) throws(ShapeError) -> [[Int]] {
+    guard nonlinearity == "tanh" || nonlinearity == "relu" else {
+      throw ShapeError("RNN: nonlinearity is \"\(nonlinearity)\"; it must be \"tanh\" or \"relu\"")
+    }
+    return try layer.outputShapes(Self.self, inputs)
+  }
   public func evaluate(_ inputs: [FloatTensor]) -> [FloatTensor] { layer.evaluate(self, inputs) }
   public func expand(_ node: Node, _ graph: inout SubgraphBuilder) throws -> Bool { try layer.expand(self, node, &graph) }
   public func emitC(_ call: inout any CFunctionCall) throws -> [String]? { nil }

@@ -67,7 +67,6 @@ public struct RecurrentLayer: Sendable, Equatable {
     self.init(
       numLayers: try a.int("num_layers", absent: 0), dropout: try a.double("dropout", absent: 0),
       bidirectional: try a.bool("bidirectional", absent: false), training: try a.bool("training", absent: false))
-    guard numLayers >= 1 else { throw FunctionAttributeError("num_layers is \(numLayers); it must be at least 1") }
   }
 
   var directions: Int { bidirectional ? 2 : 1 }
@@ -89,6 +88,8 @@ public struct RecurrentLayer: Sendable, Equatable {
 
   func outputShapes<C: RecurrentCell>(_ cell: C.Type, _ inputs: [[Int]]) throws(ShapeError) -> [[Int]] {
     let name = C.typeName
+    // Checked here rather than at init, so the support table can probe the type with no attributes.
+    guard numLayers >= 1 else { throw ShapeError("\(name): num_layers is \(numLayers); it must be at least 1") }
     guard inputs.count > 1 + C.stateCount, inputs[0].count == 3 else {
       throw ShapeError("\(name): x must be [T, B, I], then the initial state(s) and weight_l0")
     }
