@@ -19,6 +19,8 @@ public enum FunctionRegistry {
     MatrixDiag.self, MatrixDiagPart.self, OneHot.self, Embed.self, Interpolate.self, MeanSubtraction.self,
     // Layers (binarized weights)
     BinaryConnectAffine.self, BinaryWeightAffine.self, BinaryConnectConvolution.self, BinaryWeightConvolution.self,
+    // Recurrent
+    LSTM.self, GRU.self, RNN.self,
   ]
 
   public static let byName: [String: any NNFunction.Type] = {

@@ -32,6 +32,10 @@ public enum FunctionExpansion {
     if let stuck = current.nodes.first(where: { $0.outputs.count > 1 }) {
       throw ShapeError("'\(stuck.name)' (\(stuck.op.typeName)) has \(stuck.outputs.count) outputs and no expansion into single-output nodes")
     }
-    return (current, expanded)
+    // The expanded functions' own parameters (recurrent weights, cut into per-gate constants)
+    // are read by nothing now; left in, they would be emitted as dead weight arrays.
+    let orphaned = Set(current.tensors.indices.filter { current.tensors[$0].data != nil })
+      .subtracting(TensorCompaction.referencedTensors(current))
+    return (TensorCompaction.removing(orphaned, from: current), expanded)
   }
 }

@@ -75,6 +75,15 @@ import _NNTestSupport
     Case(name: "PowScalar", op: .function(FunctionCall(PowScalar(val: 2.5))), x: [2, 5], params: [], positiveX: true),
     Case(name: "Sinc", op: .function(FunctionCall(Sinc())), x: [2, 7], params: []),
     Case(name: "LogSoftmax", op: .function(FunctionCall(LogSoftmax(axis: 1))), x: [2, 4, 3], params: []),
+    // Recurrent layers (x [T 3, B 2, I 2], H 3; loss on y): backpropagation through time.
+    Case(name: "LSTM", op: .function(FunctionCall(LSTM(RecurrentLayer(numLayers: 1, bidirectional: false)))), x: [3, 2, 2],
+         params: [[1, 1, 2, 3], [1, 1, 2, 3], [1, 4, 3, 5], [1, 1, 4, 3]]),
+    Case(name: "LSTMStackedBidirectional", op: .function(FunctionCall(LSTM(RecurrentLayer(numLayers: 2, bidirectional: true)))), x: [3, 2, 2],
+         params: [[2, 2, 2, 3], [2, 2, 2, 3], [2, 4, 3, 5], [1, 2, 4, 3, 9], [2, 2, 4, 3]]),
+    Case(name: "GRUStackedBidirectional", op: .function(FunctionCall(GRU(RecurrentLayer(numLayers: 2, bidirectional: true)))), x: [3, 2, 2],
+         params: [[2, 2, 2, 3], [2, 3, 3, 5], [1, 2, 3, 3, 9], [2, 2, 4, 3]]),
+    Case(name: "RNNStacked", op: .function(FunctionCall(RNN(RecurrentLayer(numLayers: 2, bidirectional: false)))), x: [3, 2, 2],
+         params: [[2, 1, 2, 3], [1, 3, 5], [1, 1, 3, 6], [2, 1, 3]]),
   ]
 
   @Test(arguments: cases)

@@ -37,7 +37,14 @@ public enum NNablaImporter {
     var parameters: [String: ParameterDef] = [:]
     for p in proto.parameters + extraParameters { parameters[p.name] = p }
 
-    let (network, executorDef) = try selectNetwork(proto, executor: executor)
+    let (selected, executorDef) = try selectNetwork(proto, executor: executor)
+    let network: NetworkDef
+    do {
+      network = try RepeatExpansion.expand(selected, parameters: Set(parameters.keys))
+      for g in executorDef?.generators ?? [] { parameters[g.name] = try generated(g, in: network) }
+    } catch let e as DiagnosticLikeError {
+      throw DiagnosticError(e.description)
+    }
     var builder = GraphBuilder(network: network, parameters: parameters)
     let inputs = executorDef?.dataVariables ?? builder.unproducedBuffers()
     let outputs = executorDef?.outputVariables ?? builder.unconsumedBuffers()
@@ -52,6 +59,22 @@ public enum NNablaImporter {
     return ImportedModel(
       graph: graph, networkNames: proto.networks.map(\.name), executorName: executorDef?.name,
       noImageNormalization: executorDef?.noImageNormalization ?? false, warnings: builder.warnings)
+  }
+
+  /// A generator variable as a constant: "Constant" fills it with its multiplier (NNC's Delay
+  /// initial values); random ones have no fixed value to compile.
+  private static func generated(_ g: (name: String, type: String, multiplier: Double), in network: NetworkDef) throws -> ParameterDef {
+    guard g.type == "Constant" else {
+      throw DiagnosticLikeError("generator variable '\(g.name)' is \(g.type.isEmpty ? "untyped" : g.type); only Constant generators can be compiled")
+    }
+    guard let v = network.variables.first(where: { $0.name == g.name }) else {
+      throw DiagnosticLikeError("generator variable '\(g.name)' is not declared in network '\(network.name)'")
+    }
+    let shape = v.shape.enumerated().map { $0.offset == 0 && $0.element == -1 ? 1 : $0.element }
+    guard shape.allSatisfy({ $0 > 0 }), let count = try? ShapeLimits.elementCount(shape) else {
+      throw DiagnosticLikeError("generator variable '\(g.name)' has shape \(v.shape)")
+    }
+    return ParameterDef(name: g.name, shape: shape, values: [Float](repeating: Float(g.multiplier), count: count))
   }
 
   private static func selectNetwork(_ proto: NNablaProto, executor: String?) throws -> (NetworkDef, ExecutorDef?) {

@@ -27,16 +27,21 @@ struct NetworkDef {
   var batchSize: Int?
   var variables: [VariableDef]
   var functions: [FunctionDef]
+  /// NNC's unrolled form: `repeat_info { id times }`, expanded by `RepeatExpansion`.
+  var repeats: [RepeatInfo]
 
   init(_ m: ProtoTextMessage) throws {
     name = try m.string("name") ?? ""
     batchSize = try m.int("batch_size")
     variables = try m.messages("variable").map(VariableDef.init)
     functions = try m.messages("function").map(FunctionDef.init)
-    if m.messages("repeat_info").isEmpty == false {
-      throw DiagnosticLikeError("network '\(name)' uses repeat_info (RepeatStart/RecurrentInput), which is not supported")
-    }
+    repeats = try m.messages("repeat_info").map { RepeatInfo(id: try $0.string("id") ?? "", times: try $0.int("times") ?? 0) }
   }
+}
+
+struct RepeatInfo {
+  var id: String
+  var times: Int
 }
 
 struct VariableDef {
@@ -45,11 +50,14 @@ struct VariableDef {
   var shape: [Int]
   /// `initializer { type multiplier }`: how NNC asks a parameter to start when it has no values.
   var initializer: ParameterInitializer?
+  /// The repeats (`repeat_info` ids) the variable has one copy per step of.
+  var repeatIDs: [String]
 
   init(_ m: ProtoTextMessage) throws {
     name = try m.string("name") ?? ""
     type = try m.string("type") ?? "Buffer"
     shape = try m.message("shape")?.ints("dim") ?? []
+    repeatIDs = try m.strings("repeat_id")
     if let i = m.message("initializer"), let t = try i.string("type") {
       // multiplier absent = 0.0 (proto3); nnabla's load.py passes v.initializer.multiplier as is.
       initializer = ParameterInitializer(type: t, multiplier: try i.double("multiplier") ?? 0)
@@ -64,6 +72,8 @@ struct FunctionDef {
   var outputs: [String]
   /// The whole function message, so the op mapping can read its `<snake_name>_param`.
   var message: ProtoTextMessage
+  /// The repeats the function runs once per step of.
+  var repeatIDs: [String]
 
   init(_ m: ProtoTextMessage) throws {
     name = try m.string("name") ?? ""
@@ -71,6 +81,17 @@ struct FunctionDef {
     inputs = try m.values("input").map { v in try Self.stringValue(v) }
     outputs = try m.values("output").map { v in try Self.stringValue(v) }
     message = m
+    repeatIDs = try m.strings("repeat_id")
+  }
+
+  /// A function made by the importer (`param`: its `<snake_name>_param { … }` text).
+  init(name: String, type: String, inputs: [String], outputs: [String], param: String = "") throws {
+    self.name = name
+    self.type = type
+    self.inputs = inputs
+    self.outputs = outputs
+    message = try ProtoTextMessage.parse(param)
+    repeatIDs = []
   }
 
   private static func stringValue(_ v: ProtoTextValue) throws -> String {
@@ -88,8 +109,14 @@ struct ExecutorDef {
   var dataVariables: [String]
   var outputVariables: [String]
   var noImageNormalization: Bool
+  /// `generator_variable { variable_name type multiplier }`: inputs the executor fills itself
+  /// (NNC's Delay initial values: "Constant" 0).
+  var generators: [(name: String, type: String, multiplier: Double)]
 
   init(_ m: ProtoTextMessage) throws {
+    generators = try m.messages("generator_variable").map {
+      (try $0.string("variable_name") ?? "", try $0.string("type") ?? "", try $0.double("multiplier") ?? 0)
+    }
     name = try m.string("name") ?? ""
     networkName = try m.string("network_name") ?? ""
     dataVariables = try m.messages("data_variable").map { try $0.string("variable_name") ?? "" }

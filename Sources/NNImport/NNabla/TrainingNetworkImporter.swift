@@ -26,6 +26,9 @@ extension NNablaImporter {
       throw DiagnosticError(e.description)
     }
     let network = try trainedNetwork(proto, name: name)
+    guard network.repeats.isEmpty else {
+      throw DiagnosticError("network '\(network.name)' uses repeat_info (RepeatStart/RecurrentInput), which training does not unroll yet")
+    }
     var parameters: [String: ParameterDef] = [:]
     for p in proto.parameters + extraParameters { parameters[p.name] = p }
 

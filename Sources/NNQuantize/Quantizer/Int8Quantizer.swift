@@ -74,6 +74,10 @@ struct ProgramBuilder {
   }
 
   func calibrated(_ t: Int) throws -> QuantParams {
+    // A constant read as an activation (NNC's Delay initial value) covers its own values.
+    if ranges[t] == nil, let data = graph.tensors[t].data?.values, let lo = data.min(), let hi = data.max() {
+      return QuantParams(covering: lo, hi)
+    }
     guard let r = ranges[t] else {
       throw QuantizationError("no calibration range for tensor '\(graph.tensors[t].name)'")
     }
@@ -83,6 +87,7 @@ struct ProgramBuilder {
   /// The int8 version of float-graph tensor `t`, quantizing its float version if needed.
   mutating func int8(_ t: Int) throws -> Int {
     if let q = int8Of[t] { return q }
+    if graph.tensors[t].data != nil { _ = try float(t) }
     guard let f = floatOf[t] else { throw QuantizationError("tensor '\(graph.tensors[t].name)' is used before it is computed") }
     let q = addTensor(for: t, .int8, quant: try calibrated(t))
     steps.append(ProgramStep(name: "quantize \(graph.tensors[t].name)", kernel: .quantize, inputs: [f], output: q))

@@ -1,0 +1,50 @@
+import NNIR
+
+/// nnabla `GRU` (`gru.cpp`): inputs x `[T, B, I]`, h `[L, D, B, H]`, weight_l0
+/// `[D, 3, H, I + H]`, weight `[L − 1, D, 3, H, D·H + H]` (with L > 1), bias `[L, D, 4, H]`
+/// (optional). With `W₂ = [W₂ₓ | W₂ₕ]` split after the layer's input columns:
+/// `r = σ([x, h]·W₀ + b₀)`, `z = σ([x, h]·W₁ + b₁)`,
+/// `n = tanh(x·W₂ₓ + b₂ + r·(h·W₂ₕ + b₃))`, `h' = (1 − z)·n + z·h`. Outputs y `[T, B, D·H]`, h_n.
+public struct GRU: RecurrentCell {
+  public static let typeName = "GRU"
+  public static let paramName = "gru_param"
+  public static let inputArity = 3...5
+  /// Always written as its per-step expansion (the backends see only core ops).
+  public static let alwaysExpands = true
+  static let stateCount = 1
+  static let weightGates: Int? = 3
+  static let biasGates: Int? = 4
+  public var layer: RecurrentLayer
+
+  public init(_ layer: RecurrentLayer) { self.layer = layer }
+
+  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
+    self.init(try RecurrentLayer(a))
+  }
+
+  public var attributeFields: [(name: String, value: AttributeValue)] { layer.leadingFields + layer.trailingFields }
+
+  public func outputShapes(_ inputs: [[Int]]) throws(ShapeError) -> [[Int]] { try layer.outputShapes(Self.self, inputs) }
+  public func evaluate(_ inputs: [FloatTensor]) -> [FloatTensor] { layer.evaluate(self, inputs) }
+  public func expand(_ node: Node, _ graph: inout SubgraphBuilder) throws -> Bool { try layer.expand(self, node, &graph) }
+  public func emitC(_ call: inout any CFunctionCall) throws -> [String]? { nil }
+  public var isTrainable: Bool { true }
+  public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {
+    layer.gradients(self, inputs: inputs, outputGradients: outputGradients)
+  }
+  public func macs(inputShapes: [[Int]], outputShapes: [[Int]]) -> Int { layer.macs(Self.self, inputShapes: inputShapes) }
+
+  func step<O: RecurrentOps>(_ ops: inout O, x: O.Value, states: [O.Value], weights w: LayerWeights) throws -> [O.Value] {
+    let (h, n) = (states[0], w.hidden)
+    let input = w.width - n
+    let rz = try ops.affine(ops.concat([x, h]), w, gates: 0..<2, columns: 0..<w.width, bias: 0..<2)
+    let r = try ops.unary(.sigmoid, ops.columns(rz, 0..<n))
+    let z = try ops.unary(.sigmoid, ops.columns(rz, n..<(2 * n)))
+    let fromX = try ops.affine(x, w, gates: 2..<3, columns: 0..<input, bias: 2..<3)
+    let fromH = try ops.affine(h, w, gates: 2..<3, columns: input..<w.width, bias: 3..<4)
+    let candidate = try ops.unary(.tanh, ops.binary(.add2, fromX, ops.binary(.mul2, r, fromH)))
+    // nnabla's RSubScalar(1): 1 − z, which is exactly (−z) + 1.
+    let keep = try ops.unary(.addScalar(value: 1), ops.unary(.mulScalar(value: -1), z))
+    return [try ops.binary(.add2, ops.binary(.mul2, keep, candidate), ops.binary(.mul2, z, h))]
+  }
+}
