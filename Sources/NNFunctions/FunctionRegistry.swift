@@ -6,6 +6,10 @@ public enum FunctionRegistry {
   public static let types: [any NNFunction.Type] = [
     // Activations
     SELU.self,
+    // Reductions and matrix products (converter output)
+    Sum.self, Mean.self, Max.self, Min.self, Prod.self, BatchMatmul.self,
+    // Math
+    Exp.self,
   ]
 
   public static let byName: [String: any NNFunction.Type] = {
