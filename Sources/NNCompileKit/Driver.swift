@@ -89,7 +89,10 @@ public enum Driver {
       throw CompileError(file: modelPath, "error: --name \(problem)")
     }
     var model = try ModelLoader.load(path: modelPath, executor: options.executor)
-    do { model.graph = try FunctionExpansion.expand(model.graph).graph } catch {
+    do {
+      model.graph = try FunctionExpansion.expand(model.graph).graph
+      model.graph = ConverterRewrites.apply(model.graph).graph
+    } catch {
       throw CompileError(file: modelPath, wrapping: error)
     }
     let planner: any MemoryPlanner =
