@@ -1,4 +1,5 @@
 import Testing
+import NNFunctions
 import NNIR
 import _NNTestSupport
 @testable import NNTrain
@@ -55,6 +56,15 @@ import _NNTestSupport
     Case(name: "Slice", op: .slice(.init(start: [0, 3, 0], stop: [2, -1, 4], step: [1, -2, 2])), x: [2, 5, 4], params: []),
     Case(name: "PadConstant", op: .pad(.init(padWidth: [1, 0, 2, 1], constantValue: 0.5)), x: [2, 2, 3], params: []),
     Case(name: "PadReflect", op: .pad(.init(padWidth: [0, 0, 2, 1], mode: .reflect)), x: [2, 2, 4], params: []),
+    // Reductions and matrix products (Sources/NNFunctions/Reduce)
+    Case(name: "Sum", op: .function(FunctionCall(Sum(axes: [1, 3], keepDims: false))), x: [2, 3, 2, 2], params: []),
+    Case(name: "Mean", op: .function(FunctionCall(Mean(axes: [2], keepDims: true))), x: [2, 3, 4], params: []),
+    Case(name: "Prod", op: .function(FunctionCall(Prod(axes: [1], keepDims: false))), x: [2, 3, 2], params: []),
+    Case(name: "Max", op: .function(FunctionCall(Max(axes: [1], keepDims: true))), x: [2, 4, 3], params: []),
+    Case(name: "Min", op: .function(FunctionCall(Min(axes: [0, 2], keepDims: false))), x: [2, 3, 2], params: []),
+    Case(name: "BatchMatmul", op: .function(FunctionCall(BatchMatmul())), x: [2, 3, 4], params: [[4, 5]]),
+    Case(name: "BatchMatmulTransposed", op: .function(FunctionCall(BatchMatmul(transposeA: true, transposeB: true))), x: [2, 4, 3], params: [[1, 5, 4]]),
+    Case(name: "Exp", op: .function(FunctionCall(Exp())), x: [2, 3], params: []),
   ]
 
   @Test(arguments: cases)

@@ -1,0 +1,100 @@
+import Foundation
+import NNCompileKit
+import NNFunctions
+import NNIR
+import NNImport
+import NNInterpreter
+import Testing
+import _NNTestSupport
+
+/// Sum, Mean, Max, Min, Prod, BatchMatmul and Exp (`Sources/NNFunctions/Reduce`, `Math/Exp.swift`):
+/// the models nnabla 1.39 saved (`Tests/Fixtures/functions/reduce`, cases of
+/// `scripts/make-function-fixtures.py`) through import, the interpreter and the float C against
+/// nnabla's outputs, and the int8 paths byte for byte.
+@Suite struct ReduceFunctionTests {
+  struct Case: Decodable, CustomStringConvertible, Sendable {
+    struct Tensor: Decodable, Sendable {
+      var name: String
+      var shape: [Int]
+    }
+    var name: String
+    var function: String
+    var inputs: [Tensor]
+    var outputs: [Tensor]
+    var stem: String
+    var description: String { name }
+  }
+
+  static let cases: [Case] = {
+    struct Manifest: Decodable { var cases: [Case] }
+    let url = URL(fileURLWithPath: Fixtures.path("functions/reduce/cases.json"))
+    return (try? JSONDecoder().decode(Manifest.self, from: Data(contentsOf: url)).cases) ?? []
+  }()
+
+  /// Inputs then nnabla's outputs, as the case's shapes say.
+  static func tensors(_ c: Case) throws -> (inputs: [FloatTensor], outputs: [FloatTensor]) {
+    let floats = try Fixtures.floats("functions/reduce/\(c.stem).bin")
+    var offset = 0
+    func take(_ t: Case.Tensor) -> FloatTensor {
+      let n = t.shape.reduce(1, *)
+      defer { offset += n }
+      return FloatTensor(shape: t.shape, values: Array(floats[offset..<(offset + n)]))
+    }
+    let result = (c.inputs.map(take), c.outputs.map(take))
+    #expect(offset == floats.count, "\(c.stem).bin holds \(floats.count) floats, the shapes \(offset)")
+    return result
+  }
+
+  @Test func everyFunctionOfTheGroupHasCases() {
+    #expect(Set(Self.cases.map(\.function)) == ["Sum", "Mean", "Max", "Min", "Prod", "BatchMatmul", "Exp"])
+  }
+
+  /// Float C equals the interpreter bit for bit (same operations, same order); both are within
+  /// 1e-6 of the range of nnabla's outputs (nnabla sums with Eigen, in another order).
+  @Test(arguments: cases)
+  func floatMatchesNNabla(_ c: Case) throws {
+    let (inputs, expected) = try Self.tensors(c)
+    let report = try FunctionConformance.checkFloat(
+      Fixtures.path("functions/reduce/\(c.stem).nnp"), samples: [inputs], expected: [expected], expectedTolerance: 1e-6)
+    #expect(report.outputs.allSatisfy { $0.againstInterpreter.maxAbs == 0 }, "\(report.text)")
+  }
+
+  /// Max and Min select int8 codes; Exp is a table; Sum, Mean, Prod and BatchMatmul run in float
+  /// between a dequantize and a quantize. Every step's bytes match the Swift int8 reference.
+  @Test(arguments: cases.filter { ["Max", "Min", "Exp", "Sum", "Mean", "BatchMatmul"].contains($0.function) && $0.outputs[0].shape != [] })
+  func int8MatchesTheSwiftReference(_ c: Case) throws {
+    let (inputs, _) = try Self.tensors(c)
+    var samples = FunctionConformance.samples(inputs[0].shape, count: 3, range: -2...2)
+    if inputs.count > 1 { samples = samples.map { $0 + inputs[1...] } }
+    try FunctionConformance.checkInt8(Fixtures.path("functions/reduce/\(c.stem).nnp"), samples: samples)
+  }
+
+  @Test func maxAndMinRefuseTheIndexOutputs() throws {
+    for (function, flag) in [("Max", "with_index"), ("Min", "only_index")] {
+      let path = try FunctionConformance.write(
+        InlineModel(function: function, param: "\(function.lowercased())_param { axes: 1 keep_dims: true \(flag): true }", input: [1, 3]).text)
+      #expect {
+        try ModelLoader.load(path: path)
+      } throws: { error in
+        "\(error)".contains("\(function) with \(flag) true (the index output) is not supported; only the values are")
+      }
+    }
+  }
+
+  @Test func absentAxesReduceEveryAxis() throws {
+    let path = try FunctionConformance.write(InlineModel(function: "Sum", param: "sum_param { keep_dims: true }", input: [2, 3]).text)
+    let model = try ModelLoader.load(path: path)
+    #expect(model.graph.nodes[0].op == .function(FunctionCall(Sum(axes: [0, 1], keepDims: true))))
+    let y = FloatInterpreter.run(model.graph, inputs: [FloatTensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])])[0]
+    #expect(y == FloatTensor(shape: [1, 1], values: [21]))
+  }
+
+  @Test func batchMatmulBroadcastsBatchAxes() {
+    // a [2, 1, 2, 2] · b [3, 2, 1] → [2, 3, 2, 1]: each a[i] times each b[j].
+    let a = FloatTensor(shape: [2, 1, 2, 2], values: [1, 2, 3, 4, 5, 6, 7, 8])
+    let b = FloatTensor(shape: [3, 2, 1], values: [1, 0, 0, 1, 1, 1])
+    let y = BatchMatmul().evaluate([a, b])[0]
+    #expect(y.shape == [2, 3, 2, 1])
+    #expect(y.values == [1, 3, 2, 4, 3, 7, 5, 7, 6, 8, 11, 15])
+  }
+}
