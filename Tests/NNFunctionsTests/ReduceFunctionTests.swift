@@ -69,6 +69,26 @@ import _NNTestSupport
     try FunctionConformance.checkInt8(Fixtures.path("functions/reduce/\(c.stem).nnp"), samples: samples)
   }
 
+  /// Sum and Mean run as int32 sums of the codes (steps `sum_s8`, `mean_s8`), close to the float
+  /// model (the 15 summed inputs were rounded to their step each); Max selects codes.
+  @Test(arguments: [("Sum", "sum_s8"), ("Mean", "mean_s8"), ("Max", "Max (int8 data movement)")])
+  func int8ReductionsRunOnCodes(_ function: String, _ step: String) throws {
+    let path = try FunctionConformance.write(
+      InlineModel(function: function, param: "\(function.lowercased())_param { axes: 1 axes: 3 keep_dims: false }", input: [2, 3, 4, 5]).text)
+    let samples = FunctionConformance.samples([2, 3, 4, 5], count: 4, range: -1...2)
+    let report = try #require(try FunctionConformance.checkInt8(path, samples: samples))
+    let o = report.outputs[0]
+    let float = try #require(o.againstFloat)
+    #expect(float.maxRel <= 0.02 && float.cosine >= 0.999, "\(report.text)")
+    let dir = try Fixtures.temporaryDirectory("reduce-int8")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let calibration = dir.appendingPathComponent("c.bin")
+    try Data(samples.flatMap { $0[0].values }.withUnsafeBytes { Array($0) }).write(to: calibration)
+    let compilation = try Driver.compile(
+      modelPath: path, options: CompileOptions(target: try .named("cortex-m4f"), quantization: "int8", calibrationData: calibration.path))
+    #expect(compilation.report.layers.map(\.op).contains(step), "\(compilation.report.layers.map(\.op))")
+  }
+
   @Test func maxAndMinRefuseTheIndexOutputs() throws {
     for (function, flag) in [("Max", "with_index"), ("Min", "only_index")] {
       let path = try FunctionConformance.write(

@@ -29,6 +29,17 @@ void nnc_reduce_mean_f32(const nnc_reduce_params *p, const float *x, float *y);
 void nnc_reduce_prod_f32(const nnc_reduce_params *p, const float *x, float *y);
 void nnc_reduce_max_f32(const nnc_reduce_params *p, const float *x, float *y);
 void nnc_reduce_min_f32(const nnc_reduce_params *p, const float *x, float *y);
+/* int8 Sum and Mean: acc = sum of (x + input_offset) in int32, then
+ * y = nnc_output_s8(nnc_requantize(acc, multiplier, shift), output_offset, -128, 127)
+ * (Mean's count is in the multiplier). */
+typedef struct {
+    int32_t input_offset;
+    int32_t multiplier;
+    int32_t shift;
+    int32_t output_offset;
+} nnc_reduce_s8_params;
+
+void nnc_reduce_sum_s8(const nnc_reduce_params *p, const nnc_reduce_s8_params *q, const int8_t *x, int8_t *y);
 /* int8 selection on codes (exact: one scale and zero point for input and output). */
 void nnc_reduce_max_s8(const nnc_reduce_params *p, const int8_t *x, int8_t *y);
 void nnc_reduce_min_s8(const nnc_reduce_params *p, const int8_t *x, int8_t *y);

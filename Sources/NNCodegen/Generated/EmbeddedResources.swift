@@ -286,6 +286,17 @@ void nnc_reduce_mean_f32(const nnc_reduce_params *p, const float *x, float *y);
 void nnc_reduce_prod_f32(const nnc_reduce_params *p, const float *x, float *y);
 void nnc_reduce_max_f32(const nnc_reduce_params *p, const float *x, float *y);
 void nnc_reduce_min_f32(const nnc_reduce_params *p, const float *x, float *y);
+/* int8 Sum and Mean: acc = sum of (x + input_offset) in int32, then
+ * y = nnc_output_s8(nnc_requantize(acc, multiplier, shift), output_offset, -128, 127)
+ * (Mean's count is in the multiplier). */
+typedef struct {
+    int32_t input_offset;
+    int32_t multiplier;
+    int32_t shift;
+    int32_t output_offset;
+} nnc_reduce_s8_params;
+
+void nnc_reduce_sum_s8(const nnc_reduce_params *p, const nnc_reduce_s8_params *q, const int8_t *x, int8_t *y);
 /* int8 selection on codes (exact: one scale and zero point for input and output). */
 void nnc_reduce_max_s8(const nnc_reduce_params *p, const int8_t *x, int8_t *y);
 void nnc_reduce_min_s8(const nnc_reduce_params *p, const int8_t *x, int8_t *y);
@@ -4169,6 +4180,40 @@ void nnc_exp_f32(int32_t n, const float *x, float *y)
 {
     int32_t i;
     for (i = 0; i < n; ++i) y[i] = expf(x[i]);
+}
+"""#,
+    "src/nnc_fn_reduce_s8.c": #"""
+/*
+ * nnc_fn_reduce_s8.c — int8 Sum and Mean of Sources/NNFunctions/Reduce (SumInt8Kernel's `run`,
+ * the same integers in the same order: bit-exact).
+ */
+#include "nnc_fn_reduce.h"
+#include "nnc_int8.h"
+
+void nnc_reduce_sum_s8(const nnc_reduce_params *p, const nnc_reduce_s8_params *q, const int8_t *x, int8_t *y)
+{
+    int32_t outer = 1, inner = 1;
+    int32_t d, o, r;
+    for (d = 0; d < p->outer_rank; ++d) outer *= p->outer_size[d];
+    for (d = 0; d < p->inner_rank; ++d) inner *= p->inner_size[d];
+    for (o = 0; o < outer; ++o) {
+        int32_t base = 0, index = o;
+        int32_t acc = 0;
+        for (d = p->outer_rank - 1; d >= 0; --d) {
+            base += (index % p->outer_size[d]) * p->outer_stride[d];
+            index /= p->outer_size[d];
+        }
+        for (r = 0; r < inner; ++r) {
+            int32_t offset = 0;
+            index = r;
+            for (d = p->inner_rank - 1; d >= 0; --d) {
+                offset += (index % p->inner_size[d]) * p->inner_stride[d];
+                index /= p->inner_size[d];
+            }
+            acc += (int32_t)x[base + offset] + q->input_offset;
+        }
+        y[o] = nnc_output_s8(nnc_requantize(acc, q->multiplier, q->shift), q->output_offset, -128, 127);
+    }
 }
 """#,
     "src/nnc_pad_f32.c": #"""

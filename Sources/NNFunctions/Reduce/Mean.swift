@@ -1,6 +1,7 @@
 import NNIR
 
 /// Mean over `axes` (all when empty): the sum, then one division by the count (nnabla `mean.cpp`).
+/// int8: an int32 sum of the codes, requantized once with the count in the scale (`SumInt8Kernel`).
 public struct Mean: NNFunction {
   public static let typeName = "Mean"
   public static let paramName = "mean_param"
@@ -21,6 +22,11 @@ public struct Mean: NNFunction {
     return [y]
   }
   public func emitC(_ call: inout any CFunctionCall) throws -> [String]? { try reduction.emitC("mean", &call) }
+
+  public var int8: Int8Lowering { .custom }
+  public func int8Kernel(inputs: [QuantParams], output: QuantParams, shapes: [[Int]]) throws -> any Int8FunctionKernel {
+    try SumInt8Kernel(reduction, mean: true, input: inputs[0], output: output, shape: shapes[0])
+  }
 
   public var isTrainable: Bool { true }
   public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {

@@ -74,8 +74,8 @@ struct ReductionAxes: Sendable, Equatable, CustomStringConvertible {
     return FloatTensor(shape: (try? outputShape(x.shape)) ?? [y.count], values: y)
   }
 
-  /// The C call `nnc_reduce_<kind>_<f32|s8>(&params, x, y)`.
-  func emitC(_ kind: String, _ call: inout any CFunctionCall) throws -> [String] {
+  /// The C call `nnc_reduce_<kind>_<f32|s8>(&params, <extra>, x, y)`.
+  func emitC(_ kind: String, _ call: inout any CFunctionCall, extra: [String] = []) throws -> [String] {
     let (kept, reduced) = walk(call.inputShape(0))
     guard kept.count <= CLiteral.maxRank, reduced.count <= CLiteral.maxRank else {
       throw ShapeError("\(call.name): more than \(CLiteral.maxRank) axes")
@@ -87,7 +87,8 @@ struct ReductionAxes: Sendable, Equatable, CustomStringConvertible {
         ("outer_stride", CLiteral.dims(kept.map(\.stride))), ("inner_rank", "\(reduced.count)"),
         ("inner_size", CLiteral.dims(reduced.map(\.size))), ("inner_stride", CLiteral.dims(reduced.map(\.stride))),
       ])
-    return ["\(call.kernel("reduce_\(kind)"))(&\(params), \(call.input(0)), \(call.output(0)));"]
+    let args = ["&\(params)"] + extra + [call.input(0), call.output(0)]
+    return ["\(call.kernel("reduce_\(kind)"))(\(args.joined(separator: ", ")));"]
   }
 
   /// dx: each input element gets `weight(input offset, output index)` × dy of its output.

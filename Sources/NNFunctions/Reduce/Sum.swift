@@ -1,7 +1,7 @@
 import NNIR
 
 /// Sum over `axes` (all when empty), `keep_dims` keeps them as size 1 (nnabla `sum.cpp`).
-/// int8 runs in float: a sum needs a wider output range than its input.
+/// int8: an int32 sum of the codes, requantized once (`SumInt8Kernel`).
 public struct Sum: NNFunction {
   public static let typeName = "Sum"
   public static let paramName = "sum_param"
@@ -17,6 +17,11 @@ public struct Sum: NNFunction {
   public func outputShapes(_ inputs: [[Int]]) throws(ShapeError) -> [[Int]] { [try reduction.outputShape(inputs[0])] }
   public func evaluate(_ inputs: [FloatTensor]) -> [FloatTensor] { [reduction.reduce(inputs[0], +)] }
   public func emitC(_ call: inout any CFunctionCall) throws -> [String]? { try reduction.emitC("sum", &call) }
+
+  public var int8: Int8Lowering { .custom }
+  public func int8Kernel(inputs: [QuantParams], output: QuantParams, shapes: [[Int]]) throws -> any Int8FunctionKernel {
+    try SumInt8Kernel(reduction, mean: false, input: inputs[0], output: output, shape: shapes[0])
+  }
 
   public var isTrainable: Bool { true }
   public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {
