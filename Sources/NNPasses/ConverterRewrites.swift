@@ -5,22 +5,23 @@ import NNIR
 /// convolutions become depthwise first, so their Pad folds too. Each leaves any other graph
 /// unchanged.
 public enum ConverterRewrites {
-  /// The rewritten graph and one line per rewrite that changed something.
+  /// The rewritten graph and one line per rewrite that changed something (counts only: the
+  /// converter's node names run to hundreds of characters).
   public static func apply(_ graph: ModelGraph) -> (graph: ModelGraph, notes: [String]) {
     var g = graph
     var notes: [String] = []
     func note(_ what: String, _ names: [String]) {
-      if !names.isEmpty { notes.append("\(what) (\(names.count)): \(names.joined(separator: ", "))") }
+      if !names.isEmpty { notes.append("\(what): \(names.count)") }
     }
     var names: [String]
     (g, names) = GroupedConvolutionToDepthwise.rewrite(g)
-    note("grouped Convolution → DepthwiseConvolution", names)
+    note("rewrote grouped Convolution as DepthwiseConvolution", names)
     (g, names) = PadFolding.fold(g)
-    note("folded Pad into the op after", names)
+    note("folded Pad into the convolution or pooling after", names)
     (g, names) = BatchMatmulToAffine.rewrite(g)
-    note("BatchMatmul by a constant → Affine", names)
+    note("rewrote BatchMatmul by a constant (+ Reshape, bias Add2) as Affine", names)
     (g, names) = SoftmaxFusion.rewrite(g)
-    note("Max/Sub2/Exp/Sum/Div2 → Softmax", names)
+    note("rewrote Max/Sub2/Exp/Sum/Div2 as Softmax", names)
     return (g, notes)
   }
 }

@@ -48,8 +48,6 @@ NNC_REDUCE_KERNEL(nnc_reduce_sum_f32, float, acc + v)
 NNC_REDUCE_KERNEL(nnc_reduce_prod_f32, float, acc * v)
 NNC_REDUCE_KERNEL(nnc_reduce_max_f32, float, (v > acc) ? v : acc)
 NNC_REDUCE_KERNEL(nnc_reduce_min_f32, float, (v < acc) ? v : acc)
-NNC_REDUCE_KERNEL(nnc_reduce_max_s8, int8_t, (v > acc) ? v : acc)
-NNC_REDUCE_KERNEL(nnc_reduce_min_s8, int8_t, (v < acc) ? v : acc)
 
 void nnc_reduce_mean_f32(const nnc_reduce_params *p, const float *x, float *y)
 {
