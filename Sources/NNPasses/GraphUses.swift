@@ -73,8 +73,9 @@ struct GraphEditor {
   func isTouched(_ k: Int) -> Bool { replacement[k] != nil || removed.contains(k) }
 
   /// The edited graph, without nodes whose outputs nobody reads and tensors nothing references
-  /// any more (tensors unused before the edit stay).
+  /// any more (tensors unused before the edit stay). An unedited graph comes back as it was.
   func finish() -> ModelGraph {
+    guard !replacement.isEmpty || !removed.isEmpty else { return graph }
     let before = TensorCompaction.referencedTensors(graph).union(originalTensorCount..<graph.tensors.count)
     var nodes: [Node] = []
     for (k, node) in graph.nodes.enumerated() {
