@@ -89,7 +89,13 @@ public enum Driver {
       throw CompileError(file: modelPath, "error: --name \(problem)")
     }
     var model = try ModelLoader.load(path: modelPath, executor: options.executor)
-    do { model.graph = try FunctionExpansion.expand(model.graph).graph } catch {
+    // What nnabla's ONNX converter writes (BatchMatmul, the spelled-out softmax, grouped
+    // convolutions, separate Pads) becomes the functions with kernels of their own.
+    var rewriteNotes: [String] = []
+    do {
+      model.graph = try FunctionExpansion.expand(model.graph).graph
+      (model.graph, rewriteNotes) = ConverterRewrites.apply(model.graph)
+    } catch {
       throw CompileError(file: modelPath, wrapping: error)
     }
     let planner: any MemoryPlanner =
@@ -105,7 +111,8 @@ public enum Driver {
     var program: Int8Program?
     let code: GeneratedCode
     if options.quantization == "int8" {
-      let quantized = try quantize(model, modelPath: modelPath, options: options, progress: progress)
+      var quantized = try quantize(model, modelPath: modelPath, options: options, progress: progress)
+      quantized.program.notes.insert(contentsOf: rewriteNotes, at: 0)
       (foldedGraph, program) = (quantized.folded, quantized.program)
       do { code = try Int8ModelEmitter.emit(quantized.program, options: emitOptions, planner: planner) } catch {
         throw CompileError(file: modelPath, wrapping: error)
@@ -117,7 +124,7 @@ public enum Driver {
     }
     let report =
       program.map { CompileReport.build(program: $0, code: code, target: options.target, modelName: emitOptions.sourceName) }
-      ?? CompileReport.build(graph: model.graph, code: code, target: options.target, modelName: emitOptions.sourceName)
+      ?? CompileReport.build(graph: model.graph, code: code, target: options.target, modelName: emitOptions.sourceName, notes: rewriteNotes)
     try checkBudget(report, modelPath: modelPath)
     // int8 refuses non-finite parameters outright; a float build computes them, as nnabla does.
     let warnings = Self.warnings(model, modelPath: modelPath, nonFiniteParameters: program == nil)

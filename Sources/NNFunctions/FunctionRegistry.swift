@@ -21,6 +21,10 @@ public enum FunctionRegistry {
     BinaryConnectAffine.self, BinaryWeightAffine.self, BinaryConnectConvolution.self, BinaryWeightConvolution.self,
     // Recurrent
     LSTM.self, GRU.self, RNN.self,
+    // Reductions and matrix products (converter output)
+    Sum.self, Mean.self, Max.self, Min.self, Prod.self, BatchMatmul.self,
+    // Math
+    Exp.self,
   ]
 
   public static let byName: [String: any NNFunction.Type] = {

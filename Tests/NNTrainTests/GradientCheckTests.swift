@@ -84,6 +84,15 @@ import _NNTestSupport
          params: [[2, 2, 2, 3], [2, 3, 3, 5], [1, 2, 3, 3, 9], [2, 2, 4, 3]]),
     Case(name: "RNNStacked", op: .function(FunctionCall(RNN(RecurrentLayer(numLayers: 2, bidirectional: false)))), x: [3, 2, 2],
          params: [[2, 1, 2, 3], [1, 3, 5], [1, 1, 3, 6], [2, 1, 3]]),
+    // Reductions and matrix products (Sources/NNFunctions/Reduce)
+    Case(name: "Sum", op: .function(FunctionCall(Sum(axes: [1, 3], keepDims: false))), x: [2, 3, 2, 2], params: []),
+    Case(name: "Mean", op: .function(FunctionCall(Mean(axes: [2], keepDims: true))), x: [2, 3, 4], params: []),
+    Case(name: "Prod", op: .function(FunctionCall(Prod(axes: [1], keepDims: false))), x: [2, 3, 2], params: []),
+    Case(name: "Max", op: .function(FunctionCall(Max(axes: [1], keepDims: true))), x: [2, 4, 3], params: []),
+    Case(name: "Min", op: .function(FunctionCall(Min(axes: [0, 2], keepDims: false))), x: [2, 3, 2], params: []),
+    Case(name: "BatchMatmul", op: .function(FunctionCall(BatchMatmul())), x: [2, 3, 4], params: [[4, 5]]),
+    Case(name: "BatchMatmulTransposed", op: .function(FunctionCall(BatchMatmul(transposeA: true, transposeB: true))), x: [2, 4, 3], params: [[1, 5, 4]]),
+    Case(name: "Exp", op: .function(FunctionCall(Exp())), x: [2, 3], params: []),
   ]
 
   @Test(arguments: cases)

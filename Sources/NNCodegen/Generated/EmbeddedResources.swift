@@ -399,6 +399,56 @@ void nnc_maximum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q,
 extern "C" {
 #endif
 
+/* Reductions: the output in row-major order of the kept (outer) axes; each output folds its
+ * reduced (inner) elements in row-major order from the first one. Sizes and element strides of
+ * the input, NNC_FN_MAX_DIMS at most each. */
+#define NNC_FN_MAX_DIMS 6
+typedef struct {
+    int32_t outer_rank;
+    int32_t outer_size[NNC_FN_MAX_DIMS];
+    int32_t outer_stride[NNC_FN_MAX_DIMS];
+    int32_t inner_rank;
+    int32_t inner_size[NNC_FN_MAX_DIMS];
+    int32_t inner_stride[NNC_FN_MAX_DIMS];
+} nnc_reduce_params;
+
+void nnc_reduce_sum_f32(const nnc_reduce_params *p, const float *x, float *y);
+/* The sum, then one division by the element count. */
+void nnc_reduce_mean_f32(const nnc_reduce_params *p, const float *x, float *y);
+void nnc_reduce_prod_f32(const nnc_reduce_params *p, const float *x, float *y);
+void nnc_reduce_max_f32(const nnc_reduce_params *p, const float *x, float *y);
+void nnc_reduce_min_f32(const nnc_reduce_params *p, const float *x, float *y);
+/* int8 Sum and Mean: acc = sum of (x + input_offset) in int32, then
+ * y = nnc_output_s8(nnc_requantize(acc, multiplier, shift), output_offset, -128, 127)
+ * (Mean's count is in the multiplier). */
+typedef struct {
+    int32_t input_offset;
+    int32_t multiplier;
+    int32_t shift;
+    int32_t output_offset;
+} nnc_reduce_s8_params;
+
+void nnc_reduce_sum_s8(const nnc_reduce_params *p, const nnc_reduce_s8_params *q, const int8_t *x, int8_t *y);
+/* int8 selection on codes (exact: one scale and zero point for input and output). */
+void nnc_reduce_max_s8(const nnc_reduce_params *p, const int8_t *x, int8_t *y);
+void nnc_reduce_min_s8(const nnc_reduce_params *p, const int8_t *x, int8_t *y);
+
+/* y[b] = op(a[b]) * op(b[b]): a is [.., m, k] (or [.., k, m] transposed), b [.., k, n] (or [.., n, k]);
+ * per batch axis the element stride of each operand, 0 where it repeats (broadcast). */
+typedef struct {
+    int32_t m, n, k;
+    int32_t transpose_a, transpose_b;
+    int32_t batch_rank;
+    int32_t batch[NNC_FN_MAX_DIMS];
+    int32_t a_stride[NNC_FN_MAX_DIMS];
+    int32_t b_stride[NNC_FN_MAX_DIMS];
+} nnc_batch_matmul_params;
+
+void nnc_batch_matmul_f32(const nnc_batch_matmul_params *p, const float *a, const float *b, float *y);
+
+/* Exp: y = expf(x); in place allowed (the softmax of ONNX converters is written with it). */
+void nnc_exp_f32(int32_t n, const float *x, float *y);
+
 
 #ifdef __cplusplus
 }
@@ -4505,6 +4555,158 @@ NNC_FN_BINARY_WALK(int8_t, select_min(q, va, vb))
 void nnc_maximum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
                      int8_t *y)
 NNC_FN_BINARY_WALK(int8_t, select_max(q, va, vb))
+"""#,
+    "src/nnc_fn_reduce_f32.c": #"""
+/*
+ * nnc_fn_reduce_f32.c — reductions, BatchMatmul and Exp of Sources/NNFunctions/Reduce and Math.
+ * Each kernel is its Swift twin's `evaluate` (same operations, same order), so the host C
+ * matches the interpreter bit for bit.
+ */
+#include <math.h>
+
+#include "nnc_fn_reduce.h"
+
+/* The input offset of row-major index `index` over `rank` axes of the given sizes and strides. */
+static int32_t nnc_reduce_offset(int32_t index, int32_t rank, const int32_t *size, const int32_t *stride)
+{
+    int32_t offset = 0;
+    int32_t d;
+    for (d = rank - 1; d >= 0; --d) {
+        offset += (index % size[d]) * stride[d];
+        index /= size[d];
+    }
+    return offset;
+}
+
+static int32_t nnc_reduce_count(int32_t rank, const int32_t *size)
+{
+    int32_t n = 1;
+    int32_t d;
+    for (d = 0; d < rank; ++d) n *= size[d];
+    return n;
+}
+
+#define NNC_REDUCE_KERNEL(name, type, combine)                                                   \
+    void name(const nnc_reduce_params *p, const type *x, type *y)                                \
+    {                                                                                            \
+        const int32_t outer = nnc_reduce_count(p->outer_rank, p->outer_size);                    \
+        const int32_t inner = nnc_reduce_count(p->inner_rank, p->inner_size);                    \
+        int32_t o, r;                                                                            \
+        for (o = 0; o < outer; ++o) {                                                            \
+            const type *base = x + nnc_reduce_offset(o, p->outer_rank, p->outer_size, p->outer_stride); \
+            type acc = base[nnc_reduce_offset(0, p->inner_rank, p->inner_size, p->inner_stride)]; \
+            for (r = 1; r < inner; ++r) {                                                        \
+                const type v = base[nnc_reduce_offset(r, p->inner_rank, p->inner_size, p->inner_stride)]; \
+                acc = combine;                                                                   \
+            }                                                                                    \
+            y[o] = acc;                                                                          \
+        }                                                                                        \
+    }
+
+NNC_REDUCE_KERNEL(nnc_reduce_sum_f32, float, acc + v)
+NNC_REDUCE_KERNEL(nnc_reduce_prod_f32, float, acc * v)
+NNC_REDUCE_KERNEL(nnc_reduce_max_f32, float, (v > acc) ? v : acc)
+NNC_REDUCE_KERNEL(nnc_reduce_min_f32, float, (v < acc) ? v : acc)
+
+void nnc_reduce_mean_f32(const nnc_reduce_params *p, const float *x, float *y)
+{
+    const int32_t outer = nnc_reduce_count(p->outer_rank, p->outer_size);
+    const float n = (float)nnc_reduce_count(p->inner_rank, p->inner_size);
+    int32_t o;
+    nnc_reduce_sum_f32(p, x, y);
+    for (o = 0; o < outer; ++o) y[o] = y[o] / n;
+}
+
+void nnc_batch_matmul_f32(const nnc_batch_matmul_params *p, const float *a, const float *b, float *y)
+{
+    const int32_t batches = nnc_reduce_count(p->batch_rank, p->batch);
+    int32_t batch, i, j, l;
+    for (batch = 0; batch < batches; ++batch) {
+        const float *ab = a + nnc_reduce_offset(batch, p->batch_rank, p->batch, p->a_stride);
+        const float *bb = b + nnc_reduce_offset(batch, p->batch_rank, p->batch, p->b_stride);
+        for (i = 0; i < p->m; ++i) {
+            for (j = 0; j < p->n; ++j) {
+                float s = 0.0f;
+                for (l = 0; l < p->k; ++l) {
+                    const float av = p->transpose_a ? ab[l * p->m + i] : ab[i * p->k + l];
+                    const float bv = p->transpose_b ? bb[j * p->k + l] : bb[l * p->n + j];
+                    s += av * bv;
+                }
+                *y++ = s;
+            }
+        }
+    }
+}
+
+void nnc_exp_f32(int32_t n, const float *x, float *y)
+{
+    int32_t i;
+    for (i = 0; i < n; ++i) y[i] = expf(x[i]);
+}
+"""#,
+    "src/nnc_fn_reduce_s8.c": #"""
+/*
+ * nnc_fn_reduce_s8.c — int8 reductions of Sources/NNFunctions/Reduce: Sum and Mean
+ * (SumInt8Kernel's `run`, the same integers in the same order: bit-exact), Max and Min on codes.
+ */
+#include "nnc_fn_reduce.h"
+#include "nnc_int8.h"
+
+/* The input offset of row-major index `index` over `rank` axes of the given sizes and strides. */
+static int32_t nnc_reduce_offset_s8(int32_t index, int32_t rank, const int32_t *size, const int32_t *stride)
+{
+    int32_t offset = 0;
+    int32_t d;
+    for (d = rank - 1; d >= 0; --d) {
+        offset += (index % size[d]) * stride[d];
+        index /= size[d];
+    }
+    return offset;
+}
+
+/* Max (is_max != 0) or Min of each output's codes, from its first element on. */
+static void nnc_reduce_select_s8(const nnc_reduce_params *p, int32_t is_max, const int8_t *x, int8_t *y)
+{
+    int32_t outer = 1, inner = 1;
+    int32_t d, o, r;
+    for (d = 0; d < p->outer_rank; ++d) outer *= p->outer_size[d];
+    for (d = 0; d < p->inner_rank; ++d) inner *= p->inner_size[d];
+    for (o = 0; o < outer; ++o) {
+        const int8_t *base = x + nnc_reduce_offset_s8(o, p->outer_rank, p->outer_size, p->outer_stride);
+        int8_t acc = base[nnc_reduce_offset_s8(0, p->inner_rank, p->inner_size, p->inner_stride)];
+        for (r = 1; r < inner; ++r) {
+            const int8_t v = base[nnc_reduce_offset_s8(r, p->inner_rank, p->inner_size, p->inner_stride)];
+            if (is_max ? (v > acc) : (v < acc)) acc = v;
+        }
+        y[o] = acc;
+    }
+}
+
+void nnc_reduce_max_s8(const nnc_reduce_params *p, const int8_t *x, int8_t *y)
+{
+    nnc_reduce_select_s8(p, 1, x, y);
+}
+
+void nnc_reduce_min_s8(const nnc_reduce_params *p, const int8_t *x, int8_t *y)
+{
+    nnc_reduce_select_s8(p, 0, x, y);
+}
+
+void nnc_reduce_sum_s8(const nnc_reduce_params *p, const nnc_reduce_s8_params *q, const int8_t *x, int8_t *y)
+{
+    int32_t outer = 1, inner = 1;
+    int32_t d, o, r;
+    for (d = 0; d < p->outer_rank; ++d) outer *= p->outer_size[d];
+    for (d = 0; d < p->inner_rank; ++d) inner *= p->inner_size[d];
+    for (o = 0; o < outer; ++o) {
+        const int8_t *base = x + nnc_reduce_offset_s8(o, p->outer_rank, p->outer_size, p->outer_stride);
+        int32_t acc = 0;
+        for (r = 0; r < inner; ++r) {
+            acc += (int32_t)base[nnc_reduce_offset_s8(r, p->inner_rank, p->inner_size, p->inner_stride)] + q->input_offset;
+        }
+        y[o] = nnc_output_s8(nnc_requantize(acc, q->multiplier, q->shift), q->output_offset, -128, 127);
+    }
+}
 """#,
     "src/nnc_fn_shape_f32.c": #"""
 /*
