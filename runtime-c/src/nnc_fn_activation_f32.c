@@ -5,7 +5,7 @@
  */
 #include <math.h>
 
-#include "nnc_fn_activation.h"
+#include "nnc_functions.h"
 
 void nnc_selu_f32(int32_t n, float scale, float alpha, const float *x, float *y)
 {

@@ -2,7 +2,7 @@
  * nnc_fn_activation_s8.c — int8 kernels of Sources/NNFunctions/Activations that are not tables
  * (PReLU). Each mirrors its Swift `Int8FunctionKernel.run` bit for bit.
  */
-#include "nnc_fn_activation.h"
+#include "nnc_functions.h"
 #include "nnc_int8.h"
 
 void nnc_prelu_s8(const nnc_prelu_s8_params *p, const int32_t *neg_multiplier, const int32_t *neg_shift,

@@ -5,7 +5,7 @@
  */
 #include <math.h>
 
-#include "nnc_fn_arith.h"
+#include "nnc_functions.h"
 
 #if defined(__AVR__)
 /* avr-libc has no asinhf, acoshf, atanhf or erff (C99): textbook formulas stand in there, within

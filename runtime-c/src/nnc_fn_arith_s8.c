@@ -1,8 +1,8 @@
 /*
- * nnc_fn_arith_s8.c — int8 Minimum2 / Maximum2 (see nnc_fn_arith.h); mirrors
+ * nnc_fn_arith_s8.c — int8 Minimum2 / Maximum2 (see nnc_functions.h); mirrors
  * Sources/NNFunctions/Support/SelectInt8Kernel.swift.
  */
-#include "nnc_fn_arith.h"
+#include "nnc_functions.h"
 #include "nnc_int8.h"
 
 /* x's code in y's quantization. */

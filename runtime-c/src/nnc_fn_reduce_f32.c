@@ -5,7 +5,7 @@
  */
 #include <math.h>
 
-#include "nnc_fn_reduce.h"
+#include "nnc_functions.h"
 
 /* The input offset of row-major index `index` over `rank` axes of the given sizes and strides. */
 static int32_t nnc_reduce_offset(int32_t index, int32_t rank, const int32_t *size, const int32_t *stride)

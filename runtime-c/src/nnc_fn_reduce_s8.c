@@ -2,7 +2,7 @@
  * nnc_fn_reduce_s8.c — int8 reductions of Sources/NNFunctions/Reduce: Sum and Mean
  * (SumInt8Kernel's `run`, the same integers in the same order: bit-exact), Max and Min on codes.
  */
-#include "nnc_fn_reduce.h"
+#include "nnc_functions.h"
 #include "nnc_int8.h"
 
 /* The input offset of row-major index `index` over `rank` axes of the given sizes and strides. */

@@ -2,7 +2,7 @@
  * nnc_fn_shape_f32.c — MatrixDiag, OneHot, Embed and linear Interpolate, float32 (their Swift
  * files in Sources/NNFunctions/Shape hold the same arithmetic, in the same order).
  */
-#include "nnc_fn_shape.h"
+#include "nnc_functions.h"
 
 void nnc_matrix_diag_f32(int32_t outer, int32_t m, const float *x, float *y)
 {

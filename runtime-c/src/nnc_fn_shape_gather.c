@@ -2,7 +2,7 @@
  * nnc_fn_shape_gather.c — the axis gather behind Unpooling, Flip, Shift, Broadcast, Tile,
  * MatrixDiagPart and nearest Interpolate (AxisGather.swift): float32 and int8 share one body.
  */
-#include "nnc_fn_shape.h"
+#include "nnc_functions.h"
 
 /* Walks y in order; the input offset of a row is the sum of the outer axes' table entries. */
 #define NNC_AXIS_GATHER_BODY(T)                                                          \

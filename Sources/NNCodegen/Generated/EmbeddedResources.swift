@@ -212,18 +212,23 @@ static inline int32_t nnc_ssat8(int32_t v)
 
 #endif /* NNC_DSP_H */
 """#,
-    "include/nnc_fn_activation.h": #"""
+    "include/nnc_functions.h": #"""
 /*
- * nnc_fn_activation.h — element-wise activations (SELU, CELU, HardSigmoid, GELU, …), float32; all in place (y == x allowed).
+ * nnc_functions.h — kernels of the nnabla functions described one file each in
+ * Sources/NNFunctions/ (NNFunction types): activations, arithmetic and math, data movement,
+ * reductions and matrix products. Same conventions as nnc_types.h.
  */
-#ifndef NNC_FN_ACTIVATION_H
-#define NNC_FN_ACTIVATION_H
+#ifndef NNC_FUNCTIONS_H
+#define NNC_FUNCTIONS_H
 
 #include "nnc_types.h"
+#include "nnc_pointwise.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ==== element-wise activations (SELU, CELU, HardSigmoid, GELU, …), float32; all in place (y == x allowed). ==== */
 
 /* SELU: y = (x > 0) ? scale * x : scale * (alpha * (expf(x) - 1)). */
 void nnc_selu_f32(int32_t n, float scale, float alpha, const float *x, float *y);
@@ -269,25 +274,7 @@ void nnc_prelu_s8(const nnc_prelu_s8_params *p, const int32_t *neg_multiplier, c
  * k ascending; y -= logf(s). In place allowed. */
 void nnc_log_softmax_f32(int32_t outer, int32_t axis_size, int32_t inner, const float *x, float *y);
 
-#ifdef __cplusplus
-}
-#endif
-
-#endif /* NNC_FN_ACTIVATION_H */
-"""#,
-    "include/nnc_fn_arith.h": #"""
-/*
- * nnc_fn_arith.h — element-wise arithmetic and math (Pow2, Maximum2, Exp, Log, Sign, …), float32.
- */
-#ifndef NNC_FN_ARITH_H
-#define NNC_FN_ARITH_H
-
-#include "nnc_pointwise.h"
-#include "nnc_types.h"
-
-#ifdef __cplusplus
-extern "C" {
-#endif
+/* ==== element-wise arithmetic and math (Pow2, Maximum2, Exp, Log, Sign, …), float32. ==== */
 
 /* Element-wise math of Sources/NNFunctions/Math, float32: each computes its Swift twin's `apply`
  * (nnabla's formula, the same libm call in float); y == x allowed. `a` is the function's scalar
@@ -380,24 +367,45 @@ void nnc_maximum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q,
         }                                                                       \
     }
 
-#ifdef __cplusplus
-}
-#endif
+/* ==== data movement (Flip, Shift, Broadcast, Unpooling, Interpolate, …): float32 and int8. ==== */
 
-#endif /* NNC_FN_ARITH_H */
-"""#,
-    "include/nnc_fn_reduce.h": #"""
-/*
- * nnc_fn_reduce.h — reductions and matrix products (Sum, Mean, Max, Min, Prod, BatchMatmul, …), float32.
- */
-#ifndef NNC_FN_REDUCE_H
-#define NNC_FN_REDUCE_H
+/* ---- Axis gather (Unpooling, Flip, Shift, Broadcast, Tile, MatrixDiagPart, nearest Interpolate) ----
+ * y[i0, i1, …] = x[offsets[i0] + offsets[Y0 + i1] + offsets[Y0 + Y1 + i2] + …]: one table of
+ * Σ y_shape[d] input element offsets (already times the input strides), axis after axis. */
+typedef struct {
+    int32_t rank;
+    int32_t y_shape[NNC_MAX_DIMS];
+    const int32_t *offsets;
+} nnc_axis_gather_params;
 
-#include "nnc_types.h"
+void nnc_axis_gather_f32(const nnc_axis_gather_params *p, const float *x, float *y);
+void nnc_axis_gather_s8(const nnc_axis_gather_params *p, const int8_t *x, int8_t *y);
 
-#ifdef __cplusplus
-extern "C" {
-#endif
+/* ---- MatrixDiag: x [outer, m] -> y [outer, m, m], zeros off the diagonal (float32) ---------- */
+void nnc_matrix_diag_f32(int32_t outer, int32_t m, const float *x, float *y);
+
+/* ---- OneHot: x [n, k] integer indices (as floats) -> y [n, d0 … dk-1] (float32) ------------ */
+void nnc_one_hot_f32(int32_t n, int32_t k, const int32_t *dims, const float *x, float *y);
+
+/* ---- Embed: y[i, :] = w[x[i], :] (x integer indices as floats, rows of `row` floats) --------- */
+void nnc_embed_f32(int32_t n, int32_t rows, int32_t row, const float *x, const float *w, float *y);
+
+/* ---- Linear Interpolate over the last 1, 2 or 3 axes (nnabla's linear_interpolate_{1,2,3}d) --
+ * Per interpolated axis (outermost first): i0, i1 (input element offsets, times the input
+ * strides) and l1 (the weight of i1; l0 = 1 - l1) of each output index. */
+typedef struct {
+    int32_t outer;          /* product of the axes not interpolated */
+    int32_t axes;           /* 1, 2 or 3 */
+    int32_t y_shape[3];     /* the interpolated output axes */
+    int32_t x_plane;        /* input elements per outer index */
+    const int32_t *i0;      /* Σ y_shape entries, axis after axis */
+    const int32_t *i1;
+    const float *l1;
+} nnc_interpolate_linear_params;
+
+void nnc_interpolate_linear_f32(const nnc_interpolate_linear_params *p, const float *x, float *y);
+
+/* ==== reductions and matrix products (Sum, Mean, Max, Min, Prod, BatchMatmul, …), float32. ==== */
 
 /* Reductions: the output in row-major order of the kept (outer) axes; each output folds its
  * reduced (inner) elements in row-major order from the first one. Sizes and element strides of
@@ -449,102 +457,9 @@ void nnc_batch_matmul_f32(const nnc_batch_matmul_params *p, const float *a, cons
 /* Exp: y = expf(x); in place allowed (the softmax of ONNX converters is written with it). */
 void nnc_exp_f32(int32_t n, const float *x, float *y);
 
-
 #ifdef __cplusplus
 }
 #endif
-
-#endif /* NNC_FN_REDUCE_H */
-"""#,
-    "include/nnc_fn_sequence.h": #"""
-/*
- * nnc_fn_sequence.h — recurrent and sequence functions that are not expanded into simpler nodes.
- */
-#ifndef NNC_FN_SEQUENCE_H
-#define NNC_FN_SEQUENCE_H
-
-#include "nnc_types.h"
-
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-
-#ifdef __cplusplus
-}
-#endif
-
-#endif /* NNC_FN_SEQUENCE_H */
-"""#,
-    "include/nnc_fn_shape.h": #"""
-/*
- * nnc_fn_shape.h — data movement (Flip, Shift, Broadcast, Unpooling, Interpolate, …): float32 and int8.
- */
-#ifndef NNC_FN_SHAPE_H
-#define NNC_FN_SHAPE_H
-
-#include "nnc_types.h"
-
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-/* ---- Axis gather (Unpooling, Flip, Shift, Broadcast, Tile, MatrixDiagPart, nearest Interpolate) ----
- * y[i0, i1, …] = x[offsets[i0] + offsets[Y0 + i1] + offsets[Y0 + Y1 + i2] + …]: one table of
- * Σ y_shape[d] input element offsets (already times the input strides), axis after axis. */
-typedef struct {
-    int32_t rank;
-    int32_t y_shape[NNC_MAX_DIMS];
-    const int32_t *offsets;
-} nnc_axis_gather_params;
-
-void nnc_axis_gather_f32(const nnc_axis_gather_params *p, const float *x, float *y);
-void nnc_axis_gather_s8(const nnc_axis_gather_params *p, const int8_t *x, int8_t *y);
-
-/* ---- MatrixDiag: x [outer, m] -> y [outer, m, m], zeros off the diagonal (float32) ---------- */
-void nnc_matrix_diag_f32(int32_t outer, int32_t m, const float *x, float *y);
-
-/* ---- OneHot: x [n, k] integer indices (as floats) -> y [n, d0 … dk-1] (float32) ------------ */
-void nnc_one_hot_f32(int32_t n, int32_t k, const int32_t *dims, const float *x, float *y);
-
-/* ---- Embed: y[i, :] = w[x[i], :] (x integer indices as floats, rows of `row` floats) --------- */
-void nnc_embed_f32(int32_t n, int32_t rows, int32_t row, const float *x, const float *w, float *y);
-
-/* ---- Linear Interpolate over the last 1, 2 or 3 axes (nnabla's linear_interpolate_{1,2,3}d) --
- * Per interpolated axis (outermost first): i0, i1 (input element offsets, times the input
- * strides) and l1 (the weight of i1; l0 = 1 - l1) of each output index. */
-typedef struct {
-    int32_t outer;          /* product of the axes not interpolated */
-    int32_t axes;           /* 1, 2 or 3 */
-    int32_t y_shape[3];     /* the interpolated output axes */
-    int32_t x_plane;        /* input elements per outer index */
-    const int32_t *i0;      /* Σ y_shape entries, axis after axis */
-    const int32_t *i1;
-    const float *l1;
-} nnc_interpolate_linear_params;
-
-void nnc_interpolate_linear_f32(const nnc_interpolate_linear_params *p, const float *x, float *y);
-
-
-#ifdef __cplusplus
-}
-#endif
-
-#endif /* NNC_FN_SHAPE_H */
-"""#,
-    "include/nnc_functions.h": #"""
-/*
- * nnc_functions.h — kernels of the nnabla functions described one file each in
- * Sources/NNFunctions/ (NNFunction types), grouped by kind. Same conventions as nnc_types.h.
- */
-#ifndef NNC_FUNCTIONS_H
-#define NNC_FUNCTIONS_H
-
-#include "nnc_fn_activation.h"
-#include "nnc_fn_arith.h"
-#include "nnc_fn_shape.h"
-#include "nnc_fn_reduce.h"
-#include "nnc_fn_sequence.h"
 
 #endif /* NNC_FUNCTIONS_H */
 """#,
@@ -4314,7 +4229,7 @@ void nnc_dwconv_s8(const nnc_conv_s8_params *p, const int8_t *x, const int8_t *w
  */
 #include <math.h>
 
-#include "nnc_fn_activation.h"
+#include "nnc_functions.h"
 
 void nnc_selu_f32(int32_t n, float scale, float alpha, const float *x, float *y)
 {
@@ -4402,7 +4317,7 @@ void nnc_log_softmax_f32(int32_t outer, int32_t axis_size, int32_t inner, const 
  * nnc_fn_activation_s8.c — int8 kernels of Sources/NNFunctions/Activations that are not tables
  * (PReLU). Each mirrors its Swift `Int8FunctionKernel.run` bit for bit.
  */
-#include "nnc_fn_activation.h"
+#include "nnc_functions.h"
 #include "nnc_int8.h"
 
 void nnc_prelu_s8(const nnc_prelu_s8_params *p, const int32_t *neg_multiplier, const int32_t *neg_shift,
@@ -4431,7 +4346,7 @@ void nnc_prelu_s8(const nnc_prelu_s8_params *p, const int32_t *neg_multiplier, c
  */
 #include <math.h>
 
-#include "nnc_fn_arith.h"
+#include "nnc_functions.h"
 
 #if defined(__AVR__)
 /* avr-libc has no asinhf, acoshf, atanhf or erff (C99): textbook formulas stand in there, within
@@ -4522,10 +4437,10 @@ NNC_FN_BINARY_WALK(float, va > vb ? va : vb)
 """#,
     "src/nnc_fn_arith_s8.c": #"""
 /*
- * nnc_fn_arith_s8.c — int8 Minimum2 / Maximum2 (see nnc_fn_arith.h); mirrors
+ * nnc_fn_arith_s8.c — int8 Minimum2 / Maximum2 (see nnc_functions.h); mirrors
  * Sources/NNFunctions/Support/SelectInt8Kernel.swift.
  */
-#include "nnc_fn_arith.h"
+#include "nnc_functions.h"
 #include "nnc_int8.h"
 
 /* x's code in y's quantization. */
@@ -4564,7 +4479,7 @@ NNC_FN_BINARY_WALK(int8_t, select_max(q, va, vb))
  */
 #include <math.h>
 
-#include "nnc_fn_reduce.h"
+#include "nnc_functions.h"
 
 /* The input offset of row-major index `index` over `rank` axes of the given sizes and strides. */
 static int32_t nnc_reduce_offset(int32_t index, int32_t rank, const int32_t *size, const int32_t *stride)
@@ -4649,7 +4564,7 @@ void nnc_exp_f32(int32_t n, const float *x, float *y)
  * nnc_fn_reduce_s8.c — int8 reductions of Sources/NNFunctions/Reduce: Sum and Mean
  * (SumInt8Kernel's `run`, the same integers in the same order: bit-exact), Max and Min on codes.
  */
-#include "nnc_fn_reduce.h"
+#include "nnc_functions.h"
 #include "nnc_int8.h"
 
 /* The input offset of row-major index `index` over `rank` axes of the given sizes and strides. */
@@ -4713,7 +4628,7 @@ void nnc_reduce_sum_s8(const nnc_reduce_params *p, const nnc_reduce_s8_params *q
  * nnc_fn_shape_f32.c — MatrixDiag, OneHot, Embed and linear Interpolate, float32 (their Swift
  * files in Sources/NNFunctions/Shape hold the same arithmetic, in the same order).
  */
-#include "nnc_fn_shape.h"
+#include "nnc_functions.h"
 
 void nnc_matrix_diag_f32(int32_t outer, int32_t m, const float *x, float *y)
 {
@@ -4834,7 +4749,7 @@ void nnc_interpolate_linear_f32(const nnc_interpolate_linear_params *p, const fl
  * nnc_fn_shape_gather.c — the axis gather behind Unpooling, Flip, Shift, Broadcast, Tile,
  * MatrixDiagPart and nearest Interpolate (AxisGather.swift): float32 and int8 share one body.
  */
-#include "nnc_fn_shape.h"
+#include "nnc_functions.h"
 
 /* Walks y in order; the input offset of a row is the sum of the outer axes' table entries. */
 #define NNC_AXIS_GATHER_BODY(T)                                                          \

@@ -8,5 +8,6 @@
 #include "nnc_spatial.h"
 #include "nnc_pointwise.h"
 #include "nnc_int8.h"
+#include "nnc_functions.h"
 
 #endif /* NNC_RUNTIME_H */
