@@ -50,6 +50,35 @@ import _NNTestSupport
     #expect(b.contains { $0 != 0 })
   }
 
+  /// NNC's structure search puts PReLU and SELU into networks: the same MLP with a per-channel
+  /// PReLU (slopes from 0.25) and a SELU trains, and the written .nnp holds both functions with
+  /// trained slopes.
+  @Test func trainsANetworkWithPReLUAndSELU() throws {
+    let dir = try Fixtures.temporaryDirectory("train-prelu")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var text = try String(contentsOfFile: Self.mlp, encoding: .utf8)
+    text = text.replacingOccurrences(
+      of: "function { name: \"relu1\" type: \"ReLU\" input: \"h1\" output: \"r1\" }",
+      with: "function { name: \"prelu1\" type: \"PReLU\" input: \"h1\" input: \"prelu1/slope\" output: \"r1\" prelu_param { base_axis: 1 } }")
+    text = text.replacingOccurrences(
+      of: "type: \"Dropout\" input: \"r1\" output: \"d1\" dropout_param { p: 0.1 }",
+      with: "type: \"SELU\" input: \"r1\" output: \"d1\" selu_param { scale: 1.0507 alpha: 1.67326 }")
+    text = text.replacingOccurrences(
+      of: "  variable { name: \"h1\" type: \"Buffer\"",
+      with: "  variable {\n    name: \"prelu1/slope\" type: \"Parameter\" shape: { dim: 24 }\n    initializer { type: \"Constant\" multiplier: 0.25 }\n  }\n  variable { name: \"h1\" type: \"Buffer\"")
+    let source = dir.appendingPathComponent("prelu.nntxt").path
+    try Data(text.utf8).write(to: URL(fileURLWithPath: source))
+    let out = dir.appendingPathComponent("prelu.nnp").path
+    let r = try CLI.run(["train", source, "--data", Self.data("train_4_9.csv"), "--epochs", "2", "--seed", "2", "-o", out])
+    #expect(r.status == 0, "\(r.stderr)")
+    let epochs = Self.epochLines(r.stderr)
+    #expect(epochs.count == 2 && epochs[1].loss < epochs[0].loss, "\(r.stderr)")
+    let graph = try NNablaImporter.importNNP(bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: out)))).graph
+    #expect(graph.nodes.map(\.op.typeName) == ["Affine", "PReLU", "SELU", "Affine"])
+    let slope = try #require(graph.tensors.first { $0.name == "prelu1/slope" }?.data?.values)
+    #expect(slope.count == 24 && slope.contains { $0 != 0.25 })
+  }
+
   /// The checked-in model `scripts/check-trained-nnp.sh` trained with this command, on the
   /// digits nnabla ran: our interpreter gives nnabla's outputs within 1e-5 of their range.
   @Test func trainedFixture_runsInNNablaWithOurOutputs() throws {
