@@ -11,6 +11,9 @@ struct EmitContext {
   let shares: (_ a: Int, _ b: Int) -> Bool
   /// File-scope `static const` tables (kernel parameter structs) collected while emitting.
   var scalarTables: [String] = []
+  /// The name of each table by its type and initializer: an equal one (the same kernel on the
+  /// same shapes, as every time step of a recurrent layer is) is written once.
+  private var tableNamed: [String: String] = [:]
 
   init(prefix: String, shapes: [[Int]], pointer: @escaping (Int, Bool) -> String, shares: @escaping (Int, Int) -> Bool) {
     self.prefix = prefix
@@ -49,14 +52,20 @@ struct EmitContext {
 
   /// Adds a file-scope `static const <type> <name> = { … };` and returns its name.
   mutating func table(_ type: String, _ stem: String, _ initializer: String) -> String {
+    let key = "\(type) = \(initializer)"
+    if let name = tableNamed[key] { return name }
     let name = "\(prefix)_\(stem)_\(scalarTables.count)"
     scalarTables.append("static const \(type) \(name) = \(initializer);")
+    tableNamed[key] = name
     return name
   }
 
   /// Adds a file-scope `static const <type> <name>[n] = { … };` and returns its name.
   mutating func array(_ type: String, _ stem: String, _ values: [String]) -> String {
+    let key = "\(type)[] = {\(values.joined(separator: ","))}"
+    if let name = tableNamed[key] { return name }
     let name = "\(prefix)_\(stem)_\(scalarTables.count)"
+    tableNamed[key] = name
     var lines: [String] = []
     var i = 0
     while i < values.count {
