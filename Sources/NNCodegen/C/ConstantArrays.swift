@@ -1,7 +1,13 @@
 /// The `const` arrays of a model (flash): float weights, or int8 weights and tables, int32 biases,
 /// multipliers and shifts, and the float parameters of ops an int8 model runs in float.
+///
+/// An int8 or int32 array equal to one already written (same type, same values) is not written
+/// again: the request returns the first one's symbol. A recurrent layer expands into one Affine
+/// and one set of lookup tables per time step, and most of those are the same bytes.
 struct ConstantArrays {
   let prefix: String
+  /// The symbol of each array written, by its type and values.
+  private var symbolOfContents: [String: String] = [:]
   private var declarations: [String] = []
   private var definitions: [String] = []
   private(set) var totalBytes = 0
@@ -35,18 +41,31 @@ struct ConstantArrays {
     totalBytes += values.count * bytes
   }
 
+  /// The symbol of an equal array written before, or nil after recording `name` as the one for
+  /// these contents (the caller then writes it).
+  private mutating func existing(_ type: String, _ values: [String], else name: String) -> String? {
+    let key = type + "[" + values.joined(separator: ",") + "]"
+    if let symbol = symbolOfContents[key] { return symbol }
+    symbolOfContents[key] = name
+    return nil
+  }
+
   mutating func int8(_ stem: String, _ comment: String, _ values: [Int8], requantization: Bool = false) -> String {
     let name = "\(prefix)_\(stem)"
-    add("int8_t", name, comment, values.map(String.init), bytes: 1)
+    let literals = values.map(String.init)
+    if let symbol = existing("int8_t", literals, else: name) { return symbol }
+    add("int8_t", name, comment, literals, bytes: 1)
     if requantization { requantizationBytes += values.count }
     return name
   }
 
   mutating func int32(_ stem: String, _ comment: String, _ values: [Int32], requantization: Bool = false) -> String {
     let name = "\(prefix)_\(stem)"
-    if requantization { requantizationBytes += 4 * values.count } else { biasBytes += 4 * values.count }
     // INT32_MIN has no literal form; write every value through INT32_C so 16-bit ints are fine.
-    add("int32_t", name, comment, values.map { $0 == Int32.min ? "(-INT32_C(2147483647) - 1)" : "INT32_C(\($0))" }, bytes: 4)
+    let literals = values.map { $0 == Int32.min ? "(-INT32_C(2147483647) - 1)" : "INT32_C(\($0))" }
+    if let symbol = existing("int32_t", literals, else: name) { return symbol }
+    if requantization { requantizationBytes += 4 * values.count } else { biasBytes += 4 * values.count }
+    add("int32_t", name, comment, literals, bytes: 4)
     return name
   }
 

@@ -23,6 +23,8 @@ public enum Int8ModelEmitter {
     var core = CWriter()
     var tail = CWriter()
     var stepConstants: [ConstantBytes] = []
+    // The float parameters written above count at the first step that reads them.
+    var floatCounted: Set<Int> = []
     for (k, step) in program.steps.enumerated() {
       let before = constants.tally
       let tensor = program.tensors[step.output]
@@ -30,7 +32,11 @@ public enum Int8ModelEmitter {
       w.line("/* \(CNames.comment(step.name)): \(tensor.type.rawValue) \(tensor.shape) */")
       let scratch = plan.offset(ofScratch: k).map { "(a + \($0))" }
       w.lines(try emitStep(step, index: k, program: program, kernels: options.kernels, scratch: scratch, context: &context, constants: &constants))
-      stepConstants.append(constants.tally - before)
+      var stepBytes = constants.tally - before
+      for t in step.inputs where program.tensors[t].isConstant && floatCounted.insert(t).inserted {
+        stepBytes.weights += program.tensors[t].elementCount * 4
+      }
+      stepConstants.append(stepBytes)
       w.line("NNC_TRACE_STEP(\(k), \(pointer(step.output, false)), \(tensor.bytes));")
       if k < program.inputs.count {
         head.lines(lines(w))

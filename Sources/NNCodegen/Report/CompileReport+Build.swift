@@ -5,9 +5,14 @@ extension CompileReport {
   public static func build(
     graph: ModelGraph, code: GeneratedCode, target: TargetDescription, modelName: String, notes: [String] = []
   ) -> CompileReport {
+    // A parameter is one array however many nodes read it (a recurrent layer's weights are read
+    // by every time step's Affine): it counts at the first.
+    var counted: Set<Int> = []
     let layers = graph.nodes.enumerated().map { k, node in
       let out = node.outputs[0]
-      let constants = node.inputs.filter { graph.tensors[$0].isParameter }.map { graph.tensors[$0].elementCount * 4 }
+      let constants = node.inputs.filter { graph.tensors[$0].isParameter }.map { t in
+        counted.insert(t).inserted ? graph.tensors[t].elementCount * 4 : 0
+      }
       return Layer(
         step: k, name: node.name, op: node.op.typeName, outputShape: graph.tensors[out].shape, outputType: "float32",
         macs: Cost.macs(node, in: graph), weightBytes: constants.first ?? 0, biasBytes: constants.dropFirst().reduce(0, +),

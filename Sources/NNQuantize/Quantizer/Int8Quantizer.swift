@@ -20,7 +20,7 @@ public enum Int8Quantizer {
     if let problem = graph.nonFiniteParameterProblems.first {
       throw QuantizationError("\(problem); int8 needs finite parameters (use --quantize float32 to build anyway)")
     }
-    var builder = ProgramBuilder(graph: graph, ranges: ranges)
+    var builder = ProgramBuilder(graph: graph, ranges: SharedWeightRanges.unify(graph, ranges))
     try builder.build()
     return builder.program()
   }
