@@ -16,12 +16,6 @@ public struct GRU: RecurrentCell {
 
   public init(_ layer: RecurrentLayer) { self.layer = layer }
 
-  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
-    self.init(try RecurrentLayer(a))
-  }
-
-  public var attributeFields: [(name: String, value: AttributeValue)] { layer.leadingFields + layer.trailingFields }
-
   func step<O: RecurrentOps>(_ ops: inout O, x: O.Value, states: [O.Value], weights w: LayerWeights) throws -> [O.Value] {
     let (h, n) = (states[0], w.hidden)
     let input = w.width - n

@@ -16,12 +16,6 @@ public struct LSTM: RecurrentCell {
 
   public init(_ layer: RecurrentLayer) { self.layer = layer }
 
-  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
-    self.init(try RecurrentLayer(a))
-  }
-
-  public var attributeFields: [(name: String, value: AttributeValue)] { layer.leadingFields + layer.trailingFields }
-
   func step<O: RecurrentOps>(_ ops: inout O, x: O.Value, states: [O.Value], weights w: LayerWeights) throws -> [O.Value] {
     let (h, c, n) = (states[0], states[1], w.hidden)
     let all = try ops.affine(ops.concat([x, h]), w, gates: 0..<4, columns: 0..<w.width, bias: 0..<4)

@@ -14,10 +14,12 @@ public struct RNN: RecurrentCell {
   /// "tanh" or "relu"; proto3's absent "" is an error, as in nnabla.
   public var nonlinearity: String
 
-  public init(_ layer: RecurrentLayer, nonlinearity: String = "tanh") {
+  public init(_ layer: RecurrentLayer, nonlinearity: String) {
     self.layer = layer
     self.nonlinearity = nonlinearity
   }
+
+  public init(_ layer: RecurrentLayer) { self.init(layer, nonlinearity: "tanh") }
 
   public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
     self.init(try RecurrentLayer(a), nonlinearity: try a.string("nonlinearity", absent: ""))

@@ -9,6 +9,7 @@ protocol RecurrentCell: NNFunction {
   /// The gate axis of the bias (`[L, D, gates, H]`); nil: no such axis (RNN).
   static var biasGates: Int? { get }
   var layer: RecurrentLayer { get }
+  init(_ layer: RecurrentLayer)
   /// The states after one step of input `x` `[B, in]` from `states` (each `[B, H]`).
   func step<O: RecurrentOps>(_ ops: inout O, x: O.Value, states: [O.Value], weights: LayerWeights) throws -> [O.Value]
 }
@@ -17,6 +18,8 @@ protocol RecurrentCell: NNFunction {
 /// only core ops), evaluated, differentiated and counted by `RecurrentLayer`.
 extension RecurrentCell {
   public static var alwaysExpands: Bool { true }
+  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws { self.init(try RecurrentLayer(a)) }
+  public var attributeFields: [(name: String, value: AttributeValue)] { layer.leadingFields + layer.trailingFields }
   public func outputShapes(_ inputs: [[Int]]) throws(ShapeError) -> [[Int]] { try layer.outputShapes(Self.self, inputs) }
   public func evaluate(_ inputs: [FloatTensor]) -> [FloatTensor] { layer.evaluate(self, inputs) }
   public func expand(_ node: Node, _ graph: inout SubgraphBuilder) throws -> Bool { try layer.expand(self, node, &graph) }
