@@ -98,54 +98,26 @@ import _NNTestSupport
   @Test(arguments: cases)
   func backwardMatchesFiniteDifferences(_ c: Case) throws {
     var random = SeededRandom(seed: 77)
-    var tensors = [TensorInfo(name: "x", shape: c.x)]
-    for (i, shape) in c.params.enumerated() {
-      let n = shape.reduce(1, *)
-      let values = (0..<n).map { _ in c.positiveParams ? 0.5 + abs(random.float()) : random.float() }
-      tensors.append(TensorInfo(name: "p\(i)", shape: shape, data: FloatTensor(shape: shape, values: values)))
+    let params = c.params.map { shape in
+      FloatTensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in c.positiveParams ? 0.5 + abs(random.float()) : random.float() })
     }
-    let outShape = try ShapeInference.outputShape(of: c.op, inputs: tensors.map(\.shape))
-    tensors.append(TensorInfo(name: "y", shape: outShape))
-    tensors.append(TensorInfo(name: "t", shape: outShape))
-    let n = tensors.count
-    let graph = ModelGraph(
-      name: c.name, tensors: tensors, nodes: [Node(name: "op", op: c.op, inputs: Array(0..<(n - 2)), outputs: [n - 2])],
-      inputs: [0], outputs: [n - 2])
-    let training = TrainingGraph(
-      graph: graph, labels: [n - 1], losses: [LossTerm(name: "loss", function: .squaredError, prediction: n - 2, label: n - 1)])
-    var trainer = try Trainer(graph: training, optimizer: OptimizerSettings(), seed: 3)
+    let network = try FiniteDifferences.oneNodeTrainer(c.name, c.op, x: c.x, params: params)
+    var trainer = network.0
+    let outShape = network.outShape
     let x = FloatTensor(shape: c.x, values: (0..<c.x.reduce(1, *)).map { _ in c.positiveX ? 0.5 + abs(random.float()) : random.float() * 2 })
     let t = FloatTensor(shape: outShape, values: (0..<outShape.reduce(1, *)).map { _ in random.float() })
-    let (_, analytic) = try trainer.gradients(batch: ["x": x, "t": t])
+    let batch = ["x": x, "t": t]
+    let (_, analytic) = try trainer.gradients(batch: batch)
 
-    let h: Float = 1e-2
     func loss(_ x: FloatTensor) throws -> Float { try trainer.gradients(batch: ["x": x, "t": t]).loss }
-    // Input gradient.
-    let dx = try #require(analytic["x"])
-    for i in 0..<x.count {
-      var plus = x, minus = x
-      plus.values[i] += h
-      minus.values[i] -= h
-      let numeric = (try loss(plus) - loss(minus)) / (2 * h)
-      #expect(abs(numeric - dx.values[i]) <= 1e-2 * abs(numeric) + 2e-3, "\(c.name) dx[\(i)]: analytic \(dx.values[i]) numeric \(numeric)")
-    }
+    try FiniteDifferences.expectMatches("\(c.name) dx", at: x, analytic: try #require(analytic["x"]), loss: loss)
     // Parameter gradients (BN mean/variance are statistics, not trained).
-    for (k, shape) in c.params.enumerated() {
+    for (k, p0) in params.enumerated() {
       if case .batchNormalization = c.op, k >= 2 { continue }
       let name = "p\(k)"
-      let p0 = try #require(tensors[k + 1].data)
       let dp = try #require(analytic[name], "\(c.name): no gradient for \(name)")
-      for i in 0..<shape.reduce(1, *) {
-        var plus = p0, minus = p0
-        plus.values[i] += h
-        minus.values[i] -= h
-        try trainer.setParameter(name, plus)
-        let lp = try loss(x)
-        try trainer.setParameter(name, minus)
-        let lm = try loss(x)
-        try trainer.setParameter(name, p0)
-        let numeric = (lp - lm) / (2 * h)
-        #expect(abs(numeric - dp.values[i]) <= 1e-2 * abs(numeric) + 2e-3, "\(c.name) d\(name)[\(i)]: analytic \(dp.values[i]) numeric \(numeric)")
+      try FiniteDifferences.expectParameterMatches("\(c.name) d\(name)", name, at: p0, analytic: dp, trainer: &trainer) {
+        try $0.gradients(batch: batch).loss
       }
     }
   }

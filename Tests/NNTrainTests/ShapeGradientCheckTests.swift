@@ -67,37 +67,20 @@ import _NNTestSupport
     }
     let (_, analytic) = try trainer.gradients(batch: batch)
 
-    let h: Float = 1e-2
     func loss(_ x: FloatTensor) throws -> Float {
       var b = batch
       b["x"] = x
       return try trainer.gradients(batch: b).loss
     }
     if c.indexInput == nil {
-      let dx = try #require(analytic["x"])
-      for i in 0..<n {
-        var plus = x, minus = x
-        plus.values[i] += h
-        minus.values[i] -= h
-        let numeric = (try loss(plus) - loss(minus)) / (2 * h)
-        #expect(abs(numeric - dx.values[i]) <= 1e-2 * abs(numeric) + 2e-3, "\(c.name) dx[\(i)]: analytic \(dx.values[i]) numeric \(numeric)")
-      }
+      try FiniteDifferences.expectMatches("\(c.name) dx", at: x, analytic: try #require(analytic["x"]), loss: loss)
     }
-    for (k, shape) in c.params.enumerated() {
+    for k in c.params.indices {
       let name = "p\(k)"
       let p0 = try #require(tensors[k + 1].data)
       let dp = try #require(analytic[name], "\(c.name): no gradient for \(name)")
-      for i in 0..<shape.reduce(1, *) {
-        var plus = p0, minus = p0
-        plus.values[i] += h
-        minus.values[i] -= h
-        try trainer.setParameter(name, plus)
-        let lp = try loss(x)
-        try trainer.setParameter(name, minus)
-        let lm = try loss(x)
-        try trainer.setParameter(name, p0)
-        let numeric = (lp - lm) / (2 * h)
-        #expect(abs(numeric - dp.values[i]) <= 1e-2 * abs(numeric) + 2e-3, "\(c.name) d\(name)[\(i)]: analytic \(dp.values[i]) numeric \(numeric)")
+      try FiniteDifferences.expectParameterMatches("\(c.name) d\(name)", name, at: p0, analytic: dp, trainer: &trainer) {
+        try $0.gradients(batch: batch).loss
       }
     }
   }
@@ -119,16 +102,7 @@ import _NNTestSupport
     let wEffective = FloatTensor(shape: [6, 4], values: zip(effective.values, (0..<24).map { b.values[$0 % 4] }).map { $0 - $1 })
 
     func gradients(_ op: Op, _ params: [FloatTensor]) throws -> [String: FloatTensor] {
-      var tensors = [TensorInfo(name: "x", shape: x.shape)]
-      for (i, p) in params.enumerated() { tensors.append(TensorInfo(name: "p\(i)", shape: p.shape, data: p)) }
-      tensors += [TensorInfo(name: "y", shape: [2, 4]), TensorInfo(name: "t", shape: [2, 4])]
-      let n = tensors.count
-      let graph = ModelGraph(
-        name: "affine", tensors: tensors, nodes: [Node(name: "op", op: op, inputs: Array(0..<(n - 2)), outputs: [n - 2])],
-        inputs: [0], outputs: [n - 2])
-      let training = TrainingGraph(
-        graph: graph, labels: [n - 1], losses: [LossTerm(name: "loss", function: .squaredError, prediction: n - 2, label: n - 1)])
-      var trainer = try Trainer(graph: training, optimizer: OptimizerSettings(), seed: 3)
+      var trainer = try FiniteDifferences.oneNodeTrainer("affine", op, x: x.shape, params: params).0
       return try trainer.gradients(batch: ["x": x, "t": t]).gradients
     }
     let got = try gradients(.function(FunctionCall(binary)), params)
@@ -164,16 +138,7 @@ import _NNTestSupport
     let t = tensor(outShape)
 
     func gradients(_ op: Op, _ params: [FloatTensor]) throws -> [String: FloatTensor] {
-      var tensors = [TensorInfo(name: "x", shape: x.shape)]
-      for (i, p) in params.enumerated() { tensors.append(TensorInfo(name: "p\(i)", shape: p.shape, data: p)) }
-      tensors += [TensorInfo(name: "y", shape: outShape), TensorInfo(name: "t", shape: outShape)]
-      let n = tensors.count
-      let graph = ModelGraph(
-        name: "conv", tensors: tensors, nodes: [Node(name: "op", op: op, inputs: Array(0..<(n - 2)), outputs: [n - 2])],
-        inputs: [0], outputs: [n - 2])
-      let training = TrainingGraph(
-        graph: graph, labels: [n - 1], losses: [LossTerm(name: "loss", function: .squaredError, prediction: n - 2, label: n - 1)])
-      var trainer = try Trainer(graph: training, optimizer: OptimizerSettings(), seed: 3)
+      var trainer = try FiniteDifferences.oneNodeTrainer("conv", op, x: x.shape, params: params).0
       return try trainer.gradients(batch: ["x": x, "t": t]).gradients
     }
     let got = try gradients(.function(FunctionCall(binary)), params)

@@ -118,40 +118,6 @@ void nnc_minimum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q,
 void nnc_maximum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
                      int8_t *y);
 
-/* The walk of the kernels above (one definition for float and int8), inside a function with
- * `p`, `a`, `b` and `y`: the output in row-major order with an odometer over its axes, a and b
- * addressed through their strides; EXPR computes y from `va` and `vb`. */
-#define NNC_FN_BINARY_WALK(T, EXPR)                                             \
-    {                                                                           \
-        int32_t idx[NNC_MAX_DIMS];                                              \
-        int32_t d, ao = 0, bo = 0;                                              \
-        const int32_t rank = p->rank;                                           \
-        for (d = 0; d < rank; ++d) {                                            \
-            if (p->shape[d] <= 0) {                                             \
-                return;                                                         \
-            }                                                                   \
-            idx[d] = 0;                                                         \
-        }                                                                       \
-        for (;;) {                                                              \
-            const T va = a[ao];                                                 \
-            const T vb = b[bo];                                                 \
-            *y++ = (EXPR);                                                      \
-            for (d = rank - 1; d >= 0; --d) {                                   \
-                ao += p->a_strides[d];                                          \
-                bo += p->b_strides[d];                                          \
-                if (++idx[d] < p->shape[d]) {                                   \
-                    break;                                                      \
-                }                                                               \
-                ao -= p->a_strides[d] * p->shape[d];                            \
-                bo -= p->b_strides[d] * p->shape[d];                            \
-                idx[d] = 0;                                                     \
-            }                                                                   \
-            if (d < 0) {                                                        \
-                return;                                                         \
-            }                                                                   \
-        }                                                                       \
-    }
-
 /* ==== data movement (Flip, Shift, Broadcast, Unpooling, Interpolate, …): float32 and int8. ==== */
 
 /* ---- Axis gather (Unpooling, Flip, Shift, Broadcast, Tile, MatrixDiagPart, nearest Interpolate) ----
@@ -241,6 +207,28 @@ void nnc_batch_matmul_f32(const nnc_batch_matmul_params *p, const float *a, cons
 
 /* Exp: y = expf(x); in place allowed (the softmax of ONNX converters is written with it). */
 void nnc_exp_f32(int32_t n, const float *x, float *y);
+
+/* The loop of the element-wise kernels above, for the runtime's own .c files (nnc_fn_activation_f32.c,
+ * nnc_fn_arith_f32.c): defines NAME(n, x, y), or NAME(n, a, x, y) with a scalar `a`, as y[i] = EXPR,
+ * EXPR reading v = x[i] (read before y[i] is written, so y == x is allowed). */
+#define NNC_UNARY_F32(NAME, EXPR)                                 \
+    void NAME(int32_t n, const float *x, float *y)                \
+    {                                                             \
+        int32_t i;                                                \
+        for (i = 0; i < n; ++i) {                                 \
+            const float v = x[i];                                 \
+            y[i] = (EXPR);                                        \
+        }                                                         \
+    }
+#define NNC_UNARY1_F32(NAME, EXPR)                                \
+    void NAME(int32_t n, float a, const float *x, float *y)       \
+    {                                                             \
+        int32_t i;                                                \
+        for (i = 0; i < n; ++i) {                                 \
+            const float v = x[i];                                 \
+            y[i] = (EXPR);                                        \
+        }                                                         \
+    }
 
 #ifdef __cplusplus
 }

@@ -88,6 +88,66 @@ void nnc_sub2_f32(const nnc_binary_params *p, const float *a, const float *b, fl
 void nnc_mul2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y);
 void nnc_div2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y);
 
+/* The walk of every broadcasting binary kernel (Add2 … Div2 in nnc_arith_f32.c, Pow2, Minimum2,
+ * Maximum2 in nnc_fn_arith_*.c), the body of a function with `p`, `a`, `b` and `y` (elements of
+ * type T): the output row by row (last axis innermost) with an odometer over the outer axes
+ * keeping a's and b's offsets up to date; the innermost loop has a contiguous fast path. EXPR
+ * computes y from `va` and `vb`, both read before y is written (so in place works). */
+#define NNC_BROADCAST_WALK(T, EXPR)                                                               \
+    {                                                                                             \
+        int32_t idx[NNC_MAX_DIMS];                                                                \
+        const int32_t rank = p->rank;                                                             \
+        int32_t last, n, sa, sb, d, j;                                                            \
+        int32_t ao = 0, bo = 0;                                                                   \
+        if (rank <= 0) {                                                                          \
+            const T va = a[0];                                                                    \
+            const T vb = b[0];                                                                    \
+            y[0] = (EXPR);                                                                        \
+            return;                                                                               \
+        }                                                                                         \
+        for (d = 0; d < rank; ++d) {                                                              \
+            if (p->shape[d] <= 0) {                                                               \
+                return;                                                                           \
+            }                                                                                     \
+            idx[d] = 0;                                                                           \
+        }                                                                                         \
+        last = rank - 1;                                                                          \
+        n = p->shape[last];                                                                       \
+        sa = p->a_strides[last];                                                                  \
+        sb = p->b_strides[last];                                                                  \
+        for (;;) {                                                                                \
+            const T *ap = a + ao;                                                                 \
+            const T *bp = b + bo;                                                                 \
+            if (sa == 1 && sb == 1) {                                                             \
+                for (j = 0; j < n; ++j) {                                                         \
+                    const T va = ap[j];                                                           \
+                    const T vb = bp[j];                                                           \
+                    y[j] = (EXPR);                                                                \
+                }                                                                                 \
+            } else {                                                                              \
+                for (j = 0; j < n; ++j) {                                                         \
+                    const T va = ap[j * sa];                                                      \
+                    const T vb = bp[j * sb];                                                      \
+                    y[j] = (EXPR);                                                                \
+                }                                                                                 \
+            }                                                                                     \
+            y += n;                                                                               \
+            for (d = last - 1; d >= 0; --d) {                                                     \
+                ao += p->a_strides[d];                                                            \
+                bo += p->b_strides[d];                                                            \
+                if (++idx[d] < p->shape[d]) {                                                     \
+                    break;                                                                        \
+                }                                                                                 \
+                ao -= p->a_strides[d] * p->shape[d];                                              \
+                bo -= p->b_strides[d] * p->shape[d];                                              \
+                idx[d] = 0;                                                                       \
+            }                                                                                     \
+            if (d < 0) {                                                                          \
+                return;                                                                           \
+            }                                                                                     \
+        }                                                                                         \
+    }
+
 /* ---- Concatenate ------------------------------------------------------------------------------ */
 
 typedef struct {

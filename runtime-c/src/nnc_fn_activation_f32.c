@@ -16,26 +16,7 @@ void nnc_selu_f32(int32_t n, float scale, float alpha, const float *x, float *y)
     }
 }
 
-/* One loop per kernel; EXPR reads v = x[i] (and the kernel's scalar `a`). */
-#define NNC_UNARY_F32(NAME, EXPR)                                 \
-    void NAME(int32_t n, const float *x, float *y)                \
-    {                                                             \
-        int32_t i;                                                \
-        for (i = 0; i < n; ++i) {                                 \
-            const float v = x[i];                                 \
-            y[i] = (EXPR);                                        \
-        }                                                         \
-    }
-#define NNC_UNARY1_F32(NAME, EXPR)                                \
-    void NAME(int32_t n, float a, const float *x, float *y)       \
-    {                                                             \
-        int32_t i;                                                \
-        for (i = 0; i < n; ++i) {                                 \
-            const float v = x[i];                                 \
-            y[i] = (EXPR);                                        \
-        }                                                         \
-    }
-
+/* NNC_UNARY_F32 / NNC_UNARY1_F32: nnc_functions.h. */
 NNC_UNARY_F32(nnc_hard_sigmoid_f32, v > 2.5f ? 1.0f : (v < -2.5f ? 0.0f : 0.2f * v + 0.5f))
 NNC_UNARY_F32(nnc_hard_tanh_f32, v > 1.0f ? 1.0f : (v < -1.0f ? -1.0f : v))
 NNC_UNARY1_F32(nnc_softplus_f32, v > 0.0f ? v + logf(expf(-v * a) + 1.0f) / a : logf(expf(v * a) + 1.0f) / a)

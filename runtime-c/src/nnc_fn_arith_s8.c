@@ -27,8 +27,8 @@ static int8_t select_max(const nnc_select2_s8_params *q, int8_t va, int8_t vb)
 
 void nnc_minimum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
                      int8_t *y)
-NNC_FN_BINARY_WALK(int8_t, select_min(q, va, vb))
+NNC_BROADCAST_WALK(int8_t, select_min(q, va, vb))
 
 void nnc_maximum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
                      int8_t *y)
-NNC_FN_BINARY_WALK(int8_t, select_max(q, va, vb))
+NNC_BROADCAST_WALK(int8_t, select_max(q, va, vb))

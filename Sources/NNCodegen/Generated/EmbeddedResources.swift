@@ -333,40 +333,6 @@ void nnc_minimum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q,
 void nnc_maximum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
                      int8_t *y);
 
-/* The walk of the kernels above (one definition for float and int8), inside a function with
- * `p`, `a`, `b` and `y`: the output in row-major order with an odometer over its axes, a and b
- * addressed through their strides; EXPR computes y from `va` and `vb`. */
-#define NNC_FN_BINARY_WALK(T, EXPR)                                             \
-    {                                                                           \
-        int32_t idx[NNC_MAX_DIMS];                                              \
-        int32_t d, ao = 0, bo = 0;                                              \
-        const int32_t rank = p->rank;                                           \
-        for (d = 0; d < rank; ++d) {                                            \
-            if (p->shape[d] <= 0) {                                             \
-                return;                                                         \
-            }                                                                   \
-            idx[d] = 0;                                                         \
-        }                                                                       \
-        for (;;) {                                                              \
-            const T va = a[ao];                                                 \
-            const T vb = b[bo];                                                 \
-            *y++ = (EXPR);                                                      \
-            for (d = rank - 1; d >= 0; --d) {                                   \
-                ao += p->a_strides[d];                                          \
-                bo += p->b_strides[d];                                          \
-                if (++idx[d] < p->shape[d]) {                                   \
-                    break;                                                      \
-                }                                                               \
-                ao -= p->a_strides[d] * p->shape[d];                            \
-                bo -= p->b_strides[d] * p->shape[d];                            \
-                idx[d] = 0;                                                     \
-            }                                                                   \
-            if (d < 0) {                                                        \
-                return;                                                         \
-            }                                                                   \
-        }                                                                       \
-    }
-
 /* ==== data movement (Flip, Shift, Broadcast, Unpooling, Interpolate, …): float32 and int8. ==== */
 
 /* ---- Axis gather (Unpooling, Flip, Shift, Broadcast, Tile, MatrixDiagPart, nearest Interpolate) ----
@@ -456,6 +422,28 @@ void nnc_batch_matmul_f32(const nnc_batch_matmul_params *p, const float *a, cons
 
 /* Exp: y = expf(x); in place allowed (the softmax of ONNX converters is written with it). */
 void nnc_exp_f32(int32_t n, const float *x, float *y);
+
+/* The loop of the element-wise kernels above, for the runtime's own .c files (nnc_fn_activation_f32.c,
+ * nnc_fn_arith_f32.c): defines NAME(n, x, y), or NAME(n, a, x, y) with a scalar `a`, as y[i] = EXPR,
+ * EXPR reading v = x[i] (read before y[i] is written, so y == x is allowed). */
+#define NNC_UNARY_F32(NAME, EXPR)                                 \
+    void NAME(int32_t n, const float *x, float *y)                \
+    {                                                             \
+        int32_t i;                                                \
+        for (i = 0; i < n; ++i) {                                 \
+            const float v = x[i];                                 \
+            y[i] = (EXPR);                                        \
+        }                                                         \
+    }
+#define NNC_UNARY1_F32(NAME, EXPR)                                \
+    void NAME(int32_t n, float a, const float *x, float *y)       \
+    {                                                             \
+        int32_t i;                                                \
+        for (i = 0; i < n; ++i) {                                 \
+            const float v = x[i];                                 \
+            y[i] = (EXPR);                                        \
+        }                                                         \
+    }
 
 #ifdef __cplusplus
 }
@@ -956,6 +944,66 @@ void nnc_sub2_f32(const nnc_binary_params *p, const float *a, const float *b, fl
 void nnc_mul2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y);
 void nnc_div2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y);
 
+/* The walk of every broadcasting binary kernel (Add2 … Div2 in nnc_arith_f32.c, Pow2, Minimum2,
+ * Maximum2 in nnc_fn_arith_*.c), the body of a function with `p`, `a`, `b` and `y` (elements of
+ * type T): the output row by row (last axis innermost) with an odometer over the outer axes
+ * keeping a's and b's offsets up to date; the innermost loop has a contiguous fast path. EXPR
+ * computes y from `va` and `vb`, both read before y is written (so in place works). */
+#define NNC_BROADCAST_WALK(T, EXPR)                                                               \
+    {                                                                                             \
+        int32_t idx[NNC_MAX_DIMS];                                                                \
+        const int32_t rank = p->rank;                                                             \
+        int32_t last, n, sa, sb, d, j;                                                            \
+        int32_t ao = 0, bo = 0;                                                                   \
+        if (rank <= 0) {                                                                          \
+            const T va = a[0];                                                                    \
+            const T vb = b[0];                                                                    \
+            y[0] = (EXPR);                                                                        \
+            return;                                                                               \
+        }                                                                                         \
+        for (d = 0; d < rank; ++d) {                                                              \
+            if (p->shape[d] <= 0) {                                                               \
+                return;                                                                           \
+            }                                                                                     \
+            idx[d] = 0;                                                                           \
+        }                                                                                         \
+        last = rank - 1;                                                                          \
+        n = p->shape[last];                                                                       \
+        sa = p->a_strides[last];                                                                  \
+        sb = p->b_strides[last];                                                                  \
+        for (;;) {                                                                                \
+            const T *ap = a + ao;                                                                 \
+            const T *bp = b + bo;                                                                 \
+            if (sa == 1 && sb == 1) {                                                             \
+                for (j = 0; j < n; ++j) {                                                         \
+                    const T va = ap[j];                                                           \
+                    const T vb = bp[j];                                                           \
+                    y[j] = (EXPR);                                                                \
+                }                                                                                 \
+            } else {                                                                              \
+                for (j = 0; j < n; ++j) {                                                         \
+                    const T va = ap[j * sa];                                                      \
+                    const T vb = bp[j * sb];                                                      \
+                    y[j] = (EXPR);                                                                \
+                }                                                                                 \
+            }                                                                                     \
+            y += n;                                                                               \
+            for (d = last - 1; d >= 0; --d) {                                                     \
+                ao += p->a_strides[d];                                                            \
+                bo += p->b_strides[d];                                                            \
+                if (++idx[d] < p->shape[d]) {                                                     \
+                    break;                                                                        \
+                }                                                                                 \
+                ao -= p->a_strides[d] * p->shape[d];                                              \
+                bo -= p->b_strides[d] * p->shape[d];                                              \
+                idx[d] = 0;                                                                       \
+            }                                                                                     \
+            if (d < 0) {                                                                          \
+                return;                                                                           \
+            }                                                                                     \
+        }                                                                                         \
+    }
+
 /* ---- Concatenate ------------------------------------------------------------------------------ */
 
 typedef struct {
@@ -1438,57 +1486,10 @@ void nnc_mul_scalar_f32(int32_t n, float val, const float *x, float *y)
     }
 }
 
-/* Walks the output row by row (the last axis innermost) with an odometer over the outer axes,
- * keeping the offsets of a and b up to date; the innermost loop has a contiguous fast path. */
+/* The broadcast walk is NNC_BROADCAST_WALK (nnc_pointwise.h), shared with Pow2, Minimum2, Maximum2. */
 #define NNC_BINARY_KERNEL(NAME, OP)                                                               \
     void NAME(const nnc_binary_params *p, const float *a, const float *b, float *y)              \
-    {                                                                                             \
-        int32_t idx[NNC_MAX_DIMS];                                                                \
-        const int32_t rank = p->rank;                                                             \
-        int32_t last, n, sa, sb, d, j;                                                            \
-        int32_t ao = 0, bo = 0;                                                                   \
-        if (rank <= 0) {                                                                          \
-            y[0] = a[0] OP b[0];                                                                  \
-            return;                                                                               \
-        }                                                                                         \
-        for (d = 0; d < rank; ++d) {                                                              \
-            if (p->shape[d] <= 0) {                                                               \
-                return;                                                                           \
-            }                                                                                     \
-            idx[d] = 0;                                                                           \
-        }                                                                                         \
-        last = rank - 1;                                                                          \
-        n = p->shape[last];                                                                       \
-        sa = p->a_strides[last];                                                                  \
-        sb = p->b_strides[last];                                                                  \
-        for (;;) {                                                                                \
-            const float *ap = a + ao;                                                             \
-            const float *bp = b + bo;                                                             \
-            if (sa == 1 && sb == 1) {                                                             \
-                for (j = 0; j < n; ++j) {                                                         \
-                    y[j] = ap[j] OP bp[j];                                                        \
-                }                                                                                 \
-            } else {                                                                              \
-                for (j = 0; j < n; ++j) {                                                         \
-                    y[j] = ap[j * sa] OP bp[j * sb];                                              \
-                }                                                                                 \
-            }                                                                                     \
-            y += n;                                                                               \
-            for (d = last - 1; d >= 0; --d) {                                                     \
-                ao += p->a_strides[d];                                                            \
-                bo += p->b_strides[d];                                                            \
-                if (++idx[d] < p->shape[d]) {                                                     \
-                    break;                                                                        \
-                }                                                                                 \
-                ao -= p->a_strides[d] * p->shape[d];                                              \
-                bo -= p->b_strides[d] * p->shape[d];                                              \
-                idx[d] = 0;                                                                       \
-            }                                                                                     \
-            if (d < 0) {                                                                          \
-                return;                                                                           \
-            }                                                                                     \
-        }                                                                                         \
-    }
+    NNC_BROADCAST_WALK(float, va OP vb)
 
 NNC_BINARY_KERNEL(nnc_add2_f32, +)
 NNC_BINARY_KERNEL(nnc_sub2_f32, -)
@@ -4240,26 +4241,7 @@ void nnc_selu_f32(int32_t n, float scale, float alpha, const float *x, float *y)
     }
 }
 
-/* One loop per kernel; EXPR reads v = x[i] (and the kernel's scalar `a`). */
-#define NNC_UNARY_F32(NAME, EXPR)                                 \
-    void NAME(int32_t n, const float *x, float *y)                \
-    {                                                             \
-        int32_t i;                                                \
-        for (i = 0; i < n; ++i) {                                 \
-            const float v = x[i];                                 \
-            y[i] = (EXPR);                                        \
-        }                                                         \
-    }
-#define NNC_UNARY1_F32(NAME, EXPR)                                \
-    void NAME(int32_t n, float a, const float *x, float *y)       \
-    {                                                             \
-        int32_t i;                                                \
-        for (i = 0; i < n; ++i) {                                 \
-            const float v = x[i];                                 \
-            y[i] = (EXPR);                                        \
-        }                                                         \
-    }
-
+/* NNC_UNARY_F32 / NNC_UNARY1_F32: nnc_functions.h. */
 NNC_UNARY_F32(nnc_hard_sigmoid_f32, v > 2.5f ? 1.0f : (v < -2.5f ? 0.0f : 0.2f * v + 0.5f))
 NNC_UNARY_F32(nnc_hard_tanh_f32, v > 1.0f ? 1.0f : (v < -1.0f ? -1.0f : v))
 NNC_UNARY1_F32(nnc_softplus_f32, v > 0.0f ? v + logf(expf(-v * a) + 1.0f) / a : logf(expf(v * a) + 1.0f) / a)
@@ -4379,61 +4361,43 @@ static float avr_erff(float v)
 #define NNC_ERFF erff
 #endif
 
-#define NNC_MATH_F32(NAME, EXPR)                                  \
-    void NAME(int32_t n, const float *x, float *y)                \
-    {                                                             \
-        int32_t i;                                                \
-        for (i = 0; i < n; ++i) {                                 \
-            const float v = x[i];                                 \
-            y[i] = (EXPR);                                        \
-        }                                                         \
-    }
-#define NNC_MATH1_F32(NAME, EXPR)                                 \
-    void NAME(int32_t n, float a, const float *x, float *y)       \
-    {                                                             \
-        int32_t i;                                                \
-        for (i = 0; i < n; ++i) {                                 \
-            const float v = x[i];                                 \
-            y[i] = (EXPR);                                        \
-        }                                                         \
-    }
-
-NNC_MATH_F32(nnc_abs_f32, fabsf(v))
-NNC_MATH_F32(nnc_log_f32, logf(v))
-NNC_MATH_F32(nnc_round_f32, roundf(v))
-NNC_MATH_F32(nnc_ceil_f32, ceilf(v))
-NNC_MATH_F32(nnc_floor_f32, floorf(v))
-NNC_MATH1_F32(nnc_sign_f32, v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : a))
-NNC_MATH_F32(nnc_sin_f32, sinf(v))
-NNC_MATH_F32(nnc_cos_f32, cosf(v))
-NNC_MATH_F32(nnc_tan_f32, tanf(v))
-NNC_MATH_F32(nnc_sinh_f32, sinhf(v))
-NNC_MATH_F32(nnc_cosh_f32, coshf(v))
-NNC_MATH_F32(nnc_asin_f32, asinf(v))
-NNC_MATH_F32(nnc_acos_f32, acosf(v))
-NNC_MATH_F32(nnc_atan_f32, atanf(v))
-NNC_MATH_F32(nnc_asinh_f32, NNC_ASINHF(v))
-NNC_MATH_F32(nnc_acosh_f32, NNC_ACOSHF(v))
-NNC_MATH_F32(nnc_atanh_f32, NNC_ATANHF(v))
-NNC_MATH_F32(nnc_erf_f32, NNC_ERFF(v))
-NNC_MATH_F32(nnc_sqrt_f32, sqrtf(v))
-NNC_MATH1_F32(nnc_pow_scalar_f32, powf(v, a))
-NNC_MATH1_F32(nnc_r_sub_scalar_f32, a - v)
-NNC_MATH1_F32(nnc_r_div_scalar_f32, a / v)
-NNC_MATH1_F32(nnc_r_pow_scalar_f32, powf(a, v))
-NNC_MATH1_F32(nnc_minimum_scalar_f32, v < a ? v : a)
-NNC_MATH1_F32(nnc_maximum_scalar_f32, v > a ? v : a)
-NNC_MATH1_F32(nnc_reset_nan_f32, isnan(v) ? a : v)
-NNC_MATH1_F32(nnc_reset_inf_f32, isinf(v) ? a : v)
+/* NNC_UNARY_F32 / NNC_UNARY1_F32: nnc_functions.h. */
+NNC_UNARY_F32(nnc_abs_f32, fabsf(v))
+NNC_UNARY_F32(nnc_log_f32, logf(v))
+NNC_UNARY_F32(nnc_round_f32, roundf(v))
+NNC_UNARY_F32(nnc_ceil_f32, ceilf(v))
+NNC_UNARY_F32(nnc_floor_f32, floorf(v))
+NNC_UNARY1_F32(nnc_sign_f32, v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : a))
+NNC_UNARY_F32(nnc_sin_f32, sinf(v))
+NNC_UNARY_F32(nnc_cos_f32, cosf(v))
+NNC_UNARY_F32(nnc_tan_f32, tanf(v))
+NNC_UNARY_F32(nnc_sinh_f32, sinhf(v))
+NNC_UNARY_F32(nnc_cosh_f32, coshf(v))
+NNC_UNARY_F32(nnc_asin_f32, asinf(v))
+NNC_UNARY_F32(nnc_acos_f32, acosf(v))
+NNC_UNARY_F32(nnc_atan_f32, atanf(v))
+NNC_UNARY_F32(nnc_asinh_f32, NNC_ASINHF(v))
+NNC_UNARY_F32(nnc_acosh_f32, NNC_ACOSHF(v))
+NNC_UNARY_F32(nnc_atanh_f32, NNC_ATANHF(v))
+NNC_UNARY_F32(nnc_erf_f32, NNC_ERFF(v))
+NNC_UNARY_F32(nnc_sqrt_f32, sqrtf(v))
+NNC_UNARY1_F32(nnc_pow_scalar_f32, powf(v, a))
+NNC_UNARY1_F32(nnc_r_sub_scalar_f32, a - v)
+NNC_UNARY1_F32(nnc_r_div_scalar_f32, a / v)
+NNC_UNARY1_F32(nnc_r_pow_scalar_f32, powf(a, v))
+NNC_UNARY1_F32(nnc_minimum_scalar_f32, v < a ? v : a)
+NNC_UNARY1_F32(nnc_maximum_scalar_f32, v > a ? v : a)
+NNC_UNARY1_F32(nnc_reset_nan_f32, isnan(v) ? a : v)
+NNC_UNARY1_F32(nnc_reset_inf_f32, isinf(v) ? a : v)
 
 void nnc_pow2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y)
-NNC_FN_BINARY_WALK(float, powf(va, vb))
+NNC_BROADCAST_WALK(float, powf(va, vb))
 
 void nnc_minimum2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y)
-NNC_FN_BINARY_WALK(float, va < vb ? va : vb)
+NNC_BROADCAST_WALK(float, va < vb ? va : vb)
 
 void nnc_maximum2_f32(const nnc_binary_params *p, const float *a, const float *b, float *y)
-NNC_FN_BINARY_WALK(float, va > vb ? va : vb)
+NNC_BROADCAST_WALK(float, va > vb ? va : vb)
 """#,
     "src/nnc_fn_arith_s8.c": #"""
 /*
@@ -4465,11 +4429,11 @@ static int8_t select_max(const nnc_select2_s8_params *q, int8_t va, int8_t vb)
 
 void nnc_minimum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
                      int8_t *y)
-NNC_FN_BINARY_WALK(int8_t, select_min(q, va, vb))
+NNC_BROADCAST_WALK(int8_t, select_min(q, va, vb))
 
 void nnc_maximum2_s8(const nnc_binary_params *p, const nnc_select2_s8_params *q, const int8_t *a, const int8_t *b,
                      int8_t *y)
-NNC_FN_BINARY_WALK(int8_t, select_max(q, va, vb))
+NNC_BROADCAST_WALK(int8_t, select_max(q, va, vb))
 """#,
     "src/nnc_fn_reduce_f32.c": #"""
 /*

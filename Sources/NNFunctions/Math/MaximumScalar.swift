@@ -2,20 +2,12 @@ import Foundation
 import NNIR
 
 /// MaximumScalar: `y = x > val ? x : val` (exact). proto3: an absent `val` is 0 (the Python default is 1).
-public struct MaximumScalar: ElementwiseFunction {
+public struct MaximumScalar: ScalarElementwiseFunction {
   public static let typeName = "MaximumScalar"
   public static let paramName = "maximum_scalar_param"
   public var val: Double
 
   public init(val: Double) { self.val = val }
-
-  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
-    self.init(val: try a.double("val", absent: 0))
-  }
-
-  public var attributeFields: [(name: String, value: AttributeValue)] {
-    [("val", .double(val))]
-  }
 
   public func apply(_ x: Float) -> Float {
     x > Float(val) ? x : Float(val)
@@ -26,5 +18,4 @@ public struct MaximumScalar: ElementwiseFunction {
   }
 
   public let cKernel = "maximum_scalar"
-  public var cArguments: [Float] { [Float(val)] }
 }

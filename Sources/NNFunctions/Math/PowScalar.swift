@@ -3,20 +3,12 @@ import NNIR
 
 /// PowScalar: `y = pow(x, val)` (powf), and `sqrt(x)` when `val` is 0.5, as nnabla's
 /// `pow_scalar.hpp` special-cases it. proto3: an absent `val` is 0 (the Python default is 1).
-public struct PowScalar: ElementwiseFunction {
+public struct PowScalar: ScalarElementwiseFunction {
   public static let typeName = "PowScalar"
   public static let paramName = "pow_scalar_param"
   public var val: Double
 
   public init(val: Double) { self.val = val }
-
-  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
-    self.init(val: try a.double("val", absent: 0))
-  }
-
-  public var attributeFields: [(name: String, value: AttributeValue)] {
-    [("val", .double(val))]
-  }
 
   public func apply(_ x: Float) -> Float {
     val == 0.5 ? x.squareRoot() : Foundation.pow(x, Float(val))

@@ -2,20 +2,12 @@ import Foundation
 import NNIR
 
 /// RDivScalar: `y = val / x` (exact). proto3: an absent `val` is 0 (the Python default is 1).
-public struct RDivScalar: ElementwiseFunction {
+public struct RDivScalar: ScalarElementwiseFunction {
   public static let typeName = "RDivScalar"
   public static let paramName = "r_div_scalar_param"
   public var val: Double
 
   public init(val: Double) { self.val = val }
-
-  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
-    self.init(val: try a.double("val", absent: 0))
-  }
-
-  public var attributeFields: [(name: String, value: AttributeValue)] {
-    [("val", .double(val))]
-  }
 
   public func apply(_ x: Float) -> Float {
     Float(val) / x
@@ -26,5 +18,4 @@ public struct RDivScalar: ElementwiseFunction {
   }
 
   public let cKernel = "r_div_scalar"
-  public var cArguments: [Float] { [Float(val)] }
 }

@@ -2,20 +2,12 @@ import Foundation
 import NNIR
 
 /// RPowScalar: `y = pow(val, x)` (powf). proto3: an absent `val` is 0 (the Python default is 1).
-public struct RPowScalar: ElementwiseFunction {
+public struct RPowScalar: ScalarElementwiseFunction {
   public static let typeName = "RPowScalar"
   public static let paramName = "r_pow_scalar_param"
   public var val: Double
 
   public init(val: Double) { self.val = val }
-
-  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
-    self.init(val: try a.double("val", absent: 0))
-  }
-
-  public var attributeFields: [(name: String, value: AttributeValue)] {
-    [("val", .double(val))]
-  }
 
   public func apply(_ x: Float) -> Float {
     Foundation.pow(Float(val), x)
@@ -26,5 +18,4 @@ public struct RPowScalar: ElementwiseFunction {
   }
 
   public let cKernel = "r_pow_scalar"
-  public var cArguments: [Float] { [Float(val)] }
 }

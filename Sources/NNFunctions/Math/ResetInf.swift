@@ -2,20 +2,12 @@ import Foundation
 import NNIR
 
 /// ResetInf: `y = isinf(x) ? val : x` (exact).
-public struct ResetInf: ElementwiseFunction {
+public struct ResetInf: ScalarElementwiseFunction {
   public static let typeName = "ResetInf"
   public static let paramName = "reset_inf_param"
   public var val: Double
 
   public init(val: Double) { self.val = val }
-
-  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
-    self.init(val: try a.double("val", absent: 0))
-  }
-
-  public var attributeFields: [(name: String, value: AttributeValue)] {
-    [("val", .double(val))]
-  }
 
   public func apply(_ x: Float) -> Float {
     x.isInfinite ? Float(val) : x
@@ -26,5 +18,4 @@ public struct ResetInf: ElementwiseFunction {
   }
 
   public let cKernel = "reset_inf"
-  public var cArguments: [Float] { [Float(val)] }
 }

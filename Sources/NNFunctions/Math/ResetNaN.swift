@@ -2,20 +2,12 @@ import Foundation
 import NNIR
 
 /// ResetNaN: `y = isnan(x) ? val : x` (exact).
-public struct ResetNaN: ElementwiseFunction {
+public struct ResetNaN: ScalarElementwiseFunction {
   public static let typeName = "ResetNaN"
   public static let paramName = "reset_nan_param"
   public var val: Double
 
   public init(val: Double) { self.val = val }
-
-  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
-    self.init(val: try a.double("val", absent: 0))
-  }
-
-  public var attributeFields: [(name: String, value: AttributeValue)] {
-    [("val", .double(val))]
-  }
 
   public func apply(_ x: Float) -> Float {
     x.isNaN ? Float(val) : x
@@ -26,5 +18,4 @@ public struct ResetNaN: ElementwiseFunction {
   }
 
   public let cKernel = "reset_nan"
-  public var cArguments: [Float] { [Float(val)] }
 }

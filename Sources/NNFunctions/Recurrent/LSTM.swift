@@ -9,30 +9,12 @@ public struct LSTM: RecurrentCell {
   public static let typeName = "LSTM"
   public static let paramName = "lstm_param"
   public static let inputArity = 4...6
-  /// Always written as its per-step expansion (the backends see only core ops).
-  public static let alwaysExpands = true
   static let stateCount = 2
   static let weightGates: Int? = 4
   static let biasGates: Int? = 4
   public var layer: RecurrentLayer
 
   public init(_ layer: RecurrentLayer) { self.layer = layer }
-
-  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
-    self.init(try RecurrentLayer(a))
-  }
-
-  public var attributeFields: [(name: String, value: AttributeValue)] { layer.leadingFields + layer.trailingFields }
-
-  public func outputShapes(_ inputs: [[Int]]) throws(ShapeError) -> [[Int]] { try layer.outputShapes(Self.self, inputs) }
-  public func evaluate(_ inputs: [FloatTensor]) -> [FloatTensor] { layer.evaluate(self, inputs) }
-  public func expand(_ node: Node, _ graph: inout SubgraphBuilder) throws -> Bool { try layer.expand(self, node, &graph) }
-  public func emitC(_ call: inout any CFunctionCall) throws -> [String]? { nil }
-  public var isTrainable: Bool { true }
-  public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {
-    layer.gradients(self, inputs: inputs, outputGradients: outputGradients)
-  }
-  public func macs(inputShapes: [[Int]], outputShapes: [[Int]]) -> Int { layer.macs(Self.self, inputShapes: inputShapes) }
 
   func step<O: RecurrentOps>(_ ops: inout O, x: O.Value, states: [O.Value], weights w: LayerWeights) throws -> [O.Value] {
     let (h, c, n) = (states[0], states[1], w.hidden)

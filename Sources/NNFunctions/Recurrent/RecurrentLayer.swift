@@ -9,8 +9,26 @@ protocol RecurrentCell: NNFunction {
   /// The gate axis of the bias (`[L, D, gates, H]`); nil: no such axis (RNN).
   static var biasGates: Int? { get }
   var layer: RecurrentLayer { get }
+  init(_ layer: RecurrentLayer)
   /// The states after one step of input `x` `[B, in]` from `states` (each `[B, H]`).
   func step<O: RecurrentOps>(_ ops: inout O, x: O.Value, states: [O.Value], weights: LayerWeights) throws -> [O.Value]
+}
+
+/// What every cell is as an NNFunction: always written as its per-step expansion (the backends see
+/// only core ops), evaluated, differentiated and counted by `RecurrentLayer`.
+extension RecurrentCell {
+  public static var alwaysExpands: Bool { true }
+  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws { self.init(try RecurrentLayer(a)) }
+  public var attributeFields: [(name: String, value: AttributeValue)] { layer.leadingFields + layer.trailingFields }
+  public func outputShapes(_ inputs: [[Int]]) throws(ShapeError) -> [[Int]] { try layer.outputShapes(Self.self, inputs) }
+  public func evaluate(_ inputs: [FloatTensor]) -> [FloatTensor] { layer.evaluate(self, inputs) }
+  public func expand(_ node: Node, _ graph: inout SubgraphBuilder) throws -> Bool { try layer.expand(self, node, &graph) }
+  public func emitC(_ call: inout any CFunctionCall) throws -> [String]? { nil }
+  public var isTrainable: Bool { true }
+  public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {
+    layer.gradients(self, inputs: inputs, outputGradients: outputGradients)
+  }
+  public func macs(inputShapes: [[Int]], outputShapes: [[Int]]) -> Int { layer.macs(Self.self, inputShapes: inputShapes) }
 }
 
 /// The weights of one layer and direction, cut into the `[in, out]` matrices the cells use.

@@ -32,23 +32,29 @@ struct Selection: Sendable, Equatable, CustomStringConvertible {
   }
 }
 
-public struct Max: NNFunction {
-  public static let typeName = "Max"
-  public static let paramName = "max_param"
-  public static let inputArity: ClosedRange<Int> = 1...1
-  let selection: Selection
+/// Max and Min are one description; `selectsLarger` is the only difference.
+protocol SelectingReduction: NNFunction {
+  static var selectsLarger: Bool { get }
+  var selection: Selection { get }
+  init(selection: Selection)
+}
 
-  public init(axes: [Int], keepDims: Bool) { selection = Selection(axes: axes, keepDims: keepDims) }
+extension SelectingReduction {
+  public static var inputArity: ClosedRange<Int> { 1...1 }
   public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
-    selection = try Selection(Self.typeName, a, inputShapes: inputShapes)
+    self.init(selection: try Selection(Self.typeName, a, inputShapes: inputShapes))
   }
 
   public var attributeFields: [(name: String, value: AttributeValue)] { selection.fields }
   public func outputShapes(_ inputs: [[Int]]) throws(ShapeError) -> [[Int]] { [try selection.reduction.outputShape(inputs[0])] }
   public func evaluate(_ inputs: [FloatTensor]) -> [FloatTensor] {
-    [selection.reduction.reduce(inputs[0]) { $1 > $0 ? $1 : $0 }]
+    Self.selectsLarger
+      ? [selection.reduction.reduce(inputs[0]) { $1 > $0 ? $1 : $0 }]
+      : [selection.reduction.reduce(inputs[0]) { $1 < $0 ? $1 : $0 }]
   }
-  public func emitC(_ call: inout any CFunctionCall) throws -> [String]? { try selection.reduction.emitC("max", &call) }
+  public func emitC(_ call: inout any CFunctionCall) throws -> [String]? {
+    try selection.reduction.emitC(Self.selectsLarger ? "max" : "min", &call)
+  }
   public var int8: Int8Lowering { .dataMovement }
   public var isTrainable: Bool { true }
   public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {
@@ -56,26 +62,22 @@ public struct Max: NNFunction {
   }
 }
 
-public struct Min: NNFunction {
-  public static let typeName = "Min"
-  public static let paramName = "min_param"
-  public static let inputArity: ClosedRange<Int> = 1...1
+public struct Max: SelectingReduction {
+  public static let typeName = "Max"
+  public static let paramName = "max_param"
+  static let selectsLarger = true
   let selection: Selection
 
   public init(axes: [Int], keepDims: Bool) { selection = Selection(axes: axes, keepDims: keepDims) }
-  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
-    selection = try Selection(Self.typeName, a, inputShapes: inputShapes)
-  }
+  init(selection: Selection) { self.selection = selection }
+}
 
-  public var attributeFields: [(name: String, value: AttributeValue)] { selection.fields }
-  public func outputShapes(_ inputs: [[Int]]) throws(ShapeError) -> [[Int]] { [try selection.reduction.outputShape(inputs[0])] }
-  public func evaluate(_ inputs: [FloatTensor]) -> [FloatTensor] {
-    [selection.reduction.reduce(inputs[0]) { $1 < $0 ? $1 : $0 }]
-  }
-  public func emitC(_ call: inout any CFunctionCall) throws -> [String]? { try selection.reduction.emitC("min", &call) }
-  public var int8: Int8Lowering { .dataMovement }
-  public var isTrainable: Bool { true }
-  public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {
-    [selection.gradient(inputs[0], outputs[0], outputGradients[0])]
-  }
+public struct Min: SelectingReduction {
+  public static let typeName = "Min"
+  public static let paramName = "min_param"
+  static let selectsLarger = false
+  let selection: Selection
+
+  public init(axes: [Int], keepDims: Bool) { selection = Selection(axes: axes, keepDims: keepDims) }
+  init(selection: Selection) { self.selection = selection }
 }

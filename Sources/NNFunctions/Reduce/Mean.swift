@@ -2,19 +2,14 @@ import NNIR
 
 /// Mean over `axes` (all when empty): the sum, then one division by the count (nnabla `mean.cpp`).
 /// int8: an int32 sum of the codes, requantized once with the count in the scale (`SumInt8Kernel`).
-public struct Mean: NNFunction {
+public struct Mean: AxisReduction {
   public static let typeName = "Mean"
   public static let paramName = "mean_param"
-  public static let inputArity: ClosedRange<Int> = 1...1
   let reduction: ReductionAxes
 
   public init(axes: [Int], keepDims: Bool) { reduction = ReductionAxes(axes: axes, keepDims: keepDims) }
-  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
-    reduction = try ReductionAxes(a, inputShapes: inputShapes)
-  }
+  init(reduction: ReductionAxes) { self.reduction = reduction }
 
-  public var attributeFields: [(name: String, value: AttributeValue)] { reduction.fields }
-  public func outputShapes(_ inputs: [[Int]]) throws(ShapeError) -> [[Int]] { [try reduction.outputShape(inputs[0])] }
   public func evaluate(_ inputs: [FloatTensor]) -> [FloatTensor] {
     let n = Float(reduction.count(inputs[0].shape))
     var y = reduction.reduce(inputs[0], +)
@@ -28,7 +23,6 @@ public struct Mean: NNFunction {
     try SumInt8Kernel(reduction, mean: true, input: inputs[0], output: output, shape: shapes[0])
   }
 
-  public var isTrainable: Bool { true }
   public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {
     let n = Float(reduction.count(inputs[0].shape))
     return [reduction.scatter(inputs[0], outputGradients[0]) { _, _ in 1 / n }]

@@ -105,3 +105,20 @@ struct ReductionAxes: Sendable, Equatable, CustomStringConvertible {
   /// Elements per output.
   func count(_ x: [Int]) -> Int { axes.reduce(1) { $0 * x[$1] } }
 }
+
+/// Sum, Mean and Prod: one input reduced over `reduction`'s axes, read and written alike.
+protocol AxisReduction: NNFunction {
+  var reduction: ReductionAxes { get }
+  init(reduction: ReductionAxes)
+}
+
+extension AxisReduction {
+  public static var inputArity: ClosedRange<Int> { 1...1 }
+  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
+    self.init(reduction: try ReductionAxes(a, inputShapes: inputShapes))
+  }
+
+  public var attributeFields: [(name: String, value: AttributeValue)] { reduction.fields }
+  public func outputShapes(_ inputs: [[Int]]) throws(ShapeError) -> [[Int]] { [try reduction.outputShape(inputs[0])] }
+  public var isTrainable: Bool { true }
+}

@@ -2,19 +2,14 @@ import NNIR
 
 /// Sum over `axes` (all when empty), `keep_dims` keeps them as size 1 (nnabla `sum.cpp`).
 /// int8: an int32 sum of the codes, requantized once (`SumInt8Kernel`).
-public struct Sum: NNFunction {
+public struct Sum: AxisReduction {
   public static let typeName = "Sum"
   public static let paramName = "sum_param"
-  public static let inputArity: ClosedRange<Int> = 1...1
   let reduction: ReductionAxes
 
   public init(axes: [Int], keepDims: Bool) { reduction = ReductionAxes(axes: axes, keepDims: keepDims) }
-  public init(_ a: any FunctionAttributeReader, inputShapes: [[Int]]) throws {
-    reduction = try ReductionAxes(a, inputShapes: inputShapes)
-  }
+  init(reduction: ReductionAxes) { self.reduction = reduction }
 
-  public var attributeFields: [(name: String, value: AttributeValue)] { reduction.fields }
-  public func outputShapes(_ inputs: [[Int]]) throws(ShapeError) -> [[Int]] { [try reduction.outputShape(inputs[0])] }
   public func evaluate(_ inputs: [FloatTensor]) -> [FloatTensor] { [reduction.reduce(inputs[0], +)] }
   public func emitC(_ call: inout any CFunctionCall) throws -> [String]? { try reduction.emitC("sum", &call) }
 
@@ -23,7 +18,6 @@ public struct Sum: NNFunction {
     try SumInt8Kernel(reduction, mean: false, input: inputs[0], output: output, shape: shapes[0])
   }
 
-  public var isTrainable: Bool { true }
   public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {
     [reduction.scatter(inputs[0], outputGradients[0]) { _, _ in 1 }]
   }

@@ -25,23 +25,18 @@ extension FloatKernels {
 
     let y = [Float](unsafeUninitializedCapacity: total) { yBuf, initialized in
       yBuf.initialize(repeating: 0)
-      // The first block sums straight into y; each later one into `part`, then onto y.
-      let part = UnsafeMutablePointer<Float>.allocate(capacity: inFeatures > sumBlock ? outFeatures : 0)
-      defer { part.deallocate() }
+      let blocks = BlockSums(width: outFeatures, terms: inFeatures, block: sumBlock)
       x.values.withUnsafeBufferPointer { xp in
         weight.values.withUnsafeBufferPointer { wp in
           for r in 0..<outer {
             let yRow = yBuf.baseAddress! + r * outFeatures
             let xRow = r * inFeatures
-            for i0 in stride(from: 0, to: inFeatures, by: sumBlock) {
-              let sum = i0 == 0 ? yRow : part
-              if i0 > 0 { sum.update(repeating: 0, count: outFeatures) }
-              for i in i0..<min(i0 + sumBlock, inFeatures) {
+            blocks.accumulate(into: yRow) { inputs, sum in
+              for i in inputs {
                 let xi = xp[xRow + i]
                 let wRow = wp.baseAddress! + i * outFeatures
                 for o in 0..<outFeatures { sum[o] += xi * wRow[o] }
               }
-              if i0 > 0 { for o in 0..<outFeatures { yRow[o] = yRow[o] + sum[o] } }
             }
             if let bias {
               bias.values.withUnsafeBufferPointer { bp in

@@ -22,8 +22,8 @@ extension FloatKernels {
     return out
   }
 
-  /// `y = a OP b` over the broadcast shape, walked exactly like `NNC_BINARY_KERNEL` in
-  /// `nnc_arith_f32.c`: row by row (last axis innermost) with an odometer over the outer axes.
+  /// `y = a OP b` over the broadcast shape, walked exactly like `NNC_BROADCAST_WALK` in
+  /// `nnc_pointwise.h`: row by row (last axis innermost) with an odometer over the outer axes.
   @inline(__always)
   static func binary(_ a: FloatTensor, _ b: FloatTensor, _ op: (Float, Float) -> Float) -> FloatTensor {
     guard let outShape = broadcastShape(a.shape, b.shape) else {

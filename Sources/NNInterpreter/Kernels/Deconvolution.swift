@@ -52,10 +52,9 @@ extension FloatKernels {
     // inner loop along an input row.
     let y = [Float](unsafeUninitializedCapacity: total) { yBuf, initialized in
       yBuf.initialize(repeating: 0)
-      // Each output map sums its first channel block in place, each later one in `part`, then adds it.
+      // Each output map sums its input channels in blocks (`BlockSums`).
       let channelBlock = channelsPerSumBlock(kernelCount: kSize)
-      let part = UnsafeMutablePointer<Float>.allocate(capacity: inPerGroup > channelBlock ? outMap : 0)
-      defer { part.deallocate() }
+      let blocks = BlockSums(width: outMap, terms: inPerGroup, block: channelBlock)
       x.values.withUnsafeBufferPointer { xp in
         weight.values.withUnsafeBufferPointer { wp in
           for n in 0..<outer {
@@ -63,10 +62,8 @@ extension FloatKernels {
               let g = oc / outPerGroup
               let ocl = oc - g * outPerGroup
               let yMap = yBuf.baseAddress! + (n * outC + oc) * outMap
-              for c0 in stride(from: 0, to: inPerGroup, by: channelBlock) {
-                let sum = c0 == 0 ? yMap : part
-                if c0 > 0 { sum.update(repeating: 0, count: outMap) }
-                for icl in c0..<min(c0 + channelBlock, inPerGroup) {
+              blocks.accumulate(into: yMap) { channels, sum in
+                for icl in channels {
                   let ic = g * inPerGroup + icl
                   let xc = xp.baseAddress! + (n * inC + ic) * inMap
                   let wc = wp.baseAddress! + (ic * outPerGroup + ocl) * kSize
@@ -94,7 +91,6 @@ extension FloatKernels {
                     }
                   }
                 }
-                if c0 > 0 { for i in 0..<outMap { yMap[i] = yMap[i] + sum[i] } }
               }
               if let bias {
                 let b = bias.values[oc]

@@ -12,3 +12,32 @@ extension FloatKernels {
     kernelCount >= sumBlock ? 1 : sumBlock / kernelCount
   }
 }
+
+/// The block sums of Affine, Convolution and Deconvolution: `terms` contributions to a row of
+/// `width` floats, in blocks of `block` terms — the first block straight into the row, each later
+/// one into a scratch row from 0, then added onto the row in order.
+final class BlockSums {
+  let width: Int
+  let terms: Int
+  let block: Int
+  /// The scratch row; none when the terms fit in one block.
+  private let part: UnsafeMutablePointer<Float>
+
+  init(width: Int, terms: Int, block: Int) {
+    (self.width, self.terms, self.block) = (width, terms, block)
+    part = UnsafeMutablePointer<Float>.allocate(capacity: terms > block ? width : 0)
+  }
+
+  deinit { part.deallocate() }
+
+  /// Adds every term into `row` (zero on entry); `add(range, sum)` adds the terms of `range` into `sum`.
+  @inline(__always)
+  func accumulate(into row: UnsafeMutablePointer<Float>, _ add: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+    for t0 in stride(from: 0, to: terms, by: block) {
+      let sum = t0 == 0 ? row : part
+      if t0 > 0 { sum.update(repeating: 0, count: width) }
+      add(t0..<min(t0 + block, terms), sum)
+      if t0 > 0 { for i in 0..<width { row[i] = row[i] + sum[i] } }
+    }
+  }
+}
