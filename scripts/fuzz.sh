@@ -110,6 +110,7 @@ case $target in
     seed $(find "$fixtures" -name '*.csv')
     printf 'x:image,y:label\r\n"a,b.png",1\r\n"say ""hi""\nthere",2\n\n' >"$corpus/seed-dataset.csv" ;;
   idx) seed "$fixtures"/formats/idx/* ;;
+  tflite) seed $(find "$fixtures" bench/mlperf-tiny -name '*.tflite' -size -64k) ;;
   nnp) seed $(small_nnps) "$fixtures"/formats/nntxt/*.nntxt ;;  # text: see FuzzTargets.nnp
 esac
 find "$corpus" -type f -empty -delete

@@ -100,6 +100,8 @@ public struct FlatTable: Sendable {
   }
 
   public func has(_ id: Int) throws -> Bool { try field(id, width: 1) != nil }
+  /// Where field `id` lives in the buffer (nil: absent), e.g. to patch a file in a test.
+  public func fieldPosition(_ id: Int) throws -> Int? { try field(id, width: 1) }
 
   public func uint8(_ id: Int, default d: UInt8 = 0) throws -> UInt8 {
     guard let p = try field(id, width: 1) else { return d }

@@ -85,7 +85,13 @@ struct TFLiteGraphBuilder {
     return tensors.count - 1
   }
 
-  mutating func emit(_ op: Op, _ inputs: [Int], shape: [Int], name: String) -> Int {
+  /// A node whose output shape, checked by `ShapeInference`, must be `shape` (what the file says).
+  mutating func emit(_ op: Op, _ inputs: [Int], shape: [Int], name: String) throws -> Int {
+    let inferred: [Int]
+    do { inferred = try ShapeInference.outputShape(of: op, inputs: inputs.map { tensors[$0].shape }) } catch {
+      throw DiagnosticError(error.message)
+    }
+    guard inferred == shape else { throw DiagnosticError("computes shape \(inferred), the file says \(shape)") }
     let out = addTensor(name, shape)
     nodes.append(Node(name: tensors[out].name, op: op, inputs: inputs, outputs: [out]))
     return out
@@ -114,22 +120,22 @@ struct TFLiteGraphBuilder {
   }
 
   /// An IR activation (rank 4: NCHW) as TFLite holds it (NHWC).
-  mutating func toTFLite(_ v: Int, name: String) -> Int {
+  mutating func toTFLite(_ v: Int, name: String) throws -> Int {
     let s = tensors[v].shape
     guard s.count == 4 else { return v }
     let nhwc = [s[0], s[2], s[3], s[1]]
     // One channel or one pixel: the same element order, a reshape is enough.
-    if s[1] == 1 || s[2] * s[3] == 1 { return emit(.reshape(shape: nhwc), [v], shape: nhwc, name: name + "_nhwc") }
-    return emit(.transpose(axes: Self.toNHWC), [v], shape: nhwc, name: name + "_nhwc")
+    if s[1] == 1 || s[2] * s[3] == 1 { return try emit(.reshape(shape: nhwc), [v], shape: nhwc, name: name + "_nhwc") }
+    return try emit(.transpose(axes: Self.toNHWC), [v], shape: nhwc, name: name + "_nhwc")
   }
 
   /// A TFLite-layout activation back into the IR (rank 4 → NCHW).
-  mutating func fromTFLite(_ v: Int, name: String) -> Int {
+  mutating func fromTFLite(_ v: Int, name: String) throws -> Int {
     let s = tensors[v].shape
     guard s.count == 4 else { return v }
     let nchw = Self.irShape(s)
-    if s[3] == 1 || s[1] * s[2] == 1 { return emit(.reshape(shape: nchw), [v], shape: nchw, name: name) }
-    return emit(.transpose(axes: Self.toNCHW), [v], shape: nchw, name: name)
+    if s[3] == 1 || s[1] * s[2] == 1 { return try emit(.reshape(shape: nchw), [v], shape: nchw, name: name) }
+    return try emit(.transpose(axes: Self.toNCHW), [v], shape: nchw, name: name)
   }
 
   // MARK: - Constants
@@ -210,7 +216,10 @@ struct TFLiteGraphBuilder {
   }
 
   func ints(_ index: Int32, _ what: String) throws -> [Int] {
-    try constant(index, what).values.map { Int($0) }
+    try constant(index, what).values.map { v in
+      guard v.isFinite, abs(v) < 1e9 else { throw DiagnosticError("\(what) holds \(v), not a small integer") }
+      return Int(v)
+    }
   }
 
   /// The IR value of a TFLite tensor: an earlier output, or a constant (rank 4 transposed to NCHW).
@@ -262,7 +271,7 @@ struct TFLiteGraphBuilder {
       let s = try shape(t)
       let v = addTensor(t.name, s)
       inputs.append(v)
-      map[Int(i)] = fromTFLite(v, name: t.name + "_nchw")
+      map[Int(i)] = try fromTFLite(v, name: t.name + "_nchw")
     }
     for (i, op) in subgraph.operators.enumerated() {
       let code = codes[Int(op.opcodeIndex)]
@@ -284,7 +293,7 @@ struct TFLiteGraphBuilder {
         names.remove(tensors[v].name)
         tensors[v].name = unique(t.name + "_nchw")
         for n in nodes.indices where nodes[n].outputs == [v] { nodes[n].name = tensors[v].name }
-        outputs.append(toTFLite(v, name: t.name))
+        outputs.append(try toTFLite(v, name: t.name))
         // toTFLite appends "_nhwc"; the graph output keeps the TFLite name.
         let last = outputs[outputs.count - 1]
         names.remove(tensors[last].name)
@@ -303,10 +312,10 @@ struct TFLiteGraphBuilder {
     let s = tensors[v].shape
     switch TFLiteActivation(rawValue: code) {
     case .none?: return v
-    case .relu?: return emit(.relu, [v], shape: s, name: name)
-    case .relu6?: return emit(.relu6, [v], shape: s, name: name)
-    case .reluN1To1?: return emit(.function(FunctionCall(HardTanh())), [v], shape: s, name: name)
-    case .tanh?: return emit(.tanh, [v], shape: s, name: name)
+    case .relu?: return try emit(.relu, [v], shape: s, name: name)
+    case .relu6?: return try emit(.relu6, [v], shape: s, name: name)
+    case .reluN1To1?: return try emit(.function(FunctionCall(HardTanh())), [v], shape: s, name: name)
+    case .tanh?: return try emit(.tanh, [v], shape: s, name: name)
     default: throw DiagnosticError("fused activation \(code) is not supported")
     }
   }
@@ -360,7 +369,7 @@ struct TFLiteGraphBuilder {
       var pad = [ph.0, pw.0]
       if ph.0 != ph.1 || pw.0 != pw.1 {
         let ps = [xs[0], xs[1], xs[2] + ph.0 + ph.1, xs[3] + pw.0 + pw.1]
-        xin = emit(.pad(PadAttributes(padWidth: [ph.0, ph.1, pw.0, pw.1])), [x], shape: ps, name: name + "_pad")
+        xin = try emit(.pad(PadAttributes(padWidth: [ph.0, ph.1, pw.0, pw.1])), [x], shape: ps, name: name + "_pad")
         pad = [0, 0]
       }
       var ins = [xin]
@@ -389,12 +398,12 @@ struct TFLiteGraphBuilder {
         guard b.count == outShape[3] else { throw DiagnosticError("bias has \(b.count) values for \(outShape[3]) channels") }
         ins.append(addTensor(try tensor(try input(2), "bias").name, [b.count], data: FloatTensor(shape: [b.count], values: b.values)))
       }
-      result = emit(opIR, ins, shape: irOut, name: act == 0 ? name : name + "_preact")
+      result = try emit(opIR, ins, shape: irOut, name: act == 0 ? name : name + "_preact")
       result = try activation(result, act, name: name)
 
     case TFLiteOp.fullyConnected:
       var x = try value(try input(0), "input")
-      x = toTFLite(x, name: name + "_in")
+      x = try toTFLite(x, name: name + "_in")
       let w = try constant(try input(1), "weights")
       guard w.shape.count == 2 else { throw DiagnosticError("weights have shape \(w.shape)") }
       let (units, depth) = (w.shape[0], w.shape[1])
@@ -402,7 +411,7 @@ struct TFLiteGraphBuilder {
       let total = xs.reduce(1, *)
       guard depth > 0, total % depth == 0 else { throw DiagnosticError("input \(xs) does not flatten to rows of \(depth)") }
       let batch = total / depth
-      if xs != [batch, depth] { x = emit(.reshape(shape: [batch, depth]), [x], shape: [batch, depth], name: name + "_flat") }
+      if xs != [batch, depth] { x = try emit(.reshape(shape: [batch, depth]), [x], shape: [batch, depth], name: name + "_flat") }
       var act: Int8 = 0
       if case let .fullyConnected(a, format, _)? = op.options {
         guard format == 0 else { throw DiagnosticError("weights format \(format) is not supported (DEFAULT only)") }
@@ -414,12 +423,12 @@ struct TFLiteGraphBuilder {
         guard b.count == units else { throw DiagnosticError("bias has \(b.count) values for \(units) units") }
         ins.append(addTensor(try tensor(try input(2), "bias").name, [units], data: FloatTensor(shape: [units], values: b.values)))
       }
-      result = emit(.affine(AffineAttributes()), ins, shape: [batch, units], name: act == 0 ? name : name + "_preact")
+      result = try emit(.affine(AffineAttributes()), ins, shape: [batch, units], name: act == 0 ? name : name + "_preact")
       result = try activation(result, act, name: name)
       if outShape != [batch, units] {
         guard outShape.reduce(1, *) == batch * units else { throw DiagnosticError("output \(outShape) does not hold \(batch)x\(units)") }
-        result = emit(.reshape(shape: outShape), [result], shape: outShape, name: name + "_out")
-        result = fromTFLite(result, name: name + "_nchw")
+        result = try emit(.reshape(shape: outShape), [result], shape: outShape, name: name + "_out")
+        result = try fromTFLite(result, name: name + "_nchw")
       }
 
     case TFLiteOp.add, TFLiteOp.sub, TFLiteOp.mul:
@@ -431,7 +440,7 @@ struct TFLiteGraphBuilder {
       var act: Int8 = 0
       if case let .arithmetic(f)? = op.options { act = f }
       let o: Op = code == TFLiteOp.add ? .add2 : code == TFLiteOp.sub ? .sub2 : .mul2
-      result = emit(o, [a, b], shape: irOut, name: act == 0 ? name : name + "_preact")
+      result = try emit(o, [a, b], shape: irOut, name: act == 0 ? name : name + "_preact")
       result = try activation(result, act, name: name)
 
     case TFLiteOp.averagePool2D, TFLiteOp.maxPool2D:
@@ -449,14 +458,14 @@ struct TFLiteGraphBuilder {
           throw DiagnosticError("SAME padding that is not symmetric (\(ph), \(pw)) is not supported for average pooling")
         }
         let ps = [xs[0], xs[1], xs[2] + ph.0 + ph.1, xs[3] + pw.0 + pw.1]
-        xin = emit(
+        xin = try emit(
           .pad(PadAttributes(padWidth: [ph.0, ph.1, pw.0, pw.1], constantValue: -Float.greatestFiniteMagnitude)), [x], shape: ps,
           name: name + "_pad")
         pad = [0, 0]
       }
       // TFLite's average excludes the padded positions.
       let attrs = PoolingAttributes(kernel: [Int(fh), Int(fw)], stride: [Int(sh), Int(sw)], ignoreBorder: true, pad: pad, includingPad: false)
-      result = emit(code == TFLiteOp.maxPool2D ? .maxPooling(attrs) : .averagePooling(attrs), [xin], shape: irOut, name: act == 0 ? name : name + "_preact")
+      result = try emit(code == TFLiteOp.maxPool2D ? .maxPooling(attrs) : .averagePooling(attrs), [xin], shape: irOut, name: act == 0 ? name : name + "_preact")
       result = try activation(result, act, name: name)
 
     case TFLiteOp.mean:
@@ -466,22 +475,22 @@ struct TFLiteGraphBuilder {
       if case let .reducer(k)? = op.options { keepDims = k }
       let axes = Set(try ints(try input(1), "axes").map { $0 < 0 ? $0 + xs.count : $0 })
       if xs.count == 4, axes == [1, 2] {
-        result = emit(.globalAveragePooling, [x], shape: [xs[0], xs[1], 1, 1], name: keepDims ? name : name + "_gap")
-        if !keepDims { result = emit(.reshape(shape: irOut), [result], shape: irOut, name: name) }
+        result = try emit(.globalAveragePooling, [x], shape: [xs[0], xs[1], 1, 1], name: keepDims ? name : name + "_gap")
+        if !keepDims { result = try emit(.reshape(shape: irOut), [result], shape: irOut, name: name) }
       } else {
-        let t = toTFLite(x, name: name + "_in")
+        let t = try toTFLite(x, name: name + "_in")
         guard axes.allSatisfy({ $0 >= 0 && $0 < xs.count }) else { throw DiagnosticError("axes \(axes.sorted()) out of range for rank \(xs.count)") }
-        result = emit(.function(FunctionCall(Mean(axes: axes.sorted(), keepDims: keepDims))), [t], shape: outShape, name: name + "_mean")
-        result = fromTFLite(result, name: name)
+        result = try emit(.function(FunctionCall(Mean(axes: axes.sorted(), keepDims: keepDims))), [t], shape: outShape, name: name + "_mean")
+        result = try fromTFLite(result, name: name)
       }
 
     case TFLiteOp.softmax:
       var x = try value(try input(0), "input")
       let s = tensors[x].shape
       if case let .softmax(beta)? = op.options, beta != 1 {
-        x = emit(.mulScalar(value: Double(beta)), [x], shape: s, name: name + "_beta")
+        x = try emit(.mulScalar(value: Double(beta)), [x], shape: s, name: name + "_beta")
       }
-      result = emit(.softmax(axis: s.count == 4 ? 1 : s.count - 1), [x], shape: s, name: name)
+      result = try emit(.softmax(axis: s.count == 4 ? 1 : s.count - 1), [x], shape: s, name: name)
 
     case TFLiteOp.logistic, TFLiteOp.tanh, TFLiteOp.relu, TFLiteOp.relu6, TFLiteOp.reluN1To1, TFLiteOp.leakyRelu:
       let x = try value(try input(0), "input")
@@ -497,25 +506,25 @@ struct TFLiteGraphBuilder {
         guard case let .leakyRelu(alpha)? = op.options else { throw DiagnosticError("has no LeakyReluOptions") }
         o = .leakyReLU(alpha: alpha)
       }
-      result = emit(o, [x], shape: s, name: name)
+      result = try emit(o, [x], shape: s, name: name)
 
     case TFLiteOp.hardSwish:
       // x · relu6(x + 3) / 6
       let x = try value(try input(0), "input")
       let s = tensors[x].shape
-      var r = emit(.addScalar(value: 3), [x], shape: s, name: name + "_plus3")
-      r = emit(.relu6, [r], shape: s, name: name + "_relu6")
-      r = emit(.mulScalar(value: 1.0 / 6.0), [r], shape: s, name: name + "_div6")
-      result = emit(.mul2, [x, r], shape: s, name: name)
+      var r = try emit(.addScalar(value: 3), [x], shape: s, name: name + "_plus3")
+      r = try emit(.relu6, [r], shape: s, name: name + "_relu6")
+      r = try emit(.mulScalar(value: 1.0 / 6.0), [r], shape: s, name: name + "_div6")
+      result = try emit(.mul2, [x, r], shape: s, name: name)
 
     case TFLiteOp.reshape:
       let x = try value(try input(0), "input")
       guard tensors[x].elementCount == outShape.reduce(1, *) else {
         throw DiagnosticError("reshape of \(tensors[x].elementCount) elements to \(outShape)")
       }
-      let t = toTFLite(x, name: name + "_in")
-      result = emit(.reshape(shape: outShape), [t], shape: outShape, name: outShape.count == 4 ? name + "_nhwc" : name)
-      result = fromTFLite(result, name: name)
+      let t = try toTFLite(x, name: name + "_in")
+      result = try emit(.reshape(shape: outShape), [t], shape: outShape, name: outShape.count == 4 ? name + "_nhwc" : name)
+      result = try fromTFLite(result, name: name)
 
     case TFLiteOp.concatenation:
       guard case let .concatenation(axis, act)? = op.options else { throw DiagnosticError("has no ConcatenationOptions") }
@@ -524,7 +533,7 @@ struct TFLiteGraphBuilder {
       guard a >= 0, a < rank else { throw DiagnosticError("axis \(axis) out of range for rank \(rank)") }
       if rank == 4 { a = Self.toNHWC.firstIndex(of: a) ?? a }
       let ins = try op.inputs.map { try value($0, "input") }
-      result = emit(.concatenate(axis: a), ins, shape: irOut, name: act == 0 ? name : name + "_preact")
+      result = try emit(.concatenate(axis: a), ins, shape: irOut, name: act == 0 ? name : name + "_preact")
       result = try activation(result, act, name: name)
 
     case TFLiteOp.pad:
@@ -534,19 +543,19 @@ struct TFLiteGraphBuilder {
       guard p.count == 2 * rank, p.allSatisfy({ $0 >= 0 }) else { throw DiagnosticError("paddings \(p) do not fit rank \(rank)") }
       var pairs = (0..<rank).map { [p[2 * $0], p[2 * $0 + 1]] }
       if rank == 4 { pairs = Self.toNCHW.map { pairs[$0] } }
-      result = emit(.pad(PadAttributes(padWidth: pairs.flatMap { $0 })), [x], shape: irOut, name: name)
+      result = try emit(.pad(PadAttributes(padWidth: pairs.flatMap { $0 })), [x], shape: irOut, name: name)
 
     case TFLiteOp.transpose:
-      let x = toTFLite(try value(try input(0), "input"), name: name + "_in")
+      let x = try toTFLite(try value(try input(0), "input"), name: name + "_in")
       let perm = try ints(try input(1), "perm")
       guard Set(perm) == Set(0..<tensors[x].shape.count), perm.count == tensors[x].shape.count else {
         throw DiagnosticError("perm \(perm) is not a permutation of rank \(tensors[x].shape.count)")
       }
-      result = emit(.transpose(axes: perm), [x], shape: outShape, name: outShape.count == 4 ? name + "_nhwc" : name)
-      result = fromTFLite(result, name: name)
+      result = try emit(.transpose(axes: perm), [x], shape: outShape, name: outShape.count == 4 ? name + "_nhwc" : name)
+      result = try fromTFLite(result, name: name)
 
     case TFLiteOp.stridedSlice:
-      let x = toTFLite(try value(try input(0), "input"), name: name + "_in")
+      let x = try toTFLite(try value(try input(0), "input"), name: name + "_in")
       let xs = tensors[x].shape
       let begin = try ints(try input(1), "begin"), end = try ints(try input(2), "end")
       let strides = hasInput(3) ? try ints(try input(3), "strides") : [Int](repeating: 1, count: begin.count)
@@ -572,9 +581,9 @@ struct TFLiteGraphBuilder {
         sliced.append(s > 0 ? (max(e - b, 0) + s - 1) / s : (max(b - e, 0) + (-s) - 1) / (-s))
       }
       guard sliced.reduce(1, *) == outShape.reduce(1, *) else { throw DiagnosticError("slice gives \(sliced), the output is \(outShape)") }
-      result = emit(.slice(SliceAttributes(start: start, stop: stop, step: step)), [x], shape: sliced, name: name + "_slice")
-      if sliced != outShape { result = emit(.reshape(shape: outShape), [result], shape: outShape, name: name + "_shrink") }
-      result = fromTFLite(result, name: name)
+      result = try emit(.slice(SliceAttributes(start: start, stop: stop, step: step)), [x], shape: sliced, name: name + "_slice")
+      if sliced != outShape { result = try emit(.reshape(shape: outShape), [result], shape: outShape, name: name + "_shrink") }
+      result = try fromTFLite(result, name: name)
 
     default:
       throw DiagnosticError("is not supported")
