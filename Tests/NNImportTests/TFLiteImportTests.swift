@@ -76,9 +76,8 @@ import _NNTestSupport
     Case(model: "ad/ad_float32.tflite", inputs: "ad/inputs.bin", expected: "ad/outputs_tflite_float.bin", tolerance: 1e-4),
     Case(model: "vww/vww_float32.tflite", inputs: "vww/inputs_nhwc.bin", expected: "vww/outputs_tflite_float.bin", tolerance: 1e-4),
     Case(model: "ic/ic_float32.tflite", inputs: "ic/inputs_nhwc.bin", expected: "ic/outputs_tflite_float.bin", tolerance: 1e-4),
-    // kws's "float32" file is hybrid (int8 weights): nncompile dequantizes the weights and computes
-    // in float, as onnxruntime does on the same weights (outputs_onnx.bin, tf2onnx).
-    Case(model: "kws/kws_float32.tflite", inputs: "kws/inputs_nhwc.bin", expected: "kws/outputs_onnx.bin", tolerance: 1e-4),
+    // kws's "float32" file is hybrid: int8 CONV_2D filters, whose input TFLite quantizes on the fly.
+    Case(model: "kws/kws_float32.tflite", inputs: "kws/inputs_nhwc.bin", expected: "kws/outputs_tflite_float.bin", tolerance: 1e-4),
   ]
 
   @Test(arguments: cases)
@@ -98,17 +97,19 @@ import _NNTestSupport
     }
   }
 
-  /// TFLite runs kws's hybrid convolutions with activations quantized on the fly to int8, which
-  /// nncompile's float import does not do: its outputs stay 6.7e-2 of the range from TFLite's
-  /// (the same 6.7e-2 that separates onnxruntime from TFLite), every top-1 class the same.
-  @Test func kwsHybrid_differsFromTFLiteByItsDynamicQuantization() throws {
+  /// kws's hybrid CONV_2Ds compute on their input quantized to int8 (per batch, symmetric), as
+  /// TFLite does: that is what brings kws to TFLite's outputs (above); onnxruntime, which computes
+  /// in float on the same dequantized weights, is 6.7e-2 of the range away, with every top-1 the same.
+  @Test func kwsHybrid_quantizesTheConvolutionInputsAsTFLiteDoes() throws {
     let compilation = try Driver.compile(
       modelPath: Self.bench("kws/kws_float32.tflite"), options: CompileOptions(target: try .named("host"), quantization: "float32"))
-    let samples = try InputLoader(graph: compilation.model.graph, normalizeImages: false).load(path: Self.bench("kws/inputs_nhwc.bin"))
-    let expected = try ExpectedOutputs.load(path: Self.bench("kws/outputs_tflite_float.bin"), graph: compilation.model.graph, samples: samples.count)
+    let graph = compilation.model.graph
+    #expect(graph.nodes.filter { $0.name.hasSuffix("_q") && $0.op.typeName == "Round" }.count == 5)
+    let samples = try InputLoader(graph: graph, normalizeImages: false).load(path: Self.bench("kws/inputs_nhwc.bin"))
+    let expected = try ExpectedOutputs.load(path: Self.bench("kws/outputs_onnx.bin"), graph: graph, samples: samples.count)
     let report = try Verifier.verify(compilation, samples: samples, expected: expected, tolerance: 1e-5)
     let o = try #require(report.outputs.first?.againstExpected)
-    #expect(o.maxRel > 1e-2 && o.maxRel < 0.07, "\(report.text)")
+    #expect(o.maxRel > 6e-2 && o.maxRel < 7e-2, "\(report.text)")
     #expect(o.top1Agreement == 1.0)
   }
 

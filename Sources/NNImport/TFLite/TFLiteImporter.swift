@@ -17,9 +17,11 @@ public enum TFLiteImporter {
     guard let subgraph = model.subgraphs.first else { throw DiagnosticError("the model holds no subgraph") }
     var builder = TFLiteGraphBuilder(model: model, subgraph: subgraph)
     let graph = try builder.build()
-    return ImportedModel(
+    var imported = ImportedModel(
       graph: graph, networkNames: model.subgraphs.enumerated().map { $0.element.name.isEmpty ? "subgraph\($0.offset)" : $0.element.name },
       executorName: nil, noImageNormalization: true, inputLayout: "NHWC")
+    imported.warnings = builder.warnings
+    return imported
   }
 
   /// The operators imported (float32).
@@ -41,6 +43,7 @@ struct TFLiteGraphBuilder {
   /// Constants computed at import (DEQUANTIZE of a constant), in TFLite layout.
   var folded: [Int: FloatTensor] = [:]
   var names: Set<String> = []
+  var warnings: [Diagnostic] = []
 
   init(model: TFLiteModel, subgraph: TFLiteSubGraph) {
     self.model = model
@@ -320,6 +323,23 @@ struct TFLiteGraphBuilder {
     }
   }
 
+  /// What TFLite's hybrid CONV_2D (per-tensor int8 filter, float input) computes on: the input
+  /// quantized per batch as `SymmetricQuantizeFloats` does, q = round(x · (127 / max|x|)), and
+  /// back, x' = q · max|x| / 127 (the integer products are exact, so convolving x' with the
+  /// dequantized filter gives TFLite's sums up to float rounding). An all-zero input stays zero.
+  mutating func dynamicallyQuantized(_ x: Int, name: String) throws -> Int {
+    let s = tensors[x].shape
+    let one = [s[0]] + [Int](repeating: 1, count: s.count - 1)
+    let abs = try emit(.function(FunctionCall(Abs())), [x], shape: s, name: name + "_abs")
+    var range = try emit(.function(FunctionCall(Max(axes: Array(1..<s.count), keepDims: true))), [abs], shape: one, name: name + "_range")
+    range = try emit(.function(FunctionCall(MaximumScalar(val: 1e-30))), [range], shape: one, name: name + "_range_nonzero")
+    let inverse = try emit(.function(FunctionCall(RDivScalar(val: 127))), [range], shape: one, name: name + "_range_inv")
+    var q = try emit(.mul2, [x, inverse], shape: s, name: name + "_scaled")
+    q = try emit(.function(FunctionCall(Round())), [q], shape: s, name: name + "_q")
+    let step = try emit(.mulScalar(value: 1.0 / 127.0), [range], shape: one, name: name + "_step")
+    return try emit(.mul2, [q, step], shape: s, name: name + "_dequantized")
+  }
+
   /// The padding (before, after) of one spatial axis.
   static func padding(_ p: Int8, input: Int, output: Int, kernel: Int, stride: Int, dilation: Int) -> (Int, Int) {
     guard p == TFLitePadding.same.rawValue else { return (0, 0) }
@@ -349,10 +369,19 @@ struct TFLiteGraphBuilder {
       return
 
     case TFLiteOp.conv2D, TFLiteOp.depthwiseConv2D:
-      let x = try value(try input(0), "input")
+      var x = try value(try input(0), "input")
       let xs = tensors[x].shape
       guard xs.count == 4, outShape.count == 4 else { throw DiagnosticError("input and output must be rank 4") }
       let filter = try constant(try input(1), "filter")
+      let filterTensor = try tensor(try input(1), "filter")
+      if filterTensor.type == .int8 || filterTensor.type == .uint8 {
+        // A hybrid operator: float activations, int8 weights.
+        if code == TFLiteOp.conv2D, filterTensor.quantization?.scale.count == 1 {
+          x = try dynamicallyQuantized(x, name: name)
+        } else {
+          warnings.append(Diagnostic(.warning, "hybrid \(TFLiteOp.name(code)) '\(name)' (int8 weights with per-channel scales) is computed in float; TFLite quantizes its input to int8 on the fly, so its outputs differ by about 1e-2 of the range"))
+        }
+      }
       guard filter.shape.count == 4 else { throw DiagnosticError("filter has shape \(filter.shape)") }
       let (kh, kw) = (filter.shape[1], filter.shape[2])
       let padding: Int8, sw: Int32, sh: Int32, dw: Int32, dh: Int32, act: Int8
@@ -403,6 +432,9 @@ struct TFLiteGraphBuilder {
 
     case TFLiteOp.fullyConnected:
       var x = try value(try input(0), "input")
+      if let w = try? tensor(try input(1), "weights"), w.type == .int8 || w.type == .uint8 {
+        warnings.append(Diagnostic(.warning, "hybrid FULLY_CONNECTED '\(name)' (int8 weights) is computed in float; TFLite quantizes its input to int8 on the fly, so its outputs differ by about 1e-2 of the range"))
+      }
       x = try toTFLite(x, name: name + "_in")
       let w = try constant(try input(1), "weights")
       guard w.shape.count == 2 else { throw DiagnosticError("weights have shape \(w.shape)") }
