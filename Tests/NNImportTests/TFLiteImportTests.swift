@@ -70,6 +70,10 @@ import _NNTestSupport
     /// Of the output range.
     var tolerance: Double
     var description: String { model }
+    /// A path under bench/mlperf-tiny, or under Tests/Fixtures when it starts with "tflite/".
+    static func path(_ relative: String) -> String {
+      relative.hasPrefix("tflite/") ? Fixtures.path(relative) : TFLiteImportTests.bench(relative)
+    }
   }
 
   static let cases: [Case] = [
@@ -78,23 +82,29 @@ import _NNTestSupport
     Case(model: "ic/ic_float32.tflite", inputs: "ic/inputs_nhwc.bin", expected: "ic/outputs_tflite_float.bin", tolerance: 1e-4),
     // kws's "float32" file is hybrid: int8 CONV_2D filters, whose input TFLite quantizes on the fly.
     Case(model: "kws/kws_float32.tflite", inputs: "kws/inputs_nhwc.bin", expected: "kws/outputs_tflite_float.bin", tolerance: 1e-4),
+    // Every other operator the importer reads (scripts/tflite-op-fixtures.py): SAME padding that
+    // is not symmetric (conv, max pool), average pooling over padded windows, MEAN, the NHWC
+    // element order through CONCATENATION, PAD, STRIDED_SLICE, TRANSPOSE and RESHAPE, two outputs.
+    Case(model: "tflite/conv_pool/model.tflite", inputs: "tflite/conv_pool/inputs.bin", expected: "tflite/conv_pool/outputs.bin", tolerance: 1e-5),
+    Case(model: "tflite/elementwise/model.tflite", inputs: "tflite/elementwise/inputs.bin", expected: "tflite/elementwise/outputs.bin", tolerance: 1e-5),
   ]
 
   @Test(arguments: cases)
   func mlperfTinyFloat_matchesTFLite(_ c: Case) throws {
     let compilation = try Driver.compile(
-      modelPath: Self.bench(c.model), options: CompileOptions(target: try .named("host"), quantization: "float32"))
+      modelPath: Case.path(c.model), options: CompileOptions(target: try .named("host"), quantization: "float32"))
     #expect(compilation.model.inputLayout == "NHWC")
     let graph = compilation.model.graph
-    let samples = try InputLoader(graph: graph, normalizeImages: false).load(path: Self.bench(c.inputs))
-    #expect(samples.count == 12)
-    let expected = try ExpectedOutputs.load(path: Self.bench(c.expected), graph: graph, samples: samples.count)
+    let samples = try InputLoader(graph: graph, normalizeImages: false).load(path: Case.path(c.inputs))
+    #expect(samples.count == (c.model.hasPrefix("tflite/") ? 3 : 12))
+    let expected = try ExpectedOutputs.load(path: Case.path(c.expected), graph: graph, samples: samples.count)
     let report = try Verifier.verify(compilation, samples: samples, expected: expected, tolerance: 1e-5)
     for o in report.outputs {
       #expect(o.againstInterpreter.maxRel <= 1e-5, "\(o.name): \(report.text)")
       #expect(o.againstExpected!.maxRel <= c.tolerance, "\(o.name): \(report.text)")
       #expect(o.againstExpected!.top1Agreement == 1.0, "\(o.name): \(report.text)")
     }
+    #expect(report.outputs.count == (c.model.hasPrefix("tflite/elementwise") ? 2 : 1))
   }
 
   /// kws's hybrid CONV_2Ds compute on their input quantized to int8 (per batch, symmetric), as

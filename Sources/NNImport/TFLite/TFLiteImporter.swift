@@ -512,7 +512,7 @@ struct TFLiteGraphBuilder {
       } else {
         let t = try toTFLite(x, name: name + "_in")
         guard axes.allSatisfy({ $0 >= 0 && $0 < xs.count }) else { throw DiagnosticError("axes \(axes.sorted()) out of range for rank \(xs.count)") }
-        result = try emit(.function(FunctionCall(Mean(axes: axes.sorted(), keepDims: keepDims))), [t], shape: outShape, name: name + "_mean")
+        result = try emit(.function(FunctionCall(Mean(axes: axes.sorted(), keepDims: keepDims))), [t], shape: outShape, name: outShape.count == 4 ? name + "_mean" : name)
         result = try fromTFLite(result, name: name)
       }
 
@@ -563,7 +563,7 @@ struct TFLiteGraphBuilder {
       let rank = outShape.count
       var a = Int(axis) < 0 ? Int(axis) + rank : Int(axis)
       guard a >= 0, a < rank else { throw DiagnosticError("axis \(axis) out of range for rank \(rank)") }
-      if rank == 4 { a = Self.toNHWC.firstIndex(of: a) ?? a }
+      if rank == 4 { a = Self.toNCHW.firstIndex(of: a) ?? a }
       let ins = try op.inputs.map { try value($0, "input") }
       result = try emit(.concatenate(axis: a), ins, shape: irOut, name: act == 0 ? name : name + "_preact")
       result = try activation(result, act, name: name)
