@@ -34,10 +34,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
-targets=(zip inflate gzip prototext protowire hdf5 png pgm npy csv idx nnp)
+targets=(zip inflate gzip prototext protowire hdf5 png pgm npy csv idx nnp tflite)
 # Module, source folder; in dependency order.
 modules=(
-  NNFormats:Sources/NNFormats NNIR:Sources/NNIR NNInterpreter:Sources/NNInterpreter NNImport:Sources/NNImport
+  NNFormats:Sources/NNFormats NNIR:Sources/NNIR NNInterpreter:Sources/NNInterpreter NNFunctions:Sources/NNFunctions NNImport:Sources/NNImport
   NNPasses:Sources/NNPasses NNQuantize:Sources/NNQuantize _NNFuzzTargets:Tests/_NNFuzzTargets
 )
 fixtures=Tests/Fixtures
