@@ -44,6 +44,8 @@ struct TFLiteGraphBuilder {
   var folded: [Int: FloatTensor] = [:]
   var names: Set<String> = []
   var warnings: [Diagnostic] = []
+  var parameterElements = 0
+  static let maxParameterElements = 1 << 24
 
   init(model: TFLiteModel, subgraph: TFLiteSubGraph) {
     self.model = model
@@ -81,6 +83,16 @@ struct TFLiteGraphBuilder {
     }
     names.insert(n)
     return n
+  }
+
+  /// A constant; all of them together may hold at most `maxParameterElements` floats (one buffer
+  /// may be named by many tensors, so the file's size does not bound them).
+  mutating func addParameter(_ name: String, _ shape: [Int], data: FloatTensor) throws -> Int {
+    parameterElements += data.count
+    guard parameterElements <= Self.maxParameterElements else {
+      throw DiagnosticError("the constants add up to more than \(Self.maxParameterElements) values (64 MiB of float32); no target can hold that")
+    }
+    return addTensor(name, shape, data: data)
   }
 
   mutating func addTensor(_ name: String, _ shape: [Int], data: FloatTensor? = nil) -> Int {
@@ -232,7 +244,7 @@ struct TFLiteGraphBuilder {
     guard isConstant(index) else { throw DiagnosticError("\(what): tensor '\(t.name)' is used before it is computed") }
     var c = try constant(index, what)
     if c.shape.count == 4 { c = Self.transposed(c, Self.toNCHW) }
-    let v = addTensor(t.name, c.shape, data: c)
+    let v = try addParameter(t.name, c.shape, data: c)
     map[Int(index)] = v
     return v
   }
@@ -246,7 +258,7 @@ struct TFLiteGraphBuilder {
     c = FloatTensor(shape: [Int](repeating: 1, count: 4 - c.shape.count) + c.shape, values: c.values)
     c = Self.transposed(c, Self.toNCHW)
     let t = try tensor(index, what)
-    return addTensor(t.name, c.shape, data: c)
+    return try addParameter(t.name, c.shape, data: c)
   }
 
   // MARK: - Build
@@ -409,7 +421,7 @@ struct TFLiteGraphBuilder {
         guard filter.shape[3] == xs[1], filter.shape[0] == outShape[3] else {
           throw DiagnosticError("filter \(filter.shape) does not fit input channels \(xs[1]) and output channels \(outShape[3])")
         }
-        ins.append(addTensor(wName, [filter.shape[0], filter.shape[3], kh, kw], data: Self.transposed(filter, [0, 3, 1, 2])))
+        ins.append(try addParameter(wName, [filter.shape[0], filter.shape[3], kh, kw], data: Self.transposed(filter, [0, 3, 1, 2])))
         opIR = .convolution(ConvolutionAttributes(pad: pad, stride: [Int(sh), Int(sw)], dilation: [Int(dh), Int(dw)]))
       } else {
         let oc = filter.shape[3]
@@ -417,7 +429,7 @@ struct TFLiteGraphBuilder {
           throw DiagnosticError("filter \(filter.shape) does not fit input channels \(xs[1]) and output channels \(outShape[3])")
         }
         let w = Self.transposed(filter, [3, 0, 1, 2])
-        ins.append(addTensor(wName, [oc, kh, kw], data: FloatTensor(shape: [oc, kh, kw], values: w.values)))
+        ins.append(try addParameter(wName, [oc, kh, kw], data: FloatTensor(shape: [oc, kh, kw], values: w.values)))
         opIR = .depthwiseConvolution(
           DepthwiseConvolutionAttributes(pad: pad, stride: [Int(sh), Int(sw)], dilation: [Int(dh), Int(dw)], multiplier: oc / xs[1]))
         _ = multiplier
@@ -425,7 +437,7 @@ struct TFLiteGraphBuilder {
       if hasInput(2) {
         let b = try constant(try input(2), "bias")
         guard b.count == outShape[3] else { throw DiagnosticError("bias has \(b.count) values for \(outShape[3]) channels") }
-        ins.append(addTensor(try tensor(try input(2), "bias").name, [b.count], data: FloatTensor(shape: [b.count], values: b.values)))
+        ins.append(try addParameter(try tensor(try input(2), "bias").name, [b.count], data: FloatTensor(shape: [b.count], values: b.values)))
       }
       result = try emit(opIR, ins, shape: irOut, name: act == 0 ? name : name + "_preact")
       result = try activation(result, act, name: name)
@@ -449,11 +461,11 @@ struct TFLiteGraphBuilder {
         guard format == 0 else { throw DiagnosticError("weights format \(format) is not supported (DEFAULT only)") }
         act = a
       }
-      var ins = [x, addTensor(try tensor(try input(1), "weights").name, [depth, units], data: Self.transposed(w, [1, 0]))]
+      var ins = [x, try addParameter(try tensor(try input(1), "weights").name, [depth, units], data: Self.transposed(w, [1, 0]))]
       if hasInput(2) {
         let b = try constant(try input(2), "bias")
         guard b.count == units else { throw DiagnosticError("bias has \(b.count) values for \(units) units") }
-        ins.append(addTensor(try tensor(try input(2), "bias").name, [units], data: FloatTensor(shape: [units], values: b.values)))
+        ins.append(try addParameter(try tensor(try input(2), "bias").name, [units], data: FloatTensor(shape: [units], values: b.values)))
       }
       result = try emit(.affine(AffineAttributes()), ins, shape: [batch, units], name: act == 0 ? name : name + "_preact")
       result = try activation(result, act, name: name)

@@ -15,6 +15,9 @@ public struct TFLiteModel: Sendable {
   public init(bytes: [UInt8]) throws {
     let fb = FlatBuffer(bytes: bytes)
     self.bytes = bytes
+    // Tables and vectors may be shared (many tensors naming one shape vector), so what a file can
+    // make the reader build is bounded by a budget in proportion to the file, not by its size.
+    let budget = ReadBudget(elements: 16 * bytes.count + (1 << 20))
     do {
       guard fb.identifier == "TFL3" else {
         throw FormatError("tflite", "not a TFLite model (no 'TFL3' file identifier at byte 4)")
@@ -23,10 +26,10 @@ public struct TFLiteModel: Sendable {
       // table Model { version:uint; operator_codes:[OperatorCode]; subgraphs:[SubGraph];
       //   description:string; buffers:[Buffer]; metadata_buffer:[int]; metadata; signature_defs }
       version = try model.uint32(0)
-      operatorCodes = try model.tables(1).map(TFLiteOperatorCode.init)
-      subgraphs = try model.tables(2).map(TFLiteSubGraph.init)
+      operatorCodes = try budget.tables(model, 1).map { try TFLiteOperatorCode($0, budget) }
+      subgraphs = try budget.tables(model, 2).map { try TFLiteSubGraph($0, budget) }
       description = try model.string(3) ?? ""
-      buffers = try model.tables(4).enumerated().map { i, b in
+      buffers = try budget.tables(model, 4).enumerated().map { i, b in
         // table Buffer { data:[ubyte]; offset:ulong; size:ulong } (offset/size: data past 2 GB, from the file start)
         if let r = try b.byteRange(0) { return r }
         let offset = try b.uint64(1), size = try b.uint64(2)
@@ -50,9 +53,9 @@ public struct TFLiteOperatorCode: Sendable {
   public var customCode: String?
   public var version: Int32
 
-  init(_ t: FlatTable) throws {
+  init(_ t: FlatTable, _ budget: ReadBudget) throws {
     let deprecated = Int32(try t.int8(0))
-    customCode = try t.string(1)
+    customCode = try budget.string(t, 1)
     version = try t.int32(2, default: 1)
     builtinCode = max(deprecated, try t.int32(3))
   }
@@ -71,12 +74,12 @@ public struct TFLiteSubGraph: Sendable {
   public var operators: [TFLiteOperator]
   public var name: String
 
-  init(_ t: FlatTable) throws {
-    tensors = try t.tables(0).map(TFLiteTensor.init)
-    inputs = try t.int32s(1)
-    outputs = try t.int32s(2)
-    operators = try t.tables(3).map(TFLiteOperator.init)
-    name = try t.string(4) ?? ""
+  init(_ t: FlatTable, _ budget: ReadBudget) throws {
+    tensors = try budget.tables(t, 0).map { try TFLiteTensor($0, budget) }
+    inputs = try budget.int32s(t, 1)
+    outputs = try budget.int32s(t, 2)
+    operators = try budget.tables(t, 3).map { try TFLiteOperator($0, budget) }
+    name = try budget.string(t, 4) ?? ""
   }
 }
 
@@ -107,12 +110,12 @@ public struct TFLiteTensor: Sendable {
   public var name: String
   public var quantization: TFLiteQuantization?
 
-  init(_ t: FlatTable) throws {
-    shape = try t.int32s(0)
+  init(_ t: FlatTable, _ budget: ReadBudget) throws {
+    shape = try budget.int32s(t, 0)
     typeCode = try t.uint8(1)
     buffer = try t.uint32(2)
-    name = try t.string(3) ?? ""
-    quantization = try t.table(4).map(TFLiteQuantization.init)
+    name = try budget.string(t, 3) ?? ""
+    quantization = try t.table(4).map { try TFLiteQuantization($0, budget) }
   }
 }
 
@@ -126,11 +129,11 @@ public struct TFLiteQuantization: Sendable, Equatable {
   public var zeroPoint: [Int64]
   public var quantizedDimension: Int32
 
-  init(_ t: FlatTable) throws {
-    min = try t.float32s(0)
-    max = try t.float32s(1)
-    scale = try t.float32s(2)
-    zeroPoint = try t.int64s(3)
+  init(_ t: FlatTable, _ budget: ReadBudget) throws {
+    min = try budget.spend(try t.float32s(0))
+    max = try budget.spend(try t.float32s(1))
+    scale = try budget.spend(try t.float32s(2))
+    zeroPoint = try budget.spend(try t.int64s(3))
     quantizedDimension = try t.int32(6)
   }
 
@@ -210,11 +213,12 @@ public struct TFLiteOperator: Sendable {
   public var outputs: [Int32]
   public var options: TFLiteOptions?
 
-  init(_ t: FlatTable) throws {
+  init(_ t: FlatTable, _ budget: ReadBudget) throws {
     opcodeIndex = try t.uint32(0)
-    inputs = try t.int32s(1)
-    outputs = try t.int32s(2)
+    inputs = try budget.int32s(t, 1)
+    outputs = try budget.int32s(t, 2)
     options = try t.union(4).map { try TFLiteOptions(tag: $0.type, $0.table) }
+    if case let .reshape(shape)? = options { _ = try budget.spend(shape) }
   }
 }
 
@@ -248,5 +252,30 @@ public enum TFLiteOp {
 
   public static func name(_ code: Int32) -> String {
     code >= 0 && Int(code) < names.count ? names[Int(code)] : "BUILTIN_\(code)"
+  }
+}
+
+/// How many elements (vector entries, tables, string bytes) one parse may still build.
+final class ReadBudget {
+  var remaining: Int
+  init(elements: Int) { remaining = elements }
+
+  @discardableResult
+  func spend<T>(_ values: [T]) throws -> [T] {
+    try charge(values.count + 1)
+    return values
+  }
+  func charge(_ n: Int) throws {
+    remaining -= n
+    guard remaining >= 0 else {
+      throw FormatError("tflite", "the file's tables and vectors refer to one another so often that reading them would build far more than the file holds")
+    }
+  }
+  func tables(_ t: FlatTable, _ id: Int) throws -> [FlatTable] { try spend(try t.tables(id)) }
+  func int32s(_ t: FlatTable, _ id: Int) throws -> [Int32] { try spend(try t.int32s(id)) }
+  func string(_ t: FlatTable, _ id: Int) throws -> String? {
+    let s = try t.string(id)
+    try charge((s?.utf8.count ?? 0) + 1)
+    return s
   }
 }
