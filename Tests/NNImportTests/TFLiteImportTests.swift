@@ -77,7 +77,7 @@ import _NNTestSupport
   }
 
   static let cases: [Case] = [
-    Case(model: "ad/ad_float32.tflite", inputs: "ad/inputs.bin", expected: "ad/outputs_tflite_float.bin", tolerance: 1e-4),
+    Case(model: "ad/ad_float32.tflite", inputs: "ad/inputs_nhwc.bin", expected: "ad/outputs_tflite_float.bin", tolerance: 1e-4),
     Case(model: "vww/vww_float32.tflite", inputs: "vww/inputs_nhwc.bin", expected: "vww/outputs_tflite_float.bin", tolerance: 1e-4),
     Case(model: "ic/ic_float32.tflite", inputs: "ic/inputs_nhwc.bin", expected: "ic/outputs_tflite_float.bin", tolerance: 1e-4),
     // kws's "float32" file is hybrid: int8 CONV_2D filters, whose input TFLite quantizes on the fly.
