@@ -30,6 +30,7 @@
 #   nnp        1,000,000      272    3,676  0 (.nnp seeds: mutated zips mostly fail a CRC-32)
 #   nnp        5,451,630      731    7,458  4, all int8 quantizer traps of issue 10 item 3
 #                                           (-fork=1, text seed + dictionary; kept in Tests/Fixtures/fuzz/nnp/, fixed)
+#   tflite       941,106      241    3,905  0 (issue 13: float import, seeds kws float/int8 and the op fixtures)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
