@@ -30,14 +30,15 @@
 #   nnp        1,000,000      272    3,676  0 (.nnp seeds: mutated zips mostly fail a CRC-32)
 #   nnp        5,451,630      731    7,458  4, all int8 quantizer traps of issue 10 item 3
 #                                           (-fork=1, text seed + dictionary; kept in Tests/Fixtures/fuzz/nnp/, fixed)
+#   tflite       941,106      241    3,905  0 (issue 13: float import, seeds kws float/int8 and the op fixtures)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
-targets=(zip inflate gzip prototext protowire hdf5 png pgm npy csv idx nnp)
+targets=(zip inflate gzip prototext protowire hdf5 png pgm npy csv idx nnp tflite)
 # Module, source folder; in dependency order.
 modules=(
-  NNFormats:Sources/NNFormats NNIR:Sources/NNIR NNInterpreter:Sources/NNInterpreter NNImport:Sources/NNImport
+  NNFormats:Sources/NNFormats NNIR:Sources/NNIR NNInterpreter:Sources/NNInterpreter NNFunctions:Sources/NNFunctions NNImport:Sources/NNImport
   NNPasses:Sources/NNPasses NNQuantize:Sources/NNQuantize _NNFuzzTargets:Tests/_NNFuzzTargets
 )
 fixtures=Tests/Fixtures
@@ -110,6 +111,7 @@ case $target in
     seed $(find "$fixtures" -name '*.csv')
     printf 'x:image,y:label\r\n"a,b.png",1\r\n"say ""hi""\nthere",2\n\n' >"$corpus/seed-dataset.csv" ;;
   idx) seed "$fixtures"/formats/idx/* ;;
+  tflite) seed $(find "$fixtures" bench/mlperf-tiny -name '*.tflite' -size -64k) ;;
   nnp) seed $(small_nnps) "$fixtures"/formats/nntxt/*.nntxt ;;  # text: see FuzzTargets.nnp
 esac
 find "$corpus" -type f -empty -delete

@@ -8,7 +8,8 @@ public enum ModelInfo {
     var out = "\(file)\n"
     out += "  networks: \(model.networkNames.joined(separator: ", "))\n"
     out += "  compiled: network '\(g.name)'" + (model.executorName.map { " (executor '\($0)')" } ?? "") + "\n"
-    for t in g.inputs { out += "  input  \(g.tensors[t].name) \(g.tensors[t].shape)\n" }
+    for t in g.inputs { out += "  input  \(g.tensors[t].name) \(g.tensors[t].shape)" + (g.tensors[t].shape.count == 4 ? model.inputLayout.map { " (\($0))" } ?? "" : "") + "\n" }
+    if let layout = model.inputLayout { out += "  input layout: \(layout), as the source framework takes it\n" }
     for t in g.outputs { out += "  output \(g.tensors[t].name) \(g.tensors[t].shape)\n" }
     out += "\n"
     let rows = g.nodes.map { n in

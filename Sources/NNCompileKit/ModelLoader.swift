@@ -3,7 +3,7 @@ import NNFormats
 import NNImport
 import NNIR
 
-/// Reads a model file (`.nnp`, or a bare `.nntxt`/`.prototxt` whose parameters are written in it).
+/// Reads a model file (`.nnp`, `.tflite`, or a bare `.nntxt`/`.prototxt` whose parameters are written in it).
 public enum ModelLoader {
   public static func load(path: String, executor: String? = nil) throws -> ImportedModel {
     let bytes = try readFile(path)
@@ -13,6 +13,10 @@ public enum ModelLoader {
           throw CompileError(file: path, "error: not valid UTF-8 text")
         }
         return try NNablaImporter.importText(text, executor: executor)
+      }
+      // `.tflite`, or any file with TFLite's FlatBuffer identifier "TFL3" at byte 4.
+      if path.hasSuffix(".tflite") || (bytes.count >= 8 && Array(bytes[4..<8]) == Array("TFL3".utf8)) {
+        return try TFLiteImporter.importModel(bytes: bytes)
       }
       return try NNablaImporter.importNNP(bytes: bytes, executor: executor)
     } catch {

@@ -1,3 +1,4 @@
+import Foundation
 import NNFormats
 import Testing
 import _NNFuzzTargets
@@ -23,6 +24,7 @@ import _NNTestSupport
     case "npy": return try Fixtures.bytes("formats/npy/f4.npy")
     case "csv": return Array("x:image,y:label\r\n\"a,b.png\",1\n\"say \"\"hi\"\"\nthere\",2\n".utf8)
     case "idx": return try Fixtures.bytes("formats/idx/tiny-images-idx3-ubyte")
+    case "tflite": return try Array(Data(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("bench/mlperf-tiny/kws/kws_float32.tflite")))
     default: return try Fixtures.bytes("nnabla/iris_mlp/model_pb.nnp")
     }
   }

@@ -15,7 +15,7 @@ public enum FuzzTargets {
   public static let all: [String: @Sendable ([UInt8]) -> Void] = [
     "zip": { zip($0) }, "inflate": { inflate($0) }, "gzip": { gzip($0) }, "prototext": { protoText($0) },
     "protowire": { protoWire($0) }, "hdf5": { hdf5($0) }, "png": { png($0) }, "pgm": { pgm($0) }, "npy": { npy($0) },
-    "csv": { csv($0) }, "idx": { idx($0) }, "nnp": { nnp($0) },
+    "csv": { csv($0) }, "idx": { idx($0) }, "nnp": { nnp($0) }, "tflite": { tflite($0) },
   ]
 
   /// Inflated output beyond this is refused by the reader, not allocated.
@@ -131,6 +131,11 @@ public enum FuzzTargets {
   /// IDX, gzip'd or not.
   public static func idx(_ bytes: [UInt8]) {
     _ = try? IDXArray(bytes: bytes)
+  }
+
+  /// A `.tflite` through the FlatBuffers reader and the TFLite importer (float32 graph, shape-checked).
+  public static func tflite(_ bytes: [UInt8]) {
+    _ = try? TFLiteImporter.importModel(bytes: bytes)
   }
 
   /// How far `nnp` got before an error stopped it.

@@ -12,6 +12,9 @@ public struct ImportedModel: Sendable {
   public var noImageNormalization: Bool
   /// What import accepted but the user should know (printed as `<file>: <location>: warning: …`).
   public var warnings: [Diagnostic] = []
+  /// How the graph takes its inputs when the source framework says ("NHWC" for TFLite); nil: as
+  /// the graph's shapes say (nnabla's NCHW).
+  public var inputLayout: String? = nil
 }
 
 /// Reads an `.nnp` (or a bare `.nntxt`/`.prototxt` with text parameters) into a checked `ModelGraph`.
