@@ -3,7 +3,7 @@ import NNFormats
 import NNImport
 import NNIR
 
-/// Reads a model file (`.nnp`, or a bare `.nntxt`/`.prototxt` whose parameters are written in it).
+/// Reads a model file (`.nnp`, `.onnx`, or a bare `.nntxt`/`.prototxt` whose parameters are written in it).
 public enum ModelLoader {
   public static func load(path: String, executor: String? = nil) throws -> ImportedModel {
     let bytes = try readFile(path)
@@ -13,6 +13,11 @@ public enum ModelLoader {
           throw CompileError(file: path, "error: not valid UTF-8 text")
         }
         return try NNablaImporter.importText(text, executor: executor)
+      }
+      // An .nnp is a zip ("PK"); anything else named .onnx is read as an ONNX ModelProto.
+      if path.hasSuffix(".onnx") || (!path.hasSuffix(".nnp") && !bytes.starts(with: [0x50, 0x4B])) {
+        let directory = (path as NSString).deletingLastPathComponent
+        return try ONNXImporter.importModel(bytes: bytes, directory: directory.isEmpty ? "." : directory)
       }
       return try NNablaImporter.importNNP(bytes: bytes, executor: executor)
     } catch {
