@@ -58,7 +58,8 @@ let package = Package(
       path: "Tests/_NNFuzzTargets"),
     .testTarget(name: "NNFormatsTests", dependencies: ["_NNTestSupport", "NNFormats"]),
     .testTarget(name: "NNIRTests", dependencies: ["_NNTestSupport", "NNIR"]),
-    .testTarget(name: "NNImportTests", dependencies: ["_NNTestSupport", "_NNFuzzTargets", "NNImport", "NNFormats", "NNInterpreter"]),
+    .testTarget(
+      name: "NNImportTests", dependencies: ["_NNTestSupport", "_NNFuzzTargets", "NNImport", "NNFormats", "NNInterpreter", "NNCompileKit"]),
     .testTarget(
       name: "NNFunctionsTests",
       dependencies: ["_NNTestSupport", "NNFunctions", "NNIR", "NNInterpreter", "NNImport", "NNPasses", "NNQuantize", "NNCompileKit"]),
