@@ -401,6 +401,10 @@ struct ONNXGraphBuilder {
   /// Begin and end padding per spatial axis, from `pads` or `auto_pad`.
   private func padding(_ n: ONNXNode, xs: [Int], kernel: [Int], strides: [Int], dilations: [Int]) throws -> ([Int], [Int]) {
     let s = xs.count
+    // Sizes beyond any real model are refused before the arithmetic below could overflow.
+    guard (kernel + strides + dilations).allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }) else {
+      throw fail("kernel_shape \(kernel), strides \(strides) and dilations \(dilations) must be between 1 and \(1 << 20)")
+    }
     let autoPad = try string(n, "auto_pad", "NOTSET")
     switch autoPad {
     case "NOTSET", "":
@@ -626,7 +630,9 @@ struct ONNXGraphBuilder {
   }
 
   private func reshapeTarget(_ xs: [Int], _ spec: [Int], allowZero: Bool) throws -> [Int] {
-    guard spec.count <= ONNXModel.maxRank else { throw fail("shape \(spec) has too many axes") }
+    guard spec.count <= ONNXModel.maxRank, spec.allSatisfy({ $0 <= ONNXModel.maxElements }) else {
+      throw fail("shape \(spec) is not a valid Reshape target")
+    }
     var target = spec
     for (i, d) in spec.enumerated() where d == 0 && !allowZero {
       guard i < xs.count else { throw fail("shape \(spec) copies axis \(i), which \(xs) lacks") }
@@ -637,7 +643,7 @@ struct ONNXGraphBuilder {
     let total = xs.reduce(1, *)
     if let u = unknown.first {
       let known = target.enumerated().filter { $0.offset != u }.reduce(1) { $0 * $1.element }
-      guard known > 0, total % known == 0 else { throw fail("cannot reshape \(xs) to \(spec)") }
+      guard known > 0, known <= ONNXModel.maxElements, total % known == 0 else { throw fail("cannot reshape \(xs) to \(spec)") }
       target[u] = total / known
     }
     return target
@@ -783,7 +789,7 @@ struct ONNXGraphBuilder {
       let chunk = (xs[a] + parts - 1) / max(parts, 1)
       sizes = (0..<parts).map { min(chunk, max(0, xs[a] - $0 * chunk)) }
     }
-    guard sizes.count == n.outputs.count, sizes.allSatisfy({ $0 > 0 }), sizes.reduce(0, +) == xs[a] else {
+    guard sizes.count == n.outputs.count, sizes.allSatisfy({ $0 > 0 && $0 <= xs[a] }), sizes.reduce(0, +) == xs[a] else {
       throw fail("split \(sizes) does not divide axis \(a) of \(xs) into \(n.outputs.count) outputs")
     }
     var offset = 0
@@ -905,6 +911,7 @@ struct ONNXGraphBuilder {
         return r
       }
       let outer = x.dims[..<a].reduce(1, *), inner = x.dims[(a + 1)...].reduce(1, *)
+      guard outer * inner <= ONNXModel.maxElements, idx.count <= ONNXModel.maxElements / max(outer * inner, 1) else { return false }
       var values: [Double] = []
       for o in 0..<outer { for i in idx { values += x.values[((o * d + i) * inner)..<((o * d + i + 1) * inner)] } }
       result = make(Array(x.dims[..<a]) + c[1].dims + Array(x.dims[(a + 1)...]), values)
@@ -959,7 +966,8 @@ struct ONNXGraphBuilder {
       return s
     }
     let sa = strides(a.dims), sb = strides(b.dims)
-    let total = shape.reduce(1, *)
+    let total = try ShapeLimits.elementCount(shape)
+    guard total <= ONNXModel.maxElements else { throw fail("constant of shape \(shape) is too large") }
     var values = [Double](repeating: 0, count: total)
     for flat in 0..<total {
       var rem = flat, ia = 0, ib = 0
