@@ -49,6 +49,27 @@ import _NNTestSupport
     }
   }
 
+  /// int8, calibrated on the 12 samples: the C equals the Swift int8 reference byte for byte,
+  /// and stays near onnxruntime's float outputs (cosine kws 0.9990, ic 0.9859, vww 0.9997, ad
+  /// 0.99997; ic's is what its `model_native.nnp` gives too, so the quantizer's, not the import's).
+  @Test(arguments: ["kws", "ic", "vww", "ad"])
+  func int8Compile_isExactAgainstTheReferenceAndNearOnnxruntime(_ m: String) throws {
+    let dir = Self.mlperf.appendingPathComponent(m)
+    let inputs = dir.appendingPathComponent("inputs.bin").path
+    let compilation = try Driver.compile(
+      modelPath: dir.appendingPathComponent("model.onnx").path,
+      options: CompileOptions(target: try .named("host"), quantization: "int8", calibrationData: inputs))
+    let graph = compilation.model.graph
+    let samples = try InputLoader(graph: graph, normalizeImages: false).load(path: inputs)
+    let expected = try ExpectedOutputs.load(path: dir.appendingPathComponent("outputs_onnx.bin").path, graph: graph, samples: samples.count)
+    let report = try Verifier.verify(compilation, samples: samples, expected: expected)
+    #expect(report.mismatchedSteps == [], "\(report.text)")
+    for o in report.outputs {
+      #expect(o.againstInterpreter.maxAbs == 0, "\(report.text)")
+      #expect(o.againstExpected!.cosine > 0.985, "\(report.text)")
+    }
+  }
+
   /// What kws becomes: grouped convolutions with one group per channel are depthwise, the
   /// asymmetric padding of the first convolution is a Pad before it, MatMul + Add is one Affine
   /// with a bias, and the NHWC→NCHW Reshape tf2onnx put first stays a Reshape.
