@@ -111,3 +111,20 @@ save("opset11", [
     helper.make_node("Squeeze", ["u"], ["sq"], name="squeeze", axes=[0]),
     helper.make_node("Clip", ["sq", "lo"], ["y"], name="clip_min"),
 ], [const("lo", 0.01)], [1, 2, 4, 5], None, opset=11)
+
+# Resize: nearest (asymmetric floor, and the opset-13 default half_pixel round_prefer_floor) and
+# linear (half_pixel from scales, align_corners and asymmetric from sizes).
+save("resize", [
+    helper.make_node("Resize", ["x", "", "s2"], ["a"], name="nearest_floor", mode="nearest",
+                     coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
+    helper.make_node("Resize", ["x", "", "s2"], ["b"], name="linear_half_pixel", mode="linear"),
+    helper.make_node("Resize", ["x", "", "", "size"], ["c"], name="linear_align_corners", mode="linear",
+                     coordinate_transformation_mode="align_corners"),
+    helper.make_node("Resize", ["x", "", "", "size"], ["d"], name="nearest_default", mode="nearest"),
+    helper.make_node("Resize", ["x", "", "", "size"], ["e"], name="linear_asymmetric", mode="linear",
+                     coordinate_transformation_mode="asymmetric"),
+    helper.make_node("Add", ["a", "b"], ["ab"], name="add_ab"),
+    helper.make_node("Add", ["ab", "c"], ["abc"], name="add_abc"),
+    helper.make_node("Mul", ["abc", "d"], ["abcd"], name="mul"),
+    helper.make_node("Add", ["abcd", "e"], ["y"], name="add"),
+], [const("s2", [1, 1, 2, 2]), const("size", [1, 2, 6, 8], np.int64)], [1, 2, 3, 4], None)

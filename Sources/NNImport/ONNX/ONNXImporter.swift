@@ -26,7 +26,7 @@ public enum ONNXImporter {
     "Tanh", "HardSigmoid", "HardSwish", "Softmax", "LogSoftmax", "MaxPool", "AveragePool", "GlobalAveragePool",
     "GlobalMaxPool", "BatchNormalization", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Concat",
     "Split", "Slice", "Pad", "Gather", "ReduceMean", "ReduceSum", "ReduceMax", "Clip", "Constant", "Identity",
-    "Dropout", "Shape", "Cast",
+    "Dropout", "Shape", "Cast", "Resize", "Upsample",
   ]
 }
 
@@ -342,6 +342,7 @@ struct ONNXGraphBuilder {
     case "Split": try split(n, name)
     case "Gather": try gather(n, out, name)
     case "ReduceMean", "ReduceSum", "ReduceMax": try reduce(n, out, name)
+    case "Resize", "Upsample": try resize(n, out, name)
     case "Shape": throw fail("the shape of a computed tensor is known only at import; this one is not")
     default: throw fail("is not supported")
     }
@@ -844,6 +845,96 @@ struct ONNXGraphBuilder {
     let fn = ["ReduceMean": "Mean", "ReduceSum": "Sum", "ReduceMax": "Max"][n.opType]!
     let op = try function(fn, ["axes": resolved, "keep_dims": try int(n, "keepdims", 1) != 0], [xs])
     try emit(op, [xi], out, node: name)
+  }
+
+  /// Resize (and opset < 10 Upsample) of the spatial axes, nearest or linear, as nnabla's
+  /// Interpolate: nearest when ONNX's source indices are the ones an Interpolate variant picks,
+  /// linear for the coordinate modes Interpolate has (half_pixel, asymmetric, align_corners).
+  private mutating func resize(_ n: ONNXNode, _ out: String, _ name: String) throws {
+    guard let xn = input(n, 0) else { throw fail("has no input") }
+    let xi = try runtime(xn)
+    let xs = tensors[xi].shape
+    guard xs.count >= 3, xs.count <= 5 else { throw fail("input \(xs): only 1 to 3 spatial axes are resized") }
+    var scales: [Double]?
+    var sizes: [Int]?
+    if n.opType == "Upsample" || opset < 11 {
+      if let s = n.attributes["scales"], case .floats(let f) = s { scales = f.map(Double.init) }
+      if opset >= 9, let c = try constantInput(n, 1, "scales") { scales = c.values }
+    } else {
+      if let c = try constantInput(n, 2, "scales"), c.elementCount > 0 { scales = c.values }
+      if let c = try constantInput(n, 3, "sizes"), c.elementCount > 0 { sizes = intList(c) }
+    }
+    let r = xs.count
+    if sizes == nil, let scales {
+      guard scales.count == r, scales.allSatisfy({ $0 > 0 && $0 < 1e6 }) else { throw fail("scales \(scales) must be \(r) positive values") }
+      sizes = (0..<r).map { Int((Double(xs[$0]) * scales[$0]).rounded(.down)) }
+    }
+    guard let sizes, sizes.count == r, sizes.allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }) else {
+      throw fail("needs scales or sizes with \(r) positive values")
+    }
+    guard sizes[0] == xs[0], sizes[1] == xs[1] else { throw fail("resizing the batch or channel axis (\(xs) → \(sizes)) is not supported") }
+    let spatial = Array(2..<r)
+    let scale = spatial.map { scales?[$0] ?? Double(sizes[$0]) / Double(xs[$0]) }
+    let mode = try string(n, "mode", "nearest")
+    let coordinate = try string(n, "coordinate_transformation_mode", opset >= 11 ? "half_pixel" : "asymmetric")
+    let outputSize = spatial.map { sizes[$0] }
+    var attributes: [String: Any] = ["output_size": outputSize, "mode": mode == "nearest" ? "nearest" : "linear"]
+    switch mode {
+    case "nearest":
+      let rounding = try string(n, "nearest_mode", opset >= 11 ? "round_prefer_floor" : "floor")
+      func onnxIndex(_ o: Int, _ isize: Int, _ osize: Int, _ s: Double) -> Int {
+        let x = Double(o)
+        let f: Double
+        switch coordinate {
+        case "half_pixel": f = (x + 0.5) / s - 0.5
+        case "pytorch_half_pixel": f = osize > 1 ? (x + 0.5) / s - 0.5 : 0
+        case "align_corners": f = osize > 1 ? x * Double(isize - 1) / Double(osize - 1) : 0
+        case "tf_half_pixel_for_nn": f = (x + 0.5) / s
+        default: f = x / s
+        }
+        let i: Double
+        switch rounding {
+        case "floor": i = f.rounded(.down)
+        case "ceil": i = f.rounded(.up)
+        case "round_prefer_ceil": i = f.rounded(.toNearestOrAwayFromZero)
+        default: i = f - f.rounded(.down) == 0.5 ? f.rounded(.down) : f.rounded()
+        }
+        return Int(min(max(i, 0), Double(isize - 1)))
+      }
+      // nnabla's nearest (interpolate.cpp), in Float as it computes.
+      func nnablaIndex(_ o: Int, _ isize: Int, _ osize: Int, align: Bool, half: Bool, halfForNN: Bool) -> Int {
+        let s: Float = halfForNN ? Float(isize) / Float(osize) : osize <= 1 ? 0 : align ? Float(isize - 1) / Float(osize - 1) : Float(isize) / Float(osize)
+        let f: Float = halfForNN ? s * (Float(o) + 0.5) : half ? max(0, s * (Float(o) + 0.5) - 0.5) : s * Float(o)
+        return min(Int(f), isize - 1)
+      }
+      let variants = [(false, false, false), (true, false, false), (false, true, false), (false, false, true)]
+      guard let v = variants.first(where: { v in
+        spatial.enumerated().allSatisfy { k, axis in
+          (0..<sizes[axis]).allSatisfy { o in
+            onnxIndex(o, xs[axis], sizes[axis], scale[k]) == nnablaIndex(o, xs[axis], sizes[axis], align: v.0, half: v.1, halfForNN: v.2)
+          }
+        }
+      }) else {
+        throw fail("nearest with coordinate_transformation_mode '\(coordinate)' and nearest_mode '\(rounding)' picks source pixels no Interpolate variant picks here")
+      }
+      attributes["align_corners"] = v.0
+      attributes["half_pixel"] = v.1
+      attributes["half_pixel_for_nn"] = v.2
+    case "linear", "bilinear", "trilinear":
+      // Interpolate derives its ratio from the sizes: the scales must be exactly that.
+      for (k, axis) in spatial.enumerated() where abs(scale[k] * Double(xs[axis]) - Double(sizes[axis])) > 1e-9 * Double(sizes[axis]) {
+        throw fail("linear with scale \(scale[k]) on an axis of \(xs[axis]) (output \(sizes[axis])) is not supported")
+      }
+      switch coordinate {
+      case "half_pixel": attributes["half_pixel"] = true
+      case "pytorch_half_pixel" where outputSize.allSatisfy({ $0 > 1 }): attributes["half_pixel"] = true
+      case "align_corners": attributes["align_corners"] = true
+      case "asymmetric": break
+      default: throw fail("linear with coordinate_transformation_mode '\(coordinate)' is not supported")
+      }
+    default: throw fail("mode '\(mode)' is not supported (nearest and linear are)")
+    }
+    try emit(try function("Interpolate", attributes, [xs]), [xi], out, node: name)
   }
 
   // MARK: - Constant folding
