@@ -128,3 +128,22 @@ save("resize", [
     helper.make_node("Mul", ["abc", "d"], ["abcd"], name="mul"),
     helper.make_node("Add", ["abcd", "e"], ["y"], name="add"),
 ], [const("s2", [1, 1, 2, 2]), const("size", [1, 2, 6, 8], np.int64)], [1, 2, 3, 4], None)
+
+# ConvTranspose: stride 2 with output_padding and a bias; grouped, dilated, with uneven pads.
+save("conv_transpose", [
+    helper.make_node("ConvTranspose", ["x", "w1", "b1"], ["a"], name="deconv_stride2", strides=[2, 2], pads=[1, 1, 1, 1],
+                     output_padding=[1, 1], kernel_shape=[3, 3]),
+    helper.make_node("ConvTranspose", ["a", "w2"], ["y"], name="deconv_grouped", group=2, dilations=[2, 1], pads=[0, 1, 1, 0]),
+], [const("w1", w(4, 2, 3, 3)), const("b1", w(2)), const("w2", w(2, 3, 2, 3))], [1, 4, 3, 5], None)
+
+# Layout clean-up: a Transpose pair that cancels, Identity, Dropout and Cast copy nothing.
+save("layout", [
+    helper.make_node("Transpose", ["x"], ["nhwc"], name="to_nhwc", perm=[0, 2, 3, 1]),
+    helper.make_node("Transpose", ["nhwc"], ["nchw"], name="to_nchw", perm=[0, 3, 1, 2]),
+    helper.make_node("Conv", ["nchw", "w1"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+    helper.make_node("Identity", ["c"], ["i"], name="identity"),
+    helper.make_node("Dropout", ["i"], ["d"], name="dropout"),
+    helper.make_node("Cast", ["d"], ["k"], name="cast", to=TensorProto.FLOAT),
+    helper.make_node("Relu", ["k"], ["r"], name="relu"),
+    helper.make_node("Identity", ["r"], ["y"], name="identity_out"),
+], [const("w1", w(3, 2, 3, 3))], [1, 2, 4, 5], None)

@@ -27,7 +27,7 @@ import _NNTestSupport
         model: dir.appendingPathComponent("model.onnx").path, inputs: dir.appendingPathComponent("inputs.bin").path,
         outputs: dir.appendingPathComponent("outputs_onnx.bin").path)
     }
-    + ["conv_gemm", "shape_chain", "activations", "opset11", "resize"].map { m in
+    + ["conv_gemm", "shape_chain", "activations", "opset11", "resize", "conv_transpose", "layout"].map { m in
       Case(model: Fixtures.path("onnx/\(m).onnx"), inputs: Fixtures.path("onnx/\(m).inputs.bin"), outputs: Fixtures.path("onnx/\(m).outputs.bin"))
     }
 
@@ -84,6 +84,17 @@ import _NNTestSupport
     #expect(affine.inputs.count == 3)
     #expect(model.graph.tensors[model.graph.inputs[0]].shape == [1, 1, 49, 10])
     #expect(model.graph.tensors[model.graph.outputs[0]].name == "Identity")
+  }
+
+  /// A Transpose to NHWC and back cancels, Identity, Dropout and Cast copy nothing: what is left
+  /// is the Convolution and the ReLU, the ReLU writing the graph output 'y'.
+  @Test func layoutCleanUp_leavesOnlyTheComputation() throws {
+    let model = try ModelLoader.load(path: Fixtures.path("onnx/layout.onnx"))
+    #expect(model.graph.nodes.map(\.op.typeName) == ["Convolution", "ReLU"])
+    #expect(model.graph.nodes[0].inputs[0] == model.graph.inputs[0])
+    #expect(model.graph.tensors[model.graph.outputs[0]].name == "y")
+    #expect(model.graph.nodes[1].outputs == model.graph.outputs)
+    #expect(model.graph.tensors.count == 4)  // x, W, the convolution's output, y
   }
 
   // MARK: - Errors

@@ -26,7 +26,7 @@ public enum ONNXImporter {
     "Tanh", "HardSigmoid", "HardSwish", "Softmax", "LogSoftmax", "MaxPool", "AveragePool", "GlobalAveragePool",
     "GlobalMaxPool", "BatchNormalization", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Concat",
     "Split", "Slice", "Pad", "Gather", "ReduceMean", "ReduceSum", "ReduceMax", "Clip", "Constant", "Identity",
-    "Dropout", "Shape", "Cast", "Resize", "Upsample",
+    "Dropout", "Shape", "Cast", "Resize", "Upsample", "ConvTranspose",
   ]
 }
 
@@ -130,8 +130,51 @@ struct ONNXGraphBuilder {
       }
       outputs.append(i)
     }
-    guard !nodes.isEmpty else { throw DiagnosticError("the graph computes nothing: its outputs are its inputs") }
-    return ModelGraph(name: g.name.isEmpty ? "onnx" : g.name, tensors: tensors, nodes: nodes, inputs: inputs, outputs: outputs)
+    var graph = ModelGraph(name: g.name.isEmpty ? "onnx" : g.name, tensors: tensors, nodes: nodes, inputs: inputs, outputs: outputs)
+    Self.removeIdentities(&graph)
+    guard !graph.nodes.isEmpty else { throw DiagnosticError("the graph computes nothing: its outputs are its inputs") }
+    return graph
+  }
+
+  /// Identity, Dropout and Cast, and Transpose pairs that cancel, copy nothing: their consumers
+  /// read the source instead (or, for a graph output, the source's producer writes the output).
+  static func removeIdentities(_ g: inout ModelGraph) {
+    var k = 0
+    while k < g.nodes.count {
+      guard case .identity = g.nodes[k].op, let source = g.nodes[k].inputs.first, let o = g.nodes[k].outputs.first else {
+        k += 1
+        continue
+      }
+      let keep: (from: Int, to: Int)
+      if !g.outputs.contains(o) {
+        keep = (o, source)
+      } else if let p = g.nodes.firstIndex(where: { $0.outputs.contains(source) }), !g.outputs.contains(source) {
+        g.nodes[p].outputs = g.nodes[p].outputs.map { $0 == source ? o : $0 }
+        keep = (source, o)
+      } else {
+        k += 1
+        continue
+      }
+      g.nodes.remove(at: k)
+      for j in g.nodes.indices { g.nodes[j].inputs = g.nodes[j].inputs.map { $0 == keep.from ? keep.to : $0 } }
+    }
+    // Drop the tensors nothing refers to any more, renumbering the rest.
+    var used = Set(g.inputs).union(g.outputs)
+    for n in g.nodes { used.formUnion(n.inputs); used.formUnion(n.outputs) }
+    guard used.count < g.tensors.count else { return }
+    var newIndex = [Int](repeating: -1, count: g.tensors.count)
+    var tensors: [TensorInfo] = []
+    for (i, t) in g.tensors.enumerated() where used.contains(i) {
+      newIndex[i] = tensors.count
+      tensors.append(t)
+    }
+    g.tensors = tensors
+    g.inputs = g.inputs.map { newIndex[$0] }
+    g.outputs = g.outputs.map { newIndex[$0] }
+    for j in g.nodes.indices {
+      g.nodes[j].inputs = g.nodes[j].inputs.map { newIndex[$0] }
+      g.nodes[j].outputs = g.nodes[j].outputs.map { newIndex[$0] }
+    }
   }
 
   private func loadExternal(_ t: ONNXTensor) throws -> ONNXTensor {
@@ -324,7 +367,25 @@ struct ONNXGraphBuilder {
     case "Transpose":
       let xi = try x()
       let r = tensors[xi].shape.count
-      try emit(.transpose(axes: try ints(n, "perm") ?? Array((0..<r).reversed())), [xi], out, node: name)
+      let perm = try ints(n, "perm") ?? Array((0..<r).reversed())
+      // Transpose of a Transpose (NHWC-exported graphs put them in pairs): one permutation, or none.
+      if let p = producer[n.inputs[0]], case .transpose(let first) = nodes[p].op, uses[n.inputs[0]] == 1,
+        !model.graph.outputs.contains(where: { $0.name == n.inputs[0] }), perm.count == first.count,
+        perm.allSatisfy({ $0 >= 0 && $0 < first.count })
+      {
+        let composed = perm.map { first[$0] }
+        let source = nodes[p].inputs[0]
+        _ = try ShapeInference.outputShape(of: .transpose(axes: perm), inputs: [tensors[xi].shape])
+        nodes[p].op = composed == Array(0..<composed.count) ? .identity : .transpose(axes: composed)
+        let t = nodes[p].outputs[0]
+        index[tensors[t].name] = nil
+        tensors[t].name = out
+        tensors[t].shape = try ShapeInference.outputShape(of: nodes[p].op, inputs: [tensors[source].shape])
+        index[out] = t
+        producer[out] = p
+        return
+      }
+      try emit(.transpose(axes: perm), [xi], out, node: name)
     case "Concat":
       let ins = try n.inputs.filter { !$0.isEmpty }.map { try runtime($0) }
       guard let first = ins.first else { throw fail("has no input") }
@@ -343,6 +404,7 @@ struct ONNXGraphBuilder {
     case "Gather": try gather(n, out, name)
     case "ReduceMean", "ReduceSum", "ReduceMax": try reduce(n, out, name)
     case "Resize", "Upsample": try resize(n, out, name)
+    case "ConvTranspose": try convTranspose(n, out, name)
     case "Shape": throw fail("the shape of a computed tensor is known only at import; this one is not")
     default: throw fail("is not supported")
     }
@@ -397,6 +459,51 @@ struct ONNXGraphBuilder {
     inputs.append(try runtime(wn))
     if let bias { inputs.append(bias) }
     try emit(.convolution(ConvolutionAttributes(pad: common, stride: strides, dilation: dilations, group: group)), inputs, out, node: name)
+  }
+
+  /// ConvTranspose as Deconvolution (same weight layout `[in, out/group, k…]`); padding removed
+  /// unevenly at the two ends is the common part in the Deconvolution and a Slice for the rest.
+  private mutating func convTranspose(_ n: ONNXNode, _ out: String, _ name: String) throws {
+    guard let xn = input(n, 0), let wn = input(n, 1) else { throw fail("needs inputs X and W") }
+    let xi = try runtime(xn)
+    let xs = tensors[xi].shape
+    let ws = try shape(wn)
+    guard xs.count >= 3, ws.count == xs.count else { throw fail("input \(xs) and weight \(ws) must have the same rank, 3 or more") }
+    let spatial = xs.count - 2
+    let kernel = try ints(n, "kernel_shape") ?? Array(ws[2...])
+    let strides = try ints(n, "strides") ?? Array(repeating: 1, count: spatial)
+    let dilations = try ints(n, "dilations") ?? Array(repeating: 1, count: spatial)
+    let outputPadding = try ints(n, "output_padding") ?? Array(repeating: 0, count: spatial)
+    guard kernel.count == spatial, strides.count == spatial, dilations.count == spatial, outputPadding.count == spatial,
+      Array(ws[2...]) == kernel, (kernel + strides + dilations).allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }),
+      outputPadding.allSatisfy({ $0 >= 0 && $0 <= 1 << 20 })
+    else {
+      throw fail("kernel_shape \(kernel), strides \(strides), dilations \(dilations), output_padding \(outputPadding) do not fit weight \(ws)")
+    }
+    guard try string(n, "auto_pad", "NOTSET") == "NOTSET", n.attributes["output_shape"] == nil else {
+      throw fail("auto_pad and output_shape are not supported; give pads")
+    }
+    let pads = try ints(n, "pads") ?? Array(repeating: 0, count: 2 * spatial)
+    guard pads.count == 2 * spatial, pads.allSatisfy({ $0 >= 0 && $0 <= 1 << 20 }) else { throw fail("pads \(pads) must be \(2 * spatial) non-negative values") }
+    let begin = Array(pads[..<spatial]), end = Array(pads[spatial...])
+    let common = zip(begin, end).map { min($0, $1) }
+    var inputs = [xi, try runtime(wn)]
+    if let b = input(n, 2) { inputs.append(try runtime(b)) }
+    let op = Op.deconvolution(
+      DeconvolutionAttributes(pad: common, stride: strides, dilation: dilations, group: try int(n, "group", 1), outputPadding: outputPadding))
+    guard zip(begin, end).contains(where: { $0 != $1 }) else {
+      try emit(op, inputs, out, node: name)
+      return
+    }
+    let full = try emit(op, inputs, out + "/deconvolution", node: name + "/deconvolution")
+    let fs = tensors[full].shape
+    var a = SliceAttributes(start: Array(repeating: 0, count: fs.count), stop: fs, step: Array(repeating: 1, count: fs.count))
+    for i in 0..<spatial {
+      a.start[2 + i] = begin[i] - common[i]
+      a.stop[2 + i] = fs[2 + i] - (end[i] - common[i])
+      guard a.stop[2 + i] > a.start[2 + i] else { throw fail("pads \(pads) leave no output") }
+    }
+    try emit(.slice(a), [full], out, node: name)
   }
 
   /// Begin and end padding per spatial axis, from `pads` or `auto_pad`.
