@@ -394,6 +394,9 @@ struct ONNXGraphBuilder {
       if n.opType == "Dropout", n.outputs.count > 1, uses[n.outputs[1], default: 0] > 0 {
         throw fail("the mask output of Dropout is used; only inference Dropout (an identity) is supported")
       }
+      if n.opType == "Cast", ![1, 10, 11].contains(try int(n, "to", 1)) {
+        throw fail("casting a computed tensor to \(ONNXTensor.typeName(Int64(try int(n, "to", 1)))) is not supported (float only)")
+      }
       try emit(.identity, [x()], out, node: name)
     case "Clip": try clip(n, out, name)
     case "Pad": try pad(n, out, name)
