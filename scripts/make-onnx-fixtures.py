@@ -147,3 +147,27 @@ save("layout", [
     helper.make_node("Relu", ["k"], ["r"], name="relu"),
     helper.make_node("Identity", ["r"], ["y"], name="identity_out"),
 ], [const("w1", w(3, 2, 3, 3))], [1, 2, 4, 5], None)
+
+# Element-wise math: unary functions, Max/Min/Sum of several inputs, Pow.
+save("math", [
+    helper.make_node("Abs", ["x"], ["ax"], name="abs"),
+    helper.make_node("Add", ["ax", "one"], ["pos"], name="add_one"),
+    helper.make_node("Log", ["pos"], ["lg"], name="log"),
+    helper.make_node("Sqrt", ["pos"], ["sq"], name="sqrt"),
+    helper.make_node("Reciprocal", ["pos"], ["rc"], name="reciprocal"),
+    helper.make_node("Exp", ["x"], ["ex"], name="exp"),
+    helper.make_node("Erf", ["x"], ["er"], name="erf"),
+    helper.make_node("Floor", ["x"], ["fl"], name="floor"),
+    helper.make_node("Ceil", ["x"], ["ce"], name="ceil"),
+    helper.make_node("Sin", ["x"], ["si"], name="sin"),
+    helper.make_node("Cos", ["x"], ["co"], name="cos"),
+    helper.make_node("Sign", ["x"], ["sg"], name="sign"),
+    helper.make_node("Neg", ["x"], ["ng"], name="neg"),
+    helper.make_node("Softplus", ["x"], ["sp"], name="softplus"),
+    helper.make_node("Softsign", ["x"], ["ss"], name="softsign"),
+    helper.make_node("Pow", ["pos", "three"], ["p3"], name="pow_scalar"),
+    helper.make_node("Pow", ["pos", "x"], ["px"], name="pow_tensor"),
+    helper.make_node("Max", ["lg", "sq", "rc"], ["mx"], name="max3"),
+    helper.make_node("Min", ["ex", "er"], ["mn"], name="min2"),
+    helper.make_node("Sum", ["mx", "mn", "fl", "ce", "si", "co", "sg", "ng", "sp", "ss", "p3", "px"], ["y"], name="sum"),
+], [const("one", 1.0), const("three", 3.0)], [1, 2, 3, 4], None)

@@ -27,6 +27,8 @@ public enum ONNXImporter {
     "GlobalMaxPool", "BatchNormalization", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Concat",
     "Split", "Slice", "Pad", "Gather", "ReduceMean", "ReduceSum", "ReduceMax", "Clip", "Constant", "Identity",
     "Dropout", "Shape", "Cast", "Resize", "Upsample", "ConvTranspose",
+    "Exp", "Log", "Abs", "Erf", "Floor", "Ceil", "Sin", "Cos", "Sign", "Neg", "Sqrt", "Reciprocal", "Softplus", "Softsign",
+    "Max", "Min", "Pow", "Sum",
   ]
 }
 
@@ -408,6 +410,39 @@ struct ONNXGraphBuilder {
     case "ReduceMean", "ReduceSum", "ReduceMax": try reduce(n, out, name)
     case "Resize", "Upsample": try resize(n, out, name)
     case "ConvTranspose": try convTranspose(n, out, name)
+    case "Exp", "Log", "Abs", "Erf", "Floor", "Ceil", "Sin", "Cos", "Sign", "Sqrt", "Reciprocal", "Softplus", "Softsign":
+      let xi = try x()
+      let (fn, attributes): (String, [String: Any]) =
+        switch n.opType {
+        case "Sign": ("Sign", ["alpha": 0.0])
+        case "Sqrt": ("PowScalar", ["val": 0.5])
+        case "Reciprocal": ("RDivScalar", ["val": 1.0])
+        case "Softplus": ("SoftPlus", ["beta": 1.0])
+        case "Softsign": ("SoftSign", [:])
+        default: (n.opType, [:])
+        }
+      try emit(try function(fn, attributes, [tensors[xi].shape]), [xi], out, node: name)
+    case "Neg": try emit(.mulScalar(value: -1), [x()], out, node: name)
+    case "Max", "Min", "Sum":
+      let ins = try n.inputs.filter { !$0.isEmpty }.map { try runtime($0) }
+      guard var acc = ins.first else { throw fail("has no input") }
+      if ins.count == 1 { try emit(.identity, [acc], out, node: name) }
+      for (k, next) in ins.dropFirst().enumerated() {
+        let last = k == ins.count - 2
+        let op: Op =
+          n.opType == "Sum"
+          ? .add2 : try function(n.opType == "Max" ? "Maximum2" : "Minimum2", [:], [tensors[acc].shape, tensors[next].shape])
+        acc = try emit(op, [acc, next], last ? out : "\(out)/\(k)", node: last ? name : "\(name)/\(k)")
+      }
+    case "Pow":
+      guard let bn = input(n, 1) else { throw fail("needs an exponent") }
+      let xi = try x()
+      if let c = constants[bn], c.elementCount == 1 {
+        try emit(try function("PowScalar", ["val": c.values[0]], [tensors[xi].shape]), [xi], out, node: name)
+      } else {
+        let bi = try runtime(bn)
+        try emit(try function("Pow2", [:], [tensors[xi].shape, tensors[bi].shape]), [xi, bi], out, node: name)
+      }
     case "Shape": throw fail("the shape of a computed tensor is known only at import; this one is not")
     default: throw fail("is not supported")
     }
