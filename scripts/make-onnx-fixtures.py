@@ -171,3 +171,13 @@ save("math", [
     helper.make_node("Min", ["ex", "er"], ["mn"], name="min2"),
     helper.make_node("Sum", ["mx", "mn", "fl", "ce", "si", "co", "sg", "ng", "sp", "ss", "p3", "px"], ["y"], name="sum"),
 ], [const("one", 1.0), const("three", 3.0)], [1, 2, 3, 4], None)
+
+# A convolution without bias followed by an Add of one value per channel (the bias joins it), and a
+# depthwise one followed by an Add of [1, C, 1, 1].
+save("conv_bias_add", [
+    helper.make_node("Conv", ["x", "w1"], ["c1"], name="conv", pads=[1, 1, 1, 1]),
+    helper.make_node("Add", ["c1", "b1"], ["a1"], name="bias1"),
+    helper.make_node("Conv", ["a1", "w2"], ["c2"], name="conv_dw", group=3, pads=[1, 1, 1, 1]),
+    helper.make_node("Add", ["b2", "c2"], ["y"], name="bias2"),
+], [const("w1", w(3, 2, 3, 3)), const("b1", w(3, 1, 1)), const("w2", w(3, 1, 3, 3)), const("b2", w(1, 3, 1, 1))],
+    [1, 2, 4, 5], None)

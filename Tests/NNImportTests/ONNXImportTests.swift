@@ -27,7 +27,7 @@ import _NNTestSupport
         model: dir.appendingPathComponent("model.onnx").path, inputs: dir.appendingPathComponent("inputs.bin").path,
         outputs: dir.appendingPathComponent("outputs_onnx.bin").path)
     }
-    + ["conv_gemm", "shape_chain", "activations", "opset11", "resize", "conv_transpose", "layout", "math"].map { m in
+    + ["conv_gemm", "shape_chain", "activations", "opset11", "resize", "conv_transpose", "layout", "math", "conv_bias_add"].map { m in
       Case(model: Fixtures.path("onnx/\(m).onnx"), inputs: Fixtures.path("onnx/\(m).inputs.bin"), outputs: Fixtures.path("onnx/\(m).outputs.bin"))
     }
 
@@ -95,6 +95,14 @@ import _NNTestSupport
     #expect(model.graph.tensors[model.graph.outputs[0]].name == "y")
     #expect(model.graph.nodes[1].outputs == model.graph.outputs)
     #expect(model.graph.tensors.count == 4)  // x, W, the convolution's output, y
+  }
+
+  /// Add of one value per channel after a bias-less convolution becomes its bias.
+  @Test func convolutionPlusChannelAdd_becomesTheBias() throws {
+    let model = try ModelLoader.load(path: Fixtures.path("onnx/conv_bias_add.onnx"))
+    #expect(model.graph.nodes.map(\.op.typeName) == ["Convolution", "DepthwiseConvolution"])
+    #expect(model.graph.nodes.map(\.inputs.count) == [3, 3])
+    #expect(model.graph.tensors[model.graph.outputs[0]].name == "y")
   }
 
   // MARK: - Errors

@@ -353,16 +353,30 @@ extension ONNXGraphBuilder {
 
   mutating func binary(_ n: ONNXNode, _ out: String, _ name: String) throws {
     guard let an = input(n, 0), let bn = input(n, 1) else { throw fail("needs two inputs") }
-    // MatMul + Add of a bias vector: the bias joins the Affine.
+    // MatMul + Add of a bias vector, or a convolution + Add of one value per channel: the bias
+    // joins the Affine or the convolution.
     if n.opType == "Add" {
       for (computed, bias) in [(an, bn), (bn, an)] {
-        guard let p = producer[computed], case .affine = nodes[p].op, nodes[p].inputs.count == 2, uses[computed] == 1,
+        guard let p = producer[computed], nodes[p].inputs.count == 2, uses[computed] == 1,
           !model.graph.outputs.contains(where: { $0.name == computed }), let c = constants[bias]
         else { continue }
         let outShape = tensors[nodes[p].outputs[0]].shape
-        guard let m = outShape.last, c.elementCount == m, c.dims.last == m, c.dims.dropLast().allSatisfy({ $0 == 1 }),
-          c.dims.count <= outShape.count
-        else { continue }
+        let m: Int
+        switch nodes[p].op {
+        case .affine:
+          guard let last = outShape.last, c.elementCount == last, c.dims.last == last, c.dims.dropLast().allSatisfy({ $0 == 1 }),
+            c.dims.count <= outShape.count
+          else { continue }
+          m = last
+        case .convolution, .depthwiseConvolution, .deconvolution:
+          // [C, 1, …] or [1, C, 1, …]: aligned from the right, C lands on the channel axis.
+          let r = outShape.count
+          guard r >= 3, c.dims.count <= r, c.elementCount == outShape[1] else { continue }
+          let padded = Array(repeating: 1, count: r - c.dims.count) + c.dims
+          guard padded[1] == outShape[1], padded.enumerated().allSatisfy({ $0.offset == 1 || $0.element == 1 }) else { continue }
+          m = outShape[1]
+        default: continue
+        }
         nodes[p].inputs.append(parameter(bias, shape: [m], values: c.values.map { Float($0) }))
         let t = nodes[p].outputs[0]
         index[tensors[t].name] = nil
