@@ -35,7 +35,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
-targets=(zip inflate gzip prototext protowire hdf5 png pgm npy csv idx nnp tflite)
+targets=(zip inflate gzip prototext protowire hdf5 png pgm npy csv idx nnp tflite onnx)
 # Module, source folder; in dependency order.
 modules=(
   NNFormats:Sources/NNFormats NNIR:Sources/NNIR NNInterpreter:Sources/NNInterpreter NNFunctions:Sources/NNFunctions NNImport:Sources/NNImport
@@ -112,6 +112,7 @@ case $target in
     printf 'x:image,y:label\r\n"a,b.png",1\r\n"say ""hi""\nthere",2\n\n' >"$corpus/seed-dataset.csv" ;;
   idx) seed "$fixtures"/formats/idx/* ;;
   tflite) seed $(find "$fixtures" bench/mlperf-tiny -name '*.tflite' -size -64k) ;;
+  onnx) seed "$fixtures"/onnx/*.onnx bench/mlperf-tiny/kws/model.onnx ;;
   nnp) seed $(small_nnps) "$fixtures"/formats/nntxt/*.nntxt ;;  # text: see FuzzTargets.nnp
 esac
 find "$corpus" -type f -empty -delete

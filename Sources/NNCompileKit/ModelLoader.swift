@@ -3,7 +3,7 @@ import NNFormats
 import NNImport
 import NNIR
 
-/// Reads a model file (`.nnp`, `.tflite`, or a bare `.nntxt`/`.prototxt` whose parameters are written in it).
+/// Reads a model file (`.nnp`, `.onnx`, `.tflite`, or a bare `.nntxt`/`.prototxt` whose parameters are written in it).
 public enum ModelLoader {
   public static func load(path: String, executor: String? = nil) throws -> ImportedModel {
     let bytes = try readFile(path)
@@ -17,6 +17,11 @@ public enum ModelLoader {
       // `.tflite`, or any file with TFLite's FlatBuffer identifier "TFL3" at byte 4.
       if path.hasSuffix(".tflite") || (bytes.count >= 8 && Array(bytes[4..<8]) == Array("TFL3".utf8)) {
         return try TFLiteImporter.importModel(bytes: bytes)
+      }
+      // An .nnp is a zip ("PK"); anything else named .onnx is read as an ONNX ModelProto.
+      if path.hasSuffix(".onnx") || (!path.hasSuffix(".nnp") && !bytes.starts(with: [0x50, 0x4B])) {
+        let directory = (path as NSString).deletingLastPathComponent
+        return try ONNXImporter.importModel(bytes: bytes, directory: directory.isEmpty ? "." : directory)
       }
       return try NNablaImporter.importNNP(bytes: bytes, executor: executor)
     } catch {

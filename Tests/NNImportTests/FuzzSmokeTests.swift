@@ -25,6 +25,7 @@ import _NNTestSupport
     case "csv": return Array("x:image,y:label\r\n\"a,b.png\",1\n\"say \"\"hi\"\"\nthere\",2\n".utf8)
     case "idx": return try Fixtures.bytes("formats/idx/tiny-images-idx3-ubyte")
     case "tflite": return try Array(Data(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("bench/mlperf-tiny/kws/kws_float32.tflite")))
+    case "onnx": return try Fixtures.bytes("onnx/conv_gemm.onnx")
     default: return try Fixtures.bytes("nnabla/iris_mlp/model_pb.nnp")
     }
   }

@@ -15,7 +15,7 @@ public enum FuzzTargets {
   public static let all: [String: @Sendable ([UInt8]) -> Void] = [
     "zip": { zip($0) }, "inflate": { inflate($0) }, "gzip": { gzip($0) }, "prototext": { protoText($0) },
     "protowire": { protoWire($0) }, "hdf5": { hdf5($0) }, "png": { png($0) }, "pgm": { pgm($0) }, "npy": { npy($0) },
-    "csv": { csv($0) }, "idx": { idx($0) }, "nnp": { nnp($0) }, "tflite": { tflite($0) },
+    "csv": { csv($0) }, "idx": { idx($0) }, "nnp": { nnp($0) }, "tflite": { tflite($0) }, "onnx": { onnx($0) },
   ]
 
   /// Inflated output beyond this is refused by the reader, not allocated.
@@ -82,6 +82,11 @@ public enum FuzzTargets {
       _ = try? message.repeatedDouble(number)
       (try? message.messages(number))?.forEach(visit)
     }
+  }
+
+  /// The ONNX decoder, then the importer on what it decoded (no external data: no directory).
+  public static func onnx(_ bytes: [UInt8]) {
+    _ = try? ONNXImporter.importModel(bytes: bytes)
   }
 
   public static func hdf5(_ bytes: [UInt8]) {

@@ -3,7 +3,7 @@ import NNCompileKit
 
 enum CompileCommand: Subcommand {
   static let name = "compile"
-  static let usage = "nncompile [compile] <model.nnp> [--target <target>] -o <dir> [options]"
+  static let usage = "nncompile [compile] <model.nnp|model.onnx> [--target <target>] -o <dir> [options]"
   static let help = """
     OVERVIEW: Compile a model to C99: <prefix>.h, <prefix>.c, <prefix>_weights.{h,c}, the kernels it uses,
       and report.{txt,json,html} (per layer MACs, weights and arena; flash and RAM against the target).

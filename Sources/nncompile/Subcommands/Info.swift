@@ -2,7 +2,7 @@ import NNCompileKit
 
 enum InfoCommand: Subcommand {
   static let name = "info"
-  static let usage = "nncompile info <model.nnp> [--executor <name>]\n       nncompile info --functions [--markdown]"
+  static let usage = "nncompile info <model.nnp|model.onnx> [--executor <name>]\n       nncompile info --functions [--markdown]"
   static let help = """
     OVERVIEW: Show a model's networks, inputs and outputs, and each layer's output shape, parameter count and multiply-adds;
     or, with --functions, which of nnabla's functions nncompile compiles (float32 C, int8, training).

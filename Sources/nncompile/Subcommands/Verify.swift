@@ -3,7 +3,7 @@ import NNCompileKit
 
 enum VerifyCommand: Subcommand {
   static let name = "verify"
-  static let usage = "nncompile verify <model.nnp> --input <file> [--input <file>…] [--emulate] [options]"
+  static let usage = "nncompile verify <model.nnp|model.onnx> --input <file> [--input <file>…] [--emulate] [options]"
   static let help = """
     OVERVIEW: Compile, build the C with the host compiler, run it on inputs, and compare with the Swift reference interpreter.
 
