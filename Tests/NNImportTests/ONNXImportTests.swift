@@ -84,6 +84,8 @@ import _NNTestSupport
     #expect(affine.inputs.count == 3)
     #expect(model.graph.tensors[model.graph.inputs[0]].shape == [1, 1, 49, 10])
     #expect(model.graph.tensors[model.graph.outputs[0]].name == "Identity")
+    let info = ModelInfo.text(model, file: "kws.onnx")
+    #expect(info.contains("  input layout: NCHW, as the source framework takes it\n"), "\(info)")
   }
 
   /// A Transpose to NHWC and back cancels, Identity, Dropout and Cast copy nothing: what is left

@@ -12,8 +12,8 @@ public struct ImportedModel: Sendable {
   public var noImageNormalization: Bool
   /// What import accepted but the user should know (printed as `<file>: <location>: warning: …`).
   public var warnings: [Diagnostic] = []
-  /// How the graph takes its inputs when the source framework says ("NHWC" for TFLite); nil: as
-  /// the graph's shapes say (nnabla's NCHW).
+  /// How the graph takes its inputs when the source framework says ("NHWC" for TFLite, "NCHW"
+  /// as an ONNX graph declares them); nil: as the graph's shapes say (nnabla's NCHW).
   public var inputLayout: String? = nil
 }
 

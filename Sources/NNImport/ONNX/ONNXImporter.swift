@@ -17,7 +17,7 @@ public enum ONNXImporter {
     let graph = try builder.build()
     return ImportedModel(
       graph: graph, networkNames: [model.graph.name], executorName: nil, noImageNormalization: true,
-      warnings: builder.warnings)
+      warnings: builder.warnings, inputLayout: "NCHW")
   }
 
   /// The operators the importer maps (domain `ai.onnx`).
