@@ -1,3 +1,5 @@
+import NNIR
+
 /// The `const` arrays of a model (flash): float weights, or int8 weights and tables, int32 biases,
 /// multipliers and shifts, and the float parameters of ops an int8 model runs in float.
 ///
@@ -30,14 +32,7 @@ struct ConstantArrays {
 
   private mutating func add(_ type: String, _ name: String, _ comment: String, _ values: [String], bytes: Int) {
     declarations.append("extern const \(type) \(name)[\(values.count)]; /* \(CNames.comment(comment)) */")
-    var text = "/* \(CNames.comment(comment)) */\nconst \(type) \(name)[\(values.count)] = {\n"
-    var i = 0
-    while i < values.count {
-      let end = min(i + 16, values.count)
-      text += "  " + values[i..<end].joined(separator: ", ") + ",\n"
-      i = end
-    }
-    definitions.append(text + "};\n")
+    definitions.append("/* \(CNames.comment(comment)) */\nconst \(type) \(name)[\(values.count)] = {\n" + CLiteral.arrayBody(values) + "};\n")
     totalBytes += values.count * bytes
   }
 
@@ -61,8 +56,7 @@ struct ConstantArrays {
 
   mutating func int32(_ stem: String, _ comment: String, _ values: [Int32], requantization: Bool = false) -> String {
     let name = "\(prefix)_\(stem)"
-    // INT32_MIN has no literal form; write every value through INT32_C so 16-bit ints are fine.
-    let literals = values.map { $0 == Int32.min ? "(-INT32_C(2147483647) - 1)" : "INT32_C(\($0))" }
+    let literals = values.map(CLiteral.int32)
     if let symbol = existing("int32_t", literals, else: name) { return symbol }
     if requantization { requantizationBytes += 4 * values.count } else { biasBytes += 4 * values.count }
     add("int32_t", name, comment, literals, bytes: 4)

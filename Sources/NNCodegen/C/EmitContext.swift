@@ -64,13 +64,7 @@ struct EmitContext {
     if let name = tableNamed[key] { return name }
     let name = "\(prefix)_\(stem)_\(scalarTables.count)"
     tableNamed[key] = name
-    var lines: [String] = []
-    var i = 0
-    while i < values.count {
-      lines.append("  " + values[i..<min(i + 16, values.count)].joined(separator: ", ") + ",")
-      i += 16
-    }
-    scalarTables.append("static const \(type) \(name)[\(values.count)] = {\n" + lines.joined(separator: "\n") + "\n};")
+    scalarTables.append("static const \(type) \(name)[\(values.count)] = {\n" + CLiteral.arrayBody(values) + "};")
     return name
   }
 

@@ -28,8 +28,7 @@ struct FunctionCallContext: CFunctionCall {
     context.array("int16_t", stem, values.map { "\($0)" })
   }
   mutating func constantInt32(_ stem: String, _ values: [Int32]) -> String {
-    // INT32_MIN has no literal form; INT32_C keeps 16-bit-int targets right.
-    context.array("int32_t", stem, values.map { $0 == Int32.min ? "(-INT32_C(2147483647) - 1)" : "INT32_C(\($0))" })
+    context.array("int32_t", stem, values.map(CLiteral.int32))
   }
   mutating func constantFloat(_ stem: String, _ values: [Float]) -> String {
     context.array("float", stem, values.map(CLiteral.float))

@@ -184,14 +184,7 @@ public struct ONNXTensor: Sendable {
       }
     }
     if let raw = try m.bytes(9) {
-      let size: Int
-      switch dataType {
-      case Self.float, Self.int32, Self.uint32: size = 4
-      case Self.double, Self.int64, Self.uint64: size = 8
-      case Self.float16, Self.int16, Self.uint16: size = 2
-      case Self.int8, Self.uint8, Self.bool: size = 1
-      default: throw ONNXModel.error("tensor '\(name)' has data type \(Self.typeName(dataType)), which nncompile does not read")
-      }
+      let size = try elementSize()
       guard raw.count == count * size else {
         throw ONNXModel.error("tensor '\(name)' of shape \(rawDims) has \(raw.count) bytes of raw data, expected \(count * size)")
       }
@@ -258,17 +251,21 @@ public struct ONNXTensor: Sendable {
     return sign * (1 + f / 1024) * Float(sign: .plus, exponent: e - 15, significand: 1)
   }
 
+  /// Bytes per element of raw or external data, for the data types nncompile reads.
+  func elementSize() throws -> Int {
+    switch dataType {
+    case Self.float, Self.int32, Self.uint32: return 4
+    case Self.double, Self.int64, Self.uint64: return 8
+    case Self.float16, Self.int16, Self.uint16: return 2
+    case Self.int8, Self.uint8, Self.bool: return 1
+    default: throw ONNXModel.error("tensor '\(name)' has data type \(Self.typeName(dataType)), which nncompile does not read")
+    }
+  }
+
   /// Fills `values` from external data: `file` is the whole file `location` names.
   public mutating func loadExternal(_ file: [UInt8]) throws {
     let offset = Int(external?["offset"] ?? "0") ?? -1
-    let size: Int
-    switch dataType {
-    case Self.float, Self.int32, Self.uint32: size = 4
-    case Self.double, Self.int64, Self.uint64: size = 8
-    case Self.float16, Self.int16, Self.uint16: size = 2
-    case Self.int8, Self.uint8, Self.bool: size = 1
-    default: throw ONNXModel.error("tensor '\(name)' has data type \(Self.typeName(dataType)), which nncompile does not read")
-    }
+    let size = try elementSize()
     let count = elementCount
     let length = Int(external?["length"] ?? "\(count * size)") ?? -1
     guard offset >= 0, length == count * size, offset <= file.count, length <= file.count - offset else {

@@ -55,6 +55,18 @@ public enum CLiteral {
     return "{" + padded.joined(separator: ", ") + "}"
   }
 
+  /// An `int32_t` literal that is right on 16-bit-int targets too (INT32_MIN has no literal form).
+  public static func int32(_ value: Int32) -> String {
+    value == Int32.min ? "(-INT32_C(2147483647) - 1)" : "INT32_C(\(value))"
+  }
+
+  /// The body of an array initializer: 16 values per line, each line indented and ending in ",".
+  public static func arrayBody(_ values: [String]) -> String {
+    stride(from: 0, to: values.count, by: 16).map { i in
+      "  " + values[i..<min(i + 16, values.count)].joined(separator: ", ") + ",\n"
+    }.joined()
+  }
+
   /// `{.a = 1, .b = 2}`.
   public static func designated(_ fields: [(String, String)]) -> String {
     "{" + fields.map { ".\($0.0) = \($0.1)" }.joined(separator: ", ") + "}"
