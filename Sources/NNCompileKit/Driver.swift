@@ -144,19 +144,22 @@ public enum Driver {
   static func quantize(
     _ model: ImportedModel, modelPath: String, options: CompileOptions, progress: (any ProgressReporter)?
   ) throws -> (folded: ModelGraph, program: Int8Program) {
-    guard let data = options.calibrationData else {
+    let (folded, foldedNames) = BatchNormFolding.fold(model.graph)
+    let ranges: [Int: CalibratedRange]
+    if let data = options.calibrationData {
+      let samples = try InputLoader(graph: folded, normalizeImages: options.normalizesImages(for: model))
+        .load(path: data, maxSamples: options.calibrationSamples)
+      do {
+        ranges = try Calibration.calibrate(folded, samples: samples, method: options.calibrationMethod, progress: progress)
+      } catch {
+        throw CompileError(file: data, "error: calibration: \(error)")
+      }
+    } else if folded.hasFileQuantizedActivations {
+      ranges = [:]  // the file's own scales and zero points (an int8 .tflite, a QDQ ONNX model)
+    } else {
       throw CompileError(
         file: modelPath,
         "error: int8 needs calibration data to choose activation ranges: pass --calibrate <data> (an NNC dataset CSV, a folder of images, .npy or raw float32 .bin), or --quantize float32")
-    }
-    let (folded, foldedNames) = BatchNormFolding.fold(model.graph)
-    let samples = try InputLoader(graph: folded, normalizeImages: options.normalizesImages(for: model))
-      .load(path: data, maxSamples: options.calibrationSamples)
-    let ranges: [Int: CalibratedRange]
-    do {
-      ranges = try Calibration.calibrate(folded, samples: samples, method: options.calibrationMethod, progress: progress)
-    } catch {
-      throw CompileError(file: data, "error: calibration: \(error)")
     }
     do {
       var program = try Int8Quantizer.quantize(folded, ranges: ranges)

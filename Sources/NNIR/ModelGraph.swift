@@ -11,13 +11,22 @@ public struct ModelGraph: Sendable {
   public var inputs: [Int]
   /// Graph outputs, in the executor's order.
   public var outputs: [Int]
+  /// The int8 arithmetic the file's own quantization was made for (`FileQuantization`).
+  public var int8Rules: Int8Rules
 
-  public init(name: String, tensors: [TensorInfo], nodes: [Node], inputs: [Int], outputs: [Int]) {
+  public init(name: String, tensors: [TensorInfo], nodes: [Node], inputs: [Int], outputs: [Int], int8Rules: Int8Rules = .nncompile) {
     self.name = name
     self.tensors = tensors
     self.nodes = nodes
     self.inputs = inputs
     self.outputs = outputs
+    self.int8Rules = int8Rules
+  }
+
+  /// The file quantizes some activations itself (an int8 `.tflite`, a QDQ ONNX model): int8
+  /// needs no calibration where it does.
+  public var hasFileQuantizedActivations: Bool {
+    tensors.contains { $0.data == nil && $0.quantization?.perTensor != nil }
   }
 
   /// The index of the tensor called `name`, if any.
@@ -37,11 +46,14 @@ public struct TensorInfo: Sendable {
   public var shape: [Int]
   /// Constant values for parameters (weights, biases, BN statistics); nil for activations.
   public var data: FloatTensor?
+  /// The file's own quantization of this tensor, if it has one.
+  public var quantization: FileQuantization?
 
-  public init(name: String, shape: [Int], data: FloatTensor? = nil) {
+  public init(name: String, shape: [Int], data: FloatTensor? = nil, quantization: FileQuantization? = nil) {
     self.name = name
     self.shape = shape
     self.data = data
+    self.quantization = quantization
   }
 
   public var elementCount: Int { shape.reduce(1, *) }

@@ -148,6 +148,7 @@ public enum BatchNormFolding {
     let readTwice = g.nodes[reader].inputs.filter { $0 == tensor }.count > 1
     if !sharedNodes, !readTwice, !g.outputs.contains(tensor) {
       g.tensors[tensor].data = data
+      g.tensors[tensor].quantization = nil  // the file's codes were for the unfolded values
       return tensor
     }
     orphaned.insert(tensor)

@@ -27,7 +27,7 @@ public enum FunctionExpansion {
         }
       }
       if !changed { break }
-      current = ModelGraph(name: current.name, tensors: builder.tensors, nodes: nodes, inputs: current.inputs, outputs: current.outputs)
+      current = ModelGraph(name: current.name, tensors: builder.tensors, nodes: nodes, inputs: current.inputs, outputs: current.outputs, int8Rules: current.int8Rules)
     }
     if let stuck = current.nodes.first(where: { $0.outputs.count > 1 }) {
       throw ShapeError("'\(stuck.name)' (\(stuck.op.typeName)) has \(stuck.outputs.count) outputs and no expansion into single-output nodes")

@@ -59,8 +59,8 @@ struct GraphEditor {
     originalTensorCount = g.tensors.count
   }
 
-  mutating func newTensor(_ name: String, shape: [Int], data: FloatTensor? = nil) -> Int {
-    graph.tensors.append(TensorInfo(name: name, shape: shape, data: data))
+  mutating func newTensor(_ name: String, shape: [Int], data: FloatTensor? = nil, quantization: FileQuantization? = nil) -> Int {
+    graph.tensors.append(TensorInfo(name: name, shape: shape, data: data, quantization: quantization))
     return graph.tensors.count - 1
   }
 

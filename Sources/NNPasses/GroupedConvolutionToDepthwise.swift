@@ -17,7 +17,8 @@ public enum GroupedConvolutionToDepthwise {
         w.shape[1] == 1, w.shape[0] % a.group == 0
       else { continue }
       let shape = [w.shape[0]] + w.shape.dropFirst(2)
-      let weight = editor.newTensor(w.name + "_depthwise", shape: shape, data: FloatTensor(shape: shape, values: data.values))
+      let weight = editor.newTensor(w.name + "_depthwise", shape: shape, data: FloatTensor(shape: shape, values: data.values),
+        quantization: w.quantization)  // the same element order: the file's codes still fit
       var inputs = node.inputs
       inputs[1] = weight
       let op = Op.depthwiseConvolution(

@@ -28,6 +28,6 @@ enum TensorCompaction {
     let nodes = g.nodes.map { n in
       Node(name: n.name, op: n.op, inputs: n.inputs.map(remap), outputs: n.outputs.map(remap))
     }
-    return ModelGraph(name: g.name, tensors: tensors, nodes: nodes, inputs: g.inputs.map(remap), outputs: g.outputs.map(remap))
+    return ModelGraph(name: g.name, tensors: tensors, nodes: nodes, inputs: g.inputs.map(remap), outputs: g.outputs.map(remap), int8Rules: g.int8Rules)
   }
 }

@@ -195,11 +195,10 @@ import _NNTestSupport
     }
   }
 
-  /// MLCommons' int8 kws: refused for now in one line, but already read whole, with the file's
-  /// own quantization (its input: scale 0.584702909, zero point 83, as meta.json says).
-  @Test func int8Model_isRefusedButItsQuantizationIsRead() throws {
+  /// MLCommons' int8 kws is read whole, with the file's own quantization (its input: scale
+  /// 0.584702909, zero point 83, as meta.json says).
+  @Test func int8Model_quantizationIsRead() throws {
     let bytes = try Self.benchBytes("kws/kws_int8.tflite")
-    #expect(Self.errorLine(bytes) == "error: input 'input_1' is INT8; only float32 models can be imported so far (int8 import: later)")
     let model = try TFLiteModel(bytes: bytes)
     let g = model.subgraphs[0]
     let input = g.tensors[Int(g.inputs[0])]

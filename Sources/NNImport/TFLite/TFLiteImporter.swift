@@ -30,6 +30,7 @@ public enum TFLiteImporter {
     TFLiteOp.averagePool2D, TFLiteOp.maxPool2D, TFLiteOp.mean, TFLiteOp.softmax, TFLiteOp.logistic, TFLiteOp.tanh,
     TFLiteOp.relu, TFLiteOp.relu6, TFLiteOp.reluN1To1, TFLiteOp.leakyRelu, TFLiteOp.hardSwish, TFLiteOp.reshape,
     TFLiteOp.concatenation, TFLiteOp.pad, TFLiteOp.stridedSlice, TFLiteOp.transpose, TFLiteOp.dequantize,
+    TFLiteOp.quantize,
   ]
 }
 
@@ -92,7 +93,7 @@ struct TFLiteGraphBuilder {
     guard parameterElements <= Self.maxParameterElements else {
       throw DiagnosticError("the constants add up to more than \(Self.maxParameterElements) values (64 MiB of float32); no target can hold that")
     }
-    return addTensor(name, shape, data: data)
+    return addTensor(Self.shortName(name), shape, data: data)
   }
 
   mutating func addTensor(_ name: String, _ shape: [Int], data: FloatTensor? = nil) -> Int {
@@ -113,16 +114,22 @@ struct TFLiteGraphBuilder {
   }
 
   static func transposed(_ t: FloatTensor, _ axes: [Int]) -> FloatTensor {
-    let shape = axes.map { t.shape[$0] }
-    var inStrides = [Int](repeating: 1, count: t.shape.count)
-    for i in stride(from: t.shape.count - 2, through: 0, by: -1) { inStrides[i] = inStrides[i + 1] * t.shape[i + 1] }
+    FloatTensor(shape: axes.map { t.shape[$0] }, values: transposed(t.values, shape: t.shape, axes))
+  }
+
+  /// `values` of a tensor of `shape`, its axes permuted (output axis d is input axis `axes[d]`).
+  static func transposed<T>(_ values: [T], shape inShape: [Int], _ axes: [Int]) -> [T] {
+    let shape = axes.map { inShape[$0] }
+    var inStrides = [Int](repeating: 1, count: inShape.count)
+    for i in stride(from: inShape.count - 2, through: 0, by: -1) { inStrides[i] = inStrides[i + 1] * inShape[i + 1] }
     let strides = axes.map { inStrides[$0] }
-    var out = [Float](repeating: 0, count: t.count)
+    var out: [T] = []
+    out.reserveCapacity(values.count)
     var index = [Int](repeating: 0, count: shape.count)
-    for o in 0..<out.count {
+    for _ in 0..<values.count {
       var src = 0
       for d in 0..<shape.count { src += index[d] * strides[d] }
-      out[o] = t.values[src]
+      out.append(values[src])
       var d = shape.count - 1
       while d >= 0 {
         index[d] += 1
@@ -131,7 +138,7 @@ struct TFLiteGraphBuilder {
         d -= 1
       }
     }
-    return FloatTensor(shape: shape, values: out)
+    return out
   }
 
   /// An IR activation (rank 4: NCHW) as TFLite holds it (NHWC).
@@ -230,6 +237,45 @@ struct TFLiteGraphBuilder {
     return FloatTensor(shape: s, values: values)
   }
 
+  /// The integers an int8 or int32 constant stores (TFLite layout), for the int8 build.
+  func codes(_ index: Int32, _ what: String) throws -> [Int32]? {
+    let t = try tensor(index, what)
+    guard folded[Int(index)] == nil, isConstant(index), t.quantization.map({ !$0.scale.isEmpty }) == true else { return nil }
+    let n = try shape(t).reduce(1, *)
+    switch t.type {
+    case .int8:
+      return try rawBytes(t, count: n, size: 1).map { Int32(Int8(bitPattern: $0)) }
+    case .int32:
+      let b = try rawBytes(t, count: n, size: 4)
+      return (0..<n).map { i in
+        Int32(bitPattern: (0..<4).reduce(UInt32(0)) { $0 | UInt32(b[b.startIndex + 4 * i + $1]) << (8 * $1) })
+      }
+    default: return nil
+    }
+  }
+
+  /// The file's quantization of a tensor for the IR: the scales along IR axis `axis`, and for a
+  /// constant its `codes` already in the IR layout. nil when the tensor is not int8/int32 quantized.
+  func fileQuantization(_ t: TFLiteTensor, axis: Int = 0, codes: [Int32]? = nil) throws -> FileQuantization? {
+    guard t.type == .int8 || t.type == .int32, let q = t.quantization, !q.scale.isEmpty else { return nil }
+    guard q.scale.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+      throw DiagnosticError("tensor '\(t.name)' has quantization scales \(q.scale); they must be positive and finite")
+    }
+    let zeroPoints = q.zeroPoint.map { Int32(clamping: $0) }
+    if codes == nil {  // an activation: one scale, an int8 zero point
+      guard q.scale.count == 1, zeroPoints.count <= 1, (zeroPoints.first ?? 0) >= -128, (zeroPoints.first ?? 0) <= 127 else {
+        throw DiagnosticError("activation '\(t.name)' has \(q.scale.count) scales and zero points \(q.zeroPoint); int8 needs one of each, the zero point in -128...127")
+      }
+    }
+    return FileQuantization(scales: q.scale, zeroPoints: zeroPoints.isEmpty ? [0] : zeroPoints, axis: axis, codes: codes)
+  }
+
+  /// Gives the IR tensors `irTensors` the file's quantization of TFLite tensor `index` (an int8 activation).
+  mutating func quantizeAsFile(_ irTensors: [Int], _ index: Int32) throws {
+    guard let fq = try fileQuantization(try tensor(index, "output")) else { return }
+    for v in irTensors where tensors[v].data == nil { tensors[v].quantization = fq }
+  }
+
   func ints(_ index: Int32, _ what: String) throws -> [Int] {
     try constant(index, what).values.map { v in
       guard v.isFinite, abs(v) < 1e9 else { throw DiagnosticError("\(what) holds \(v), not a small integer") }
@@ -280,11 +326,14 @@ struct TFLiteGraphBuilder {
     var inputs: [Int] = []
     for i in subgraph.inputs {
       let t = try tensor(i, "subgraph input")
-      guard t.type == .float32 else {
-        throw DiagnosticError("input '\(t.name)' is \(t.type?.name ?? "type \(t.typeCode)"); only float32 models can be imported so far (int8 import: later)")
+      guard t.type == .float32 || t.type == .int8 else {
+        throw DiagnosticError("input '\(t.name)' is \(t.type?.name ?? "type \(t.typeCode)"); float32 and int8 models can be imported")
       }
       let s = try shape(t)
       let v = addTensor(t.name, s)
+      // An int8 input: the compiled model takes float and quantizes it with the file's parameters
+      // (its int8 entry point takes the codes as they are).
+      tensors[v].quantization = try fileQuantization(t)
       inputs.append(v)
       map[Int(i)] = try fromTFLite(v, name: t.name + "_nchw")
     }
@@ -318,7 +367,10 @@ struct TFLiteGraphBuilder {
         outputs.append(v)
       }
     }
-    return ModelGraph(name: subgraph.name.isEmpty ? "main" : subgraph.name, tensors: tensors, nodes: nodes, inputs: inputs, outputs: outputs)
+    let quantized = tensors.contains { $0.data == nil && $0.quantization != nil }
+    return ModelGraph(
+      name: subgraph.name.isEmpty ? "main" : subgraph.name, tensors: tensors, nodes: nodes, inputs: inputs, outputs: outputs,
+      int8Rules: quantized ? .tflite : .nncompile)
   }
 
   func options(_ op: TFLiteOperator) -> TFLiteOptions? { op.options }
@@ -359,6 +411,32 @@ struct TFLiteGraphBuilder {
     return (total / 2, total - total / 2)
   }
 
+  /// Gives IR parameter `v` (made from TFLite constant `index`) the file's codes and scales, so
+  /// the int8 build keeps them: `layout` puts the codes in the IR order, and the per-channel
+  /// scales must run along the file's `fileAxis` (the output channels), `irAxis` in the IR.
+  mutating func attachWeightCodes(_ v: Int, _ index: Int32, fileAxis: Int, irAxis: Int, layout: ([Int32]) -> [Int32]) throws {
+    let t = try tensor(index, "weights")
+    guard let c = try codes(index, "weights"), let q = t.quantization else { return }
+    guard q.scale.count == 1 || Int(q.quantizedDimension) == fileAxis else {
+      throw DiagnosticError("'\(t.name)' is quantized along dimension \(q.quantizedDimension); int8 needs its output channels (dimension \(fileAxis))")
+    }
+    tensors[v].quantization = try fileQuantization(t, axis: irAxis, codes: layout(c))
+  }
+
+  /// An operator with int8 weights on float activations (TFLite's hybrid kernels).
+  func isHybrid(_ op: TFLiteOperator) throws -> Bool {
+    guard op.inputs.count > 1 else { return false }
+    let w = try tensor(op.inputs[1], "weights")
+    let x = try tensor(op.inputs[0], "input")
+    return (w.type == .int8 || w.type == .uint8) && x.type == .float32
+  }
+
+  /// A readable name for a tensor: TFLite's converter joins the names of every op it fused with
+  /// ';' (the first is the op the tensor comes out of).
+  static func shortName(_ name: String) -> String {
+    String(name.split(separator: ";", omittingEmptySubsequences: true).first ?? Substring(name))
+  }
+
   mutating func convert(_ op: TFLiteOperator, code: Int32) throws {
     func input(_ i: Int) throws -> Int32 {
       guard i < op.inputs.count else { throw DiagnosticError("has \(op.inputs.count) inputs, needs at least \(i + 1)") }
@@ -368,17 +446,33 @@ struct TFLiteGraphBuilder {
     let out = try tensor(outIndex, "output")
     let outShape = try shape(out)
     let irOut = Self.irShape(outShape)
-    let name = out.name
+    let name = Self.shortName(out.name)
     func hasInput(_ i: Int) -> Bool { i < op.inputs.count && op.inputs[i] >= 0 }
     var result: Int
 
     switch code {
     case TFLiteOp.dequantize:
       guard isConstant(try input(0)) else {
-        throw DiagnosticError("DEQUANTIZE of an activation (an int8 model) is not supported yet")
+        // int8 → float: the graph holds the real values already; the int8 build dequantizes
+        // where a float reader needs them, with the same formula.
+        map[Int(outIndex)] = try value(try input(0), "input")
+        return
       }
       folded[Int(outIndex)] = try constant(try input(0), "input")
       return
+
+    case TFLiteOp.quantize:
+      let x = try value(try input(0), "input")
+      let inT = try tensor(try input(0), "input")
+      if inT.type == .float32, tensors[x].quantization == nil {
+        // float → int8: the int8 build quantizes the float tensor with these parameters.
+        tensors[x].quantization = try fileQuantization(out)
+        map[Int(outIndex)] = x
+        return
+      }
+      // int8 → int8 with other parameters: a requantization.
+      result = try emit(.identity, [x], shape: tensors[x].shape, name: name)
+      try quantizeAsFile([result], outIndex)
 
     case TFLiteOp.conv2D, TFLiteOp.depthwiseConv2D:
       var x = try value(try input(0), "input")
@@ -386,7 +480,7 @@ struct TFLiteGraphBuilder {
       guard xs.count == 4, outShape.count == 4 else { throw DiagnosticError("input and output must be rank 4") }
       let filter = try constant(try input(1), "filter")
       let filterTensor = try tensor(try input(1), "filter")
-      if filterTensor.type == .int8 || filterTensor.type == .uint8 {
+      if try isHybrid(op) {
         // A hybrid operator: float activations, int8 weights.
         if code == TFLiteOp.conv2D, filterTensor.quantization?.scale.count == 1 {
           x = try dynamicallyQuantized(x, name: name)
@@ -422,6 +516,7 @@ struct TFLiteGraphBuilder {
           throw DiagnosticError("filter \(filter.shape) does not fit input channels \(xs[1]) and output channels \(outShape[3])")
         }
         ins.append(try addParameter(wName, [filter.shape[0], filter.shape[3], kh, kw], data: Self.transposed(filter, [0, 3, 1, 2])))
+        try attachWeightCodes(ins[ins.count - 1], wIndex, fileAxis: 0, irAxis: 0) { Self.transposed($0, shape: filter.shape, [0, 3, 1, 2]) }
         opIR = .convolution(ConvolutionAttributes(pad: pad, stride: [Int(sh), Int(sw)], dilation: [Int(dh), Int(dw)]))
       } else {
         let oc = filter.shape[3]
@@ -430,6 +525,7 @@ struct TFLiteGraphBuilder {
         }
         let w = Self.transposed(filter, [3, 0, 1, 2])
         ins.append(try addParameter(wName, [oc, kh, kw], data: FloatTensor(shape: [oc, kh, kw], values: w.values)))
+        try attachWeightCodes(ins[ins.count - 1], wIndex, fileAxis: 3, irAxis: 0) { Self.transposed($0, shape: filter.shape, [3, 0, 1, 2]) }
         opIR = .depthwiseConvolution(
           DepthwiseConvolutionAttributes(pad: pad, stride: [Int(sh), Int(sw)], dilation: [Int(dh), Int(dw)], multiplier: oc / xs[1]))
         _ = multiplier
@@ -438,13 +534,16 @@ struct TFLiteGraphBuilder {
         let b = try constant(try input(2), "bias")
         guard b.count == outShape[3] else { throw DiagnosticError("bias has \(b.count) values for \(outShape[3]) channels") }
         ins.append(try addParameter(try tensor(try input(2), "bias").name, [b.count], data: FloatTensor(shape: [b.count], values: b.values)))
+        try attachWeightCodes(ins[ins.count - 1], try input(2), fileAxis: 0, irAxis: 0) { $0 }
       }
       result = try emit(opIR, ins, shape: irOut, name: act == 0 ? name : name + "_preact")
+      let preact = result
       result = try activation(result, act, name: name)
+      try quantizeAsFile([preact, result], outIndex)
 
     case TFLiteOp.fullyConnected:
       var x = try value(try input(0), "input")
-      if let w = try? tensor(try input(1), "weights"), w.type == .int8 || w.type == .uint8 {
+      if try isHybrid(op) {
         warnings.append(Diagnostic(.warning, "hybrid FULLY_CONNECTED '\(name)' (int8 weights) is computed in float; TFLite quantizes its input to int8 on the fly, so its outputs differ by about 1e-2 of the range"))
       }
       x = try toTFLite(x, name: name + "_in")
@@ -462,13 +561,17 @@ struct TFLiteGraphBuilder {
         act = a
       }
       var ins = [x, try addParameter(try tensor(try input(1), "weights").name, [depth, units], data: Self.transposed(w, [1, 0]))]
+      try attachWeightCodes(ins[1], try input(1), fileAxis: 0, irAxis: 1) { Self.transposed($0, shape: w.shape, [1, 0]) }
       if hasInput(2) {
         let b = try constant(try input(2), "bias")
         guard b.count == units else { throw DiagnosticError("bias has \(b.count) values for \(units) units") }
         ins.append(try addParameter(try tensor(try input(2), "bias").name, [units], data: FloatTensor(shape: [units], values: b.values)))
+        try attachWeightCodes(ins[2], try input(2), fileAxis: 0, irAxis: 0) { $0 }
       }
       result = try emit(.affine(AffineAttributes()), ins, shape: [batch, units], name: act == 0 ? name : name + "_preact")
+      let preact = result
       result = try activation(result, act, name: name)
+      try quantizeAsFile([preact, result], outIndex)
       if outShape != [batch, units] {
         guard outShape.reduce(1, *) == batch * units else { throw DiagnosticError("output \(outShape) does not hold \(batch)x\(units)") }
         result = try emit(.reshape(shape: outShape), [result], shape: outShape, name: name + "_out")
@@ -485,7 +588,9 @@ struct TFLiteGraphBuilder {
       if case let .arithmetic(f)? = op.options { act = f }
       let o: Op = code == TFLiteOp.add ? .add2 : code == TFLiteOp.sub ? .sub2 : .mul2
       result = try emit(o, [a, b], shape: irOut, name: act == 0 ? name : name + "_preact")
+      let preact = result
       result = try activation(result, act, name: name)
+      try quantizeAsFile([preact, result], outIndex)
 
     case TFLiteOp.averagePool2D, TFLiteOp.maxPool2D:
       let x = try value(try input(0), "input")
@@ -510,7 +615,9 @@ struct TFLiteGraphBuilder {
       // TFLite's average excludes the padded positions.
       let attrs = PoolingAttributes(kernel: [Int(fh), Int(fw)], stride: [Int(sh), Int(sw)], ignoreBorder: true, pad: pad, includingPad: false)
       result = try emit(code == TFLiteOp.maxPool2D ? .maxPooling(attrs) : .averagePooling(attrs), [xin], shape: irOut, name: act == 0 ? name : name + "_preact")
+      let preact = result
       result = try activation(result, act, name: name)
+      try quantizeAsFile([preact, result], outIndex)
 
     case TFLiteOp.mean:
       let x = try value(try input(0), "input")
@@ -520,11 +627,13 @@ struct TFLiteGraphBuilder {
       let axes = Set(try ints(try input(1), "axes").map { $0 < 0 ? $0 + xs.count : $0 })
       if xs.count == 4, axes == [1, 2] {
         result = try emit(.globalAveragePooling, [x], shape: [xs[0], xs[1], 1, 1], name: keepDims ? name : name + "_gap")
+        try quantizeAsFile([result], outIndex)
         if !keepDims { result = try emit(.reshape(shape: irOut), [result], shape: irOut, name: name) }
       } else {
         let t = try toTFLite(x, name: name + "_in")
         guard axes.allSatisfy({ $0 >= 0 && $0 < xs.count }) else { throw DiagnosticError("axes \(axes.sorted()) out of range for rank \(xs.count)") }
         result = try emit(.function(FunctionCall(Mean(axes: axes.sorted(), keepDims: keepDims))), [t], shape: outShape, name: outShape.count == 4 ? name + "_mean" : name)
+        try quantizeAsFile([result], outIndex)
         result = try fromTFLite(result, name: name)
       }
 
@@ -535,6 +644,7 @@ struct TFLiteGraphBuilder {
         x = try emit(.mulScalar(value: Double(beta)), [x], shape: s, name: name + "_beta")
       }
       result = try emit(.softmax(axis: s.count == 4 ? 1 : s.count - 1), [x], shape: s, name: name)
+      try quantizeAsFile([result], outIndex)
 
     case TFLiteOp.logistic, TFLiteOp.tanh, TFLiteOp.relu, TFLiteOp.relu6, TFLiteOp.reluN1To1, TFLiteOp.leakyRelu:
       let x = try value(try input(0), "input")
@@ -551,6 +661,7 @@ struct TFLiteGraphBuilder {
         o = .leakyReLU(alpha: alpha)
       }
       result = try emit(o, [x], shape: s, name: name)
+      try quantizeAsFile([result], outIndex)
 
     case TFLiteOp.hardSwish:
       // x · relu6(x + 3) / 6
@@ -560,6 +671,7 @@ struct TFLiteGraphBuilder {
       r = try emit(.relu6, [r], shape: s, name: name + "_relu6")
       r = try emit(.mulScalar(value: 1.0 / 6.0), [r], shape: s, name: name + "_div6")
       result = try emit(.mul2, [x, r], shape: s, name: name)
+      try quantizeAsFile([result], outIndex)
 
     case TFLiteOp.reshape:
       let x = try value(try input(0), "input")
@@ -578,7 +690,9 @@ struct TFLiteGraphBuilder {
       if rank == 4 { a = Self.toNCHW.firstIndex(of: a) ?? a }
       let ins = try op.inputs.map { try value($0, "input") }
       result = try emit(.concatenate(axis: a), ins, shape: irOut, name: act == 0 ? name : name + "_preact")
+      let preact = result
       result = try activation(result, act, name: name)
+      try quantizeAsFile([preact, result], outIndex)
 
     case TFLiteOp.pad:
       let x = try value(try input(0), "input")

@@ -229,7 +229,7 @@ public enum TFLiteOp {
   public static let maxPool2D: Int32 = 17, mul: Int32 = 18, relu: Int32 = 19, reluN1To1: Int32 = 20, relu6: Int32 = 21
   public static let reshape: Int32 = 22, softmax: Int32 = 25, tanh: Int32 = 28, custom: Int32 = 32, pad: Int32 = 34
   public static let transpose: Int32 = 39, mean: Int32 = 40, sub: Int32 = 41, stridedSlice: Int32 = 45
-  public static let leakyRelu: Int32 = 98, hardSwish: Int32 = 117
+  public static let leakyRelu: Int32 = 98, quantize: Int32 = 114, hardSwish: Int32 = 117
 
   static let names: [String] = [
     "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEPTH_TO_SPACE", "DEQUANTIZE",

@@ -74,12 +74,15 @@ struct ProgramBuilder {
   }
 
   func calibrated(_ t: Int) throws -> QuantParams {
+    // The file's own parameters come first: an int8 `.tflite` or a QDQ ONNX model needs no calibration.
+    if let p = graph.tensors[t].quantization?.perTensor { return p }
     // A constant read as an activation (NNC's Delay initial value) covers its own values.
     if ranges[t] == nil, let data = graph.tensors[t].data?.values, let lo = data.min(), let hi = data.max() {
       return QuantParams(covering: lo, hi)
     }
     guard let r = ranges[t] else {
-      throw QuantizationError("no calibration range for tensor '\(graph.tensors[t].name)'")
+      let hint = graph.hasFileQuantizedActivations ? " (the file does not quantize it: --calibrate <data> covers it)" : ""
+      throw QuantizationError("no calibration range for tensor '\(graph.tensors[t].name)'\(hint)")
     }
     return QuantParams(covering: r.min, r.max)
   }
@@ -238,7 +241,13 @@ struct ProgramBuilder {
       case .averagePooling:
         // The output keeps the input's parameters.
         let out = int8Output(outT, quant(q))
-        let params = poolParams(geometry, from: quant(q), to: quant(q))
+        var params = poolParams(geometry, from: quant(q), to: quant(q))
+        if graph.int8Rules == .tflite {
+          // TFLM averages the stored codes, zero point included: round(Σq / n), no offsets.
+          (params.inputOffset, params.outputOffset) = (0, 0)
+        }
+        let (lo, hi) = clampBounds(activation, quant(q))
+        (params.actMin, params.actMax) = (lo, hi)
         steps.append(ProgramStep(name: name, kernel: .averagePooling(params), inputs: [q], output: out))
       default:
         let out = int8Output(outT, try calibrated(outT))
@@ -305,6 +314,12 @@ struct ProgramBuilder {
       steps.append(ProgramStep(name: name, kernel: .concatenate(axis: axis, rescales: rescales), inputs: qs, output: out))
     case .reshape, .dropout, .identity:
       let q = try int8(x)
+      if case .identity = node.op, let po = graph.tensors[outT].quantization?.perTensor, po != quant(q) {
+        // The file moves the values to other parameters (TFLite's int8 → int8 QUANTIZE).
+        let rescale = RescaleS8Params(from: quant(q), to: po)
+        steps.append(ProgramStep(name: name, kernel: .concatenate(axis: 0, rescales: [rescale]), inputs: [q], output: int8Output(outT, po)))
+        return
+      }
       let out = int8Output(outT, quant(q))
       steps.append(ProgramStep(name: name, kernel: .copy, inputs: [q], output: out, reuse: .alias))
     case .transpose(let axes) where xs.count <= 6:

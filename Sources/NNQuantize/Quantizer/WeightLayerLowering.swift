@@ -24,6 +24,28 @@ extension ProgramBuilder {
     }
   }
 
+  /// The file's own int8 weights (its codes, in the IR layout) and one scale per output
+  /// channel, when it quantized them symmetrically along the output axis `axis` (or per tensor).
+  func fileWeights(_ t: Int, channels: Int, axis: Int) throws -> (q: [Int8], scales: [Double])? {
+    guard let fq = graph.tensors[t].quantization, let codes = fq.codes else { return nil }
+    let name = graph.tensors[t].name
+    guard fq.scales.count == 1 || (fq.scales.count == channels && fq.axis == axis) else {
+      throw QuantizationError("'\(name)': \(fq.scales.count) weight scales along axis \(fq.axis); int8 needs one per output channel (\(channels) along axis \(axis)) or one")
+    }
+    guard fq.zeroPoints.allSatisfy({ $0 == 0 }), fq.scales.allSatisfy({ $0 > 0 && $0.isFinite }),
+      codes.allSatisfy({ $0 >= -128 && $0 <= 127 })
+    else {
+      throw QuantizationError("'\(name)': int8 weights must be symmetric (zero point 0) with positive scales")
+    }
+    return (codes.map { Int8($0) }, fq.scales(count: channels).map { Double($0) })
+  }
+
+  /// The file's int32 bias codes, when it has them (their scale is `s_in · s_w[c]` by TFLite's rules).
+  func fileBias(_ node: Node) -> [Int32]? {
+    guard node.inputs.count > 2 else { return nil }
+    return graph.tensors[node.inputs[2]].quantization?.codes
+  }
+
   mutating func lowerConvolution(
     _ node: Node, name: String, outT: Int, activation: Node?, pool: Node?, baseAxis: Int, pad: [Int], stride: [Int],
     dilation: [Int], group: Int
@@ -45,8 +67,8 @@ extension ProgramBuilder {
     guard let w = wT.data?.values else { throw QuantizationError("'\(node.name)': the weights must be parameters for int8") }
     let outC = ys[baseAxis]
     let perChannel = w.count / outC
-    let (wq, ws) = Self.quantizeWeights(w, channels: outC) { $0 / perChannel }
-    let bias = Self.quantizeBias(node.inputs.count > 2 ? graph.tensors[node.inputs[2]].data?.values : nil, inputScale: Double(pin.scale), weightScales: ws)
+    let (wq, ws) = try fileWeights(node.inputs[1], channels: outC, axis: 0) ?? Self.quantizeWeights(w, channels: outC) { $0 / perChannel }
+    let bias = fileBias(node) ?? Self.quantizeBias(node.inputs.count > 2 ? graph.tensors[node.inputs[2]].data?.values : nil, inputScale: Double(pin.scale), weightScales: ws)
     let m = ws.map { QuantizedMultiplier(real: Double(pin.scale) * $0 / Double(po.scale)) }
     let (lo, hi) = clampBounds(activation, po)
     var conv = Int8WeightLayer(
@@ -79,9 +101,21 @@ extension ProgramBuilder {
     // nnabla stores [in, out]; the kernel reads one output's weights contiguously: [out, in].
     var transposed = [Float](repeating: 0, count: w.count)
     for i in 0..<inF { for o in 0..<outF { transposed[o * inF + i] = w[i * outF + o] } }
-    let (wq, ws) = Self.quantizeWeights(transposed, channels: outF) { $0 / inF }
-    let bias = Self.quantizeBias(node.inputs.count > 2 ? graph.tensors[node.inputs[2]].data?.values : nil, inputScale: Double(pin.scale), weightScales: ws)
-    let m = ws.map { QuantizedMultiplier(real: Double(pin.scale) * $0 / Double(po.scale)) }
+    var (wq, ws) = Self.quantizeWeights(transposed, channels: outF) { $0 / inF }
+    var m = ws.map { QuantizedMultiplier(real: Double(pin.scale) * $0 / Double(po.scale)) }
+    if let (codes, scales) = try fileWeights(node.inputs[1], channels: outF, axis: 1) {
+      wq = [Int8](repeating: 0, count: codes.count)
+      for i in 0..<inF { for o in 0..<outF { wq[o * inF + i] = codes[i * outF + o] } }
+      ws = scales
+      let perTensor = graph.tensors[node.inputs[1]].quantization?.scales.count == 1
+      m = ws.map { s in
+        // TFLM's per-tensor FULLY_CONNECTED multiplies the two scales in float, then divides in double.
+        perTensor && graph.int8Rules == .tflite
+          ? QuantizedMultiplier(real: Double(pin.scale * Float(s)) / Double(po.scale))
+          : QuantizedMultiplier(real: Double(pin.scale) * s / Double(po.scale))
+      }
+    }
+    let bias = fileBias(node) ?? Self.quantizeBias(node.inputs.count > 2 ? graph.tensors[node.inputs[2]].data?.values : nil, inputScale: Double(pin.scale), weightScales: ws)
     let out = int8Output(outT, po)
     let (lo, hi) = clampBounds(activation, po)
     let params = AffineS8Params(
