@@ -30,18 +30,34 @@ struct MLPerfResult {
   var cosineAgainstFloat: Double
 }
 
+/// Which form of each model the bench compiles.
+enum MLPerfSource {
+  /// `model_native.nnp`, int8 calibrated on `inputs.bin`, against nnabla's outputs.
+  case nnp
+  /// MLCommons' own int8 `<m>_int8.tflite` with its own quantization (the very model TFLM runs),
+  /// NHWC inputs, against TFLite's reference kernels' outputs.
+  case tflite
+
+  var referenceName: String { self == .nnp ? "nnabla" : "TFLite" }
+}
+
 enum MLPerfBench {
-  /// int8, calibrated on all of `inputs.bin`; cycles of its first sample on the emulator, agreement
-  /// over all of them on the host (as `verify --calibrate inputs.bin --input one.bin --emulate`).
-  static func measure(_ model: MLPerfModel, directory: URL) throws -> MLPerfResult {
+  /// int8, calibrated on all of `inputs.bin` (or the `.tflite`'s own quantization); cycles of its
+  /// first sample on the emulator, agreement over all of them on the host (as `verify --calibrate
+  /// inputs.bin --input one.bin --emulate`).
+  static func measure(_ model: MLPerfModel, directory: URL, source: MLPerfSource) throws -> MLPerfResult {
     let base = directory.appendingPathComponent(model.name)
-    let inputs = base.appendingPathComponent("inputs.bin").path
-    let options = CompileOptions(target: try .named("cortex-m4f"), quantization: "int8", calibrationData: inputs)
-    let compilation = try Driver.compile(modelPath: base.appendingPathComponent("model_native.nnp").path, options: options)
+    let (modelFile, inputs, reference) =
+      source == .nnp
+      ? ("model_native.nnp", base.appendingPathComponent("inputs.bin").path, "outputs_native_nnabla.bin")
+      : ("\(model.name)_int8.tflite", base.appendingPathComponent("inputs_nhwc.bin").path, "outputs_tflite_int8_ref.bin")
+    let options = CompileOptions(
+      target: try .named("cortex-m4f"), quantization: "int8", calibrationData: source == .nnp ? inputs : nil)
+    let compilation = try Driver.compile(modelPath: base.appendingPathComponent(modelFile).path, options: options)
     let loader = InputLoader(graph: compilation.model.graph, normalizeImages: compilation.normalizeImages)
     let samples = try loader.load(path: inputs)
     let expected = try ExpectedOutputs.load(
-      path: base.appendingPathComponent("outputs_native_nnabla.bin").path, graph: compilation.model.graph, samples: samples.count)
+      path: base.appendingPathComponent(reference).path, graph: compilation.model.graph, samples: samples.count)
     let accuracy = try Verifier.verify(compilation, samples: samples, expected: expected)
     let timing = try Verifier.verify(compilation, samples: [samples[0]], emulate: true)
     guard let emulation = timing.emulation, let output = accuracy.outputs.first, let float = output.againstFloat,
@@ -70,17 +86,18 @@ enum MLPerfBench {
   }
 
   /// Prints the table (and the per-step tables asked for); false when a model failed.
-  static func run(_ models: [MLPerfModel], directory: URL, perLayer: Set<String>) -> Bool {
+  static func run(_ models: [MLPerfModel], directory: URL, perLayer: Set<String>, source: MLPerfSource = .nnp) -> Bool {
     print()
-    print("MLPerf Tiny (\(directory.path)), int8, calibrated on every sample of inputs.bin, cycles of sample 0; TFLM = TFLite Micro +")
+    let how = source == .nnp ? "model_native.nnp, int8 calibrated on every sample of inputs.bin" : "<m>_int8.tflite with its own quantization"
+    print("MLPerf Tiny (\(directory.path)), \(how), cycles of sample 0; TFLM = TFLite Micro +")
     print("CMSIS-NN on the same emulator and cycle model. arena = model RAM; flash = whole image (ours incl. start-up, libc, harness).")
-    print("ratio = TFLM ÷ ours (> 1: ours is better). top-1 = int8 C agrees with the float model (and with nnabla's outputs) on k of n.")
-    print("model        MACs       cycles MAC/cycle   arena    flash stack | TFLM cycles   arena    flash | ratio cyc  arena  flash |  top-1: float  nnabla  cosine")
+    print("ratio = TFLM ÷ ours (> 1: ours is better). top-1 = int8 C agrees with the float model (and with \(source.referenceName)'s outputs) on k of n.")
+    print("model        MACs       cycles MAC/cycle   arena    flash stack | TFLM cycles   arena    flash | ratio cyc  arena  flash |  top-1: float  \(pad(source.referenceName, 6))  cosine")
     var passed = true
     var tables: [String] = []
     for model in models {
       do {
-        let r = try measure(model, directory: directory)
+        let r = try measure(model, directory: directory, source: source)
         let e = r.emulation
         func ratio(_ theirs: Int, _ ours: Int) -> Double { Double(theirs) / Double(max(ours, 1)) }
         let agreement = String(format: "%8d/%d %4d/%d", r.top1AgainstFloat, r.samples, r.top1AgainstNNabla, r.samples)

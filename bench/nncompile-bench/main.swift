@@ -1,12 +1,13 @@
 import Foundation
 import NNCompileKit
 
-/// `swift run -c release nncompile-bench [--samples N] [--mlperf DIR] [--per-layer MODEL] [model…]`:
+/// `swift run -c release nncompile-bench [--samples N] [--mlperf DIR] [--tflite] [--per-layer MODEL] [model…]`:
 /// each bundled model compiled to int8 and to plain float32 for cortex-m4f, run on the emulated
 /// Cortex-M4F (QEMU), with MACs, executed instructions, the cycle estimate, MAC/cycle, flash and
 /// RAM of both builds, and how many times fewer cycles int8 takes. Figures are for the first
 /// sample's model call. Then the four MLPerf Tiny models (`bench/mlperf-tiny`, or `--mlperf DIR`
-/// of the same layout) in int8 next to TFLite Micro + CMSIS-NN (`MLPerf.swift`); `--per-layer`
+/// of the same layout) in int8 next to TFLite Micro + CMSIS-NN (`MLPerf.swift`): their `.nnp`
+/// calibrated by nncompile, or with `--tflite` MLCommons' int8 `.tflite` itself; `--per-layer`
 /// prints a model's cycles step by step. Model names choose what runs (default: everything).
 
 struct BenchModel {
@@ -63,6 +64,8 @@ if let n = take("--samples", from: &arguments).last {
 }
 let mlperfDirectory = take("--mlperf", from: &arguments).last.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent("bench/mlperf-tiny")
 let perLayer = Set(take("--per-layer", from: &arguments))
+let mlperfSource: MLPerfSource = arguments.contains("--tflite") ? .tflite : .nnp
+arguments.removeAll { $0 == "--tflite" }
 let names = Set(arguments).union(perLayer)
 let chosen = names.isEmpty ? models : models.filter { names.contains($0.name) }
 let chosenMLPerf = names.isEmpty ? MLPerfModel.all : MLPerfModel.all.filter { names.contains($0.name) }
@@ -116,5 +119,5 @@ for model in chosen {
   }
 }
 }
-if !chosenMLPerf.isEmpty && !MLPerfBench.run(chosenMLPerf, directory: mlperfDirectory, perLayer: perLayer) { failed = true }
+if !chosenMLPerf.isEmpty && !MLPerfBench.run(chosenMLPerf, directory: mlperfDirectory, perLayer: perLayer, source: mlperfSource) { failed = true }
 exit(failed ? 1 : 0)
