@@ -181,3 +181,56 @@ save("conv_bias_add", [
     helper.make_node("Add", ["b2", "c2"], ["y"], name="bias2"),
 ], [const("w1", w(3, 2, 3, 3)), const("b1", w(3, 1, 1)), const("w2", w(3, 1, 3, 3)), const("b2", w(1, 3, 1, 1))],
     [1, 2, 4, 5], None)
+
+
+# Recurrent layers, x [T, B, I] (the leading axis is the sequence, not a batch: fixed T). Each
+# model's y joins the outputs it uses, flattened: Y [T, D, B, H], Y_h and Y_c [D, B, H].
+def recurrent(name, op, T, B, I, H, direction="forward", bias=True, init_h=False, init_c=False, seq_lens=False,
+              outputs=("Y", "Y_h", "Y_c"), layout=0, **attrs):
+    D = 2 if direction == "bidirectional" else 1
+    G = {"LSTM": 4, "GRU": 3, "RNN": 1}[op] * H
+    inits = [const("W", w(D, G, I)), const("R", w(D, G, H))]
+    ins = ["x", "W", "R"]
+    ins.append("B" if bias else "")
+    if bias:
+        inits.append(const("B", w(D, 2 * G)))
+    ins.append("seq" if seq_lens else "")
+    if seq_lens:
+        inits.append(const("seq", [T] * B, np.int32))
+    state = [B, D, H] if layout else [D, B, H]
+    ins.append("h0" if init_h else "")
+    if init_h:
+        inits.append(const("h0", w(*state)))
+    if op == "LSTM":
+        ins.append("c0" if init_c else "")
+        if init_c:
+            inits.append(const("c0", w(*state)))
+    while ins[-1] == "":
+        ins.pop()
+    names = ["Y", "Y_h", "Y_c"][: 3 if op == "LSTM" else 2]
+    outs = [o if o in outputs else "" for o in names]
+    while outs[-1] == "":
+        outs.pop()
+    if layout:
+        attrs["layout"] = 1
+    nodes = [helper.make_node(op, ins, outs, name=name, direction=direction, hidden_size=H, **attrs)]
+    flat = []
+    for o in outputs:
+        nodes.append(helper.make_node("Reshape", [o, "minus1"], [o + "_flat"], name="flatten_" + o))
+        flat.append(o + "_flat")
+    nodes.append(helper.make_node("Concat", flat, ["y"], name="join", axis=0) if len(flat) > 1 else
+                 helper.make_node("Identity", flat, ["y"], name="join"))
+    inits.append(const("minus1", [-1], np.int64))
+    save(name, nodes, inits, [B, T, I] if layout else [T, B, I], None, opset=14 if layout else 13, batch=B if layout else T)
+
+
+recurrent("lstm_forward", "LSTM", T=4, B=2, I=4, H=3)
+recurrent("lstm_bidirectional", "LSTM", T=3, B=1, I=4, H=5, direction="bidirectional", init_h=True, init_c=True,
+          seq_lens=True, outputs=("Y_h",))
+recurrent("lstm_reverse", "LSTM", T=5, B=2, I=4, H=4, direction="reverse", bias=False, outputs=("Y", "Y_c"))
+recurrent("gru_forward", "GRU", T=4, B=2, I=4, H=3, outputs=("Y", "Y_h"))
+recurrent("gru_bidirectional_lbr", "GRU", T=3, B=2, I=4, H=4, direction="bidirectional", init_h=True,
+          linear_before_reset=1, outputs=("Y",))
+recurrent("gru_reverse_lbr", "GRU", T=5, B=1, I=4, H=6, direction="reverse", linear_before_reset=1, outputs=("Y_h",))
+recurrent("rnn_forward", "RNN", T=4, B=2, I=4, H=8, outputs=("Y",))
+recurrent("rnn_bidirectional", "RNN", T=3, B=2, I=4, H=3, direction="bidirectional", init_h=True, outputs=("Y", "Y_h"))

@@ -49,6 +49,51 @@ import _NNTestSupport
     }
   }
 
+  static let recurrentCases = [
+    "lstm_forward", "lstm_bidirectional", "lstm_reverse", "gru_forward", "gru_bidirectional_lbr", "gru_reverse_lbr", "rnn_forward",
+    "rnn_bidirectional",
+  ]
+
+  /// LSTM, GRU and RNN unrolled into Affine/Slice/Add2/Mul2/Sigmoid/Tanh nodes: the C within 1e-5
+  /// of onnxruntime (relative to the output range) for every direction, initial states or none,
+  /// GRU's two reset variants, and each subset of Y, Y_h, Y_c.
+  @Test(arguments: recurrentCases)
+  func recurrentGeneratedC_matchesOnnxruntimeWithin1e5(_ m: String) throws {
+    let compilation = try Driver.compile(
+      modelPath: Fixtures.path("onnx/\(m).onnx"), options: CompileOptions(target: try .named("host"), quantization: "float32"))
+    let graph = compilation.model.graph
+    let samples = try InputLoader(graph: graph, normalizeImages: false).load(path: Fixtures.path("onnx/\(m).inputs.bin"))
+    let expected = try ExpectedOutputs.load(path: Fixtures.path("onnx/\(m).outputs.bin"), graph: graph, samples: samples.count)
+    #expect(samples.count == 3)
+    let report = try Verifier.verify(compilation, samples: samples, expected: expected, tolerance: 1e-5)
+    #expect(report.passed, "\(report.text)")
+    for o in report.outputs {
+      print("\(m): max relative error against onnxruntime \(o.againstExpected!.maxRel), C against interpreter \(o.againstInterpreter.maxRel)")
+      #expect(o.againstInterpreter.maxRel <= 1e-5, "\(o.name): \(report.text)")
+      #expect(o.againstExpected!.maxRel <= 1e-5, "\(o.name): \(report.text)")
+    }
+  }
+
+  /// The unrolled LSTM and GRU compile to int8 (calibrated on the fixture's inputs): the C equals
+  /// the Swift int8 reference and stays near onnxruntime's float outputs.
+  @Test(arguments: ["lstm_forward", "gru_forward"])
+  func recurrentInt8Compile_isExactAgainstTheReference(_ m: String) throws {
+    let inputs = Fixtures.path("onnx/\(m).inputs.bin")
+    let compilation = try Driver.compile(
+      modelPath: Fixtures.path("onnx/\(m).onnx"),
+      options: CompileOptions(target: try .named("host"), quantization: "int8", calibrationData: inputs))
+    let graph = compilation.model.graph
+    let samples = try InputLoader(graph: graph, normalizeImages: false).load(path: inputs)
+    let expected = try ExpectedOutputs.load(path: Fixtures.path("onnx/\(m).outputs.bin"), graph: graph, samples: samples.count)
+    let report = try Verifier.verify(compilation, samples: samples, expected: expected)
+    #expect(report.mismatchedSteps == [], "\(report.text)")
+    for o in report.outputs {
+      print("\(m) int8: cosine against onnxruntime \(o.againstExpected!.cosine), max abs \(o.againstExpected!.maxAbs)")
+      #expect(o.againstInterpreter.maxAbs == 0, "\(report.text)")
+      #expect(o.againstExpected!.cosine > 0.98, "\(report.text)")
+    }
+  }
+
   /// int8, calibrated on the 12 samples: the C equals the Swift int8 reference byte for byte,
   /// and stays near onnxruntime's float outputs (cosine kws 0.9990, ic 0.9859, vww 0.9997, ad
   /// 0.99997; ic's is what its `model_native.nnp` gives too, so the quantizer's, not the import's).

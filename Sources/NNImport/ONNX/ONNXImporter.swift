@@ -28,7 +28,7 @@ public enum ONNXImporter {
     "Split", "Slice", "Pad", "Gather", "ReduceMean", "ReduceSum", "ReduceMax", "Clip", "Constant", "Identity",
     "Dropout", "Shape", "Cast", "Resize", "Upsample", "ConvTranspose",
     "Exp", "Log", "Abs", "Erf", "Floor", "Ceil", "Sin", "Cos", "Sign", "Neg", "Sqrt", "Reciprocal", "Softplus", "Softsign",
-    "Max", "Min", "Pow", "Sum",
+    "Max", "Min", "Pow", "Sum", "LSTM", "GRU", "RNN",
   ]
 }
 

@@ -7,6 +7,7 @@ extension ONNXGraphBuilder {
   // MARK: - Operators
 
   mutating func map(_ n: ONNXNode) throws {
+    if Self.recurrentOperators.contains(n.opType) { return try recurrent(n) }
     guard let out = n.outputs.first, !out.isEmpty else { throw fail("has no output") }
     if n.opType == "Constant" { return try constantNode(n, out) }
     if try fold(n, out) { return }
