@@ -234,3 +234,48 @@ recurrent("gru_bidirectional_lbr", "GRU", T=3, B=2, I=4, H=4, direction="bidirec
 recurrent("gru_reverse_lbr", "GRU", T=5, B=1, I=4, H=6, direction="reverse", linear_before_reset=1, outputs=("Y_h",))
 recurrent("rnn_forward", "RNN", T=4, B=2, I=4, H=8, outputs=("Y",))
 recurrent("rnn_bidirectional", "RNN", T=3, B=2, I=4, H=3, direction="bidirectional", init_h=True, outputs=("Y", "Y_h"))
+
+
+# The shape arithmetic PyTorch and tf2onnx write, all evaluated at import: x.view(x.size(0), -1)
+# (Shape → Gather → Unsqueeze → Concat → Reshape), Size, Range, Cast, Mod, ConstantOfShape,
+# Where of Less/Equal, ReduceProd of a Slice of the shape, Expand of a constant and of a computed
+# tensor (a Broadcast).
+f32 = TensorProto.FLOAT
+save("shape_folding", [
+    helper.make_node("Shape", ["x"], ["s"], name="shape"),
+    helper.make_node("Gather", ["s", "i0"], ["n"], name="gather_n", axis=0),
+    helper.make_node("Unsqueeze", ["n", "ax0"], ["n1"], name="unsqueeze_n"),
+    helper.make_node("Concat", ["n1", "minus1"], ["flat_shape"], name="concat_flat", axis=0),
+    helper.make_node("Reshape", ["x", "flat_shape"], ["flat"], name="view"),
+    helper.make_node("Size", ["x"], ["size"], name="size"),
+    helper.make_node("Range", ["zero", "size", "one"], ["range"], name="range"),
+    helper.make_node("Mod", ["range", "five"], ["mod"], name="mod"),
+    helper.make_node("Cast", ["mod"], ["modf"], name="cast_mod", to=f32),
+    helper.make_node("Mul", ["flat", "modf"], ["m1"], name="mul_mod"),
+    helper.make_node("Concat", ["n1", "size1"], ["const_shape"], name="concat_const_shape", axis=0),
+    helper.make_node("ConstantOfShape", ["const_shape"], ["halves"], name="constant_of_shape",
+                     value=helper.make_tensor("v", f32, [1], [0.5])),
+    helper.make_node("Add", ["m1", "halves"], ["m2"], name="add_halves"),
+    helper.make_node("Cast", ["range"], ["rangef"], name="cast_range", to=f32),
+    helper.make_node("Less", ["rangef", "twelve"], ["less"], name="less"),
+    helper.make_node("Where", ["less", "plus", "minus"], ["signs"], name="where_less"),
+    helper.make_node("Gather", ["s", "i1"], ["c"], name="gather_c", axis=0),
+    helper.make_node("Equal", ["c", "two"], ["eq"], name="equal"),
+    helper.make_node("Where", ["eq", "plus", "minus"], ["k"], name="where_equal"),
+    helper.make_node("Mul", ["signs", "k"], ["sk"], name="mul_consts"),
+    helper.make_node("Mul", ["m2", "sk"], ["m3"], name="mul_signs"),
+    helper.make_node("Expand", ["quarter", "const_shape"], ["quarters"], name="expand_constant"),
+    helper.make_node("Add", ["m3", "quarters"], ["m4"], name="add_quarters"),
+    helper.make_node("ReduceMean", ["m4"], ["mean"], name="mean", axes=[1], keepdims=1),
+    helper.make_node("Expand", ["mean", "const_shape"], ["means"], name="expand_computed"),
+    helper.make_node("Sub", ["m4", "means"], ["centered"], name="center"),
+    helper.make_node("Slice", ["s", "st2", "en4"], ["hw"], name="slice_shape"),
+    helper.make_node("ReduceProd", ["hw"], ["hw_size"], name="reduce_prod", keepdims=0),
+    helper.make_node("Unsqueeze", ["hw_size", "ax0"], ["hw1"], name="unsqueeze_hw"),
+    helper.make_node("Concat", ["n1", "hw1", "minus1"], ["out_shape"], name="concat_out", axis=0),
+    helper.make_node("Reshape", ["centered", "out_shape"], ["y"], name="reshape_out"),
+], [const("i0", 0, np.int64), const("i1", 1, np.int64), const("ax0", [0], np.int64), const("minus1", [-1], np.int64),
+    const("zero", 0, np.int64), const("one", 1, np.int64), const("five", 5, np.int64), const("size1", [24], np.int64),
+    const("twelve", 12.0), const("plus", 1.5), const("minus", -1.0), const("two", 2, np.int64), const("quarter", [[0.25]]),
+    const("st2", [2], np.int64), const("en4", [4], np.int64)],
+    [1, 2, 3, 4], None)

@@ -27,7 +27,7 @@ import _NNTestSupport
         model: dir.appendingPathComponent("model.onnx").path, inputs: dir.appendingPathComponent("inputs.bin").path,
         outputs: dir.appendingPathComponent("outputs_onnx.bin").path)
     }
-    + ["conv_gemm", "shape_chain", "activations", "opset11", "resize", "conv_transpose", "layout", "math", "conv_bias_add"].map { m in
+    + ["conv_gemm", "shape_chain", "activations", "opset11", "resize", "conv_transpose", "layout", "math", "conv_bias_add", "shape_folding"].map { m in
       Case(model: Fixtures.path("onnx/\(m).onnx"), inputs: Fixtures.path("onnx/\(m).inputs.bin"), outputs: Fixtures.path("onnx/\(m).outputs.bin"))
     }
 
@@ -142,6 +142,16 @@ import _NNTestSupport
     #expect(model.graph.tensors[model.graph.outputs[0]].name == "y")
     #expect(model.graph.nodes[1].outputs == model.graph.outputs)
     #expect(model.graph.tensors.count == 4)  // x, W, the convolution's output, y
+  }
+
+  /// The shape arithmetic (Shape, Size, Range, Mod, Cast, ConstantOfShape, Where, Less, Equal,
+  /// Slice, ReduceProd, Expand of a constant) is evaluated at import: only the computation on x is
+  /// left, with the Expand of a computed tensor a Broadcast.
+  @Test func shapeArithmetic_isFoldedAtImport() throws {
+    let model = try ModelLoader.load(path: Fixtures.path("onnx/shape_folding.onnx"))
+    #expect(
+      model.graph.nodes.map(\.op.typeName) == ["Reshape", "Mul2", "Add2", "Mul2", "Add2", "Mean", "Broadcast", "Sub2", "Reshape"])
+    #expect(model.graph.tensors[model.graph.outputs[0]].shape == [1, 12, 2])
   }
 
   /// Add of one value per channel after a bias-less convolution becomes its bias.

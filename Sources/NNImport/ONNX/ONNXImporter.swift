@@ -29,6 +29,9 @@ public enum ONNXImporter {
     "Dropout", "Shape", "Cast", "Resize", "Upsample", "ConvTranspose",
     "Exp", "Log", "Abs", "Erf", "Floor", "Ceil", "Sin", "Cos", "Sign", "Neg", "Sqrt", "Reciprocal", "Softplus", "Softsign",
     "Max", "Min", "Pow", "Sum", "LSTM", "GRU", "RNN",
+    "Expand", "ReduceMin", "ReduceProd", "Mod",
+    // Evaluated at import from constants (the shape arithmetic PyTorch and tf2onnx write).
+    "Size", "ConstantOfShape", "Range", "Where", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor",
   ]
 }
 

@@ -97,7 +97,7 @@ extension ONNXGraphBuilder {
       try emit(.slice(try sliceAttributes(n, tensors[xi].shape)), [xi], out, node: name)
     case "Split": try split(n, name)
     case "Gather": try gather(n, out, name)
-    case "ReduceMean", "ReduceSum", "ReduceMax": try reduce(n, out, name)
+    case "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd": try reduce(n, out, name)
     case "Resize", "Upsample": try resize(n, out, name)
     case "ConvTranspose": try convTranspose(n, out, name)
     case "Exp", "Log", "Abs", "Erf", "Floor", "Ceil", "Sin", "Cos", "Sign", "Sqrt", "Reciprocal", "Softplus", "Softsign":
@@ -133,7 +133,22 @@ extension ONNXGraphBuilder {
         let bi = try runtime(bn)
         try emit(try function("Pow2", [:], [tensors[xi].shape, tensors[bi].shape]), [xi, bi], out, node: name)
       }
+    case "Expand":
+      let xi = try x()
+      guard let sc = try constantInput(n, 1, "the shape") else { throw fail("has no shape input") }
+      let xs = tensors[xi].shape
+      let target = try ShapeInference.broadcast(xs, intList(sc), "Expand")
+      if target == xs { try emit(.identity, [xi], out, node: name); return }
+      var t = xi
+      if xs.count < target.count {
+        t = try emit(.reshape(shape: Array(repeating: 1, count: target.count - xs.count) + xs), [xi], out + "/rank", node: name + "/rank")
+      }
+      try emit(.function(FunctionCall(Broadcast(shape: target))), [t], out, node: name)
     case "Shape": throw fail("the shape of a computed tensor is known only at import; this one is not")
+    case "Size", "ConstantOfShape", "Range", "Where", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or",
+      "Xor", "Mod":
+      let computed = n.inputs.filter { !$0.isEmpty && constants[$0] == nil }.map { "'\($0)'" }.joined(separator: ", ")
+      throw fail("is evaluated at import only, from constants; here it reads the computed \(computed)")
     default: throw fail("is not supported")
     }
   }
@@ -691,7 +706,7 @@ extension ONNXGraphBuilder {
       axes = Array(0..<xs.count)
     }
     let resolved = try axes!.map { try axis($0, rank: xs.count) }.sorted()
-    let fn = ["ReduceMean": "Mean", "ReduceSum": "Sum", "ReduceMax": "Max"][n.opType]!
+    let fn = ["ReduceMean": "Mean", "ReduceSum": "Sum", "ReduceMax": "Max", "ReduceMin": "Min", "ReduceProd": "Prod"][n.opType]!
     let op = try function(fn, ["axes": resolved, "keep_dims": try int(n, "keepdims", 1) != 0], [xs])
     try emit(op, [xi], out, node: name)
   }
