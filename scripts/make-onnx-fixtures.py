@@ -19,16 +19,20 @@ def const(name, a, dtype=np.float32):
     return numpy_helper.from_array(np.asarray(a, dtype=dtype), name)
 
 
-def save(name, nodes, inits, in_shape, out_shape, opset=13, batch="N"):
-    inp = helper.make_tensor_value_info("x", TensorProto.FLOAT, [batch] + in_shape[1:])
-    out = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
-    graph = helper.make_graph(nodes, name, [inp], [out], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="make-onnx-fixtures")
-    model.ir_version = 7
+def save(name, nodes, inits, in_shape, out_shape, opset=13, batch="N", reference_nodes=None):
+    """reference_nodes: an equivalent graph onnxruntime runs instead (for what it does not implement)."""
+    def build(nodes):
+        inp = helper.make_tensor_value_info("x", TensorProto.FLOAT, [batch] + in_shape[1:])
+        out = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+        graph = helper.make_graph(nodes, name, [inp], [out], inits)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="make-onnx-fixtures")
+        model.ir_version = 7
+        return model
     # (no onnx.checker: the output is declared without a shape, which it rejects)
     path = os.path.join(OUT, name + ".onnx")
-    onnx.save(model, path)
-    sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    onnx.save(build(nodes), path)
+    sess = ort.InferenceSession(path if reference_nodes is None else build(reference_nodes).SerializeToString(),
+                                providers=["CPUExecutionProvider"])
     xs = [rng.uniform(-2, 2, size=in_shape).astype(np.float32) for _ in range(3)]
     ys = [sess.run(None, {"x": x})[0].astype(np.float32) for x in xs]
     np.concatenate([x.ravel() for x in xs]).tofile(os.path.join(OUT, name + ".inputs.bin"))
@@ -211,9 +215,16 @@ def recurrent(name, op, T, B, I, H, direction="forward", bias=True, init_h=False
     outs = [o if o in outputs else "" for o in names]
     while outs[-1] == "":
         outs.pop()
+    nodes = [helper.make_node(op, ins, outs, name=name, direction=direction, hidden_size=H, **attrs, **({"layout": 1} if layout else {}))]
+    reference = None
     if layout:
-        attrs["layout"] = 1
-    nodes = [helper.make_node(op, ins, outs, name=name, direction=direction, hidden_size=H, **attrs)]
+        # onnxruntime has no batch-first recurrent kernels: the reference is the sequence-first
+        # layer between Transposes.
+        ref_ins = ["x_t" if i == "x" else i + "_t" if i in ("h0", "c0") else i for i in ins]
+        reference = [helper.make_node("Transpose", ["x"], ["x_t"], perm=[1, 0, 2])]
+        reference += [helper.make_node("Transpose", [s], [s + "_t"], perm=[1, 0, 2]) for s in ("h0", "c0") if s in ins]
+        reference.append(helper.make_node(op, ref_ins, [o + "_t" if o else "" for o in outs], direction=direction, hidden_size=H, **attrs))
+        reference += [helper.make_node("Transpose", [o + "_t"], [o], perm=[2, 0, 1, 3] if o == "Y" else [1, 0, 2]) for o in outs if o]
     flat = []
     for o in outputs:
         nodes.append(helper.make_node("Reshape", [o, "minus1"], [o + "_flat"], name="flatten_" + o))
@@ -221,7 +232,9 @@ def recurrent(name, op, T, B, I, H, direction="forward", bias=True, init_h=False
     nodes.append(helper.make_node("Concat", flat, ["y"], name="join", axis=0) if len(flat) > 1 else
                  helper.make_node("Identity", flat, ["y"], name="join"))
     inits.append(const("minus1", [-1], np.int64))
-    save(name, nodes, inits, [B, T, I] if layout else [T, B, I], None, opset=14 if layout else 13, batch=B if layout else T)
+    tail = nodes[1:]
+    save(name, nodes, inits, [B, T, I] if layout else [T, B, I], None, opset=14 if layout else 13, batch=B if layout else T,
+         reference_nodes=reference + tail if reference else None)
 
 
 recurrent("lstm_forward", "LSTM", T=4, B=2, I=4, H=3)
@@ -279,3 +292,17 @@ save("shape_folding", [
     const("twelve", 12.0), const("plus", 1.5), const("minus", -1.0), const("two", 2, np.int64), const("quarter", [[0.25]]),
     const("st2", [2], np.int64), const("en4", [4], np.int64)],
     [1, 2, 3, 4], None)
+
+# Batch-first (layout 1) recurrent layers.
+recurrent("lstm_batch_first", "LSTM", T=3, B=2, I=4, H=3, direction="bidirectional", init_h=True, init_c=True, layout=1)
+recurrent("gru_batch_first", "GRU", T=4, B=2, I=4, H=3, init_h=True, layout=1, outputs=("Y", "Y_h"))
+
+# Recurrent layers with what the importer refuses (no goldens: only the error is tested).
+refused = helper.make_graph(
+    [helper.make_node("LSTM", ["x", "W", "R", "", "", "", "", "P"], ["Y"], name="lstm_peephole", hidden_size=2, clip=3.0,
+                      activations=["Sigmoid", "HardSigmoid", "Tanh"])],
+    "refused", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 1, 4])], [helper.make_tensor_value_info("Y", TensorProto.FLOAT, None)],
+    [const("W", w(1, 8, 4)), const("R", w(1, 8, 2)), const("P", w(1, 6))])
+refused_model = helper.make_model(refused, opset_imports=[helper.make_opsetid("", 13)], producer_name="make-onnx-fixtures")
+refused_model.ir_version = 7
+onnx.save(refused_model, os.path.join(OUT, "lstm_refused.onnx"))

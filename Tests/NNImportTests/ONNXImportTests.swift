@@ -51,7 +51,7 @@ import _NNTestSupport
 
   static let recurrentCases = [
     "lstm_forward", "lstm_bidirectional", "lstm_reverse", "gru_forward", "gru_bidirectional_lbr", "gru_reverse_lbr", "rnn_forward",
-    "rnn_bidirectional",
+    "rnn_bidirectional", "lstm_batch_first", "gru_batch_first",
   ]
 
   /// LSTM, GRU and RNN unrolled into Affine/Slice/Add2/Mul2/Sigmoid/Tanh nodes: the C within 1e-5
@@ -238,6 +238,15 @@ import _NNTestSupport
     #expect(
       try Self.loadError(bytes)
         == "model.onnx: error: 2 ONNX operators are not supported (opset 13): Foo ('f1', 'f2'), Bar ('b1')")
+  }
+
+  /// Peepholes, clip and non-default activations are named together, with the node and the opset.
+  @Test func recurrentWithUnsupportedAttributes_namesThemAllAtOnce() throws {
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("onnx/lstm_refused.onnx"))))
+    #expect(
+      try Self.loadError(bytes)
+        == "model.onnx: node 'lstm_peephole' (LSTM): error: activations (Sigmoid, HardSigmoid, Tanh), clip, peepholes (input P) "
+        + "are not supported (opset 13; LSTM is imported with its default activations sigmoid, tanh, tanh only)")
   }
 
   @Test func truncatedFile_isOneLineNamingTheByte() throws {

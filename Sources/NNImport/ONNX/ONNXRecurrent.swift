@@ -28,7 +28,7 @@ extension ONNXGraphBuilder {
       let wanted = Array(Array(repeating: defaults, count: D).joined())
       if case .strings(let s) = a, s.map({ $0.lowercased() }) == wanted {
       } else if case .strings(let s) = a {
-        refused.append("activations \(s)")
+        refused.append("activations (\(s.joined(separator: ", ")))")
       } else {
         refused.append("activations")
       }
@@ -37,7 +37,7 @@ extension ONNXGraphBuilder {
     if kind == "LSTM", try int(n, "input_forget", 0) != 0 { refused.append("input_forget") }
     if kind == "LSTM", input(n, 7) != nil { refused.append("peepholes (input P)") }
     guard refused.isEmpty else {
-      throw fail("\(refused.joined(separator: ", ")) \(refused.count == 1 ? "is" : "are") not supported (\(kind) is imported with its default activations \(defaults.joined(separator: ", ")) only)")
+      throw fail("\(refused.joined(separator: ", ")) \(refused.count == 1 ? "is" : "are") not supported (opset \(opset); \(kind) is imported with its default activations \(defaults.joined(separator: ", ")) only)")
     }
 
     guard let xn = input(n, 0), let wn = input(n, 1), let rn = input(n, 2) else { throw fail("needs inputs X, W and R") }
