@@ -306,3 +306,33 @@ refused = helper.make_graph(
 refused_model = helper.make_model(refused, opset_imports=[helper.make_opsetid("", 13)], producer_name="make-onnx-fixtures")
 refused_model.ir_version = 7
 onnx.save(refused_model, os.path.join(OUT, "lstm_refused.onnx"))
+
+
+# Pooling with ceil_mode 1 (partial last windows), AveragePool counting the pad or not, with
+# asymmetric pads; each output flattened and joined.
+pools = [
+    ("max_ceil", "MaxPool", dict(kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1)),
+    ("max_ceil_pads", "MaxPool", dict(kernel_shape=[2, 3], strides=[2, 2], pads=[1, 0, 0, 1], ceil_mode=1)),
+    ("avg_ceil", "AveragePool", dict(kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1)),
+    ("avg_ceil_include_pad", "AveragePool", dict(kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1,
+                                                 count_include_pad=1)),
+    ("avg_ceil_pads", "AveragePool", dict(kernel_shape=[3, 2], strides=[2, 3], pads=[0, 1, 1, 0], ceil_mode=1)),
+    ("avg_asymmetric", "AveragePool", dict(kernel_shape=[2, 2], strides=[1, 1], pads=[1, 0, 0, 1])),
+]
+nodes = []
+for pname, op, a in pools:
+    nodes.append(helper.make_node(op, ["x"], [pname], name=pname, **a))
+    nodes.append(helper.make_node("Reshape", [pname, "flat"], [pname + "_flat"], name=pname + "_flat"))
+nodes.append(helper.make_node("Concat", [p[0] + "_flat" for p in pools], ["y"], name="join", axis=1))
+save("pool_ceil", nodes, [const("flat", [1, -1], np.int64)], [1, 2, 6, 8], None, opset=13)
+
+# ConvTranspose with output_shape and auto_pad (SAME_UPPER, SAME_LOWER, VALID), output_padding.
+save("conv_transpose_shape", [
+    helper.make_node("ConvTranspose", ["x", "w1"], ["a"], name="deconv_output_shape", strides=[2, 2], output_shape=[8, 9]),
+    helper.make_node("ConvTranspose", ["a", "w2", "b2"], ["b"], name="deconv_same_upper", strides=[2, 1], auto_pad="SAME_UPPER",
+                     kernel_shape=[4, 3]),
+    helper.make_node("ConvTranspose", ["b", "w3"], ["c"], name="deconv_same_lower", strides=[1, 2], auto_pad="SAME_LOWER"),
+    helper.make_node("ConvTranspose", ["c", "w4"], ["y"], name="deconv_valid_output_padding", strides=[2, 2], auto_pad="VALID",
+                     output_padding=[1, 0]),
+], [const("w1", w(3, 2, 3, 3)), const("w2", w(2, 2, 4, 3)), const("b2", w(2)), const("w3", w(2, 2, 3, 4)), const("w4", w(2, 1, 2, 2))],
+    [1, 3, 4, 4], None)

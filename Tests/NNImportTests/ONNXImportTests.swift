@@ -27,7 +27,8 @@ import _NNTestSupport
         model: dir.appendingPathComponent("model.onnx").path, inputs: dir.appendingPathComponent("inputs.bin").path,
         outputs: dir.appendingPathComponent("outputs_onnx.bin").path)
     }
-    + ["conv_gemm", "shape_chain", "activations", "opset11", "resize", "conv_transpose", "layout", "math", "conv_bias_add", "shape_folding"].map { m in
+    + ["conv_gemm", "shape_chain", "activations", "opset11", "resize", "conv_transpose", "layout", "math", "conv_bias_add", "shape_folding", "pool_ceil", "conv_transpose_shape",
+    ].map { m in
       Case(model: Fixtures.path("onnx/\(m).onnx"), inputs: Fixtures.path("onnx/\(m).inputs.bin"), outputs: Fixtures.path("onnx/\(m).outputs.bin"))
     }
 
