@@ -137,7 +137,12 @@ extension ONNXGraphBuilder {
       let xi = try x()
       guard let sc = try constantInput(n, 1, "the shape") else { throw fail("has no shape input") }
       let xs = tensors[xi].shape
-      let target = try ShapeInference.broadcast(xs, intList(sc), "Expand")
+      let spec = intList(sc)
+      guard spec.count <= ONNXModel.maxRank, spec.allSatisfy({ $0 >= 0 && $0 <= ONNXModel.maxElements }) else {
+        throw fail("shape \(spec) is not a valid Expand target")
+      }
+      let target = try ShapeInference.broadcast(xs, spec, "Expand")
+      _ = try ShapeLimits.elementCount(target)
       if target == xs { try emit(.identity, [xi], out, node: name); return }
       var t = xi
       if xs.count < target.count {
@@ -338,14 +343,14 @@ extension ONNXGraphBuilder {
       let outS = Array(tensors[sum].shape[(xs.count - s)...])
       var counts = [Float](repeating: 1, count: outS.reduce(1, *))
       for flat in counts.indices {
-        var rem = flat, c = 1
+        var rem = flat, c = 1.0
         for i in stride(from: s - 1, through: 0, by: -1) {
           let o = rem % outS[i]
           rem /= outS[i]
           let h0 = o * strides[i] - begin[i]
-          c *= includePad ? kernel[i] : min(h0 + kernel[i], spatialIn[i]) - max(h0, 0)
+          c *= Double(includePad ? kernel[i] : min(h0 + kernel[i], spatialIn[i]) - max(h0, 0))
         }
-        counts[flat] = c > 0 ? 1 / Float(c) : 0
+        counts[flat] = c > 0 ? Float(1 / c) : 0
       }
       let shape = Array(repeating: 1, count: xs.count - s) + outS
       try emit(.mul2, [sum, parameter(out + "/reciprocal_count", shape: shape, values: counts)], out, node: name)

@@ -10,6 +10,8 @@ import NNIR
 /// state is zero, so the first step leaves out the terms that multiply it.
 extension ONNXGraphBuilder {
   static let recurrentOperators: Set<String> = ["LSTM", "GRU", "RNN"]
+  /// Each step is about 20 nodes; longer sequences would make a graph (and C) out of proportion.
+  static let maxUnrolledSteps = 2048
 
   mutating func recurrent(_ n: ONNXNode) throws {
     let kind = n.opType
@@ -49,6 +51,9 @@ extension ONNXGraphBuilder {
     if layout == 1 { xi = try emit(.transpose(axes: [1, 0, 2]), [xi], base + "/x_sequence_first", node: base + "/x_sequence_first") }
     let xs = tensors[xi].shape
     let (T, B, I) = (xs[0], xs[1], xs[2])
+    guard T <= Self.maxUnrolledSteps else {
+      throw fail("the sequence has \(T) steps; nncompile unrolls at most \(Self.maxUnrolledSteps)")
+    }
     guard R.dims.count == 3, R.dims[0] == D, R.dims[2] >= 1, R.dims[1] == gates * R.dims[2] else {
       throw fail("R \(R.dims) must be [\(D), \(gates)·hidden, hidden]")
     }
