@@ -297,11 +297,13 @@ save("shape_folding", [
 recurrent("lstm_batch_first", "LSTM", T=3, B=2, I=4, H=3, direction="bidirectional", init_h=True, init_c=True, layout=1)
 recurrent("gru_batch_first", "GRU", T=4, B=2, I=4, H=3, init_h=True, layout=1, outputs=("Y", "Y_h"))
 
-# Recurrent layers with what the importer refuses (no goldens: only the error is tested).
+# Attributes the importer refuses, on two nodes (no goldens: only the error is tested).
 refused = helper.make_graph(
     [helper.make_node("LSTM", ["x", "W", "R", "", "", "", "", "P"], ["Y"], name="lstm_peephole", hidden_size=2, clip=3.0,
-                      activations=["Sigmoid", "HardSigmoid", "Tanh"])],
-    "refused", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 1, 4])], [helper.make_tensor_value_info("Y", TensorProto.FLOAT, None)],
+                      activations=["Sigmoid", "HardSigmoid", "Tanh"]),
+     helper.make_node("MaxPool", ["Y"], ["Z"], name="pool_dilated", kernel_shape=[2, 2], dilations=[2, 2], storage_order=1),
+     helper.make_node("Relu", ["Z"], ["y"], name="relu")],
+    "refused", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 1, 4])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
     [const("W", w(1, 8, 4)), const("R", w(1, 8, 2)), const("P", w(1, 6))])
 refused_model = helper.make_model(refused, opset_imports=[helper.make_opsetid("", 13)], producer_name="make-onnx-fixtures")
 refused_model.ir_version = 7

@@ -246,8 +246,9 @@ import _NNTestSupport
     let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("onnx/lstm_refused.onnx"))))
     #expect(
       try Self.loadError(bytes)
-        == "model.onnx: node 'lstm_peephole' (LSTM): error: activations (Sigmoid, HardSigmoid, Tanh), clip, peepholes (input P) "
-        + "are not supported (opset 13; LSTM is imported with its default activations sigmoid, tanh, tanh only)")
+        == "model.onnx: error: 2 ONNX nodes use attributes nncompile does not support (opset 13): 'lstm_peephole' (LSTM): "
+        + "activations Sigmoid, HardSigmoid, Tanh (only sigmoid, tanh, tanh), clip, peepholes (input P); "
+        + "'pool_dilated' (MaxPool): dilations [2, 2], storage_order")
   }
 
   @Test func truncatedFile_isOneLineNamingTheByte() throws {

@@ -23,24 +23,8 @@ extension ONNXGraphBuilder {
     }
     let D = direction == "bidirectional" ? 2 : 1
 
-    // Everything this mapping does not compute, named at once.
-    var refused: [String] = []
-    let defaults = ["LSTM": ["sigmoid", "tanh", "tanh"], "GRU": ["sigmoid", "tanh"], "RNN": ["tanh"]][kind]!
-    if let a = n.attributes["activations"] {
-      let wanted = Array(Array(repeating: defaults, count: D).joined())
-      if case .strings(let s) = a, s.map({ $0.lowercased() }) == wanted {
-      } else if case .strings(let s) = a {
-        refused.append("activations (\(s.joined(separator: ", ")))")
-      } else {
-        refused.append("activations")
-      }
-    }
-    if n.attributes["clip"] != nil { refused.append("clip") }
-    if kind == "LSTM", try int(n, "input_forget", 0) != 0 { refused.append("input_forget") }
-    if kind == "LSTM", input(n, 7) != nil { refused.append("peepholes (input P)") }
-    guard refused.isEmpty else {
-      throw fail("\(refused.joined(separator: ", ")) \(refused.count == 1 ? "is" : "are") not supported (opset \(opset); \(kind) is imported with its default activations \(defaults.joined(separator: ", ")) only)")
-    }
+    let refused = try recurrentRefusals(n)
+    guard refused.isEmpty else { throw fail("\(refused.joined(separator: ", ")) \(refused.count == 1 ? "is" : "are") not supported") }
 
     guard let xn = input(n, 0), let wn = input(n, 1), let rn = input(n, 2) else { throw fail("needs inputs X, W and R") }
     guard let W = constants[wn], let R = constants[rn] else { throw fail("W ('\(wn)') and R ('\(rn)') must be constants") }
@@ -194,6 +178,27 @@ extension ONNXGraphBuilder {
       }
       try finish(try join(parts, axis: 0, "\(base)/\(o)/dbh"), layout == 1 ? [1, 0, 2] : nil, o)
     }
+  }
+
+  /// What a recurrent node asks for beyond the default activations (listed before any mapping).
+  func recurrentRefusals(_ n: ONNXNode) throws -> [String] {
+    let kind = n.opType
+    var refused: [String] = []
+    let D = try string(n, "direction", "forward") == "bidirectional" ? 2 : 1
+    let defaults = ["LSTM": ["sigmoid", "tanh", "tanh"], "GRU": ["sigmoid", "tanh"], "RNN": ["tanh"]][kind] ?? []
+    if let a = n.attributes["activations"] {
+      let wanted = Array(Array(repeating: defaults, count: D).joined())
+      if case .strings(let s) = a, s.map({ $0.lowercased() }) == wanted {
+      } else if case .strings(let s) = a {
+        refused.append("activations \(s.joined(separator: ", ")) (only \(defaults.joined(separator: ", ")))")
+      } else {
+        refused.append("activations")
+      }
+    }
+    if n.attributes["clip"] != nil { refused.append("clip") }
+    if kind == "LSTM", try int(n, "input_forget", 0) != 0 { refused.append("input_forget") }
+    if kind == "LSTM", input(n, 7) != nil { refused.append("peepholes (input P)") }
+    return refused
   }
 
   /// Rows `rows` of matrix `d` of a `[D, rows, cols]` constant, transposed to `[cols, rows.count]`.
