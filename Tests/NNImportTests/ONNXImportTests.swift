@@ -27,7 +27,8 @@ import _NNTestSupport
         model: dir.appendingPathComponent("model.onnx").path, inputs: dir.appendingPathComponent("inputs.bin").path,
         outputs: dir.appendingPathComponent("outputs_onnx.bin").path)
     }
-    + ["conv_gemm", "shape_chain", "activations", "opset11", "resize", "conv_transpose", "layout", "math", "conv_bias_add"].map { m in
+    + ["conv_gemm", "shape_chain", "activations", "opset11", "resize", "conv_transpose", "layout", "math", "conv_bias_add", "shape_folding", "pool_ceil", "conv_transpose_shape",
+    ].map { m in
       Case(model: Fixtures.path("onnx/\(m).onnx"), inputs: Fixtures.path("onnx/\(m).inputs.bin"), outputs: Fixtures.path("onnx/\(m).outputs.bin"))
     }
 
@@ -46,6 +47,51 @@ import _NNTestSupport
       #expect(o.againstInterpreter.maxRel <= 1e-5, "\(o.name): \(report.text)")
       #expect(o.againstExpected!.maxRel <= 1e-4, "\(o.name): \(report.text)")
       #expect(o.againstExpected!.top1Agreement == 1.0, "\(o.name): \(report.text)")
+    }
+  }
+
+  static let recurrentCases = [
+    "lstm_forward", "lstm_bidirectional", "lstm_reverse", "gru_forward", "gru_bidirectional_lbr", "gru_reverse_lbr", "rnn_forward",
+    "rnn_bidirectional", "lstm_batch_first", "gru_batch_first",
+  ]
+
+  /// LSTM, GRU and RNN unrolled into Affine/Slice/Add2/Mul2/Sigmoid/Tanh nodes: the C within 1e-5
+  /// of onnxruntime (relative to the output range) for every direction, initial states or none,
+  /// GRU's two reset variants, and each subset of Y, Y_h, Y_c.
+  @Test(arguments: recurrentCases)
+  func recurrentGeneratedC_matchesOnnxruntimeWithin1e5(_ m: String) throws {
+    let compilation = try Driver.compile(
+      modelPath: Fixtures.path("onnx/\(m).onnx"), options: CompileOptions(target: try .named("host"), quantization: "float32"))
+    let graph = compilation.model.graph
+    let samples = try InputLoader(graph: graph, normalizeImages: false).load(path: Fixtures.path("onnx/\(m).inputs.bin"))
+    let expected = try ExpectedOutputs.load(path: Fixtures.path("onnx/\(m).outputs.bin"), graph: graph, samples: samples.count)
+    #expect(samples.count == 3)
+    let report = try Verifier.verify(compilation, samples: samples, expected: expected, tolerance: 1e-5)
+    #expect(report.passed, "\(report.text)")
+    for o in report.outputs {
+      print("\(m): max relative error against onnxruntime \(o.againstExpected!.maxRel), C against interpreter \(o.againstInterpreter.maxRel)")
+      #expect(o.againstInterpreter.maxRel <= 1e-5, "\(o.name): \(report.text)")
+      #expect(o.againstExpected!.maxRel <= 1e-5, "\(o.name): \(report.text)")
+    }
+  }
+
+  /// The unrolled LSTM and GRU compile to int8 (calibrated on the fixture's inputs): the C equals
+  /// the Swift int8 reference and stays near onnxruntime's float outputs.
+  @Test(arguments: ["lstm_forward", "gru_forward"])
+  func recurrentInt8Compile_isExactAgainstTheReference(_ m: String) throws {
+    let inputs = Fixtures.path("onnx/\(m).inputs.bin")
+    let compilation = try Driver.compile(
+      modelPath: Fixtures.path("onnx/\(m).onnx"),
+      options: CompileOptions(target: try .named("host"), quantization: "int8", calibrationData: inputs))
+    let graph = compilation.model.graph
+    let samples = try InputLoader(graph: graph, normalizeImages: false).load(path: inputs)
+    let expected = try ExpectedOutputs.load(path: Fixtures.path("onnx/\(m).outputs.bin"), graph: graph, samples: samples.count)
+    let report = try Verifier.verify(compilation, samples: samples, expected: expected)
+    #expect(report.mismatchedSteps == [], "\(report.text)")
+    for o in report.outputs {
+      print("\(m) int8: cosine against onnxruntime \(o.againstExpected!.cosine), max abs \(o.againstExpected!.maxAbs)")
+      #expect(o.againstInterpreter.maxAbs == 0, "\(report.text)")
+      #expect(o.againstExpected!.cosine > 0.98, "\(report.text)")
     }
   }
 
@@ -97,6 +143,16 @@ import _NNTestSupport
     #expect(model.graph.tensors[model.graph.outputs[0]].name == "y")
     #expect(model.graph.nodes[1].outputs == model.graph.outputs)
     #expect(model.graph.tensors.count == 4)  // x, W, the convolution's output, y
+  }
+
+  /// The shape arithmetic (Shape, Size, Range, Mod, Cast, ConstantOfShape, Where, Less, Equal,
+  /// Slice, ReduceProd, Expand of a constant) is evaluated at import: only the computation on x is
+  /// left, with the Expand of a computed tensor a Broadcast.
+  @Test func shapeArithmetic_isFoldedAtImport() throws {
+    let model = try ModelLoader.load(path: Fixtures.path("onnx/shape_folding.onnx"))
+    #expect(
+      model.graph.nodes.map(\.op.typeName) == ["Reshape", "Mul2", "Add2", "Mul2", "Add2", "Mean", "Broadcast", "Sub2", "Reshape"])
+    #expect(model.graph.tensors[model.graph.outputs[0]].shape == [1, 12, 2])
   }
 
   /// Add of one value per channel after a bias-less convolution becomes its bias.
@@ -183,6 +239,16 @@ import _NNTestSupport
     #expect(
       try Self.loadError(bytes)
         == "model.onnx: error: 2 ONNX operators are not supported (opset 13): Foo ('f1', 'f2'), Bar ('b1')")
+  }
+
+  /// Peepholes, clip and non-default activations are named together, with the node and the opset.
+  @Test func recurrentWithUnsupportedAttributes_namesThemAllAtOnce() throws {
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("onnx/lstm_refused.onnx"))))
+    #expect(
+      try Self.loadError(bytes)
+        == "model.onnx: error: 2 ONNX nodes use attributes nncompile does not support (opset 13): 'lstm_peephole' (LSTM): "
+        + "activations Sigmoid, HardSigmoid, Tanh (only sigmoid, tanh, tanh), clip, peepholes (input P); "
+        + "'pool_dilated' (MaxPool): dilations [2, 2], storage_order")
   }
 
   @Test func truncatedFile_isOneLineNamingTheByte() throws {

@@ -28,7 +28,10 @@ public enum ONNXImporter {
     "Split", "Slice", "Pad", "Gather", "ReduceMean", "ReduceSum", "ReduceMax", "Clip", "Constant", "Identity",
     "Dropout", "Shape", "Cast", "Resize", "Upsample", "ConvTranspose",
     "Exp", "Log", "Abs", "Erf", "Floor", "Ceil", "Sin", "Cos", "Sign", "Neg", "Sqrt", "Reciprocal", "Softplus", "Softsign",
-    "Max", "Min", "Pow", "Sum",
+    "Max", "Min", "Pow", "Sum", "LSTM", "GRU", "RNN",
+    "Expand", "ReduceMin", "ReduceProd", "Mod",
+    // Evaluated at import from constants (the shape arithmetic PyTorch and tf2onnx write).
+    "Size", "ConstantOfShape", "Range", "Where", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor",
   ]
 }
 
@@ -84,6 +87,18 @@ struct ONNXGraphBuilder {
       }
       let noun = types.count == 1 ? "operator is" : "operators are"
       throw DiagnosticError("\(types.count) ONNX \(noun) not supported (opset \(opset)): \(listed.joined(separator: ", "))")
+    }
+    // Attributes and optional inputs no mapping computes, on every node at once.
+    var refusedAttributes: [String] = []
+    for n in g.nodes {
+      let refused: [String]
+      do { refused = try unsupportedAttributes(n) } catch let e as ONNXImportError { refused = [e.message] }
+      if !refused.isEmpty { refusedAttributes.append("'\(n.name)' (\(n.opType)): \(refused.joined(separator: ", "))") }
+    }
+    if !refusedAttributes.isEmpty {
+      let noun = refusedAttributes.count == 1 ? "node uses" : "nodes use"
+      throw DiagnosticError(
+        "\(refusedAttributes.count) ONNX \(noun) attributes nncompile does not support (opset \(opset)): \(refusedAttributes.joined(separator: "; "))")
     }
     for var t in g.initializers {
       if t.external != nil { t = try loadExternal(t) }
@@ -177,6 +192,25 @@ struct ONNXGraphBuilder {
       g.nodes[j].inputs = g.nodes[j].inputs.map { newIndex[$0] }
       g.nodes[j].outputs = g.nodes[j].outputs.map { newIndex[$0] }
     }
+  }
+
+  /// The attributes (and optional inputs) of `n` that its mapping would refuse.
+  func unsupportedAttributes(_ n: ONNXNode) throws -> [String] {
+    var refused: [String] = []
+    switch n.opType {
+    case "LSTM", "GRU", "RNN": refused = try recurrentRefusals(n)
+    case "MaxPool", "AveragePool":
+      if let d = try ints(n, "dilations"), d.contains(where: { $0 != 1 }) { refused.append("dilations \(d)") }
+      if try int(n, "storage_order", 0) != 0 { refused.append("storage_order") }
+    case "Resize", "Upsample":
+      let mode = try string(n, "mode", "nearest")
+      if !["nearest", "linear", "bilinear", "trilinear"].contains(mode) { refused.append("mode '\(mode)'") }
+    case "Pad":
+      let mode = try string(n, "mode", "constant")
+      if !["constant", "reflect", "edge"].contains(mode) { refused.append("mode '\(mode)'") }
+    default: break
+    }
+    return refused
   }
 
   func loadExternal(_ t: ONNXTensor) throws -> ONNXTensor {

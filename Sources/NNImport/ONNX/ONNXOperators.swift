@@ -7,6 +7,7 @@ extension ONNXGraphBuilder {
   // MARK: - Operators
 
   mutating func map(_ n: ONNXNode) throws {
+    if Self.recurrentOperators.contains(n.opType) { return try recurrent(n) }
     guard let out = n.outputs.first, !out.isEmpty else { throw fail("has no output") }
     if n.opType == "Constant" { return try constantNode(n, out) }
     if try fold(n, out) { return }
@@ -96,7 +97,7 @@ extension ONNXGraphBuilder {
       try emit(.slice(try sliceAttributes(n, tensors[xi].shape)), [xi], out, node: name)
     case "Split": try split(n, name)
     case "Gather": try gather(n, out, name)
-    case "ReduceMean", "ReduceSum", "ReduceMax": try reduce(n, out, name)
+    case "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd": try reduce(n, out, name)
     case "Resize", "Upsample": try resize(n, out, name)
     case "ConvTranspose": try convTranspose(n, out, name)
     case "Exp", "Log", "Abs", "Erf", "Floor", "Ceil", "Sin", "Cos", "Sign", "Sqrt", "Reciprocal", "Softplus", "Softsign":
@@ -132,7 +133,27 @@ extension ONNXGraphBuilder {
         let bi = try runtime(bn)
         try emit(try function("Pow2", [:], [tensors[xi].shape, tensors[bi].shape]), [xi, bi], out, node: name)
       }
+    case "Expand":
+      let xi = try x()
+      guard let sc = try constantInput(n, 1, "the shape") else { throw fail("has no shape input") }
+      let xs = tensors[xi].shape
+      let spec = intList(sc)
+      guard spec.count <= ONNXModel.maxRank, spec.allSatisfy({ $0 >= 0 && $0 <= ONNXModel.maxElements }) else {
+        throw fail("shape \(spec) is not a valid Expand target")
+      }
+      let target = try ShapeInference.broadcast(xs, spec, "Expand")
+      _ = try ShapeLimits.elementCount(target)
+      if target == xs { try emit(.identity, [xi], out, node: name); return }
+      var t = xi
+      if xs.count < target.count {
+        t = try emit(.reshape(shape: Array(repeating: 1, count: target.count - xs.count) + xs), [xi], out + "/rank", node: name + "/rank")
+      }
+      try emit(.function(FunctionCall(Broadcast(shape: target))), [t], out, node: name)
     case "Shape": throw fail("the shape of a computed tensor is known only at import; this one is not")
+    case "Size", "ConstantOfShape", "Range", "Where", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or",
+      "Xor", "Mod":
+      let computed = n.inputs.filter { !$0.isEmpty && constants[$0] == nil }.map { "'\($0)'" }.joined(separator: ", ")
+      throw fail("is evaluated at import only, from constants; here it reads the computed \(computed)")
     default: throw fail("is not supported")
     }
   }
@@ -207,11 +228,27 @@ extension ONNXGraphBuilder {
     else {
       throw fail("kernel_shape \(kernel), strides \(strides), dilations \(dilations), output_padding \(outputPadding) do not fit weight \(ws)")
     }
-    guard try string(n, "auto_pad", "NOTSET") == "NOTSET", n.attributes["output_shape"] == nil else {
-      throw fail("auto_pad and output_shape are not supported; give pads")
+    // output_shape, or auto_pad SAME_* (output = input · stride): the padding that gives it,
+    // split as ONNX says (SAME_UPPER: the odd one at the end; otherwise at the beginning).
+    let autoPad = try string(n, "auto_pad", "NOTSET")
+    guard ["NOTSET", "", "VALID", "SAME_UPPER", "SAME_LOWER"].contains(autoPad) else {
+      throw fail("auto_pad '\(autoPad)' is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER")
     }
-    let pads = try ints(n, "pads") ?? Array(repeating: 0, count: 2 * spatial)
-    guard pads.count == 2 * spatial, pads.allSatisfy({ $0 >= 0 && $0 <= 1 << 20 }) else { throw fail("pads \(pads) must be \(2 * spatial) non-negative values") }
+    var pads = try ints(n, "pads") ?? Array(repeating: 0, count: 2 * spatial)
+    var outputShape = try ints(n, "output_shape")
+    if let o = outputShape, o.count == spatial + 2 { outputShape = Array(o[2...]) }
+    if outputShape == nil, autoPad.hasPrefix("SAME") { outputShape = (0..<spatial).map { xs[2 + $0] * strides[$0] } }
+    if autoPad == "VALID" { pads = Array(repeating: 0, count: 2 * spatial) }
+    if let o = outputShape {
+      guard o.count == spatial, o.allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }) else { throw fail("output_shape \(o) must give \(spatial) positive sizes") }
+      for i in 0..<spatial {
+        let full = strides[i] * (xs[2 + i] - 1) + outputPadding[i] + (kernel[i] - 1) * dilations[i] + 1
+        let total = full - o[i]
+        guard total >= 0 else { throw fail("output_shape \(o) is larger than the full output \(full) on axis \(i)") }
+        pads[i] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2
+        pads[spatial + i] = total - pads[i]
+      }
+    }
     let begin = Array(pads[..<spatial]), end = Array(pads[spatial...])
     let common = zip(begin, end).map { min($0, $1) }
     var inputs = [xi, try runtime(wn)]
@@ -281,35 +318,51 @@ extension ONNXGraphBuilder {
     let includePad = try int(n, "count_include_pad", 0) != 0
     let ceil = try int(n, "ceil_mode", 0) != 0
     let spatialIn = Array(xs[(xs.count - s)...])
-    let (begin, end) = try padding(n, xs: spatialIn, kernel: kernel, strides: strides, dilations: dilations)
+    var (begin, end) = try padding(n, xs: spatialIn, kernel: kernel, strides: strides, dilations: dilations)
+    // ceil_mode: ONNX's ceil((in + pads − k) / s) + 1 windows, less one when the last starts in the
+    // end padding; the partial last window reads past the padding, by `extra`.
+    var extra = Array(repeating: 0, count: s)
+    if ceil {
+      for i in 0..<s {
+        let padded = spatialIn[i] + begin[i] + end[i]
+        guard padded >= kernel[i] else { throw fail("kernel_shape \(kernel) is larger than the padded input \(spatialIn)") }
+        var o = (padded - kernel[i] + strides[i] - 1) / strides[i] + 1
+        if (o - 1) * strides[i] >= spatialIn[i] + begin[i] { o -= 1 }
+        extra[i] = max(0, (o - 1) * strides[i] + kernel[i] - padded)
+      }
+    }
+    if !isMax && (extra.contains { $0 > 0 } || (!includePad && begin != end)) {
+      // A sum over the zero-padded input divided by each window's count, computed here: the
+      // whole window when count_include_pad is 1 (onnxruntime's divisor, even for a window that
+      // reaches past the padding), else the input positions it covers.
+      let width = (0..<s).flatMap { [begin[$0], end[$0] + extra[$0]] }
+      let padded = try emit(.pad(PadAttributes(padWidth: width)), [xi], out + "/pad", node: name + "/pad")
+      let sum = try emit(
+        .sumPooling(PoolingAttributes(kernel: kernel, stride: strides, pad: Array(repeating: 0, count: s))), [padded], out + "/sum",
+        node: name + "/sum")
+      let outS = Array(tensors[sum].shape[(xs.count - s)...])
+      var counts = [Float](repeating: 1, count: outS.reduce(1, *))
+      for flat in counts.indices {
+        var rem = flat, c = 1.0
+        for i in stride(from: s - 1, through: 0, by: -1) {
+          let o = rem % outS[i]
+          rem /= outS[i]
+          let h0 = o * strides[i] - begin[i]
+          c *= Double(includePad ? kernel[i] : min(h0 + kernel[i], spatialIn[i]) - max(h0, 0))
+        }
+        counts[flat] = c > 0 ? Float(1 / c) : 0
+      }
+      let shape = Array(repeating: 1, count: xs.count - s) + outS
+      try emit(.mul2, [sum, parameter(out + "/reciprocal_count", shape: shape, values: counts)], out, node: name)
+      return
+    }
+    end = zip(end, extra).map { $0 + $1 }
     let common = zip(begin, end).map { min($0, $1) }
     if zip(begin, end).contains(where: { $0 != $1 }) {
-      guard isMax || includePad else {
-        throw fail("asymmetric pads \(begin + end) with count_include_pad 0 are not supported")
-      }
       // Max pooling never picks the padding; average pooling counting the pad divides by the window.
       let fill: Float = isMax ? -Float.greatestFiniteMagnitude : 0
       let width = (0..<s).flatMap { [begin[$0] - common[$0], end[$0] - common[$0]] }
       xi = try emit(.pad(PadAttributes(padWidth: width, constantValue: fill)), [xi], out + "/pad", node: name + "/pad")
-    }
-    if ceil {
-      // ONNX: ceil((in + pads - k) / s) + 1, less one when the last window starts in the end padding.
-      let inS = Array(tensors[xi].shape[(xs.count - s)...])
-      var expected: [Int] = []
-      for i in 0..<s {
-        let padded = inS[i] + 2 * common[i]
-        var o = (padded - kernel[i] + strides[i] - 1) / strides[i] + 1
-        if (o - 1) * strides[i] >= inS[i] + common[i] { o -= 1 }
-        expected.append(o)
-      }
-      var floorS: [Int] = []
-      for i in 0..<s {
-        let padded: Int = inS[i] + 2 * common[i]
-        floorS.append((padded - kernel[i]) / strides[i] + 1)
-      }
-      if expected != floorS {
-        throw fail("ceil_mode 1 adds a partial window here (output \(expected), not \(floorS)); not supported yet")
-      }
     }
     let a = PoolingAttributes(kernel: kernel, stride: strides, pad: common, includingPad: includePad)
     try emit(isMax ? .maxPooling(a) : .averagePooling(a), [xi], out, node: name)
@@ -690,7 +743,7 @@ extension ONNXGraphBuilder {
       axes = Array(0..<xs.count)
     }
     let resolved = try axes!.map { try axis($0, rank: xs.count) }.sorted()
-    let fn = ["ReduceMean": "Mean", "ReduceSum": "Sum", "ReduceMax": "Max"][n.opType]!
+    let fn = ["ReduceMean": "Mean", "ReduceSum": "Sum", "ReduceMax": "Max", "ReduceMin": "Min", "ReduceProd": "Prod"][n.opType]!
     let op = try function(fn, ["axes": resolved, "keep_dims": try int(n, "keepdims", 1) != 0], [xs])
     try emit(op, [xi], out, node: name)
   }
