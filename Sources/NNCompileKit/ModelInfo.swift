@@ -11,6 +11,12 @@ public enum ModelInfo {
     for t in g.inputs { out += "  input  \(g.tensors[t].name) \(g.tensors[t].shape)" + (g.tensors[t].shape.count == 4 ? model.inputLayout.map { " (\($0))" } ?? "" : "") + "\n" }
     if let layout = model.inputLayout { out += "  input layout: \(layout), as the source framework takes it\n" }
     for t in g.outputs { out += "  output \(g.tensors[t].name) \(g.tensors[t].shape)\n" }
+    if g.hasFileQuantizedActivations {
+      let rules = g.int8Rules == .tflite ? ", with TFLite Micro's int8 arithmetic" : ""
+      out += "  quantization: the file's own int8 scales and zero points\(rules); int8 needs no --calibrate\n"
+    } else if g.tensors.contains(where: { $0.quantization?.codes != nil }) {
+      out += "  quantization: int8 weights in the file (float activations); float32 uses them dequantized, int8 keeps them and calibrates the activations\n"
+    }
     out += "\n"
     let rows = g.nodes.map { n in
       [n.name, n.op.typeName, "\(g.tensors[n.outputs[0]].shape)", "\(Cost.parameterCount(n, in: g))", "\(Cost.macs(n, in: g))"]

@@ -34,6 +34,37 @@ import _NNTestSupport
     #expect(program.notes.allSatisfy { !$0.contains("float32") }, "\(program.notes)")
   }
 
+  /// `info` says the file brings its own quantization (int8 kws) or only int8 weights (the hybrid kws).
+  @Test func info_saysWhoseQuantization() throws {
+    let int8 = ModelInfo.text(try ModelLoader.load(path: TFLiteImportTests.bench("kws/kws_int8.tflite")), file: "kws.tflite")
+    #expect(int8.contains("  quantization: the file's own int8 scales and zero points, with TFLite Micro's int8 arithmetic; int8 needs no --calibrate\n"))
+    let hybrid = ModelInfo.text(try ModelLoader.load(path: TFLiteImportTests.bench("kws/kws_float32.tflite")), file: "kws.tflite")
+    #expect(hybrid.contains("  quantization: int8 weights in the file (float activations);"))
+    let float = ModelInfo.text(try ModelLoader.load(path: TFLiteImportTests.bench("vww/vww_float32.tflite")), file: "vww.tflite")
+    #expect(!float.contains("quantization:"))
+  }
+
+  /// A hybrid model (int8 weights, float activations) built int8: the activations are calibrated,
+  /// the weights keep the file's codes and scales rather than being quantized again.
+  @Test func hybridInt8Build_keepsTheFilesWeightCodes() throws {
+    let path = TFLiteImportTests.bench("kws/kws_float32.tflite")
+    let compilation = try Driver.compile(
+      modelPath: path,
+      options: CompileOptions(target: try .named("host"), quantization: "int8", calibrationData: TFLiteImportTests.bench("kws/inputs_nhwc.bin")))
+    let program = try #require(compilation.program)
+    let graph = compilation.model.graph
+    var checked = 0
+    for step in program.steps {
+      guard case .convolution(let layer) = step.kernel,
+        let node = graph.nodes.first(where: { step.name.hasPrefix($0.name) && $0.inputs.count > 1 && graph.tensors[$0.inputs[1]].quantization != nil })
+      else { continue }
+      let codes = try #require(graph.tensors[node.inputs[1]].quantization?.codes)
+      #expect(layer.weights == codes.map { Int8($0) }, "\(step.name)")
+      checked += 1
+    }
+    #expect(checked == 5)  // its five CONV_2Ds; the depthwise filters are float32 in the file
+  }
+
   /// All twelve samples through the generated C: the same outputs as TFLite's reference kernels
   /// (`scripts/tflite-int8-reference.py`), to the bit after dequantization.
   @Test(arguments: ["kws", "ic"])

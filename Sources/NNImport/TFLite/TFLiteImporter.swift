@@ -43,6 +43,9 @@ struct TFLiteGraphBuilder {
   var map: [Int: Int] = [:]
   /// Constants computed at import (DEQUANTIZE of a constant), in TFLite layout.
   var folded: [Int: FloatTensor] = [:]
+  /// The quantized constant each DEQUANTIZE'd one came from (hybrid models' weights), whose codes
+  /// an int8 build keeps.
+  var dequantizedFrom: [Int: Int32] = [:]
   var names: Set<String> = []
   var warnings: [Diagnostic] = []
   var parameterElements = 0
@@ -415,6 +418,7 @@ struct TFLiteGraphBuilder {
   /// the int8 build keeps them: `layout` puts the codes in the IR order, and the per-channel
   /// scales must run along the file's `fileAxis` (the output channels), `irAxis` in the IR.
   mutating func attachWeightCodes(_ v: Int, _ index: Int32, fileAxis: Int, irAxis: Int, layout: ([Int32]) -> [Int32]) throws {
+    let index = dequantizedFrom[Int(index)] ?? index
     let t = try tensor(index, "weights")
     guard let c = try codes(index, "weights"), let q = t.quantization else { return }
     guard q.scale.count == 1 || Int(q.quantizedDimension) == fileAxis else {
@@ -459,6 +463,7 @@ struct TFLiteGraphBuilder {
         return
       }
       folded[Int(outIndex)] = try constant(try input(0), "input")
+      dequantizedFrom[Int(outIndex)] = try input(0)
       return
 
     case TFLiteOp.quantize:
