@@ -74,6 +74,7 @@ extension ProgramBuilder {
     var conv = Int8WeightLayer(
       params: ConvS8Params(geometry: geometry, inputOffset: pin.inputOffset, outputOffset: po.outputOffset, actMin: lo, actMax: hi),
       weights: wq, bias: bias, multipliers: m.map(\.multiplier), shifts: m.map(\.shift))
+    conv.restateDeadChannels(outputs: outC)
     if let pool, let g = fusableMaxPool(pool) {
       if m.allSatisfy({ $0.multiplier >= 0 }) {
         // Requantization is monotone non-decreasing: the C may pool the accumulators.
@@ -121,7 +122,28 @@ extension ProgramBuilder {
     let params = AffineS8Params(
       outer: Int32(xs[..<baseAxis].reduce(1, *)), inFeatures: Int32(inF), outFeatures: Int32(outF),
       inputOffset: pin.inputOffset, outputOffset: po.outputOffset, actMin: lo, actMax: hi)
-    let affine = Int8WeightLayer(params: params, weights: wq, bias: bias, multipliers: m.map(\.multiplier), shifts: m.map(\.shift))
+    var affine = Int8WeightLayer(params: params, weights: wq, bias: bias, multipliers: m.map(\.multiplier), shifts: m.map(\.shift))
+    affine.restateDeadChannels(outputs: outF)
     steps.append(ProgramStep(name: name, kernel: .affine(affine), inputs: [q], output: out))
+  }
+}
+
+extension Int8WeightLayer {
+  /// A channel whose weights are all zero outputs a constant: its accumulator is its bias, so its
+  /// output is `requantize(bias) + offset`, clamped. TFLite's converter leaves such channels with
+  /// scales near 1e-11 and biases near 2^30, whose shifts (below −23) send the whole layer down
+  /// the general requantization path of the optimized kernels. Restate each as the same constant
+  /// `r` with bias `8r`, multiplier 2^30 and shift −2 (`requantize(8r) = r` exactly): the outputs
+  /// are unchanged, bit for bit, and the fast paths apply again.
+  mutating func restateDeadChannels(outputs: Int) {
+    guard outputs > 0, weights.count % outputs == 0, multipliers.count == outputs, shifts.count == outputs else { return }
+    let k = weights.count / outputs
+    for c in 0..<outputs where weights[(c * k)..<((c + 1) * k)].allSatisfy({ $0 == 0 }) {
+      // Clamping r to ±384 keeps every output byte: the offset is within ±128 and the clamp ±128.
+      let r = min(max(FixedPoint.requantize(bias?[c] ?? 0, multiplier: multipliers[c], shift: shifts[c]), -384), 384)
+      if bias != nil { bias![c] = 8 * r } else if r != 0 { continue }
+      multipliers[c] = 1 << 30
+      shifts[c] = -2
+    }
   }
 }
