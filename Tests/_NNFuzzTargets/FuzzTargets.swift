@@ -138,9 +138,13 @@ public enum FuzzTargets {
     _ = try? IDXArray(bytes: bytes)
   }
 
-  /// A `.tflite` through the FlatBuffers reader and the TFLite importer (float32 graph, shape-checked).
+  /// A `.tflite` through the FlatBuffers reader and the TFLite importer (shape-checked); an int8
+  /// file on through the int8 rewrite with its own quantization, as `nncompile` runs it.
   public static func tflite(_ bytes: [UInt8]) {
-    _ = try? TFLiteImporter.importModel(bytes: bytes)
+    guard let model = try? TFLiteImporter.importModel(bytes: bytes), model.graph.hasFileQuantizedActivations,
+      let expanded = try? FunctionExpansion.expand(model.graph).graph
+    else { return }
+    _ = try? Int8Quantizer.quantize(BatchNormFolding.fold(ConverterRewrites.apply(expanded).graph).0, ranges: [:])
   }
 
   /// How far `nnp` got before an error stopped it.
