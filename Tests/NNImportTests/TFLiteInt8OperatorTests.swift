@@ -120,9 +120,36 @@ import _NNTestSupport
     }
   }
 
+  /// TFLite's SUB (`reference_ops::SubElementwise`) scales b with its positive multiplier and
+  /// subtracts; negating b's multiplier instead rounds b' the other way where its product sits
+  /// exactly half-way (SaturatingRoundingDoublingHighMul rounds +x.5 up, −x.5 towards zero). Hand
+  /// parameters that show it: a' = qa, b' = (qb + 1) · 0.375 (a half-way 1.5 at qb = 3), y = a' ∓ b'.
+  /// From scales such ties move b' by one unit of 2^20 and rarely reach a code, but they can.
+  @Test func sub_subtractsAfterScalingAsTFLite() {
+    func params(_ subtract: Int32) -> AddS8Params {
+      AddS8Params(
+        shape: [256], aStrides: [1], bStrides: [0], aOffset: 0, bOffset: 1, leftShift: 0, aMultiplier: 1 << 30, aShift: 1,
+        bMultiplier: subtract == 1 ? 3 << 28 : -(3 << 28), bShift: 0, outMultiplier: .max, outShift: 0, outputOffset: 0,
+        subtract: subtract)
+    }
+    let qa = (-128...127).map { Int8($0) }
+    // reference_ops::SubElementwise, transcribed.
+    let p = params(1)
+    let tflite = qa.map { x in
+      let s1 = FixedPoint.requantize(Int32(x) + p.aOffset, multiplier: p.aMultiplier, shift: p.aShift)
+      let s2 = FixedPoint.requantize(3 + p.bOffset, multiplier: p.bMultiplier, shift: p.bShift)
+      return Int8(clamping: FixedPoint.requantize(s1 - s2, multiplier: p.outMultiplier, shift: p.outShift) + p.outputOffset)
+    }
+    #expect(tflite == qa.map { Int8(clamping: Int($0) - 2) }, "a − round(1.5)")
+    #expect(Int8Kernels.add(p, qa, [3]) == tflite)
+    #expect(Int8Kernels.add(params(0), qa, [3]) == qa.map { Int8(clamping: Int($0) - 1) }, "the negated multiplier: a + round(−1.5) = a − 1")
+  }
+
   /// The generated C, compiled and run on the same samples: every step's bytes equal the Swift
   /// int8 reference (so TFLite's codes, above).
-  @Test(arguments: ["conv_s2_same_relu6", "dwconv_m2", "fc_bias", "sub", "mul_bcast_relu", "maxpool_same", "mean", "concat_requantize"])
+  @Test(arguments: [
+    "conv_s2_same_relu6", "dwconv_m2", "fc_bias", "sub", "mul_bcast_relu", "maxpool_same", "mean", "relu6", "pad", "concat_requantize",
+  ])
   func generatedC_equalsSwiftInt8(_ name: String) throws {
     let c = try Self.load(name)
     let samples = (0..<c.meta.samples).map { c.floatInputs($0) }

@@ -348,7 +348,7 @@ struct ProgramBuilder {
         if case .sub2 = node.op { isSub = true }
         kernel = .add(AddS8Params(
           shape: shape, aStrides: aStrides, bStrides: bStrides, a: quant(a), b: quant(b), output: po, subtract: isSub,
-          actMin: lo, actMax: hi))
+          subtractAfterScaling: graph.int8Rules == .tflite, actMin: lo, actMax: hi))
       }
       steps.append(ProgramStep(name: name, kernel: kernel, inputs: [a, b], output: out))
 
