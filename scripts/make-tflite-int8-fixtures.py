@@ -123,6 +123,8 @@ CASES = {
     "maxpool_valid": (unary(lambda x: tf.nn.max_pool2d(x, 2, 2, "VALID"), (1, 6, 6, 3)), {}),
     "mean_keepdims": (unary(lambda x: tf.reduce_mean(x, axis=[1, 2], keepdims=True)), {}),
     "mean": (unary(lambda x: tf.reduce_mean(x, axis=[1, 2])), {}),
+    "mean_channels": (unary(lambda x: tf.reduce_mean(x, axis=[3])), {}),
+    "mean_h_keepdims": (unary(lambda x: tf.reduce_mean(x, axis=[1], keepdims=True)), {}),
     "relu": (unary(tf.nn.relu), {}),
     "relu6": (unary(tf.nn.relu6), {}),
     "reshape": (unary(lambda x: tf.reshape(x, [1, 15, 5])), {}),

@@ -1,5 +1,6 @@
 import Foundation
 import NNCompileKit
+import NNFunctions
 import NNIR
 import NNInterpreter
 import Testing
@@ -78,7 +79,7 @@ import _NNTestSupport
     "conv_same", "conv_valid_s2", "conv_dilation2", "conv_relu", "conv_relu6", "conv_s2_same_relu6", "conv_per_tensor",
     "dwconv_m1_s2_same", "dwconv_m2", "dwconv_m1_valid", "fc_bias", "fc_nobias", "fc_batch1",
     "add", "add_bcast_relu", "sub", "sub_bcast", "mul", "mul_bcast_relu",
-    "avgpool_same", "avgpool_valid", "maxpool_same", "maxpool_valid", "mean_keepdims", "mean",
+    "avgpool_same", "avgpool_valid", "maxpool_same", "maxpool_valid", "mean_keepdims", "mean", "mean_channels", "mean_h_keepdims",
     "relu", "relu6", "reshape", "concat", "concat_requantize", "pad", "strided_slice", "transpose", "dequantize",
   ]
 
@@ -145,10 +146,23 @@ import _NNTestSupport
     #expect(Int8Kernels.add(params(0), qa, [3]) == qa.map { Int8(clamping: Int($0) - 1) }, "the negated multiplier: a + round(−1.5) = a − 1")
   }
 
+  /// TFLite's MEAN folds the division by the count into the multiplier after quantizing
+  /// `s_in / s_out` (`reference_ops::QuantizedMeanOrSum`); quantizing `s_in / (s_out · n)` at once
+  /// rounds twice where TFLite rounds once: (−127 − 126 − 126) / 3 = −126.33 gives −127 there.
+  @Test func mean_foldsTheCountAsTFLite() throws {
+    let m = QuantizedMultiplier.tfliteMean(1.0, count: 3)
+    #expect(m == QuantizedMultiplier(multiplier: 715_827_882, shift: 0), "(2^30 << 1) / 3, shift 1 − 1")
+    let p = QuantParams(scale: 0.1, zeroPoint: 0)
+    let mean = Mean(axes: [1], keepDims: false)
+    let x: [Int8] = [-127, -126, -126]
+    #expect(try mean.int8Kernel(inputs: [p], output: p, shapes: [[1, 3], [1]], rules: .tflite).run([x]) == [-126])
+    #expect(try mean.int8Kernel(inputs: [p], output: p, shapes: [[1, 3], [1]], rules: .nncompile).run([x]) == [-127])
+  }
+
   /// The generated C, compiled and run on the same samples: every step's bytes equal the Swift
   /// int8 reference (so TFLite's codes, above).
   @Test(arguments: [
-    "conv_s2_same_relu6", "dwconv_m2", "fc_bias", "sub", "mul_bcast_relu", "maxpool_same", "mean", "relu6", "pad", "concat_requantize",
+    "conv_s2_same_relu6", "dwconv_m2", "fc_bias", "sub", "mul_bcast_relu", "maxpool_same", "mean", "mean_channels", "relu6", "pad", "concat_requantize",
   ])
   func generatedC_equalsSwiftInt8(_ name: String) throws {
     let c = try Self.load(name)

@@ -414,7 +414,7 @@ struct ProgramBuilder {
       let inputs = try node.inputs.map { try int8($0) }
       let po = try calibrated(outT)
       let shapes = node.inputs.map { graph.tensors[$0].shape } + [graph.tensors[outT].shape]
-      let kernel = try f.int8Kernel(inputs: inputs.map(quant), output: po, shapes: shapes)
+      let kernel = try f.int8Kernel(inputs: inputs.map(quant), output: po, shapes: shapes, rules: graph.int8Rules)
       let out = int8Output(outT, po)
       steps.append(ProgramStep(name: name, kernel: .function(name: call.typeName.lowercased() + "_s8", kernel: kernel), inputs: inputs, output: out))
     }
