@@ -127,6 +127,7 @@ CASES = {
     "mean_h_keepdims": (unary(lambda x: tf.reduce_mean(x, axis=[1], keepdims=True)), {}),
     "relu": (unary(tf.nn.relu), {}),
     "relu6": (unary(tf.nn.relu6), {}),
+    "relu_n1_to_1": (unary(lambda x: tf.clip_by_value(x, -1.0, 1.0)), {}),
     "reshape": (unary(lambda x: tf.reshape(x, [1, 15, 5])), {}),
     "concat": (concat(), {}),
     "concat_requantize": (concat_requantize(), {}),

@@ -80,7 +80,7 @@ import _NNTestSupport
     "dwconv_m1_s2_same", "dwconv_m2", "dwconv_m1_valid", "fc_bias", "fc_nobias", "fc_batch1",
     "add", "add_bcast_relu", "sub", "sub_bcast", "mul", "mul_bcast_relu",
     "avgpool_same", "avgpool_valid", "maxpool_same", "maxpool_valid", "mean_keepdims", "mean", "mean_channels", "mean_h_keepdims",
-    "relu", "relu6", "reshape", "concat", "concat_requantize", "pad", "strided_slice", "transpose", "dequantize",
+    "relu", "relu6", "relu_n1_to_1", "reshape", "concat", "concat_requantize", "pad", "strided_slice", "transpose", "dequantize",
   ]
 
   /// Every output code equals TFLite's reference kernels' (a float output: the same float).

@@ -211,6 +211,18 @@ struct ProgramBuilder {
     return quant(q)
   }
 
+  /// Under TFLite's rules, int8 tensor `q` moved to the file's parameters of `outT` when they
+  /// differ, as TFLite's RELU / RELU6 / RELU_N1_TO_1 do before clamping (multiplier s_in / s_out
+  /// divided in float, as their kernels compute it); else `q` itself.
+  mutating func tfliteRescale(_ q: Int, to outT: Int, name: String) throws -> Int {
+    guard graph.int8Rules == .tflite, let po = graph.tensors[outT].quantization?.perTensor, po != quant(q) else { return q }
+    let m = QuantizedMultiplier(real: Double(quant(q).scale / po.scale))
+    let rescale = RescaleS8Params(inputOffset: quant(q).inputOffset, outputOffset: po.outputOffset, multiplier: m.multiplier, shift: m.shift)
+    let r = addTensor(for: outT, .int8, quant: po)
+    steps.append(ProgramStep(name: name + " (rescale)", kernel: .concatenate(axis: 0, rescales: [rescale]), inputs: [q], output: r))
+    return r
+  }
+
   /// Clamp bounds in the output's int8 domain for a fused activation.
   func clampBounds(_ activation: Node?, _ out: QuantParams) -> (Int32, Int32) {
     switch activation?.op {
@@ -302,19 +314,17 @@ struct ProgramBuilder {
       steps.append(ProgramStep(name: name, kernel: .globalAveragePooling(g), inputs: [q], output: out))
 
     case .relu, .relu6:
-      var q = try int8(x)
-      if graph.int8Rules == .tflite, let po = graph.tensors[outT].quantization?.perTensor, po != quant(q) {
-        // TFLite's RELU / RELU6 with output parameters of their own: the codes moved to them
-        // (multiplier s_in / s_out divided in float, as its kernel does), then clamped there.
-        let m = QuantizedMultiplier(real: Double(quant(q).scale / po.scale))
-        let rescale = RescaleS8Params(inputOffset: quant(q).inputOffset, outputOffset: po.outputOffset, multiplier: m.multiplier, shift: m.shift)
-        let r = addTensor(for: outT, .int8, quant: po)
-        steps.append(ProgramStep(name: name + " (rescale)", kernel: .concatenate(axis: 0, rescales: [rescale]), inputs: [q], output: r))
-        q = r
-      }
+      let q = try tfliteRescale(try int8(x), to: outT, name: name)
       let p = quant(q)
       let out = int8Output(outT, p)
       let (lo, hi) = clampBounds(node, p)
+      steps.append(ProgramStep(name: name, kernel: .clamp(lo: Int8(lo), hi: Int8(hi)), inputs: [q], output: out, reuse: .inPlace))
+    case .function(let call) where call.typeName == "HardTanh" && graph.int8Rules == .tflite:
+      // TFLite's RELU_N1_TO_1: as RELU, clamped to [−1, 1] in the file's output parameters.
+      let q = try tfliteRescale(try int8(x), to: outT, name: name)
+      let p = quant(q)
+      let out = int8Output(outT, p)
+      let (lo, hi) = p.activationRange(lower: -1, upper: 1)
       steps.append(ProgramStep(name: name, kernel: .clamp(lo: Int8(lo), hi: Int8(hi)), inputs: [q], output: out, reuse: .inPlace))
     case .mulScalar(let v) where v > 0 && v.isFinite:
       // y = v·x only relabels the int8 codes: same bytes, scale × v (free, and no table), unless
