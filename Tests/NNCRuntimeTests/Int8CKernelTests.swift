@@ -179,11 +179,14 @@ import _NNTestSupport
       let k = Int8Cases.binary(&rng)
       let (qa, qb, qy) = (Int8Cases.quant(&rng), Int8Cases.quant(&rng), Int8Cases.quant(&rng))
       let act = Int8Cases.activation(&rng, output: qy)
-      let subtract = trial % 2 == 1
+      // Add, Sub2 (b's multiplier negated) and TFLite's Sub (b' subtracted).
+      let subtract = trial % 3 != 0
+      let afterScaling = trial % 3 == 2
       var p = AddS8Params(
         shape: k.outShape.map { Int32($0) }, aStrides: k.aStrides, bStrides: k.bStrides, a: qa, b: qb, output: qy,
-        subtract: subtract, actMin: act.min, actMax: act.max)
-      if subtract { #expect(p.bMultiplier < 0, "Sub2 negates b's multiplier") }
+        subtract: subtract, subtractAfterScaling: afterScaling, actMin: act.min, actMax: act.max)
+      if subtract && !afterScaling { #expect(p.bMultiplier < 0, "Sub2 negates b's multiplier") }
+      if afterScaling { #expect(p.bMultiplier > 0 && p.subtract == 1, "TFLite's Sub subtracts b'") }
       if rng.oneIn(5) {  // an output multiplier above 1, so the positive-shift path saturates
         let big = QuantizedMultiplier(real: rng.double(1...4))
         (p.outMultiplier, p.outShift) = (big.multiplier, big.shift)

@@ -64,7 +64,7 @@ extension AddS8Params {
       rank: rank, shape: cDims(shape), a_strides: cDims(aStrides), b_strides: cDims(bStrides),
       a_offset: aOffset, b_offset: bOffset, left_shift: leftShift, a_multiplier: aMultiplier, a_shift: aShift,
       b_multiplier: bMultiplier, b_shift: bShift, out_multiplier: outMultiplier, out_shift: outShift,
-      output_offset: outputOffset, act_min: actMin, act_max: actMax)
+      output_offset: outputOffset, act_min: actMin, act_max: actMax, subtract: subtract)
   }
 }
 

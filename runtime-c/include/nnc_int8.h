@@ -316,12 +316,14 @@ typedef struct {
     int32_t out_multiplier, out_shift;/* 2 * max(s_a, s_b) / (2^left_shift * s_y) */
     int32_t output_offset;
     int32_t act_min, act_max;
+    int32_t subtract;                 /* 1: a' - b' (TFLite's Sub, b_multiplier > 0); 0: a' + b' */
 } nnc_add_s8_params;
 
 /* TFLite's int8 Add, walking the output like nnc_add2_f32:
  *   a' = requantize((qa + a_offset) * 2^left_shift, a_multiplier, a_shift), b' likewise,
  *   y  = clamp(requantize(a' + b', out_multiplier, out_shift) + output_offset, act_min, act_max).
- * Sub2 is this kernel with b_multiplier negated. In place as nnc_add2_f32. */
+ * Sub2 is this kernel with b_multiplier negated, or (subtract = 1, int8 .tflite files) TFLite's
+ * Sub: y from a' - b' with b_multiplier positive. In place as nnc_add2_f32. */
 void nnc_add_s8(const nnc_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
 typedef struct {

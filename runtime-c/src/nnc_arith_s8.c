@@ -48,7 +48,8 @@ static int8_t nnc_add_one_s8(const nnc_add_s8_params *p, int8_t qa, int8_t qb)
                                      p->a_shift);
     const int32_t b = nnc_requantize(((int32_t)qb + p->b_offset) * scale, p->b_multiplier,
                                      p->b_shift);
-    return nnc_output_s8(nnc_requantize(a + b, p->out_multiplier, p->out_shift), p->output_offset,
+    const int32_t sum = p->subtract ? a - b : a + b;
+    return nnc_output_s8(nnc_requantize(sum, p->out_multiplier, p->out_shift), p->output_offset,
                          p->act_min, p->act_max);
 }
 

@@ -287,7 +287,7 @@ void nnc_add_s8_opt(const nnc_add_s8_params *p, const int8_t *a, const int8_t *b
     nnc_requant2 to;
     nnc_add_dense_fn dense;
     int32_t inner, n, sa, sb, rows, ao = 0, bo = 0;
-    if (p->rank < 1 || p->left_shift < 0 || p->left_shift > 20 || p->a_shift > 0 || p->b_shift > 0 ||
+    if (p->subtract || p->rank < 1 || p->left_shift < 0 || p->left_shift > 20 || p->a_shift > 0 || p->b_shift > 0 ||
         p->out_shift > 0 || !nnc_offset_ok(p->a_offset) || !nnc_offset_ok(p->b_offset) ||
         p->a_multiplier == INT32_MIN || p->b_multiplier == INT32_MIN || p->out_multiplier < 0) {
         nnc_add_s8(p, a, b, y);

@@ -107,6 +107,8 @@ extension AddS8Params: CParameterStruct {
         ("a_shift", aShift), ("b_multiplier", bMultiplier), ("b_shift", bShift), ("out_multiplier", outMultiplier),
         ("out_shift", outShift), ("output_offset", outputOffset), ("act_min", actMin), ("act_max", actMax),
       ].map { ($0.0, "\($0.1)") }
+      // TFLite's Sub only (designated initializers: 0 when left out, so other models' C is unchanged).
+      + (subtract != 0 ? [("subtract", "\(subtract)")] : [])
   }
 }
 

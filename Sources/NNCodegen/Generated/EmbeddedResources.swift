@@ -770,12 +770,14 @@ typedef struct {
     int32_t out_multiplier, out_shift;/* 2 * max(s_a, s_b) / (2^left_shift * s_y) */
     int32_t output_offset;
     int32_t act_min, act_max;
+    int32_t subtract;                 /* 1: a' - b' (TFLite's Sub, b_multiplier > 0); 0: a' + b' */
 } nnc_add_s8_params;
 
 /* TFLite's int8 Add, walking the output like nnc_add2_f32:
  *   a' = requantize((qa + a_offset) * 2^left_shift, a_multiplier, a_shift), b' likewise,
  *   y  = clamp(requantize(a' + b', out_multiplier, out_shift) + output_offset, act_min, act_max).
- * Sub2 is this kernel with b_multiplier negated. In place as nnc_add2_f32. */
+ * Sub2 is this kernel with b_multiplier negated, or (subtract = 1, int8 .tflite files) TFLite's
+ * Sub: y from a' - b' with b_multiplier positive. In place as nnc_add2_f32. */
 void nnc_add_s8(const nnc_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
 typedef struct {
@@ -1547,7 +1549,8 @@ static int8_t nnc_add_one_s8(const nnc_add_s8_params *p, int8_t qa, int8_t qb)
                                      p->a_shift);
     const int32_t b = nnc_requantize(((int32_t)qb + p->b_offset) * scale, p->b_multiplier,
                                      p->b_shift);
-    return nnc_output_s8(nnc_requantize(a + b, p->out_multiplier, p->out_shift), p->output_offset,
+    const int32_t sum = p->subtract ? a - b : a + b;
+    return nnc_output_s8(nnc_requantize(sum, p->out_multiplier, p->out_shift), p->output_offset,
                          p->act_min, p->act_max);
 }
 
@@ -1882,7 +1885,7 @@ void nnc_add_s8_opt(const nnc_add_s8_params *p, const int8_t *a, const int8_t *b
     nnc_requant2 to;
     nnc_add_dense_fn dense;
     int32_t inner, n, sa, sb, rows, ao = 0, bo = 0;
-    if (p->rank < 1 || p->left_shift < 0 || p->left_shift > 20 || p->a_shift > 0 || p->b_shift > 0 ||
+    if (p->subtract || p->rank < 1 || p->left_shift < 0 || p->left_shift > 20 || p->a_shift > 0 || p->b_shift > 0 ||
         p->out_shift > 0 || !nnc_offset_ok(p->a_offset) || !nnc_offset_ok(p->b_offset) ||
         p->a_multiplier == INT32_MIN || p->b_multiplier == INT32_MIN || p->out_multiplier < 0) {
         nnc_add_s8(p, a, b, y);

@@ -22,6 +22,12 @@ public struct Mean: AxisReduction {
   public func int8Kernel(inputs: [QuantParams], output: QuantParams, shapes: [[Int]]) throws -> any Int8FunctionKernel {
     try SumInt8Kernel(reduction, mean: true, input: inputs[0], output: output, shape: shapes[0])
   }
+  /// TFLite's int8 MEAN (`reference_ops::QuantizedMeanOrSum`), for int8 `.tflite` files: the same
+  /// sum, its multiplier `s_in / s_out` with the division by the count folded in afterwards
+  /// (`QuantizedMultiplier.tfliteMean`), which can round differently from `s_in / (s_out · n)`.
+  public func int8Kernel(inputs: [QuantParams], output: QuantParams, shapes: [[Int]], rules: Int8Rules) throws -> any Int8FunctionKernel {
+    try SumInt8Kernel(reduction, mean: true, input: inputs[0], output: output, shape: shapes[0], tflite: rules == .tflite)
+  }
 
   public func gradients(inputs: [FloatTensor], outputs: [FloatTensor], outputGradients: [FloatTensor]) -> [FloatTensor?]? {
     let n = Float(reduction.count(inputs[0].shape))

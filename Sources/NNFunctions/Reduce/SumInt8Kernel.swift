@@ -10,14 +10,17 @@ struct SumInt8Kernel: Int8FunctionKernel {
   let requantization: QuantizedMultiplier
   let outputOffset: Int32
 
-  init(_ reduction: ReductionAxes, mean: Bool, input: QuantParams, output: QuantParams, shape: [Int]) throws {
+  init(_ reduction: ReductionAxes, mean: Bool, input: QuantParams, output: QuantParams, shape: [Int], tflite: Bool = false) throws {
     let count = reduction.count(shape)
     // |code − zero point| ≤ 255 per element: the int32 sum cannot overflow.
     guard count <= Int(Int32.max) / 255 else { throw ShapeError("int8 \(mean ? "Mean" : "Sum") over \(count) elements may overflow int32") }
     self.reduction = reduction
     inputShape = shape
     inputOffset = -input.zeroPoint
-    requantization = QuantizedMultiplier(real: Double(input.scale) / (Double(output.scale) * (mean ? Double(count) : 1)))
+    requantization =
+      mean && tflite
+      ? .tfliteMean(Double(input.scale) / Double(output.scale), count: count)
+      : QuantizedMultiplier(real: Double(input.scale) / (Double(output.scale) * (mean ? Double(count) : 1)))
     outputOffset = output.zeroPoint
   }
 

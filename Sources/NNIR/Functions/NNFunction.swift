@@ -41,6 +41,10 @@ public protocol NNFunction: Sendable {
   /// `.custom` int8 lowering only: the kernel for the given input and output parameters.
   func int8Kernel(inputs: [QuantParams], output: QuantParams, shapes: [[Int]]) throws -> any Int8FunctionKernel
 
+  /// The same, following `rules` where frameworks' int8 arithmetic differs (TFLite's MEAN); the
+  /// default is `int8Kernel(inputs:output:shapes:)`.
+  func int8Kernel(inputs: [QuantParams], output: QuantParams, shapes: [[Int]], rules: Int8Rules) throws -> any Int8FunctionKernel
+
   /// Functions that are other ops in disguise (recurrent layers, composites) write themselves
   /// with simpler nodes into `graph`, ending in `node`'s own output tensors; the expansion pass
   /// does so before quantization and C emission. Returns false to run as itself.
@@ -76,6 +80,9 @@ extension NNFunction {
   public var int8: Int8Lowering { .float }
   public func int8Kernel(inputs: [QuantParams], output: QuantParams, shapes: [[Int]]) throws -> any Int8FunctionKernel {
     throw ShapeError("\(Self.typeName) has no int8 kernel")
+  }
+  public func int8Kernel(inputs: [QuantParams], output: QuantParams, shapes: [[Int]], rules: Int8Rules) throws -> any Int8FunctionKernel {
+    try int8Kernel(inputs: inputs, output: output, shapes: shapes)
   }
   public func expand(_ node: Node, _ graph: inout SubgraphBuilder) throws -> Bool { false }
   public static var alwaysExpands: Bool { false }

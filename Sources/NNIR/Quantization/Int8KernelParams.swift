@@ -117,7 +117,9 @@ public struct GlobalPoolS8Params: Sendable, Equatable, Hashable {
   }
 }
 
-/// `nnc_add_s8_params`: TFLite's int8 Add (and Sub2, with `bMultiplier` negated).
+/// `nnc_add_s8_params`: TFLite's int8 Add (and Sub2: `bMultiplier` negated, or with `subtract`
+/// set TFLite's own Sub, `a' − b'` after scaling b with its positive multiplier; they differ by one
+/// unit of b' where b's product sits exactly half-way, which the output's rounding may show).
 /// `shape` / `aStrides` / `bStrides` are `nnc_binary_params`' (stride 0 where broadcast).
 public struct AddS8Params: Sendable, Equatable, Hashable {
   public var shape: [Int32]
@@ -130,11 +132,14 @@ public struct AddS8Params: Sendable, Equatable, Hashable {
   public var outMultiplier: Int32, outShift: Int32
   public var outputOffset: Int32
   public var actMin: Int32, actMax: Int32
+  /// 1: `y` from `a' − b'` (TFLite's Sub); 0: from `a' + b'`.
+  public var subtract: Int32
 
   public init(
     shape: [Int32], aStrides: [Int32], bStrides: [Int32], aOffset: Int32, bOffset: Int32,
     leftShift: Int32, aMultiplier: Int32, aShift: Int32, bMultiplier: Int32, bShift: Int32,
-    outMultiplier: Int32, outShift: Int32, outputOffset: Int32, actMin: Int32 = -128, actMax: Int32 = 127
+    outMultiplier: Int32, outShift: Int32, outputOffset: Int32, actMin: Int32 = -128, actMax: Int32 = 127,
+    subtract: Int32 = 0
   ) {
     precondition(
       aStrides.count == shape.count && bStrides.count == shape.count && shape.count <= 6,
@@ -154,25 +159,28 @@ public struct AddS8Params: Sendable, Equatable, Hashable {
     self.outputOffset = outputOffset
     self.actMin = actMin
     self.actMax = actMax
+    self.subtract = subtract
   }
 
   /// TFLite's parameters for `y = a + b` (or `a − b` when `subtract`): `leftShift` 20,
   /// `a: s_a / (2·max(s_a, s_b))`, `b: ±s_b / (2·max(s_a, s_b))`,
-  /// `out: 2·max(s_a, s_b) / (2^20 · s_y)`, all in Double.
+  /// `out: 2·max(s_a, s_b) / (2^20 · s_y)`, all in Double. `a − b` negates b's multiplier, or with
+  /// `subtractAfterScaling` (TFLite's SUB kernel, for `.tflite` files) keeps it and subtracts b'.
   public init(
     shape: [Int32], aStrides: [Int32], bStrides: [Int32], a: QuantParams, b: QuantParams, output: QuantParams,
-    subtract: Bool = false, actMin: Int32 = -128, actMax: Int32 = 127
+    subtract: Bool = false, subtractAfterScaling: Bool = false, actMin: Int32 = -128, actMax: Int32 = 127
   ) {
     let leftShift: Int32 = 20
     let twiceMax = 2 * max(Double(a.scale), Double(b.scale))
+    let negate = subtract && !subtractAfterScaling
     let am = QuantizedMultiplier(real: Double(a.scale) / twiceMax)
-    let bm = QuantizedMultiplier(real: (subtract ? -1 : 1) * Double(b.scale) / twiceMax)
+    let bm = QuantizedMultiplier(real: (negate ? -1 : 1) * Double(b.scale) / twiceMax)
     let om = QuantizedMultiplier(real: twiceMax / (Double(1 << leftShift) * Double(output.scale)))
     self.init(
       shape: shape, aStrides: aStrides, bStrides: bStrides, aOffset: a.inputOffset, bOffset: b.inputOffset,
       leftShift: leftShift, aMultiplier: am.multiplier, aShift: am.shift, bMultiplier: bm.multiplier,
       bShift: bm.shift, outMultiplier: om.multiplier, outShift: om.shift, outputOffset: output.outputOffset,
-      actMin: actMin, actMax: actMax)
+      actMin: actMin, actMax: actMax, subtract: subtract && subtractAfterScaling ? 1 : 0)
   }
 
   public var rank: Int32 { Int32(shape.count) }

@@ -71,3 +71,17 @@ public struct QuantizedMultiplier: Sendable, Equatable, Hashable, CustomStringCo
     weightScales.map { QuantizedMultiplier(real: Double(inputScale) * Double($0) / Double(outputScale)) }
   }
 }
+
+extension QuantizedMultiplier {
+  /// TFLite's MEAN multiplier (`reference_ops::QuantizedMeanOrSum`): `real` (`s_in / s_out`)
+  /// quantized, then the division by the `count` reduced elements folded into it:
+  /// `k = min(⌊log2 count⌋, 32, 31 + shift)`, `multiplier · 2^k / count` (truncated), `shift − k`.
+  public static func tfliteMean(_ real: Double, count: Int) -> QuantizedMultiplier {
+    let m = QuantizedMultiplier(real: real)
+    guard count > 0 else { return m }
+    var k = Int32(63 - UInt64(count).leadingZeroBitCount)
+    k = min(k, 32, 31 + m.shift)
+    let scaled = (Int64(m.multiplier) << Int64(k)) / Int64(count)
+    return QuantizedMultiplier(multiplier: Int32(truncatingIfNeeded: scaled), shift: m.shift - k)
+  }
+}

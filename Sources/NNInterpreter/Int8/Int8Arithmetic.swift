@@ -2,17 +2,18 @@ import NNIR
 
 extension Int8Kernels {
   /// `nnc_add_s8`: TFLite's int8 Add over `nnc_binary_params`' broadcast walk (Sub2 is the same
-  /// kernel with `bMultiplier` negated, see `AddS8Params.init(…subtract:…)`):
+  /// kernel with `bMultiplier` negated, see `AddS8Params.init(…subtract:…)`, or TFLite's Sub,
+  /// `a' − b'`, when `subtract` is 1):
   ///
   ///     a' = requantize((qa + aOffset) · 2^leftShift, aMultiplier, aShift)   // b' likewise
-  ///     y  = clamp(requantize(a' + b', outMultiplier, outShift) + outputOffset, actMin, actMax)
+  ///     y  = clamp(requantize(a' ± b', outMultiplier, outShift) + outputOffset, actMin, actMax)
   public static func add(_ p: AddS8Params, _ a: [Int8], _ b: [Int8]) -> [Int8] {
     let scale: Int32 = 1 << p.leftShift
     return broadcast(shape: p.shape, aStrides: p.aStrides, bStrides: p.bStrides, a, b) { qa, qb in
       let va = FixedPoint.requantize((Int32(qa) &+ p.aOffset) &* scale, multiplier: p.aMultiplier, shift: p.aShift)
       let vb = FixedPoint.requantize((Int32(qb) &+ p.bOffset) &* scale, multiplier: p.bMultiplier, shift: p.bShift)
       return FixedPoint.output(
-        FixedPoint.requantize(va &+ vb, multiplier: p.outMultiplier, shift: p.outShift),
+        FixedPoint.requantize(p.subtract != 0 ? va &- vb : va &+ vb, multiplier: p.outMultiplier, shift: p.outShift),
         offset: p.outputOffset, min: p.actMin, max: p.actMax)
     }
   }

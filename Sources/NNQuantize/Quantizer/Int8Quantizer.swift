@@ -142,7 +142,8 @@ struct ProgramBuilder {
       default: continue
       }
       let out = node.outputs[0]
-      guard !graph.outputs.contains(out), let r = readers[out], r.count == 1 else { continue }
+      guard !graph.outputs.contains(out), let r = readers[out], r.count == 1, sameFileParams(out, graph.nodes[r[0]].outputs[0])
+      else { continue }
       switch graph.nodes[r[0]].op {
       case .relu, .relu6:
         fusedInto[r[0]] = i
@@ -166,7 +167,9 @@ struct ProgramBuilder {
       poolOf[i] = r[0]
       fusedInto[r[0]] = i
       let pooled = graph.nodes[r[0]].outputs[0]
-      guard activationOf[i] == nil, !graph.outputs.contains(pooled), let pr = readers[pooled], pr.count == 1 else { continue }
+      guard activationOf[i] == nil, !graph.outputs.contains(pooled), let pr = readers[pooled], pr.count == 1,
+        sameFileParams(pooled, graph.nodes[pr[0]].outputs[0])
+      else { continue }
       switch graph.nodes[pr[0]].op {
       case .relu, .relu6:
         fusedInto[pr[0]] = i
@@ -187,6 +190,37 @@ struct ProgramBuilder {
       try lower(node, activation: activation, pool: poolOf[i].map { graph.nodes[$0] })
     }
     for t in graph.outputs where floatOf[t] == nil { _ = try float(t) }
+  }
+
+  /// Whether an activation from tensor `a` to `b` can join the op before it: always, unless the
+  /// file gives them different parameters (a TFLite RELU after an op that requantizes to its own
+  /// parameters first: TFLite rescales in the RELU, so it stays a step of its own).
+  func sameFileParams(_ a: Int, _ b: Int) -> Bool {
+    guard graph.int8Rules == .tflite, let pa = graph.tensors[a].quantization?.perTensor,
+      let pb = graph.tensors[b].quantization?.perTensor
+    else { return true }
+    return pa == pb
+  }
+
+  /// The parameters of `outT` for an op whose int8 kernel moves or compares codes without
+  /// rescaling them (max / average pooling, reshape, transpose, slice, pad): the input's, or under
+  /// TFLite's rules the file's (TFLite's kernels copy the codes and take the output's parameters as
+  /// they are; its converter makes them equal to the input's).
+  func passThroughParams(_ outT: Int, input q: Int) -> QuantParams {
+    if graph.int8Rules == .tflite, let p = graph.tensors[outT].quantization?.perTensor { return p }
+    return quant(q)
+  }
+
+  /// Under TFLite's rules, int8 tensor `q` moved to the file's parameters of `outT` when they
+  /// differ, as TFLite's RELU / RELU6 / RELU_N1_TO_1 do before clamping (multiplier s_in / s_out
+  /// divided in float, as their kernels compute it); else `q` itself.
+  mutating func tfliteRescale(_ q: Int, to outT: Int, name: String) throws -> Int {
+    guard graph.int8Rules == .tflite, let po = graph.tensors[outT].quantization?.perTensor, po != quant(q) else { return q }
+    let m = QuantizedMultiplier(real: Double(quant(q).scale / po.scale))
+    let rescale = RescaleS8Params(inputOffset: quant(q).inputOffset, outputOffset: po.outputOffset, multiplier: m.multiplier, shift: m.shift)
+    let r = addTensor(for: outT, .int8, quant: po)
+    steps.append(ProgramStep(name: name + " (rescale)", kernel: .concatenate(axis: 0, rescales: [rescale]), inputs: [q], output: r))
+    return r
   }
 
   /// Clamp bounds in the output's int8 domain for a fused activation.
@@ -236,17 +270,17 @@ struct ProgramBuilder {
       let q = try int8(x)
       switch node.op {
       case .maxPooling:
-        let out = int8Output(outT, quant(q))
+        let out = int8Output(outT, passThroughParams(outT, input: q))
         steps.append(ProgramStep(name: name, kernel: .maxPooling(geometry), inputs: [q], output: out))
       case .averagePooling:
         // The output keeps the input's parameters.
-        let out = int8Output(outT, quant(q))
+        let out = int8Output(outT, passThroughParams(outT, input: q))
         var params = poolParams(geometry, from: quant(q), to: quant(q))
         if graph.int8Rules == .tflite {
           // TFLM averages the stored codes, zero point included: round(Σq / n), no offsets.
           (params.inputOffset, params.outputOffset) = (0, 0)
         }
-        let (lo, hi) = clampBounds(activation, quant(q))
+        let (lo, hi) = clampBounds(activation, quant(out))
         (params.actMin, params.actMax) = (lo, hi)
         steps.append(ProgramStep(name: name, kernel: .averagePooling(params), inputs: [q], output: out))
       default:
@@ -254,6 +288,21 @@ struct ProgramBuilder {
         let params = poolParams(geometry, from: quant(q), to: quant(out))
         steps.append(ProgramStep(name: name, kernel: .sumPooling(params), inputs: [q], output: out))
       }
+    case .globalAveragePooling where graph.int8Rules == .tflite && xs.count == 4 && graph.tensors[outT].quantization?.perTensor != nil:
+      // TFLite's MEAN: Σ(q − z_in) · (s_in / s_out) / n in one fixed-point multiplier, with the
+      // division by n folded into it as its reference kernel does (QuantizedMeanOrSum); as a sum
+      // pooling over the whole map.
+      let q = try int8(x)
+      let p = quant(q)
+      let po = try calibrated(outT)
+      let out = int8Output(outT, po)
+      let attrs = PoolingAttributes(kernel: [xs[2], xs[3]], stride: [xs[2], xs[3]], ignoreBorder: true, pad: [0, 0])
+      guard let geometry = PoolParams(x: xs, y: graph.tensors[outT].shape, attrs) else {
+        return try lowerInFloat(node, name: name, outT: outT, activation: activation)
+      }
+      let m = QuantizedMultiplier.tfliteMean(Double(p.scale) / Double(po.scale), count: xs[2] * xs[3])
+      let params = PoolS8Params(geometry: geometry, inputOffset: p.inputOffset, outputOffset: po.outputOffset, multiplier: m.multiplier, shift: m.shift)
+      steps.append(ProgramStep(name: name, kernel: .sumPooling(params), inputs: [q], output: out))
     case .globalAveragePooling:
       let q = try int8(x)
       let p = quant(q)
@@ -265,10 +314,17 @@ struct ProgramBuilder {
       steps.append(ProgramStep(name: name, kernel: .globalAveragePooling(g), inputs: [q], output: out))
 
     case .relu, .relu6:
-      let q = try int8(x)
+      let q = try tfliteRescale(try int8(x), to: outT, name: name)
       let p = quant(q)
       let out = int8Output(outT, p)
       let (lo, hi) = clampBounds(node, p)
+      steps.append(ProgramStep(name: name, kernel: .clamp(lo: Int8(lo), hi: Int8(hi)), inputs: [q], output: out, reuse: .inPlace))
+    case .function(let call) where call.typeName == "HardTanh" && graph.int8Rules == .tflite:
+      // TFLite's RELU_N1_TO_1: as RELU, clamped to [−1, 1] in the file's output parameters.
+      let q = try tfliteRescale(try int8(x), to: outT, name: name)
+      let p = quant(q)
+      let out = int8Output(outT, p)
+      let (lo, hi) = p.activationRange(lower: -1, upper: 1)
       steps.append(ProgramStep(name: name, kernel: .clamp(lo: Int8(lo), hi: Int8(hi)), inputs: [q], output: out, reuse: .inPlace))
     case .mulScalar(let v) where v > 0 && v.isFinite:
       // y = v·x only relabels the int8 codes: same bytes, scale × v (free, and no table), unless
@@ -302,7 +358,7 @@ struct ProgramBuilder {
         if case .sub2 = node.op { isSub = true }
         kernel = .add(AddS8Params(
           shape: shape, aStrides: aStrides, bStrides: bStrides, a: quant(a), b: quant(b), output: po, subtract: isSub,
-          actMin: lo, actMax: hi))
+          subtractAfterScaling: graph.int8Rules == .tflite, actMin: lo, actMax: hi))
       }
       steps.append(ProgramStep(name: name, kernel: kernel, inputs: [a, b], output: out))
 
@@ -320,19 +376,20 @@ struct ProgramBuilder {
         steps.append(ProgramStep(name: name, kernel: .concatenate(axis: 0, rescales: [rescale]), inputs: [q], output: int8Output(outT, po)))
         return
       }
-      let out = int8Output(outT, quant(q))
+      let out = int8Output(outT, passThroughParams(outT, input: q))
       steps.append(ProgramStep(name: name, kernel: .copy, inputs: [q], output: out, reuse: .alias))
     case .transpose(let axes) where xs.count <= 6:
       let q = try int8(x)
-      let out = int8Output(outT, quant(q))
+      let out = int8Output(outT, passThroughParams(outT, input: q))
       steps.append(ProgramStep(name: name, kernel: .transpose(axes: axes), inputs: [q], output: out))
     case .slice(let a) where xs.count <= 6:
       let q = try int8(x)
-      let out = int8Output(outT, quant(q))
+      let out = int8Output(outT, passThroughParams(outT, input: q))
       steps.append(ProgramStep(name: name, kernel: .slice(a), inputs: [q], output: out))
     case .pad(let a) where xs.count <= 6:
       let q = try int8(x)
-      let p = quant(q)
+      // TFLite pads with the output's zero point.
+      let p = passThroughParams(outT, input: q)
       let out = int8Output(outT, p)
       steps.append(ProgramStep(name: name, kernel: .pad(a, value: p.quantize(a.constantValue)), inputs: [q], output: out))
 
@@ -367,7 +424,7 @@ struct ProgramBuilder {
       let inputs = try node.inputs.map { try int8($0) }
       let po = try calibrated(outT)
       let shapes = node.inputs.map { graph.tensors[$0].shape } + [graph.tensors[outT].shape]
-      let kernel = try f.int8Kernel(inputs: inputs.map(quant), output: po, shapes: shapes)
+      let kernel = try f.int8Kernel(inputs: inputs.map(quant), output: po, shapes: shapes, rules: graph.int8Rules)
       let out = int8Output(outT, po)
       steps.append(ProgramStep(name: name, kernel: .function(name: call.typeName.lowercased() + "_s8", kernel: kernel), inputs: inputs, output: out))
     }
