@@ -1,0 +1,77 @@
+import Foundation
+import NNCompileKit
+import NNIR
+import NNInterpreter
+import Testing
+import _NNTestSupport
+
+/// int8 `.tflite` activations give TFLite's reference kernels' codes exactly (TFLM runs the same
+/// reference kernels): SOFTMAX through TFLite's integer softmax (`Int8Kernel.softmaxTFLite`),
+/// LOGISTIC, TANH, HARD_SWISH and LEAKY_RELU through tables of TFLM's integer algorithm. Goldens:
+/// `scripts/make-tflite-int8-activation-fixtures.py` (BUILTIN_REF); the element-wise cases feed
+/// all 256 codes, the softmax cases rows of random codes, ties and extremes.
+@Suite struct TFLiteInt8ActivationTests {
+  static let cases = ["logistic", "tanh", "hard_swish", "leaky_relu_01", "leaky_relu_03", "softmax_1d", "softmax_beta", "softmax_nhwc"]
+
+  static func compile(_ name: String) throws -> (Compilation, Int8Program) {
+    let compilation = try Driver.compile(
+      modelPath: Fixtures.path("tflite-int8-act/\(name)/model.tflite"), options: CompileOptions(target: try .named("host"), quantization: "int8"))
+    return (compilation, try #require(compilation.program))
+  }
+
+  static func codes(_ name: String, _ file: String) throws -> [Int8] {
+    try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("tflite-int8-act/\(name)/\(file)"))).map { Int8(bitPattern: $0) }
+  }
+
+  /// The samples as floats the program's input quantization turns back into their codes.
+  static func samples(_ program: Int8Program, _ input: [Int8]) throws -> [FloatTensor] {
+    let p = try #require(program.tensors[program.quantizedInputs[0]].quant)
+    let shape = program.tensors[program.inputs[0]].shape
+    let n = shape.reduce(1, *)
+    #expect(input.count % n == 0)
+    return stride(from: 0, to: input.count, by: n).map { FloatTensor(shape: shape, values: input[$0..<$0 + n].map(p.dequantize)) }
+  }
+
+  @Test(arguments: cases)
+  func givesTFLiteReferenceCodes(_ name: String) throws {
+    let (_, program) = try Self.compile(name)
+    let input = try Self.codes(name, "inputs_int8.bin"), expected = try Self.codes(name, "outputs_int8.bin")
+    let samples = try Self.samples(program, input)
+    #expect(expected.count == input.count)
+    let outIndex = try #require(program.quantizedOutputs[0])
+    var got: [Int8] = []
+    for s in samples {
+      let values = Int8ProgramInterpreter.runAll(program, inputs: [s])
+      got += try #require(values[outIndex]?.int8Values)
+    }
+    let differ = zip(got, expected).enumerated().filter { $0.element.0 != $0.element.1 }
+    #expect(got.count == expected.count)
+    #expect(differ.isEmpty, "\(differ.count) codes differ, first \(differ.prefix(8).map { "#\($0.offset) \($0.element.0) vs \($0.element.1) (in \(input[$0.offset]))" })")
+    #expect(program.notes.allSatisfy { !$0.contains("float32") }, "\(program.notes)")
+    let kernel = program.steps.contains { step in
+      switch step.kernel {
+      case .softmaxTFLite: name.hasPrefix("softmax")
+      case .lookupTable: !name.hasPrefix("softmax")
+      default: false
+      }
+    }
+    #expect(kernel, "\(program.steps.map(\.name))")
+  }
+
+  /// The generated C computes the same bytes as the Swift reference, and so TFLite's codes.
+  @Test(arguments: ["softmax_beta", "softmax_nhwc", "hard_swish"])
+  func cEqualsSwiftReferenceAndTFLite(_ name: String) throws {
+    let (compilation, program) = try Self.compile(name)
+    let samples = try Self.samples(program, try Self.codes(name, "inputs_int8.bin"))
+    let outIndex = try #require(program.quantizedOutputs[0])
+    let out = try #require(program.tensors[outIndex].quant)
+    let expectedCodes = try Self.codes(name, "outputs_int8.bin")
+    let n = expectedCodes.count / samples.count
+    let shape = compilation.model.graph.tensors[compilation.model.graph.outputs[0]].shape
+    let expected = (0..<samples.count).map { [FloatTensor(shape: shape, values: expectedCodes[$0 * n..<($0 + 1) * n].map(out.dequantize))] }
+    let report = try Verifier.verify(compilation, samples: samples.map { [$0] }, expected: expected, tolerance: 1e-5)
+    let o = try #require(report.outputs.first)
+    #expect(o.againstInterpreter.maxAbs == 0, "\(report.text)")
+    #expect(o.againstExpected?.maxAbs == 0, "\(report.text)")
+  }
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Fully int8 .tflite models of one activation each (SOFTMAX, LOGISTIC, TANH, HARD_SWISH,
+LEAKY_RELU) with TensorFlow Lite's reference kernels' output codes:
+Tests/Fixtures/tflite-int8-act/<case>/{model.tflite, inputs_int8.bin, outputs_int8.bin}
+(int8 codes in the model's own layout, NHWC for rank 4, one sample after another).
+
+Element-wise cases take one sample holding all 256 input codes; softmax cases take rows of
+random codes plus rows with ties and the extremes. `softmax_beta` is `softmax_1d` with its
+SoftmaxOptions.beta patched to 0.7 (the converter never writes beta != 1 itself).
+
+    /tmp/venv-tflite/bin/python scripts/make-tflite-int8-activation-fixtures.py
+"""
+import os
+import numpy as np
+import tensorflow as tf
+from tensorflow.lite.python import schema_py_generated as schema
+from tensorflow.lite.tools import flatbuffer_utils
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "Tests", "Fixtures", "tflite-int8-act")
+rng = np.random.default_rng(13)
+
+
+def convert(f, shape, lo, hi):
+    def rep():
+        for _ in range(64):
+            yield [rng.uniform(lo, hi, shape).astype(np.float32)]
+
+    conv = tf.lite.TFLiteConverter.from_concrete_functions([f.get_concrete_function()], f)
+    conv.optimizations = [tf.lite.Optimize.DEFAULT]
+    conv.representative_dataset = rep
+    conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    conv.inference_input_type = tf.int8
+    conv.inference_output_type = tf.int8
+    return conv.convert()
+
+
+def unary(fn, shape, lo, hi):
+    @tf.function(input_signature=[tf.TensorSpec(shape, tf.float32)])
+    def f(x):
+        return fn(x)
+
+    return convert(f, shape, lo, hi)
+
+
+def softmax_rows(n, width):
+    rows = rng.integers(-128, 128, (n, width))
+    rows[0, :] = 5  # all equal
+    rows[1, :] = -128
+    rows[1, 3] = 127  # one far above the rest
+    rows[2, :] = 127
+    rows[3, :] = np.arange(width) * (255 // max(width - 1, 1)) - 128  # spread over the range
+    rows[4, :] = rng.integers(100, 128, width)  # close together
+    return rows.astype(np.int8)
+
+
+def patch_beta(model, beta):
+    m = flatbuffer_utils.convert_bytearray_to_object(model)
+    n = 0
+    for op in m.subgraphs[0].operators:
+        if isinstance(op.builtinOptions, schema.SoftmaxOptionsT):
+            op.builtinOptions.beta = beta
+            n += 1
+    assert n == 1
+    return bytes(flatbuffer_utils.convert_object_to_bytearray(m))
+
+
+def ops(model):
+    it = tf.lite.Interpreter(model_content=model)
+    return sorted({d["op_name"] for d in it._get_ops_details()})
+
+
+def run(model, samples):
+    it = tf.lite.Interpreter(
+        model_content=model, experimental_op_resolver_type=tf.lite.experimental.OpResolverType.BUILTIN_REF)
+    it.allocate_tensors()
+    i, o = it.get_input_details()[0], it.get_output_details()[0]
+    assert i["dtype"] == np.int8 and o["dtype"] == np.int8
+    outs = []
+    for s in samples:
+        it.set_tensor(i["index"], s.reshape(i["shape"]))
+        it.invoke()
+        outs.append(it.get_tensor(o["index"]).copy())
+    return np.concatenate([x.reshape(-1) for x in outs]).astype(np.int8), i["quantization"], o["quantization"]
+
+
+def main():
+    all_codes = [np.arange(-128, 128, dtype=np.int8).reshape(1, 256)]
+    cases = {
+        "logistic": (unary(tf.sigmoid, [1, 256], -8, 8), all_codes),
+        "tanh": (unary(tf.tanh, [1, 256], -4, 4), all_codes),
+        "hard_swish": (unary(lambda x: x * tf.nn.relu6(x + 3.0) * (1.0 / 6.0), [1, 256], -6, 6), all_codes),
+        "leaky_relu_01": (unary(lambda x: tf.nn.leaky_relu(x, alpha=0.1), [1, 256], -5, 5), all_codes),
+        "leaky_relu_03": (unary(lambda x: tf.nn.leaky_relu(x, alpha=0.3), [1, 256], -3, 7), all_codes),
+    }
+    sm = unary(tf.nn.softmax, [1, 10], -6, 6)
+    rows = softmax_rows(40, 10)
+    cases["softmax_1d"] = (sm, [r.reshape(1, 10) for r in rows])
+    cases["softmax_beta"] = (patch_beta(sm, 0.7), [r.reshape(1, 10) for r in rows])
+    grid = softmax_rows(24, 12).reshape(4, 2, 3, 12)
+    cases["softmax_nhwc"] = (unary(tf.nn.softmax, [1, 2, 3, 12], -3, 3), [g.reshape(1, 2, 3, 12) for g in grid])
+    for name, (model, samples) in cases.items():
+        d = os.path.join(OUT, name)
+        os.makedirs(d, exist_ok=True)
+        out, qi, qo = run(model, samples)
+        with open(os.path.join(d, "model.tflite"), "wb") as f:
+            f.write(model)
+        np.concatenate([s.reshape(-1) for s in samples]).astype(np.int8).tofile(os.path.join(d, "inputs_int8.bin"))
+        out.tofile(os.path.join(d, "outputs_int8.bin"))
+        print(name, ops(model), "in", qi, "out", qo, len(samples), "samples")
+
+
+if __name__ == "__main__":
+    main()
