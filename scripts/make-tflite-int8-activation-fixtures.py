@@ -6,11 +6,20 @@ Tests/Fixtures/tflite-int8-act/<case>/{model.tflite, inputs_int8.bin, outputs_in
 
 Element-wise cases take one sample holding all 256 input codes; softmax cases take rows of
 random codes plus rows with ties and the extremes. `softmax_beta` is `softmax_1d` with its
-SoftmaxOptions.beta patched to 0.7 (the converter never writes beta != 1 itself).
+SoftmaxOptions.beta patched to 0.7 (the converter never writes beta != 1 itself). The softmax
+rows include every random row (of 30000) where TFLite's integer softmax differs from the float
+softmax rounded once, and are checked against TFLite Micro's own reference softmax when
+/tmp/tflm-softmax-reference is built (TFLite's SOFTMAX has no separate reference kernel):
+
+    git -C <tflite-micro> archive HEAD tensorflow/lite | tar x -C /tmp/tflm
+    git -C <gemmlowp> archive --prefix=third_party/gemmlowp/ HEAD fixedpoint internal | tar x -C /tmp/tflm
+    g++ -std=c++17 -O1 -I/tmp/tflm -I/tmp/tflm/third_party/gemmlowp scripts/tflm-softmax-reference.cc \
+        /tmp/tflm/tensorflow/lite/kernels/internal/{quantization_util,runtime_shape}.cc -o /tmp/tflm-softmax-reference
 
     /tmp/venv-tflite/bin/python scripts/make-tflite-int8-activation-fixtures.py
 """
 import os
+import subprocess
 import numpy as np
 import tensorflow as tf
 from tensorflow.lite.python import schema_py_generated as schema
@@ -83,30 +92,73 @@ def run(model, samples):
     return np.concatenate([x.reshape(-1) for x in outs]).astype(np.int8), i["quantization"], o["quantization"]
 
 
+def float_softmax_codes(rows, scale, zero_point, beta):
+    """The float softmax of the dequantized rows, rounded once (half away from zero)."""
+    x = np.float64(beta) * np.float64(scale) * (rows.astype(np.float64) - zero_point)
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    s = 256 * e / e.sum(axis=1, keepdims=True)
+    return np.clip(np.sign(s) * np.floor(np.abs(s) + 0.5) - 128, -128, 127).astype(np.int8)
+
+
+def softmax_case(model, width, rows_per_sample, beta=1.0):
+    """Rows with ties and extremes, then random rows, keeping those where TFLite's integer softmax
+    differs from the float softmax rounded once (so the goldens tell the two apart)."""
+    special = softmax_rows(5 * rows_per_sample, width)
+    pool = rng.integers(-128, 128, (30000 // rows_per_sample * rows_per_sample, width)).astype(np.int8)
+    shape = tf.lite.Interpreter(model_content=model).get_input_details()[0]["shape"]
+    out, (si, zi), _ = run(model, list(pool.reshape(-1, *shape)))
+    out = out.reshape(-1, width)
+    differ = np.nonzero((out != float_softmax_codes(pool, si, zi, beta)).any(axis=1))[0]
+    keep = np.concatenate([special, pool[differ], pool[:8 * rows_per_sample]])
+    keep = keep[: len(keep) // rows_per_sample * rows_per_sample]
+    print("  %d of %d random rows differ from the float softmax" % (len(differ), len(pool)))
+    return keep, len(differ)
+
+
 def main():
     all_codes = [np.arange(-128, 128, dtype=np.int8).reshape(1, 256)]
     cases = {
         "logistic": (unary(tf.sigmoid, [1, 256], -8, 8), all_codes),
         "tanh": (unary(tf.tanh, [1, 256], -4, 4), all_codes),
-        "hard_swish": (unary(lambda x: x * tf.nn.relu6(x + 3.0) * (1.0 / 6.0), [1, 256], -6, 6), all_codes),
+        "hard_swish": (unary(lambda x: x * tf.nn.relu6(x + 3.0) * (1.0 / 6.0), [1, 256], -8, 8), all_codes),
         "leaky_relu_01": (unary(lambda x: tf.nn.leaky_relu(x, alpha=0.1), [1, 256], -5, 5), all_codes),
         "leaky_relu_03": (unary(lambda x: tf.nn.leaky_relu(x, alpha=0.3), [1, 256], -3, 7), all_codes),
     }
     sm = unary(tf.nn.softmax, [1, 10], -6, 6)
-    rows = softmax_rows(40, 10)
+    rows, _ = softmax_case(sm, 10, 1)
     cases["softmax_1d"] = (sm, [r.reshape(1, 10) for r in rows])
-    cases["softmax_beta"] = (patch_beta(sm, 0.7), [r.reshape(1, 10) for r in rows])
-    grid = softmax_rows(24, 12).reshape(4, 2, 3, 12)
-    cases["softmax_nhwc"] = (unary(tf.nn.softmax, [1, 2, 3, 12], -3, 3), [g.reshape(1, 2, 3, 12) for g in grid])
+    smb = patch_beta(sm, 0.7)
+    rows, _ = softmax_case(smb, 10, 1, beta=0.7)
+    cases["softmax_beta"] = (smb, [r.reshape(1, 10) for r in rows])
+    smn = unary(tf.nn.softmax, [1, 2, 3, 12], -6, 6)
+    rows, _ = softmax_case(smn, 12, 6)
+    cases["softmax_nhwc"] = (smn, [g.reshape(1, 2, 3, 12) for g in rows.reshape(-1, 6, 12)])
     for name, (model, samples) in cases.items():
         d = os.path.join(OUT, name)
         os.makedirs(d, exist_ok=True)
         out, qi, qo = run(model, samples)
+        if name.startswith("softmax"):
+            check_tflm(name, samples, out, qi[0], 0.7 if name == "softmax_beta" else 1.0)
         with open(os.path.join(d, "model.tflite"), "wb") as f:
             f.write(model)
         np.concatenate([s.reshape(-1) for s in samples]).astype(np.int8).tofile(os.path.join(d, "inputs_int8.bin"))
         out.tofile(os.path.join(d, "outputs_int8.bin"))
         print(name, ops(model), "in", qi, "out", qo, len(samples), "samples")
+
+
+def check_tflm(name, samples, out, scale, beta):
+    """TFLite Micro's reference softmax (scripts/tflm-softmax-reference.cc, built from the
+    tflite-micro and gemmlowp sources when they are at hand) gives the same codes."""
+    harness = "/tmp/tflm-softmax-reference"
+    if not os.path.exists(harness):
+        print("  (no %s: TFLM not checked)" % harness)
+        return
+    rows = np.concatenate([s.reshape(-1) for s in samples]).astype(np.int8)
+    width = samples[0].shape[-1]
+    got = np.frombuffer(subprocess.run([harness, repr(float(scale)), repr(beta), str(width)], input=rows.tobytes(),
+                                       capture_output=True, check=True).stdout, np.int8)
+    assert (got == out).all(), "%s: TFLM differs from TFLite at %d codes" % (name, int((got != out).sum()))
+    print("  TFLM's reference softmax gives the same %d codes" % got.size)
 
 
 if __name__ == "__main__":

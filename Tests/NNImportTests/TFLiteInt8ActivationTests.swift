@@ -58,6 +58,35 @@ import _NNTestSupport
     #expect(kernel, "\(program.steps.map(\.name))")
   }
 
+  /// The goldens tell TFLite's arithmetic from nncompile's own (the float function on the
+  /// dequantized codes, rounded once): that would miss some codes.
+  @Test(arguments: ["softmax_1d", "softmax_beta", "softmax_nhwc", "hard_swish", "leaky_relu_01", "leaky_relu_03"])
+  func goldensDifferFromTheFloatFunctionRoundedOnce(_ name: String) throws {
+    let (_, program) = try Self.compile(name)
+    let input = try Self.codes(name, "inputs_int8.bin"), expected = try Self.codes(name, "outputs_int8.bin")
+    let pin = try #require(program.tensors[program.quantizedInputs[0]].quant)
+    let outIndex = try #require(program.quantizedOutputs[0])
+    let pout = try #require(program.tensors[outIndex].quant)
+    let own: [Int8]
+    switch name {
+    case "softmax_1d", "softmax_beta", "softmax_nhwc":
+      let width = name == "softmax_nhwc" ? 12 : 10
+      let beta: Float = name == "softmax_beta" ? 0.7 : 1
+      let rows = SoftmaxParams(outer: Int32(input.count / width), axisSize: Int32(width), inner: 1)
+      own = Int8Kernels.softmax(rows, input: QuantParams(scale: pin.scale * beta, zeroPoint: pin.zeroPoint), output: pout, x: input)
+    default:
+      let f: (Float) -> Float
+      switch name {
+      case "hard_swish": f = { x in x * min(max(x + 3, 0), 6) / 6 }
+      case "leaky_relu_01": f = { x in x >= 0 ? x : 0.1 * x }
+      default: f = { x in x >= 0 ? x : 0.3 * x }
+      }
+      own = Int8Kernels.lookup(LookupTable.build(input: pin, output: pout, f), input)
+    }
+    #expect(own.count == expected.count)
+    #expect(own != expected, "the fixture does not tell TFLite's int8 \(name) from the float one")
+  }
+
   /// The generated C computes the same bytes as the Swift reference, and so TFLite's codes.
   @Test(arguments: ["softmax_beta", "softmax_nhwc", "hard_swish"])
   func cEqualsSwiftReferenceAndTFLite(_ name: String) throws {
@@ -73,5 +102,19 @@ import _NNTestSupport
     let o = try #require(report.outputs.first)
     #expect(o.againstInterpreter.maxAbs == 0, "\(report.text)")
     #expect(o.againstExpected?.maxAbs == 0, "\(report.text)")
+  }
+
+  /// A float build of the int8 HARD_SWISH file runs the HardSwish function in float: the C
+  /// kernel (`nnc_hard_swish_f32`) gives the interpreter's floats.
+  @Test func hardSwish_float32Build_CEqualsInterpreter() throws {
+    let compilation = try Driver.compile(
+      modelPath: Fixtures.path("tflite-int8-act/hard_swish/model.tflite"), options: CompileOptions(target: try .named("host"), quantization: "float32"))
+    let graph = compilation.model.graph
+    #expect(graph.nodes.contains { $0.op.typeName == "HardSwish" }, "\(graph.nodes.map(\.op.typeName))")
+    let p = try #require(graph.tensors[graph.inputs[0]].quantization?.perTensor)
+    let x = FloatTensor(shape: graph.tensors[graph.inputs[0]].shape, values: (-128...127).map { p.dequantize(Int8($0)) })
+    let report = try Verifier.verify(compilation, samples: [[x]])
+    let o = try #require(report.outputs.first)
+    #expect(o.againstInterpreter.maxAbs == 0, "\(report.text)")
   }
 }
