@@ -8,13 +8,20 @@ Element-wise cases take one sample holding all 256 input codes; softmax cases ta
 random codes plus rows with ties and the extremes. `softmax_beta` is `softmax_1d` with its
 SoftmaxOptions.beta patched to 0.7 (the converter never writes beta != 1 itself). The softmax
 rows include every random row (of 30000) where TFLite's integer softmax differs from the float
-softmax rounded once, and are checked against TFLite Micro's own reference softmax when
-/tmp/tflm-softmax-reference is built (TFLite's SOFTMAX has no separate reference kernel):
+softmax rounded once.
 
+With TFLite Micro's reference kernels built as /tmp/tflm-int8-reference (scripts/
+tflm-int8-reference.cc), the softmax goldens are checked against TFLM's own softmax (TFLite's
+SOFTMAX has no separate reference kernel), and tflm-tables/{cases.txt, tables.bin} is written:
+TFLM's LOGISTIC, TANH, HARD_SWISH and LEAKY_RELU on all 256 codes for random parameters.
+
+    mkdir -p /tmp/tflm/ruy/profiler
     git -C <tflite-micro> archive HEAD tensorflow/lite | tar x -C /tmp/tflm
     git -C <gemmlowp> archive --prefix=third_party/gemmlowp/ HEAD fixedpoint internal | tar x -C /tmp/tflm
-    g++ -std=c++17 -O1 -I/tmp/tflm -I/tmp/tflm/third_party/gemmlowp scripts/tflm-softmax-reference.cc \
-        /tmp/tflm/tensorflow/lite/kernels/internal/{quantization_util,runtime_shape}.cc -o /tmp/tflm-softmax-reference
+    echo 'namespace ruy { namespace profiler { struct ScopeLabel { explicit ScopeLabel(const char*) {} }; } }' \
+        > /tmp/tflm/ruy/profiler/instrumentation.h
+    g++ -std=c++17 -O1 -I/tmp/tflm -I/tmp/tflm/third_party/gemmlowp scripts/tflm-int8-reference.cc \
+        /tmp/tflm/tensorflow/lite/kernels/internal/{quantization_util,runtime_shape,common}.cc -o /tmp/tflm-int8-reference
 
     /tmp/venv-tflite/bin/python scripts/make-tflite-int8-activation-fixtures.py
 """
@@ -25,6 +32,7 @@ import tensorflow as tf
 from tensorflow.lite.python import schema_py_generated as schema
 from tensorflow.lite.tools import flatbuffer_utils
 
+HARNESS = "/tmp/tflm-int8-reference"
 OUT = os.path.join(os.path.dirname(__file__), "..", "Tests", "Fixtures", "tflite-int8-act")
 rng = np.random.default_rng(13)
 
@@ -144,18 +152,51 @@ def main():
         np.concatenate([s.reshape(-1) for s in samples]).astype(np.int8).tofile(os.path.join(d, "inputs_int8.bin"))
         out.tofile(os.path.join(d, "outputs_int8.bin"))
         print(name, ops(model), "in", qi, "out", qo, len(samples), "samples")
+    tflm_tables()
+
+
+def tflm_tables():
+    """TFLM's activation tables for random parameters (40 per op), as the micro kernels accept them."""
+    if not os.path.exists(HARNESS):
+        print("(no %s: tflm-tables not written)" % HARNESS)
+        return
+    lines = []
+    f32 = lambda v: repr(float(np.float32(v)))
+    for op in ["logistic", "tanh", "hard_swish", "leaky_relu"]:
+        while sum(l.startswith(op + " ") for l in lines) < 40:
+            si = 10 ** rng.uniform(-3.5, 0.5)
+            so = 10 ** rng.uniform(-3.5, 0.5)
+            zi, zo = int(rng.integers(-128, 128)), int(rng.integers(-128, 128))
+            alpha = float(rng.choice([0.1, 0.2, 0.3, 0.01, -0.5, 1.5, rng.uniform(-1, 2)]))
+            if op == "logistic":
+                so, zo = 1 / 256, -128
+            if op == "tanh":
+                so, zo = 1 / 128, 0
+            if op == "hard_swish" and np.float32(np.float32(1 / 128) * np.float32(si)) / np.float32(so) >= 0.5:
+                continue  # TFLM's Prepare needs an output multiplier exponent <= 0
+            lines.append("%s %s %d %s %d %s" % (op, f32(si), zi, f32(so), zo, f32(alpha)))
+    text = "\n".join(lines) + "\n"
+    tables = subprocess.run([HARNESS, "table"], input=text.encode(), capture_output=True, check=True).stdout
+    assert len(tables) == 256 * len(lines)
+    d = os.path.join(OUT, "tflm-tables")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "cases.txt"), "w") as f:
+        f.write(text)
+    with open(os.path.join(d, "tables.bin"), "wb") as f:
+        f.write(tables)
+    print("tflm-tables: %d tables" % len(lines))
 
 
 def check_tflm(name, samples, out, scale, beta):
-    """TFLite Micro's reference softmax (scripts/tflm-softmax-reference.cc, built from the
+    """TFLite Micro's reference softmax (scripts/tflm-int8-reference.cc, built from the
     tflite-micro and gemmlowp sources when they are at hand) gives the same codes."""
-    harness = "/tmp/tflm-softmax-reference"
+    harness = HARNESS
     if not os.path.exists(harness):
         print("  (no %s: TFLM not checked)" % harness)
         return
     rows = np.concatenate([s.reshape(-1) for s in samples]).astype(np.int8)
     width = samples[0].shape[-1]
-    got = np.frombuffer(subprocess.run([harness, repr(float(scale)), repr(beta), str(width)], input=rows.tobytes(),
+    got = np.frombuffer(subprocess.run([harness, "softmax", repr(float(scale)), repr(beta), str(width)], input=rows.tobytes(),
                                        capture_output=True, check=True).stdout, np.int8)
     assert (got == out).all(), "%s: TFLM differs from TFLite at %d codes" % (name, int((got != out).sum()))
     print("  TFLM's reference softmax gives the same %d codes" % got.size)

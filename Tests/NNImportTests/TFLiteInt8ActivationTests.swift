@@ -117,4 +117,30 @@ import _NNTestSupport
     let o = try #require(report.outputs.first)
     #expect(o.againstInterpreter.maxAbs == 0, "\(report.text)")
   }
+
+  /// The tables against TFLite Micro's own kernels (`scripts/tflm-int8-reference.cc`) for 40
+  /// random parameter sets per op: input scales 3e-4...3, any zero points, LeakyReLU alphas
+  /// below 0 and above 1.
+  @Test func tables_equalTFLMsKernelsForRandomParameters() throws {
+    let text = try String(contentsOfFile: Fixtures.path("tflite-int8-act/tflm-tables/cases.txt"), encoding: .utf8)
+    let tables = try Self.codes("tflm-tables", "tables.bin")
+    let lines = text.split(separator: "\n")
+    #expect(lines.count == 160 && tables.count == 256 * lines.count)
+    for (i, line) in lines.enumerated() {
+      let f = line.split(separator: " ").map(String.init)
+      let input = QuantParams(scale: try #require(Float(f[1])), zeroPoint: try #require(Int32(f[2])))
+      let output = QuantParams(scale: try #require(Float(f[3])), zeroPoint: try #require(Int32(f[4])))
+      let alpha = try #require(Float(f[5]))
+      let got: [Int8]
+      switch f[0] {
+      case "logistic": got = TFLiteInt8Activations.logistic(input: input)
+      case "tanh": got = TFLiteInt8Activations.tanh(input: input)
+      case "hard_swish": got = try #require(TFLiteInt8Activations.hardSwish(input: input, output: output))
+      default: got = TFLiteInt8Activations.leakyRelu(alpha: alpha, input: input, output: output)
+      }
+      let expected = Array(tables[(i * 256)..<((i + 1) * 256)])
+      let differ = (0..<256).filter { got[$0] != expected[$0] }
+      #expect(differ.count == 0, "\(line): \(differ.count) codes differ, first at code \(differ.first.map { $0 - 128 } ?? 0), got \(got.prefix(8)) expected \(expected.prefix(8))")
+    }
+  }
 }

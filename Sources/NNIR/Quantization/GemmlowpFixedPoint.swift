@@ -125,7 +125,13 @@ public enum Gemmlowp {
 
   static func saturatingLeftShift16(_ v: Int16, _ amount: Int) -> Int16 { Int16(clamping: Int64(v) * (Int64(1) << Int64(amount))) }
 
+  /// gemmlowp's `RoundingDivideByPOT` on int16, mask included: for `e > 15` the mask
+  /// `2^e − 1` is truncated to int16 (−1), so 0 rounds to 1 and small negatives to −1, as TFLM's
+  /// HARD_SWISH does when the output scale is far above the input's.
   static func roundingDivideByPOT16(_ x: Int16, _ e: Int) -> Int16 {
-    Int16(truncatingIfNeeded: FixedPoint.roundingDivideByPOT(Int32(x), exponent: Int32(e)))
+    let mask = Int16(truncatingIfNeeded: (Int64(1) << Int64(e)) - 1)
+    let remainder = x & mask
+    let threshold = (mask >> 1) &+ (x < 0 ? 1 : 0)
+    return Int16(truncatingIfNeeded: (Int32(x) >> Int32(e)) + (remainder > threshold ? 1 : 0))
   }
 }

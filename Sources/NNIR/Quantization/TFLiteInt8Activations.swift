@@ -57,14 +57,16 @@ public enum TFLiteInt8Activations {
     return Int16(truncatingIfNeeded: (m + (1 << 15)) >> 16)
   }
 
-  /// HARD_SWISH: `x · relu6(x + 3) / 6` in TFLite's int16 fixed point.
-  public static func hardSwish(input: QuantParams, output: QuantParams) -> [Int8] {
+  /// HARD_SWISH: `x · relu6(x + 3) / 6` in TFLite's int16 fixed point; nil where TFLM's Prepare
+  /// refuses the scales (`s_in / 128 / s_out` must round below 1).
+  public static func hardSwish(input: QuantParams, output: QuantParams) -> [Int8]? {
     let hiresInputScale = (1.0 as Float / 128.0) * input.scale
     let reluishScale: Float = 3.0 / 32768.0
     let om = QuantizedMultiplier(real: Double(hiresInputScale / output.scale))
     let rm = QuantizedMultiplier(real: Double(hiresInputScale / reluishScale))
     let outputMultiplier = int16Multiplier(om.multiplier), outputExponent = Int(om.shift)
     let reluishMultiplier = int16Multiplier(rm.multiplier), reluishExponent = Int(rm.shift)
+    guard outputExponent <= 0 else { return nil }
     return table { code in
       let inputValue = Int16(truncatingIfNeeded: code - input.zeroPoint)
       let hires = inputValue &* (1 << 7)
@@ -76,8 +78,7 @@ public enum TFLiteInt8Activations {
       if reluishExponent < 0 { reluish = Gemmlowp.roundingDivideByPOT16(reluish, -reluishExponent) }
       reluish = Int16(truncatingIfNeeded: (Int32(reluish) + (1 << 15)) >> 1)
       let product = Gemmlowp.mulTruncating16(reluish, preshiftOutput)
-      // TFLM requires outputExponent <= 0.
-      let out = Gemmlowp.roundingDivideByPOT16(product, max(-outputExponent, 0))
+      let out = Gemmlowp.roundingDivideByPOT16(product, -outputExponent)
       return Int32(out &+ Int16(truncatingIfNeeded: output.zeroPoint))
     }
   }
