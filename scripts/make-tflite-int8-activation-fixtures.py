@@ -13,7 +13,9 @@ softmax rounded once.
 With TFLite Micro's reference kernels built as /tmp/tflm-int8-reference (scripts/
 tflm-int8-reference.cc), the softmax goldens are checked against TFLM's own softmax (TFLite's
 SOFTMAX has no separate reference kernel), and tflm-tables/{cases.txt, tables.bin} is written:
-TFLM's LOGISTIC, TANH, HARD_SWISH and LEAKY_RELU on all 256 codes for random parameters.
+TFLM's LOGISTIC, TANH, HARD_SWISH and LEAKY_RELU on all 256 codes for random parameters, with
+softmax_cases.txt / softmax.bin: TFLM's SOFTMAX for random scales, betas and depths (8 rows
+each: the input codes, then TFLM's output codes).
 
     mkdir -p /tmp/tflm/ruy/profiler
     git -C <tflite-micro> archive HEAD tensorflow/lite | tar x -C /tmp/tflm
@@ -185,6 +187,22 @@ def tflm_tables():
     with open(os.path.join(d, "tables.bin"), "wb") as f:
         f.write(tables)
     print("tflm-tables: %d tables" % len(lines))
+    # Softmax: 40 random (input scale, beta, depth), 8 rows each (ties and extremes included).
+    lines, codes = [], b""
+    for k in range(40):
+        si, beta, depth = 10 ** rng.uniform(-3, 0.3), float(rng.choice([1.0, 1.0, 0.5, 2.0, rng.uniform(0.1, 4)])), int(rng.choice([1, 3, 10, 33, 100]))
+        rows = rng.integers(-128, 128, (8, depth)).astype(np.int8)
+        rows[0, :] = rows[0, 0]
+        rows[1, :] = -128
+        rows[1, -1] = 127
+        out = subprocess.run([HARNESS, "softmax", f32(si), f32(beta), str(depth)], input=rows.tobytes(), capture_output=True, check=True).stdout
+        lines.append("%s %s %d" % (f32(si), f32(beta), depth))
+        codes += rows.tobytes() + out
+    with open(os.path.join(d, "softmax_cases.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    with open(os.path.join(d, "softmax.bin"), "wb") as f:
+        f.write(codes)
+    print("tflm-tables: %d softmax cases" % len(lines))
 
 
 def check_tflm(name, samples, out, scale, beta):

@@ -143,4 +143,27 @@ import _NNTestSupport
       #expect(differ.count == 0, "\(line): \(differ.count) codes differ, first at code \(differ.first.map { $0 - 128 } ?? 0), got \(got.prefix(8)) expected \(expected.prefix(8))")
     }
   }
+
+  /// The integer softmax against TFLite Micro's own (`scripts/tflm-int8-reference.cc`) for 40
+  /// random input scales (1e-3...2), betas and depths (1...100), 8 rows each.
+  @Test func softmax_equalsTFLMsKernelForRandomParameters() throws {
+    let text = try String(contentsOfFile: Fixtures.path("tflite-int8-act/tflm-tables/softmax_cases.txt"), encoding: .utf8)
+    let data = try Self.codes("tflm-tables", "softmax.bin")
+    var offset = 0
+    let lines = text.split(separator: "\n")
+    #expect(lines.count == 40)
+    for line in lines {
+      let f = line.split(separator: " ").map(String.init)
+      let scale = try #require(Float(f[0])), beta = try #require(Float(f[1])), depth = try #require(Int(f[2]))
+      let n = 8 * depth
+      let x = Array(data[offset..<offset + n]), expected = Array(data[offset + n..<offset + 2 * n])
+      offset += 2 * n
+      let p = try #require(SoftmaxTFLiteS8Params(
+        geometry: SoftmaxParams(outer: 8, axisSize: Int32(depth), inner: 1), betaTimesInputScale: Double(beta) * Double(scale)))
+      let got = Int8Kernels.softmaxTFLite(p, x: x)
+      let differ = (0..<n).filter { got[$0] != expected[$0] }
+      #expect(differ.count == 0, "\(line): \(differ.count) codes differ, first at \(differ.first ?? 0)")
+    }
+    #expect(offset == data.count)
+  }
 }
