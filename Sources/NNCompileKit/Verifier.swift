@@ -328,6 +328,7 @@ public enum Verifier {
     case .slice: "slice_s8"
     case .pad: "pad_s8"
     case .softmax: "softmax_s8"
+    case .softmaxTFLite: "softmax_tfl_s8"
     case .copy: "copy"
     case .float(let op): "float " + op.typeName
     case .dataMovement(let f): f.typeName + " s8"

@@ -275,6 +275,26 @@ import _NNTestSupport
     }
   }
 
+  /// TFLite's integer softmax: C and Swift on random rows, scales and betas (up to the 511-long
+  /// axis the kernel takes, and ties, extremes and one-element rows).
+  @Test func softmaxTFLiteSweep() throws {
+    var rng = SeededRandom(seed: 111)
+    for trial in 0..<60 {
+      let geometry = SoftmaxParams(outer: rng.int32(1...3), axisSize: rng.pick([1, 2, 3, 10, 17, 511]), inner: rng.int32(1...3))
+      let scale = Double(rng.pick([0.002, 0.02, 0.0467, 0.1, 0.5, 3.0])) * rng.pick([0.5, 1, 1.7])
+      let p = try #require(SoftmaxTFLiteS8Params(geometry: geometry, betaTimesInputScale: scale))
+      let x = rng.int8s(geometry.count, extremes: 4)
+      let swift = Int8Kernels.softmaxTFLite(p, x: x)
+      var c = geometry.c
+      var y = [Int8](repeating: 0x55, count: x.count)
+      nnc_softmax_tfl_s8(&c, p.expTable, x, &y)
+      Self.expectIdentical(y, swift, "#\(trial) softmax_tfl \(geometry) scale \(scale)")
+      var inPlace = x
+      inPlace.withUnsafeMutableBufferPointer { nnc_softmax_tfl_s8(&c, p.expTable, $0.baseAddress, $0.baseAddress) }
+      Self.expectIdentical(inPlace, swift, "#\(trial) softmax_tfl in place")
+    }
+  }
+
   // MARK: - Concatenate and data movement
 
   @Test func concatenateSweep() {

@@ -395,6 +395,17 @@ void nnc_pad_s8(const nnc_pad_params *p, int8_t pad_value, const int8_t *x, int8
 void nnc_softmax_s8(const nnc_softmax_params *p, float in_scale, int32_t in_zero_point,
                     float out_scale, int32_t out_zero_point, const int8_t *x, int8_t *y);
 
+/* ---- TFLite's integer softmax (nnc_softmax_tfl_s8.c) ------------------------------------------ */
+
+/* TFLite Micro's int8 softmax, bit for bit (imported int8 .tflite models). exp_table[d] (256
+ * entries, Q0.31) is exp(-d * beta * in_scale) for a code difference d = max - x, computed at
+ * compile time with gemmlowp's exp_on_negative_values (0 where TFLite skips d). Per row: sum =
+ * sum of RDBP(exp_table[d], 12) (Q12.19, axis_size <= 511), its reciprocal as TFLite's
+ * GetReciprocal, y = clamp(RDBP(SRDHM(reciprocal, exp_table[d]), bits_over_unit + 23) - 128).
+ * The output is (1/256, -128). No float. In place (y == x) is allowed. Mirrors
+ * Int8Kernels.softmaxTFLite in Swift. */
+void nnc_softmax_tfl_s8(const nnc_softmax_params *p, const int32_t *exp_table, const int8_t *x, int8_t *y);
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,6 +18,7 @@ void nnc_selu_f32(int32_t n, float scale, float alpha, const float *x, float *y)
 
 /* NNC_UNARY_F32 / NNC_UNARY1_F32: nnc_functions.h. */
 NNC_UNARY_F32(nnc_hard_sigmoid_f32, v > 2.5f ? 1.0f : (v < -2.5f ? 0.0f : 0.2f * v + 0.5f))
+NNC_UNARY_F32(nnc_hard_swish_f32, v * fminf(fmaxf(v + 3.0f, 0.0f), 6.0f) / 6.0f)
 NNC_UNARY_F32(nnc_hard_tanh_f32, v > 1.0f ? 1.0f : (v < -1.0f ? -1.0f : v))
 NNC_UNARY1_F32(nnc_softplus_f32, v > 0.0f ? v + logf(expf(-v * a) + 1.0f) / a : logf(expf(v * a) + 1.0f) / a)
 NNC_UNARY_F32(nnc_softsign_f32, v / (1.0f + fabsf(v)))

@@ -226,6 +226,11 @@ public enum Int8ModelEmitter {
         "nnc_softmax_s8(&\(p), \(CNames.float(pin.scale)), \(pin.zeroPoint), \(CNames.float(pout.scale)), \(pout.zeroPoint), \(arg(0)), \(out));"
       ]
 
+    case .softmaxTFLite(let s):
+      let p = table("nnc_softmax_params", "softmax", s.geometry)
+      let e = constants.int32("softmax_exp\(k)", step.name, s.expTable, requantization: true)
+      return ["nnc_softmax_tfl_s8(&\(p), \(e), \(arg(0)), \(out));"]
+
     case .concatenate(let axis, let rescales):
       let parts = ConcatenateParams.parts(inputs: step.inputs.map { c.shape($0) }, y: c.shape(step.output), axis: axis)
       return parts.indices.map { i in

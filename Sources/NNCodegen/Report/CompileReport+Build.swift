@@ -94,6 +94,7 @@ extension CompileReport {
     case .slice: return "slice_s8"
     case .pad: return "pad_s8"
     case .softmax: return "softmax_s8"
+    case .softmaxTFLite: return "softmax_tfl_s8"
     case .copy: return "copy"
     case .float(let op): return "\(op.typeName) (float32)"
     case .dataMovement(let f): return "\(f.typeName) (int8 data movement)"

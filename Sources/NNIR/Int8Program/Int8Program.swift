@@ -121,6 +121,8 @@ public enum Int8Kernel: Sendable {
   case pad(PadAttributes, value: Int8)
   /// Dequantize, float softmax, quantize: the FPU path.
   case softmax(axis: Int)
+  /// TFLite's integer softmax (imported int8 `.tflite`): TFLM's bytes, output (1/256, −128).
+  case softmaxTFLite(SoftmaxTFLiteS8Params)
   /// A byte copy (a reshape that cannot alias).
   case copy
   /// A float op on float tensors (the fallback), computed by the float kernels.

@@ -254,3 +254,40 @@ public struct RescaleS8Params: Sendable, Equatable, Hashable {
       inputOffset: input.inputOffset, outputOffset: output.outputOffset, multiplier: m.multiplier, shift: m.shift)
   }
 }
+
+/// TFLite's int8 SOFTMAX (`nnc_softmax_tfl_s8`): TFLM's fixed-point algorithm
+/// (`reference/softmax.h`, parameters from `softmax_common.cc`), for imported int8 `.tflite`
+/// models. The input enters only through `d = max − x`, a code difference in `0...255`, so the
+/// Q5.26 scaling by `beta · s_in` and gemmlowp's `exp_on_negative_values` run here at compile
+/// time: `expTable[d]` is `exp(−d · beta · s_in)` in Q0.31, and 0 where TFLite skips `d` (below
+/// `diff_min`; the output there is −128 either way). At run time, per row: `sum = Σ
+/// RDBP(expTable[d], 12)` (Q12.19), its reciprocal (`GetReciprocal`: Newton–Raphson in
+/// gemmlowp's fixed point) and `y = RDBP(SRDHM(reciprocal, expTable[d]), bitsOverUnit + 23) − 128`.
+/// The output is always (1/256, −128).
+public struct SoftmaxTFLiteS8Params: Sendable, Equatable, Hashable {
+  public var geometry: SoftmaxParams
+  public var expTable: [Int32]
+
+  public init(geometry: SoftmaxParams, expTable: [Int32]) {
+    self.geometry = geometry
+    self.expTable = expTable
+  }
+
+  /// TFLM's `Prepare` for `beta · inputScale` (formed in Double, as `PreprocessSoftmaxScaling`);
+  /// nil where TFLM's own checks would fail: a scaled multiplier below 1 (a negative left
+  /// shift), or an axis longer than 511 (the sum of exps would need a right shift over 31).
+  public init?(geometry: SoftmaxParams, betaTimesInputScale: Double) {
+    guard geometry.axisSize >= 1, geometry.axisSize <= 511, betaTimesInputScale > 0, betaTimesInputScale.isFinite else { return nil }
+    let real = min(betaTimesInputScale * Double(1 << 26), Double((1 << 31) - 1))
+    let m = QuantizedMultiplier(real: real)
+    guard m.shift >= 0 else { return nil }
+    let diffMin = -Int(Gemmlowp.inputRadius(integerBits: 5, leftShift: Int(m.shift)))
+    let table: [Int32] = (0..<256).map { d in
+      guard -d >= diffMin else { return 0 }
+      // MultiplyByQuantizedMultiplierGreaterThanOne: SRDHM(x · 2^shift, multiplier).
+      let rescaled = FixedPoint.saturatingRoundingDoublingHighMul(Int32(-d) &* (Int32(1) << m.shift), m.multiplier)
+      return Gemmlowp.expOnNegativeValues(rescaled, integerBits: 5)
+    }
+    self.init(geometry: geometry, expTable: table)
+  }
+}

@@ -669,9 +669,15 @@ struct TFLiteGraphBuilder {
       try quantizeAsFile([result], outIndex)
 
     case TFLiteOp.hardSwish:
-      // x · relu6(x + 3) / 6
       let x = try value(try input(0), "input")
       let s = tensors[x].shape
+      if try tensor(try input(0), "input").type == .int8 {
+        // int8: TFLite's kernel is one function of the code, so one op (a table in int8).
+        result = try emit(.function(FunctionCall(HardSwish())), [x], shape: s, name: name)
+        try quantizeAsFile([result], outIndex)
+        break
+      }
+      // x · relu6(x + 3) / 6
       var r = try emit(.addScalar(value: 3), [x], shape: s, name: name + "_plus3")
       r = try emit(.relu6, [r], shape: s, name: name + "_relu6")
       r = try emit(.mulScalar(value: 1.0 / 6.0), [r], shape: s, name: name + "_div6")

@@ -80,6 +80,8 @@ public enum Int8ProgramInterpreter {
     case .softmax(let axis):
       let x = program.tensors[step.inputs[0]]
       return .int8(k.softmax(SoftmaxParams(x: x.shape, axis: axis), input: x.quant!, output: out.quant!, x: q(0)))
+    case .softmaxTFLite(let p):
+      return .int8(k.softmaxTFLite(p, x: q(0)))
     case .concatenate(let axis, let rescales):
       var y = [Int8](repeating: 0, count: out.elementCount)
       let parts = ConcatenateParams.parts(inputs: step.inputs.map { program.tensors[$0].shape }, y: out.shape, axis: axis)

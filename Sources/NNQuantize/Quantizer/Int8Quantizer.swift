@@ -42,6 +42,9 @@ struct ProgramBuilder {
   var int8Of: [Int: Int] = [:]
   var floatOf: [Int: Int] = [:]
   var programInputs: [Int] = []
+  /// A MulScalar that only relabelled the codes: its output's scale as the Double product
+  /// (TFLite forms softmax's `beta · s_in` in Double; the Float scale would round it).
+  var exactScale: [Int: Double] = [:]
   var quantizedInputs: [Int] = []
 
   init(graph: ModelGraph, ranges: [Int: CalibratedRange]) {
@@ -334,11 +337,20 @@ struct ProgramBuilder {
       let scale = Float(Double(p.scale) * v)
       guard scale.isNormal else { return try lowerLookupTable(node, name: name, outT: outT) }
       let out = int8Output(outT, QuantParams(scale: scale, zeroPoint: p.zeroPoint))
+      exactScale[outT] = (exactScale[x] ?? Double(p.scale)) * v
       steps.append(ProgramStep(name: name, kernel: .copy, inputs: [q], output: out, reuse: .alias))
     case .leakyReLU, .elu, .sigmoid, .tanh, .swish, .addScalar, .mulScalar:
       try lowerLookupTable(node, name: name, outT: outT)
     case .softmax(let axis):
       let q = try int8(x)
+      if graph.int8Rules == .tflite,
+        let p = SoftmaxTFLiteS8Params(geometry: SoftmaxParams(x: xs, axis: axis), betaTimesInputScale: exactScale[x] ?? Double(quant(q).scale))
+      {
+        // TFLM's integer softmax; SOFTMAX's beta is the MulScalar before it (a relabel: exactScale).
+        let out = int8Output(outT, FixedParameters.probability)
+        steps.append(ProgramStep(name: name, kernel: .softmaxTFLite(p), inputs: [q], output: out))
+        return
+      }
       let out = int8Output(outT, FixedParameters.probability)
       steps.append(ProgramStep(name: name, kernel: .softmax(axis: axis), inputs: [q], output: out))
 
@@ -454,7 +466,20 @@ struct ProgramBuilder {
     default: pout = try calibrated(outT)
     }
     let out = int8Output(outT, pout)
-    steps.append(ProgramStep(name: name, kernel: .lookupTable(Int8Kernels.activationTable(node.op, input: pin, output: pout)!), inputs: [q], output: out, reuse: .inPlace))
+    let table = (graph.int8Rules == .tflite ? tfliteTable(node.op, input: pin, output: pout) : nil)
+      ?? Int8Kernels.activationTable(node.op, input: pin, output: pout)!
+    steps.append(ProgramStep(name: name, kernel: .lookupTable(table), inputs: [q], output: out, reuse: .inPlace))
+  }
+
+  /// TFLM's integer kernel run on every code, for the ops an int8 `.tflite` has them for.
+  func tfliteTable(_ op: Op, input: QuantParams, output: QuantParams) -> [Int8]? {
+    switch op {
+    case .sigmoid: return TFLiteInt8Activations.logistic(input: input)
+    case .tanh: return TFLiteInt8Activations.tanh(input: input)
+    case .leakyReLU(let alpha): return TFLiteInt8Activations.leakyRelu(alpha: alpha, input: input, output: output)
+    case .function(let f) where f.typeName == "HardSwish": return TFLiteInt8Activations.hardSwish(input: input, output: output)
+    default: return nil
+    }
   }
 
   /// No int8 kernel: run the float kernel between a dequantize and (for int8 readers) a quantize.
