@@ -58,6 +58,7 @@ struct ONNXGraphBuilder {
   var uses: [String: Int] = [:]
   var producer: [String: Int] = [:]
   var warnings: [Diagnostic] = []
+  var quantized = ONNXQuantizationState()
 
   init(model: ONNXModel, directory: String?) {
     self.model = model
@@ -69,7 +70,7 @@ struct ONNXGraphBuilder {
     let g = model.graph
     // Everything unsupported at once, before any mapping.
     var unsupported: [(String, String)] = []
-    for n in g.nodes where !(n.domain.isEmpty || n.domain == "ai.onnx") || !ONNXImporter.supportedOperators.contains(n.opType) {
+    for n in g.nodes where !ONNXImporter.supports(n) {
       unsupported.append((n.domain.isEmpty || n.domain == "ai.onnx" ? n.opType : "\(n.domain).\(n.opType)", n.name))
     }
     if !unsupported.isEmpty {
