@@ -7,6 +7,9 @@ MatMuls) are quantized by onnxruntime with a small calibration set, in QDQ forma
 QLinearMatMul, QGemm, QLinearAdd), per channel or per tensor, activations int8 or uint8, weights
 int8. Each case directory holds model.onnx, inputs.bin (4 samples, float32 NCHW) and outputs.bin
 (what the quantized model outputs for them in onnxruntime, float32).
+With /work/shared/fixtures/mlperf_tiny present, also quantizes MLPerf Tiny kws (QDQ) and ic
+(QDQ and QOperator), per channel, int8, calibrated on their 12 samples, into
+bench/mlperf-tiny/<m>/model_<qdq|qop>.onnx with onnxruntime's outputs outputs_onnx_<qdq|qop>.bin.
 Run: python scripts/make-onnx-qdq-fixtures.py  (needs onnx, onnxruntime, numpy<2).
 """
 import os
@@ -27,8 +30,11 @@ def const(name, a):
     return numpy_helper.from_array(np.asarray(a, dtype=np.float32), name)
 
 
-def w(*shape, scale=0.5):
-    return rng.uniform(-scale, scale, size=shape).astype(np.float32)
+def w(*shape, scale=0.5, r=None):
+    return (r or rng).uniform(-scale, scale, size=shape).astype(np.float32)
+
+
+misc_rng = np.random.default_rng(14)  # the model added last draws apart: the others stay as they were
 
 
 def model(name, nodes, inits, in_shape):
@@ -90,6 +96,19 @@ MODELS = {
         helper.make_node("MatMul", ["r1", "w2"], ["y"], name="matmul2"),
     ], [const("w1", w(16, 12)), const("b1", w(12, scale=0.1)), const("w2", w(12, 4))],
         [1, 16]),
+    # LeakyRelu, Sigmoid, Mul, Concat, GlobalAveragePool (QLinear* contrib ops in QOperator format).
+    "misc": model("misc", [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], name="conv1", pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+        helper.make_node("LeakyRelu", ["c1"], ["l1"], name="leaky", alpha=0.2),
+        helper.make_node("Sigmoid", ["l1"], ["s1"], name="sigmoid"),
+        helper.make_node("Mul", ["l1", "s1"], ["m1"], name="mul"),
+        helper.make_node("Concat", ["l1", "m1"], ["cat"], name="concat", axis=1),
+        helper.make_node("GlobalAveragePool", ["cat"], ["g"], name="gap"),
+        helper.make_node("Flatten", ["g"], ["f"], name="flatten"),
+        helper.make_node("Gemm", ["f", "wg", "bg"], ["y"], name="gemm", transB=1),
+    ], [const("w1", w(6, 3, 3, 3, r=misc_rng)), const("b1", w(6, scale=0.1, r=misc_rng)), const("wg", w(4, 12, r=misc_rng)),
+        const("bg", w(4, scale=0.1, r=misc_rng))],
+        [1, 3, 6, 6]),
 }
 
 # (suffix, format, per_channel, activation type, weight type)
@@ -104,8 +123,8 @@ EXTRA = {"cnn": [("qdq_u8_u8w", QuantFormat.QDQ, False, QuantType.QUInt8, QuantT
 
 
 class Reader(CalibrationDataReader):
-    def __init__(self, samples):
-        self.it = iter([{"x": s} for s in samples])
+    def __init__(self, samples, name="x"):
+        self.it = iter([{name: s} for s in samples])
 
     def get_next(self):
         return next(self.it, None)
@@ -131,7 +150,31 @@ def main():
             np.concatenate([y.ravel() for y in ys]).tofile(os.path.join(d, "outputs.bin"))
             ops = sorted({n.op_type for n in onnx.load(path).graph.node})
             print(case, ys[0].shape, " ".join(ops))
+    mlperf(tmp)
     shutil.rmtree(tmp)
+
+
+def mlperf(tmp):
+    shared = "/work/shared/fixtures/mlperf_tiny"
+    if not os.path.isdir(shared):
+        return
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+    bench = os.path.join(os.path.dirname(__file__), "..", "bench", "mlperf-tiny")
+    for m, formats in [("kws", ["qdq"]), ("ic", ["qdq", "qop"])]:
+        src = os.path.join(shared, m, "model.onnx")
+        inp = ort.InferenceSession(src, providers=["CPUExecutionProvider"]).get_inputs()[0]
+        x = np.fromfile(os.path.join(shared, m, "inputs.bin"), np.float32).reshape([-1] + list(inp.shape[1:]))
+        pre = os.path.join(tmp, m + "_pre.onnx")
+        quant_pre_process(src, pre)
+        for fmt in formats:
+            out = os.path.join(bench, m, f"model_{fmt}.onnx")
+            quantize_static(pre, out, Reader([x[i:i + 1] for i in range(len(x))], name=inp.name),
+                            quant_format=QuantFormat.QDQ if fmt == "qdq" else QuantFormat.QOperator, per_channel=True,
+                            activation_type=QuantType.QInt8, weight_type=QuantType.QInt8)
+            sess = ort.InferenceSession(out, providers=["CPUExecutionProvider"])
+            ys = [sess.run(None, {inp.name: x[i:i + 1]})[0].astype(np.float32).ravel() for i in range(len(x))]
+            np.concatenate(ys).tofile(os.path.join(bench, m, f"outputs_onnx_{fmt}.bin"))
+            print(m, fmt, sorted({n.op_type for n in onnx.load(out).graph.node}))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,10 @@ extension ONNXImporter {
   /// The quantized operators the importer maps, by domain.
   static let quantizedOperators: Set<String> = [
     "QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul",
-    "com.microsoft.QGemm", "com.microsoft.QLinearAdd", "com.microsoft.QuantizeLinear", "com.microsoft.DequantizeLinear",
+    "com.microsoft.QGemm", "com.microsoft.QLinearAdd", "com.microsoft.QLinearMul", "com.microsoft.QLinearConcat",
+    "com.microsoft.QLinearAveragePool", "com.microsoft.QLinearGlobalAveragePool", "com.microsoft.QLinearSoftmax",
+    "com.microsoft.QLinearSigmoid", "com.microsoft.QLinearLeakyRelu",
+    "com.microsoft.QuantizeLinear", "com.microsoft.DequantizeLinear",
   ]
 
   /// Whether the importer maps node `n` (float or quantized).
@@ -59,7 +62,9 @@ extension ONNXGraphBuilder {
     switch n.opType {
     case "DequantizeLinear": try dequantizeLinear(n, out)
     case "QuantizeLinear": try quantizeLinear(n, out)
-    case "QLinearConv", "QLinearMatMul", "QGemm", "QLinearAdd": try qlinear(n, out)
+    case "QLinearConv", "QLinearMatMul", "QGemm", "QLinearAdd", "QLinearMul", "QLinearConcat", "QLinearAveragePool",
+      "QLinearGlobalAveragePool", "QLinearSoftmax", "QLinearSigmoid", "QLinearLeakyRelu":
+      try qlinear(n, out)
     case "Conv", "Gemm", "MatMul":
       // Float ops on dequantized weights (QDQ): the weights keep their codes.
       let before = nodes.count
@@ -217,6 +222,23 @@ extension ONNXGraphBuilder {
     }
     tensors[t].quantization = fq
     quantized.paramsSetAs[t] = tensors[t].name
+    // The same values before a Reshape or Transpose (tf2onnx's input Reshape): the same parameters.
+    var source = t
+    while let k = nodes.lastIndex(where: { $0.outputs.contains(source) }), nodes[k].inputs.count == 1 {
+      switch nodes[k].op {
+      case .reshape, .transpose, .identity: break
+      default: return try reluIfClamped(t, p, fq, name: name, node: node)
+      }
+      source = nodes[k].inputs[0]
+      guard tensors[source].quantization == nil, tensors[source].data == nil else { break }
+      tensors[source].quantization = fq
+      quantized.paramsSetAs[source] = tensors[source].name
+    }
+    return try reluIfClamped(t, p, fq, name: name, node: node)
+  }
+
+  mutating func reluIfClamped(_ t: Int, _ p: QuantParams, _ fq: FileQuantization, name: String, node: String) throws -> Int {
+    var t = t
     if p.zeroPoint == -128, !nonNegative(t) {
       var reluName = index[name] == nil ? name : name + "/relu"
       while index[reluName] != nil { reluName += "'" }
@@ -232,8 +254,9 @@ extension ONNXGraphBuilder {
   func nonNegative(_ t: Int) -> Bool {
     guard let p = nodes.lastIndex(where: { $0.outputs.contains(t) }) else { return true }
     switch nodes[p].op {
-    case .relu, .relu6: return true
-    case .maxPooling, .reshape, .identity, .transpose, .slice: return nonNegative(nodes[p].inputs[0])
+    case .relu, .relu6, .softmax, .sigmoid: return true
+    case .maxPooling, .averagePooling, .globalAveragePooling, .reshape, .identity, .transpose, .slice:
+      return nonNegative(nodes[p].inputs[0])
     default: return false
     }
   }
@@ -242,13 +265,22 @@ extension ONNXGraphBuilder {
   /// the inputs and output carrying the file's parameters.
   mutating func qlinear(_ n: ONNXNode, _ out: String) throws {
     let name = n.name.isEmpty ? out : n.name
-    // Operand slots: (value, scale) input positions; the output's scale position.
-    let operands: [Int], outScale: Int?
+    // The positions of the operands (each followed by its scale and zero point) and of the
+    // output's scale; the float operator they become.
+    let operands: [Int], outScale: Int?, floatOp: String
     switch n.opType {
-    case "QLinearConv": (operands, outScale) = ([0, 3], 6)
-    case "QLinearMatMul": (operands, outScale) = ([0, 3], 6)
-    case "QGemm": (operands, outScale) = ([0, 3], input(n, 7) == nil ? nil : 7)
-    default: (operands, outScale) = ([0, 3], 6)  // QLinearAdd
+    case "QLinearConv": (operands, outScale, floatOp) = ([0, 3], 6, "Conv")
+    case "QLinearMatMul": (operands, outScale, floatOp) = ([0, 3], 6, "MatMul")
+    case "QGemm": (operands, outScale, floatOp) = ([0, 3], input(n, 7) == nil ? nil : 7, "Gemm")
+    case "QLinearAdd", "QLinearMul": (operands, outScale, floatOp) = ([0, 3], 6, n.opType == "QLinearAdd" ? "Add" : "Mul")
+    case "QLinearConcat": (operands, outScale, floatOp) = (Array(stride(from: 2, to: n.inputs.count, by: 3)), 0, "Concat")
+    default:
+      // QLinearAveragePool, QLinearGlobalAveragePool, QLinearSoftmax, QLinearSigmoid, QLinearLeakyRelu.
+      (operands, outScale, floatOp) = ([0], 3, String(n.opType.dropFirst("QLinear".count)))
+      if n.opType == "QLinearGlobalAveragePool", try int(n, "channels_last", 0) != 0 { throw fail("channels_last 1 is not supported") }
+      if n.opType == "QLinearSoftmax", try int(n, "opset", opset) >= 13 ? opset < 13 : opset >= 13 {
+        throw fail("the opset \(try int(n, "opset", opset)) Softmax in a model of opset \(opset) is not supported")
+      }
     }
     var floatInputs: [String] = []
     for k in operands {
@@ -287,25 +319,13 @@ extension ONNXGraphBuilder {
     }
     var f = n
     f.domain = ""
+    f.opType = floatOp
     f.inputs = floatInputs
     let floatOut = outScale == nil ? out : "\(out)/float"
     f.outputs = [floatOut]
-    let before = nodes.count
-    switch n.opType {
-    case "QLinearConv":
-      f.opType = "Conv"
-      try conv(f, floatOut, name)
-    case "QLinearMatMul":
-      f.opType = "MatMul"
-      try matmul(f, floatOut, name)
-    case "QGemm":
-      f.opType = "Gemm"
-      try gemm(f, floatOut, name)
-    default:
-      f.opType = "Add"
-      try binary(f, floatOut, name)
-    }
-    try attachWeightCodes(f, from: before)
+    f.attributes["opset"] = nil
+    f.attributes["channels_last"] = nil
+    try map(f)
     if let k = outScale {
       let p = try activationParameters(n, k)
       guard let yi = index[floatOut] else { throw fail("computes nothing") }
