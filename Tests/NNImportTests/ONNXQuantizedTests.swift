@@ -2,7 +2,9 @@ import Foundation
 import NNCompileKit
 import NNFormats
 import NNIR
+import NNInterpreter
 import Testing
+import _NNFuzzTargets
 import _NNTestSupport
 
 /// Quantized ONNX models as onnxruntime's `quantize_static` writes them (QDQ and QOperator
@@ -157,7 +159,47 @@ import _NNTestSupport
     }
   }
 
+  /// A tensor quantized twice with other parameters (Q(s1) → DQ(s1) → Q(s2) → DQ(s2)): the
+  /// second pair is a requantization the int8 build keeps (a rescale), not an identity it drops.
+  @Test func secondPairWithOtherParameters_isARequantization() throws {
+    let bytes = ONNXImportTests.model(
+      nodes: [
+        ("QuantizeLinear", "q1", ["x", "s1", "z1"], ["xq1"]), ("DequantizeLinear", "dq1", ["xq1", "s1", "z1"], ["xd1"]),
+        ("QuantizeLinear", "q2", ["xd1", "s2", "z2"], ["xq2"]), ("DequantizeLinear", "dq2", ["xq2", "s2", "z2"], ["y"]),
+      ],
+      input: [ONNXImportTests.dim(1), ONNXImportTests.dim(4)],
+      initializers: [
+        Self.scalar("s1", type: 1, raw: Self.float32([0.01])), Self.scalar("z1", type: 3, raw: [0]),
+        Self.scalar("s2", type: 1, raw: Self.float32([0.05])), Self.scalar("z2", type: 2, raw: [100]),
+      ])
+    let dir = try Fixtures.temporaryDirectory("onnx-qdq")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("model.onnx")
+    try Data(bytes).write(to: path)
+    let compilation = try Driver.compile(modelPath: path.path, options: CompileOptions(target: try .named("host"), quantization: "int8"))
+    let program = try #require(compilation.program)
+    #expect(program.tensors[program.quantizedInputs[0]].quant == QuantParams(scale: 0.01, zeroPoint: 0))
+    #expect(program.tensors[try #require(program.quantizedOutputs[0])].quant == QuantParams(scale: 0.05, zeroPoint: -28))
+    #expect(compilation.model.graph.nodes.map(\.op.typeName) == ["Identity"])
+    // 0.333 → 33 at 0.01 → 0.33 → 7 at 0.05 (−28 + 7 = −21) → 0.35.
+    let values = Int8ProgramInterpreter.runAll(program, inputs: [FloatTensor(shape: [1, 4], values: [0.333, -0.5, 1, 0])])
+    #expect(values[try #require(program.quantizedOutputs[0])]?.int8Values == [-21, -38, -8, -28])
+  }
+
   // MARK: - Malformed files
+
+  /// Damaged quantized files (a QOperator and a QDQ model, 300 mutations each) through the ONNX
+  /// fuzz target: an error or a graph, never a trap.
+  @Test(arguments: ["cnn_qop_u8_pc", "residual_qdq_s8_pc"])
+  func mutatedQuantizedModels_neverTrap(_ c: String) throws {
+    let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.path(c, "model.onnx"))))
+    var random = SeededRandom(seed: 13)
+    for _ in 0..<300 {
+      var bytes = original
+      for _ in 0..<random.int(1...4) { FuzzSmokeTests.mutate(&bytes, &random) }
+      FuzzTargets.onnx(bytes)
+    }
+  }
 
   static func scalar(_ name: String, type: Int64, raw: [UInt8], dims: [Int64] = []) -> ProtoWireWriter {
     var t = ProtoWireWriter()

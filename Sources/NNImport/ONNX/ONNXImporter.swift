@@ -144,7 +144,9 @@ struct ONNXGraphBuilder {
   static func removeIdentities(_ g: inout ModelGraph) {
     var k = 0
     while k < g.nodes.count {
-      guard case .identity = g.nodes[k].op, let source = g.nodes[k].inputs.first, let o = g.nodes[k].outputs.first else {
+      guard case .identity = g.nodes[k].op, let source = g.nodes[k].inputs.first, let o = g.nodes[k].outputs.first,
+        g.tensors[o].quantization == nil || g.tensors[o].quantization == g.tensors[source].quantization  // not a requantization
+      else {
         k += 1
         continue
       }
