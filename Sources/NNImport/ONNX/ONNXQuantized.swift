@@ -130,11 +130,10 @@ extension ONNXGraphBuilder {
     }
   }
 
-  /// The DequantizeLinear `axis` attribute, resolved for rank `rank`.
+  /// The DequantizeLinear `axis` attribute (default 1), negative counted from the end of `rank`.
   func quantizationAxis(_ n: ONNXNode, rank: Int) throws -> Int {
     let a = try int(n, "axis", 1)
-    let r = a < 0 ? a + rank : a
-    return r
+    return a < 0 ? a + rank : a
   }
 
   /// Dequantizes constant `name` (8-bit or int32) with `scales`/`zeroPoints` along `axis` into a
@@ -311,10 +310,13 @@ extension ONNXGraphBuilder {
       let w = constants[input(n, 3) ?? ""]
       let wAxis = n.opType == "QGemm" ? try weightAxis(n, w?.dims ?? []) : 0
       let ws = try quantizationParameters(n, 4, quantizedType: w?.dataType, dims: w?.dims, axis: wAxis).scales
-      guard ws.count == 1 || (ws.count == b.elementCount && b.dims.count == 1) else { throw fail("the bias '\(bn)' has \(b.elementCount) values for \(ws.count) weight scales") }
+      guard ws.count == 1 || (ws.count == b.elementCount && b.dims.count == 1) else {
+        throw fail("the bias '\(bn)' has \(b.elementCount) values for \(ws.count) weight scales")
+      }
       let scales = ws.map { xs * $0 }
       let fname = "\(bn)/dequantized"
-      try dequantizeConstant(bn, into: fname, scales: scales, zeroPoints: [Int32](repeating: 0, count: scales.count), axis: 0, type: ONNXTensor.int32)
+      let zeros = [Int32](repeating: 0, count: scales.count)
+      try dequantizeConstant(bn, into: fname, scales: scales, zeroPoints: zeros, axis: 0, type: ONNXTensor.int32)
       floatInputs.append(fname)
     }
     var f = n

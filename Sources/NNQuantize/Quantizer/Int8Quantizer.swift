@@ -246,7 +246,8 @@ struct ProgramBuilder {
         if po != quant(q), a.pad.allSatisfy({ $0 == 0 }), activation == nil {
           // Every window holds all of its cells: the sum requantized by s_in / (s_out · n), with
           // no rounding to the input's step first (the file's output step may be finer).
-          steps.append(ProgramStep(name: name, kernel: .sumPooling(windowSum(geometry, from: quant(q), to: po, cells: a.kernel)), inputs: [q], output: out))
+          let sum = windowSum(geometry, from: quant(q), to: po, cells: a.kernel)
+          steps.append(ProgramStep(name: name, kernel: .sumPooling(sum), inputs: [q], output: out))
           return
         }
         var params = poolParams(geometry, from: quant(q), to: po)
@@ -272,7 +273,8 @@ struct ProgramBuilder {
       if po != p, spatial.count == 2,
         let geometry = PoolParams(x: xs, y: ys, PoolingAttributes(kernel: spatial, stride: spatial, pad: [0, 0], includingPad: false))
       {
-        steps.append(ProgramStep(name: name, kernel: .sumPooling(windowSum(geometry, from: p, to: po, cells: spatial)), inputs: [q], output: out))
+        let sum = windowSum(geometry, from: p, to: po, cells: spatial)
+        steps.append(ProgramStep(name: name, kernel: .sumPooling(sum), inputs: [q], output: out))
         return
       }
       let m = QuantizedMultiplier(real: Double(p.scale) / Double(po.scale))
