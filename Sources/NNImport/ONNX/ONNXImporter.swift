@@ -61,6 +61,7 @@ struct ONNXGraphBuilder {
   var uses: [String: Int] = [:]
   var producer: [String: Int] = [:]
   var warnings: [Diagnostic] = []
+  var quantized = ONNXQuantizationState()
 
   init(model: ONNXModel, directory: String?) {
     self.model = model
@@ -72,7 +73,7 @@ struct ONNXGraphBuilder {
     let g = model.graph
     // Everything unsupported at once, before any mapping.
     var unsupported: [(String, String)] = []
-    for n in g.nodes where !(n.domain.isEmpty || n.domain == "ai.onnx") || !ONNXImporter.supportedOperators.contains(n.opType) {
+    for n in g.nodes where !ONNXImporter.supports(n) {
       unsupported.append((n.domain.isEmpty || n.domain == "ai.onnx" ? n.opType : "\(n.domain).\(n.opType)", n.name))
     }
     if !unsupported.isEmpty {
@@ -158,7 +159,9 @@ struct ONNXGraphBuilder {
   static func removeIdentities(_ g: inout ModelGraph) {
     var k = 0
     while k < g.nodes.count {
-      guard case .identity = g.nodes[k].op, let source = g.nodes[k].inputs.first, let o = g.nodes[k].outputs.first else {
+      guard case .identity = g.nodes[k].op, let source = g.nodes[k].inputs.first, let o = g.nodes[k].outputs.first,
+        g.tensors[o].quantization == nil || g.tensors[o].quantization == g.tensors[source].quantization  // not a requantization
+      else {
         k += 1
         continue
       }

@@ -11,6 +11,7 @@ extension ONNXGraphBuilder {
     guard let out = n.outputs.first, !out.isEmpty else { throw fail("has no output") }
     if n.opType == "Constant" { return try constantNode(n, out) }
     if try fold(n, out) { return }
+    if try mapQuantized(n, out) { return }
     let name = n.name.isEmpty ? out : n.name
     func x() throws -> Int {
       guard let i = input(n, 0) else { throw fail("has no input") }

@@ -276,9 +276,18 @@ struct ProgramBuilder {
         let out = int8Output(outT, passThroughParams(outT, input: q))
         steps.append(ProgramStep(name: name, kernel: .maxPooling(geometry), inputs: [q], output: out))
       case .averagePooling:
-        // The output keeps the input's parameters.
-        let out = int8Output(outT, passThroughParams(outT, input: q))
-        var params = poolParams(geometry, from: quant(q), to: quant(q))
+        // The output keeps the input's parameters, unless the file gives it others: TFLite then
+        // relabels the same codes (passThroughParams); an ONNX QLinearAveragePool requantizes.
+        let po = graph.int8Rules == .nncompile ? graph.tensors[outT].quantization?.perTensor ?? quant(q) : quant(q)
+        let out = int8Output(outT, graph.int8Rules == .tflite ? passThroughParams(outT, input: q) : po)
+        if po != quant(q), a.pad.allSatisfy({ $0 == 0 }), activation == nil {
+          // Every window holds all of its cells: the sum requantized by s_in / (s_out · n), with
+          // no rounding to the input's step first (the file's output step may be finer).
+          let sum = windowSum(geometry, from: quant(q), to: po, cells: a.kernel)
+          steps.append(ProgramStep(name: name, kernel: .sumPooling(sum), inputs: [q], output: out))
+          return
+        }
+        var params = poolParams(geometry, from: quant(q), to: po)
         if graph.int8Rules == .tflite {
           // TFLM averages the stored codes, zero point included: round(Σq / n), no offsets.
           (params.inputOffset, params.outputOffset) = (0, 0)
@@ -309,11 +318,21 @@ struct ProgramBuilder {
     case .globalAveragePooling:
       let q = try int8(x)
       let p = quant(q)
-      let out = int8Output(outT, p)
-      let m = QuantizedMultiplier(real: 1)
+      // The input's parameters, or the file's for the output (an ONNX QLinearGlobalAveragePool).
+      let po = graph.int8Rules == .nncompile ? graph.tensors[outT].quantization?.perTensor ?? p : p
+      let out = int8Output(outT, po)
+      let spatial = Array(xs.dropFirst(2))
+      if po != p, spatial.count == 2,
+        let geometry = PoolParams(x: xs, y: ys, PoolingAttributes(kernel: spatial, stride: spatial, pad: [0, 0], includingPad: false))
+      {
+        let sum = windowSum(geometry, from: p, to: po, cells: spatial)
+        steps.append(ProgramStep(name: name, kernel: .sumPooling(sum), inputs: [q], output: out))
+        return
+      }
+      let m = QuantizedMultiplier(real: Double(p.scale) / Double(po.scale))
       let g = GlobalPoolS8Params(
         outer: Int32(xs.prefix(2).reduce(1, *)), size: Int32(xs.dropFirst(2).reduce(1, *)), inputOffset: p.inputOffset,
-        outputOffset: p.outputOffset, multiplier: m.multiplier, shift: m.shift)
+        outputOffset: po.outputOffset, multiplier: m.multiplier, shift: m.shift)
       steps.append(ProgramStep(name: name, kernel: .globalAveragePooling(g), inputs: [q], output: out))
 
     case .relu, .relu6:
@@ -500,6 +519,12 @@ struct ProgramBuilder {
 
   /// Pooling of int8 values summed (and for average, divided) in the input's units, then moved to
   /// the output's parameters.
+  /// An average over windows of `cells` (no padding) as a sum pooling into `po`.
+  func windowSum(_ geometry: PoolParams, from p: QuantParams, to po: QuantParams, cells: [Int]) -> PoolS8Params {
+    let n = cells.reduce(1, *)
+    return poolParams(geometry, from: p, to: QuantParams(scale: po.scale * Float(n), zeroPoint: po.zeroPoint))
+  }
+
   func poolParams(_ geometry: PoolParams, from p: QuantParams, to po: QuantParams) -> PoolS8Params {
     let m = QuantizedMultiplier(real: Double(p.scale) / Double(po.scale))
     return PoolS8Params(geometry: geometry, inputOffset: p.inputOffset, outputOffset: po.outputOffset, multiplier: m.multiplier, shift: m.shift)

@@ -40,9 +40,11 @@ extension ProgramBuilder {
     return (codes.map { Int8($0) }, fq.scales(count: channels).map { Double($0) })
   }
 
-  /// The file's int32 bias codes, when it has them (their scale is `s_in · s_w[c]` by TFLite's rules).
-  func fileBias(_ node: Node) -> [Int32]? {
+  /// The file's int32 bias codes, when it has them (their scale is `s_in · s_w[c]` by TFLite's
+  /// rules), and the input is at the file's scale (`pin`, what the program gives it).
+  func fileBias(_ node: Node, input pin: QuantParams) -> [Int32]? {
     guard node.inputs.count > 2 else { return nil }
+    if let file = graph.tensors[node.inputs[0]].quantization?.perTensor, file.scale != pin.scale { return nil }
     return graph.tensors[node.inputs[2]].quantization?.codes
   }
 
@@ -68,7 +70,7 @@ extension ProgramBuilder {
     let outC = ys[baseAxis]
     let perChannel = w.count / outC
     let (wq, ws) = try fileWeights(node.inputs[1], channels: outC, axis: 0) ?? Self.quantizeWeights(w, channels: outC) { $0 / perChannel }
-    let bias = fileBias(node) ?? Self.quantizeBias(node.inputs.count > 2 ? graph.tensors[node.inputs[2]].data?.values : nil, inputScale: Double(pin.scale), weightScales: ws)
+    let bias = fileBias(node, input: pin) ?? Self.quantizeBias(node.inputs.count > 2 ? graph.tensors[node.inputs[2]].data?.values : nil, inputScale: Double(pin.scale), weightScales: ws)
     let m = ws.map { QuantizedMultiplier(real: Double(pin.scale) * $0 / Double(po.scale)) }
     let (lo, hi) = clampBounds(activation, po)
     var conv = Int8WeightLayer(
@@ -116,7 +118,7 @@ extension ProgramBuilder {
           : QuantizedMultiplier(real: Double(pin.scale) * s / Double(po.scale))
       }
     }
-    let bias = fileBias(node) ?? Self.quantizeBias(node.inputs.count > 2 ? graph.tensors[node.inputs[2]].data?.values : nil, inputScale: Double(pin.scale), weightScales: ws)
+    let bias = fileBias(node, input: pin) ?? Self.quantizeBias(node.inputs.count > 2 ? graph.tensors[node.inputs[2]].data?.values : nil, inputScale: Double(pin.scale), weightScales: ws)
     let out = int8Output(outT, po)
     let (lo, hi) = clampBounds(activation, po)
     let params = AffineS8Params(
