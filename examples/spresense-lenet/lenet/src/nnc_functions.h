@@ -21,6 +21,8 @@ void nnc_selu_f32(int32_t n, float scale, float alpha, const float *x, float *y)
 /* The kernels below without a comment of their own compute their Swift twin's `apply`
  * (Sources/NNFunctions/Activations/<Name>.swift), nnabla's formula in float. */
 void nnc_hard_sigmoid_f32(int32_t n, const float *x, float *y);
+/* TFLite's HARD_SWISH (Sources/NNFunctions/Activations/HardSwish.swift). */
+void nnc_hard_swish_f32(int32_t n, const float *x, float *y);
 void nnc_hard_tanh_f32(int32_t n, const float *x, float *y);
 void nnc_softplus_f32(int32_t n, float beta, const float *x, float *y);
 void nnc_softsign_f32(int32_t n, const float *x, float *y);

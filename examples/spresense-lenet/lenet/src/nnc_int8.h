@@ -316,12 +316,14 @@ typedef struct {
     int32_t out_multiplier, out_shift;/* 2 * max(s_a, s_b) / (2^left_shift * s_y) */
     int32_t output_offset;
     int32_t act_min, act_max;
+    int32_t subtract;                 /* 1: a' - b' (TFLite's Sub, b_multiplier > 0); 0: a' + b' */
 } nnc_add_s8_params;
 
 /* TFLite's int8 Add, walking the output like nnc_add2_f32:
  *   a' = requantize((qa + a_offset) * 2^left_shift, a_multiplier, a_shift), b' likewise,
  *   y  = clamp(requantize(a' + b', out_multiplier, out_shift) + output_offset, act_min, act_max).
- * Sub2 is this kernel with b_multiplier negated. In place as nnc_add2_f32. */
+ * Sub2 is this kernel with b_multiplier negated, or (subtract = 1, int8 .tflite files) TFLite's
+ * Sub: y from a' - b' with b_multiplier positive. In place as nnc_add2_f32. */
 void nnc_add_s8(const nnc_add_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
 typedef struct {
@@ -392,6 +394,17 @@ void nnc_pad_s8(const nnc_pad_params *p, int8_t pad_value, const int8_t *x, int8
  * quantized with (out_scale, out_zero_point). In place (y == x) is allowed. */
 void nnc_softmax_s8(const nnc_softmax_params *p, float in_scale, int32_t in_zero_point,
                     float out_scale, int32_t out_zero_point, const int8_t *x, int8_t *y);
+
+/* ---- TFLite's integer softmax (nnc_softmax_tfl_s8.c) ------------------------------------------ */
+
+/* TFLite Micro's int8 softmax, bit for bit (imported int8 .tflite models). exp_table[d] (256
+ * entries, Q0.31) is exp(-d * beta * in_scale) for a code difference d = max - x, computed at
+ * compile time with gemmlowp's exp_on_negative_values (0 where TFLite skips d). Per row: sum =
+ * sum of RDBP(exp_table[d], 12) (Q12.19, axis_size <= 511), its reciprocal as TFLite's
+ * GetReciprocal, y = clamp(RDBP(SRDHM(reciprocal, exp_table[d]), bits_over_unit + 23) - 128).
+ * The output is (1/256, -128). No float. In place (y == x) is allowed. Mirrors
+ * Int8Kernels.softmaxTFLite in Swift. */
+void nnc_softmax_tfl_s8(const nnc_softmax_params *p, const int32_t *exp_table, const int8_t *x, int8_t *y);
 
 #ifdef __cplusplus
 }
