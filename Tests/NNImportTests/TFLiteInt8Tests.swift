@@ -67,7 +67,7 @@ import _NNTestSupport
 
   /// All twelve samples through the generated C: the same outputs as TFLite's reference kernels
   /// (`scripts/tflite-int8-reference.py`), to the bit after dequantization.
-  @Test(arguments: ["kws", "ic"])
+  @Test(arguments: ["ad", "kws", "ic", "vww"])
   func mlperfInt8_CEqualsTFLiteReferenceKernels(_ m: String) throws {
     let (compilation, _) = try Self.int8Program(m)
     let graph = compilation.model.graph
