@@ -427,6 +427,12 @@ struct TFLiteGraphBuilder {
     tensors[v].quantization = try fileQuantization(t, axis: irAxis, codes: layout(c))
   }
 
+  /// A layer's weights or bias keep their own name, unless the converter gave them one joined
+  /// with ';' (int8 files: the fused ops' names, first the layer's own): then `<layer>/<role>`.
+  static func parameterName(_ tensorName: String, of layer: String, _ role: String) -> String {
+    tensorName.contains(";") ? layer + "/" + role : tensorName
+  }
+
   /// An operator with int8 weights on float activations (TFLite's hybrid kernels).
   func isHybrid(_ op: TFLiteOperator) throws -> Bool {
     guard op.inputs.count > 1 else { return false }
@@ -520,7 +526,7 @@ struct TFLiteGraphBuilder {
         guard filter.shape[3] == xs[1], filter.shape[0] == outShape[3] else {
           throw DiagnosticError("filter \(filter.shape) does not fit input channels \(xs[1]) and output channels \(outShape[3])")
         }
-        ins.append(try addParameter(wName, [filter.shape[0], filter.shape[3], kh, kw], data: Self.transposed(filter, [0, 3, 1, 2])))
+        ins.append(try addParameter(Self.parameterName(wName, of: name, "weights"), [filter.shape[0], filter.shape[3], kh, kw], data: Self.transposed(filter, [0, 3, 1, 2])))
         try attachWeightCodes(ins[ins.count - 1], wIndex, fileAxis: 0, irAxis: 0) { Self.transposed($0, shape: filter.shape, [0, 3, 1, 2]) }
         opIR = .convolution(ConvolutionAttributes(pad: pad, stride: [Int(sh), Int(sw)], dilation: [Int(dh), Int(dw)]))
       } else {
@@ -529,7 +535,7 @@ struct TFLiteGraphBuilder {
           throw DiagnosticError("filter \(filter.shape) does not fit input channels \(xs[1]) and output channels \(outShape[3])")
         }
         let w = Self.transposed(filter, [3, 0, 1, 2])
-        ins.append(try addParameter(wName, [oc, kh, kw], data: FloatTensor(shape: [oc, kh, kw], values: w.values)))
+        ins.append(try addParameter(Self.parameterName(wName, of: name, "weights"), [oc, kh, kw], data: FloatTensor(shape: [oc, kh, kw], values: w.values)))
         try attachWeightCodes(ins[ins.count - 1], wIndex, fileAxis: 3, irAxis: 0) { Self.transposed($0, shape: filter.shape, [3, 0, 1, 2]) }
         opIR = .depthwiseConvolution(
           DepthwiseConvolutionAttributes(pad: pad, stride: [Int(sh), Int(sw)], dilation: [Int(dh), Int(dw)], multiplier: oc / xs[1]))
@@ -538,7 +544,7 @@ struct TFLiteGraphBuilder {
       if hasInput(2) {
         let b = try constant(try input(2), "bias")
         guard b.count == outShape[3] else { throw DiagnosticError("bias has \(b.count) values for \(outShape[3]) channels") }
-        ins.append(try addParameter(try tensor(try input(2), "bias").name, [b.count], data: FloatTensor(shape: [b.count], values: b.values)))
+        ins.append(try addParameter(Self.parameterName(try tensor(try input(2), "bias").name, of: name, "bias"), [b.count], data: FloatTensor(shape: [b.count], values: b.values)))
         try attachWeightCodes(ins[ins.count - 1], try input(2), fileAxis: 0, irAxis: 0) { $0 }
       }
       result = try emit(opIR, ins, shape: irOut, name: act == 0 ? name : name + "_preact")
@@ -565,12 +571,12 @@ struct TFLiteGraphBuilder {
         guard format == 0 else { throw DiagnosticError("weights format \(format) is not supported (DEFAULT only)") }
         act = a
       }
-      var ins = [x, try addParameter(try tensor(try input(1), "weights").name, [depth, units], data: Self.transposed(w, [1, 0]))]
+      var ins = [x, try addParameter(Self.parameterName(try tensor(try input(1), "weights").name, of: name, "weights"), [depth, units], data: Self.transposed(w, [1, 0]))]
       try attachWeightCodes(ins[1], try input(1), fileAxis: 0, irAxis: 1) { Self.transposed($0, shape: w.shape, [1, 0]) }
       if hasInput(2) {
         let b = try constant(try input(2), "bias")
         guard b.count == units else { throw DiagnosticError("bias has \(b.count) values for \(units) units") }
-        ins.append(try addParameter(try tensor(try input(2), "bias").name, [units], data: FloatTensor(shape: [units], values: b.values)))
+        ins.append(try addParameter(Self.parameterName(try tensor(try input(2), "bias").name, of: name, "bias"), [units], data: FloatTensor(shape: [units], values: b.values)))
         try attachWeightCodes(ins[2], try input(2), fileAxis: 0, irAxis: 0) { $0 }
       }
       result = try emit(.affine(AffineAttributes()), ins, shape: [batch, units], name: act == 0 ? name : name + "_preact")
