@@ -39,7 +39,9 @@ let package = Package(
         "NNFormats", "NNIR", "NNFunctions", "NNImport", "NNInterpreter", "NNPasses", "NNQuantize", "NNCodegen", "NNHostSim", "NNTrain",
         "NNEmulation", "NNExport",
       ]),
-    .executableTarget(name: "nncompile", dependencies: ["NNCompileKit"]),
+    // Structure search: mutate a network, train, quantize, measure against the target's budgets.
+    .target(name: "NNSearch", dependencies: ["NNCompileKit", "NNFormats", "NNIR", "NNImport", "NNExport", "NNTrain"]),
+    .executableTarget(name: "nncompile", dependencies: ["NNCompileKit", "NNSearch"]),
     // The emulated Cortex-M4F benchmark: swift run -c release nncompile-bench (see README).
     .executableTarget(name: "nncompile-bench", dependencies: ["NNCompileKit"], path: "bench/nncompile-bench"),
     // Training speed next to nnabla's: bench/train-speed.sh.
@@ -71,6 +73,7 @@ let package = Package(
     .testTarget(name: "NNCodegenTests", dependencies: ["_NNTestSupport", "NNCodegen", "NNCompileKit"]),
     .testTarget(name: "ParityTests", dependencies: ["_NNTestSupport", "NNCompileKit"]),
     .testTarget(name: "CLITests", dependencies: ["_NNTestSupport", "NNCompileKit"]),
+    .testTarget(name: "NNSearchTests", dependencies: ["_NNTestSupport", "NNSearch", "NNCompileKit", "NNFormats", "NNIR", "NNImport"]),
     .testTarget(name: "EmulationTests", dependencies: ["_NNTestSupport", "NNCompileKit", "NNEmulation"]),
   ]
 )
