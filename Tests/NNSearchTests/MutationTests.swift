@@ -1,0 +1,197 @@
+import Foundation
+import NNCompileKit
+import NNFormats
+import NNImport
+import NNIR
+import NNSearch
+import Testing
+import _NNTestSupport
+
+@Suite struct MutationTests {
+  static let lenetPath = Fixtures.repositoryRoot.appendingPathComponent("examples/train-lenet/net.nntxt").path
+  static let lenetSummary = "conv16k5-maxpool2-relu-conv16k5-maxpool2-relu-fc50-relu-fc10"
+
+  static func lenet() throws -> ProtoTextMessage {
+    try ProtoTextMessage.parse(String(contentsOfFile: lenetPath, encoding: .utf8))
+  }
+
+  static func network(_ d: ProtoTextMessage, _ name: String) throws -> ProtoTextMessage {
+    try #require(try d.messages("network").first { try $0.string("name") == name })
+  }
+
+  static func declaredShapes(_ net: ProtoTextMessage) throws -> [String: [Int]] {
+    var out: [String: [Int]] = [:]
+    for v in net.messages("variable") { out[try v.string("name") ?? ""] = try v.message("shape")?.ints("dim") ?? [] }
+    return out
+  }
+
+  /// What must hold for every candidate: both importers take it, every declared shape is the
+  /// computed one, and the input, the loss and the prediction's size are LeNet's.
+  static func checkCandidate(_ d: ProtoTextMessage, base: ProtoTextMessage, note: String) throws {
+    let text = d.formatted()
+    let training = try NNablaImporter.importTrainingText(text, network: "Main")
+    let main = try network(d, "Main")
+    let declared = try declaredShapes(main)
+    for t in training.graph.tensors {
+      guard let shape = declared[t.name] else { continue }
+      let batchOne = shape.enumerated().map { $0.offset == 0 && $0.element == -1 ? 1 : $0.element }
+      #expect(batchOne == t.shape, "\(note): \(t.name) declared \(shape), computes \(t.shape)")
+    }
+    // Inference: the executor's network, parameters of the declared shapes.
+    let runtime = try network(d, "MainRuntime")
+    var parameters: [ParameterDef] = []
+    for v in runtime.messages("variable") where try v.string("type") == "Parameter" {
+      let shape = try v.message("shape")?.ints("dim") ?? []
+      parameters.append(ParameterDef(name: try v.string("name")!, shape: shape, values: [Float](repeating: 1, count: shape.reduce(1, *))))
+    }
+    let inference = try NNablaImporter.importText(text, extraParameters: parameters)
+    #expect(inference.graph.inputs.map { inference.graph.tensors[$0].shape } == [[1, 1, 28, 28]], "\(note)")
+    #expect(inference.graph.outputs.map { inference.graph.tensors[$0].shape } == [[1, 10]], "\(note)")
+
+    // Untouched: the input and label declarations, the loss, the prediction's size, the executor's output.
+    let baseMain = try network(base, "Main")
+    let baseDeclared = try declaredShapes(baseMain)
+    for name in ["x", "y", "a4", "loss"] { #expect(declared[name] == baseDeclared[name], "\(note): \(name)") }
+    #expect(main.messages("function").last == baseMain.messages("function").last, "\(note): the loss changed")
+    #expect(d.messages("executor").first?.messages("output_variable") == base.messages("executor").first?.messages("output_variable"))
+    // Derived networks: the same functions (Runtime without the loss), every executor parameter declared there.
+    let mainNames = try main.messages("function").map { try $0.string("name")! }
+    #expect(try network(d, "MainValidation").messages("function").map { try $0.string("name")! } == mainNames, "\(note)")
+    #expect(try runtime.messages("function").map { try $0.string("name")! } == Array(mainNames.dropLast()), "\(note)")
+    let runtimeParameters = try runtime.messages("variable").filter { try $0.string("type") == "Parameter" }.map { try $0.string("name")! }
+    let executorParameters = try d.messages("executor").first!.messages("parameter_variable").map { try $0.string("variable_name")! }
+    #expect(executorParameters == runtimeParameters, "\(note)")
+    // Every Main parameter has an initializer (new ones included), so the trainer can start it.
+    for v in main.messages("variable") where try v.string("type") == "Parameter" {
+      let name = try v.string("name") ?? ""
+      #expect(v.message("initializer") != nil, "\(note): \(name) has no initializer")
+    }
+  }
+
+  @Test func summaryOfLeNet() throws {
+    #expect(try NetworkMutator.summary(Self.lenet(), network: "Main") == Self.lenetSummary)
+    #expect(try NetworkMutator.summary(Self.lenet(), network: "MainRuntime") == Self.lenetSummary)
+    #expect(throws: (any Error).self) { try NetworkMutator.summary(Self.lenet(), network: "Nope") }
+  }
+
+  /// 50 mutations, each of the previous candidate (a search's walk), back to LeNet every 10.
+  @Test func fiftyMutationsImportAndKeepShapes() throws {
+    let base = try Self.lenet()
+    var mutator = NetworkMutator(seed: 42)
+    var current = base
+    var descriptions: [String] = []
+    for step in 0..<50 {
+      if step % 10 == 0 { current = base }
+      let (next, description) = try mutator.mutate(current, network: "Main")
+      try Self.checkCandidate(next, base: base, note: "step \(step) (\(description))")
+      #expect(next != current, "step \(step): \(description) changed nothing")
+      #expect(!description.isEmpty && !description.contains("\n"))
+      descriptions.append(description)
+      if ProcessInfo.processInfo.environment["MUTATION_PRINT"] != nil { print("DBG \(step): \(description) | \(try NetworkMutator.summary(next, network: "Main"))"); if step == 4 { print(next.formatted()) } }
+      current = next
+    }
+    #expect(Set(descriptions).count > 20)
+  }
+
+  @Test func sameSeedSameSequence() throws {
+    let base = try Self.lenet()
+    func walk(_ seed: UInt64) throws -> [String] {
+      var m = NetworkMutator(seed: seed)
+      var d = base
+      var out: [String] = []
+      for _ in 0..<12 {
+        let r = try m.mutate(d, network: "Main")
+        d = r.definition
+        out.append(r.description + "\n" + d.formatted())
+      }
+      return out
+    }
+    let a = try walk(5)
+    #expect(a == (try walk(5)))
+    #expect(a != (try walk(6)))
+  }
+
+  /// Every kind shows up over a few hundred tries (walks of 6 from LeNet, so that a
+  /// BatchNormalization inserted can be removed).
+  @Test func everyKindIsProduced() throws {
+    let base = try Self.lenet()
+    var mutator = NetworkMutator(seed: 1)
+    var seen: [MutationKind: String] = [:]
+    var d = base
+    for step in 0..<300 where seen.count < MutationKind.allCases.count {
+      if step % 6 == 0 { d = base }
+      let r = try mutator.mutate(d, network: "Main")
+      let kind = try #require(mutator.lastKind)
+      if seen[kind] == nil { seen[kind] = r.description }
+      d = r.definition
+    }
+    #expect(Set(seen.keys) == Set(MutationKind.allCases), "missing: \(Set(MutationKind.allCases).subtracting(seen.keys))")
+    // The descriptions say what changed.
+    #expect(seen[.convolutionOutmaps].map { $0.contains("outmaps") && $0.contains("→") } == true)
+    #expect(seen[.depthwiseSeparable].map { $0.contains("depthwise-separable") } == true)
+  }
+
+  /// A width change shows in the description and the summary; the next layer's weight follows
+  /// and carries no initializer of the wrong shape.
+  @Test func widthChangeFollowsThrough() throws {
+    let base = try Self.lenet()
+    var mutator = NetworkMutator(seed: 0)
+    for _ in 0..<200 {
+      let (d, description) = try mutator.mutate(base, network: "Main")
+      guard mutator.lastKind == .convolutionOutmaps, description.hasPrefix("conv2 ") else { continue }
+      let new = try #require(Int(description.split(separator: "→").last!))
+      #expect(description.hasPrefix("conv2 outmaps 16→"))
+      #expect(try NetworkMutator.summary(d, network: "Main") == "conv16k5-maxpool2-relu-conv\(new)k5-maxpool2-relu-fc50-relu-fc10")
+      let shapes = try Self.declaredShapes(Self.network(d, "Main"))
+      #expect(shapes["conv2/W"] == [new, 16, 5, 5])
+      #expect(shapes["fc3/W"] == [new * 16, 50])
+      #expect(shapes["conv1/W"] == [16, 1, 5, 5])
+      return
+    }
+    Issue.record("no conv2 outmaps mutation in 200 tries")
+  }
+
+  /// One candidate trains for an epoch on a few digits and compiles to int8.
+  @Test func candidateTrainsAndCompilesInt8() throws {
+    let base = try Self.lenet()
+    var mutator = NetworkMutator(seed: 3)
+    var candidate = base
+    var description = ""
+    // A candidate no larger than LeNet keeps the test fast: take the first that is not a widening.
+    for _ in 0..<20 {
+      let r = try mutator.mutate(base, network: "Main")
+      if [.convolutionOutmaps, .affineOutmaps, .insertConvolution, .insertAffine, .residual].contains(mutator.lastKind!) { continue }
+      (candidate, description) = r
+      break
+    }
+    #expect(candidate != base)
+    let dir = try Fixtures.temporaryDirectory("mutation-train")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let digits = Fixtures.repositoryRoot.appendingPathComponent("examples/digits")
+    let rows = try String(contentsOf: digits.appendingPathComponent("train.csv"), encoding: .utf8)
+      .split(separator: "\n").map(String.init)
+    let subset = [rows[0]] + rows[1...96].map { row in digits.path + "/" + row }
+    let csv = dir.appendingPathComponent("subset.csv").path
+    try subset.joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+    let nntxt = dir.appendingPathComponent("candidate.nntxt").path
+    try candidate.formatted().write(toFile: nntxt, atomically: true, encoding: .utf8)
+
+    let setup = try TrainingSetup.load(path: nntxt, overrides: .init(epochs: 1, batchSize: 32))
+    var session = try TrainingSession(setup: setup, seed: 1)
+    let data = try Dataset.load(path: csv, normalizeImages: setup.normalizeImages)
+    #expect(data.count == 96)
+    let outcome = try session.run(train: data, valid: nil)
+    #expect(outcome.completedEpochs == 1, "\(description)")
+    #expect(outcome.divergence == nil)
+    let nnp = dir.appendingPathComponent("trained.nnp").path
+    let bytes = try TrainedModelWriter.nnp(setup: setup, parameters: outcome.parameters, dataURI: csv, samples: data.count)
+    try Data(bytes).write(to: URL(fileURLWithPath: nnp))
+
+    let compiled = try Driver.compile(
+      modelPath: nnp,
+      options: CompileOptions(target: try .named("cortex-m4f"), quantization: "int8", calibrationData: csv, calibrationSamples: 16))
+    #expect(compiled.program != nil, "\(description)")
+    #expect(compiled.report.totals.macs > 0)
+    #expect(compiled.model.graph.outputs.map { compiled.model.graph.tensors[$0].shape } == [[1, 10]])
+  }
+}
