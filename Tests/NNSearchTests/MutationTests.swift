@@ -87,7 +87,6 @@ import _NNTestSupport
       #expect(next != current, "step \(step): \(description) changed nothing")
       #expect(!description.isEmpty && !description.contains("\n"))
       descriptions.append(description)
-      if ProcessInfo.processInfo.environment["MUTATION_PRINT"] != nil { print("DBG \(step): \(description) | \(try NetworkMutator.summary(next, network: "Main"))"); if step == 4 { print(next.formatted()) } }
       current = next
     }
     #expect(Set(descriptions).count > 20)
@@ -193,5 +192,27 @@ import _NNTestSupport
     #expect(compiled.program != nil, "\(description)")
     #expect(compiled.report.totals.macs > 0)
     #expect(compiled.model.graph.outputs.map { compiled.model.graph.tensors[$0].shape } == [[1, 10]])
+  }
+
+  /// The other training examples and fixtures (an MLP, logistic regression, an autoencoder whose
+  /// output is the image, a small CNN): walks of mutations stay importable, the losses intact.
+  @Test(arguments: [
+    "examples/train-mlp/net.nntxt", "examples/train-logreg-4v9/net.nntxt", "examples/train-autoencoder/net.nntxt",
+    "Tests/Fixtures/nnabla/train_small_cnn/net.nntxt",
+  ])
+  func otherNetworksMutate(_ path: String) throws {
+    let base = try ProtoTextMessage.parse(String(contentsOfFile: Fixtures.repositoryRoot.appendingPathComponent(path).path, encoding: .utf8))
+    let main = try Self.network(base, "Main")
+    let losses = main.messages("function").suffix(1)
+    var mutator = NetworkMutator(seed: 9)
+    var d = base
+    for step in 0..<12 {
+      let (next, description) = try mutator.mutate(d, network: "Main")
+      let text = next.formatted()
+      _ = try NNablaImporter.importTrainingText(text, network: "Main")
+      #expect(Array(try Self.network(next, "Main").messages("function").suffix(1)) == Array(losses), "\(path) step \(step): \(description)")
+      #expect(try NetworkMutator.summary(next, network: "Main") != "")
+      d = next
+    }
   }
 }

@@ -133,7 +133,7 @@ struct NetworkChain {
     for l in losses { protected.formUnion(try l.strings("input")); protected.formUnion(try l.strings("output")) }
     for section in ["executor", "monitor", "optimizer"] {
       for m in definition.messages(section) {
-        for key in ["output_variable", "monitor_variable", "loss_variable", "data_variable"] {
+        for key in ["output_variable", "monitor_variable", "loss_variable"] {
           for v in m.messages(key) { if let n = try v.string("variable_name") { protected.insert(n) } }
         }
       }

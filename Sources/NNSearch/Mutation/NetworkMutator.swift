@@ -172,7 +172,7 @@ extension NetworkMutator {
       // Between blocks: not between a convolution and its activation.
       return maps.filter { !afterWeights($0) }.map { .variable($0) }
     case .insertAffine:
-      return points.filter { beforeLast.contains($0) && c.producer(of: $0) != nil && !afterWeights($0) }.map { .variable($0) }
+      return points.filter { beforeLast.contains($0) && !afterWeights($0) }.map { .variable($0) }
     case .insertBatchNormalization:
       // After a convolution, before what follows it (NNC's Convolution-BatchNormalization-ReLU).
       return maps.filter { v in
