@@ -215,4 +215,31 @@ import _NNTestSupport
       d = next
     }
   }
+
+  /// Values stored in the text (`parameter { }`) stay for parameters whose shape did not change
+  /// and are dropped for those that did, so the trainer starts those afresh; the training
+  /// importer lists exactly the dropped and new ones as uninitialized.
+  @Test func storedValuesOnlyWhereTheShapeHeld() throws {
+    var base = try Self.lenet()
+    let shapes = try Self.declaredShapes(Self.network(base, "Main"))
+    for name in ["conv1/W", "conv1/b", "conv2/W", "conv2/b", "fc3/W", "fc3/b", "fc4/W", "fc4/b"] {
+      var p = ProtoTextMessage()
+      p.add("variable_name", name)
+      p.add("shape", building: { s in for d in shapes[name]! { s.add("dim", d) } })
+      for _ in 0..<shapes[name]!.reduce(1, *) { p.add("data", 0.5) }
+      base.add("parameter", p)
+    }
+    var mutator = NetworkMutator(seed: 11)
+    for _ in 0..<200 {
+      let (d, description) = try mutator.mutate(base, network: "Main")
+      guard description.hasPrefix("conv2 outmaps") else { continue }
+      let kept = try d.messages("parameter").map { try $0.string("variable_name")! }
+      #expect(kept == ["conv1/W", "conv1/b", "fc3/b", "fc4/W", "fc4/b"], "\(description)")
+      let training = try NNablaImporter.importTrainingText(d.formatted(), network: "Main")
+      let fresh = Set(training.uninitialized.keys.map { training.graph.tensors[$0].name })
+      #expect(fresh == ["conv2/W", "conv2/b", "fc3/W"], "\(description)")
+      return
+    }
+    Issue.record("no conv2 outmaps mutation in 200 tries")
+  }
 }
