@@ -25,8 +25,9 @@ import _NNTestSupport
     let rows = program.steps.map { CyclePrediction.features($0, in: program, kernels: .optimized) }
     let convolutions = rows.filter { $0.kind == .convolutionPool }
     // conv1: 24×24×16 outputs, 25 taps on 1 channel (K padded to 26 for SMLAD); conv2: 8×8×16
-    // outputs, 25 taps on 16 channels; inputs = the im2col columns built.
-    #expect(convolutions.map(\.x) == [[1, 239_616, 9_216, 14_400], [1, 409_600, 1_024, 25_600]])
+    // outputs, 25 taps on 16 channels; inputs = the im2col columns built; then the output pixels
+    // and the MACs of channels past a multiple of 4 (none).
+    #expect(convolutions.map(\.x) == [[1, 239_616, 9_216, 14_400, 576, 0], [1, 409_600, 1_024, 25_600, 64, 0]])
     #expect(rows.filter { $0.kind == .affine }.map(\.x) == [[1, 12_800, 50, 256], [1, 500, 10, 50]])
     #expect(rows.first?.kind == .quantize && rows.first?.x == [1, 0, 784, 784])
 
@@ -34,7 +35,7 @@ import _NNTestSupport
     #expect(perStep.count == program.steps.count)
     #expect(total == perStep.reduce(0, +) + CyclePrediction.callCycles)
     // Pinned to the committed coefficient table (bench/cycle-model): refitting changes it.
-    #expect(total == 1_294_979, "\(total) \(perStep)")
+    #expect(total == 1_276_444, "\(total) \(perStep)")
     #expect(c.predictedCycles?.total == total)
     #expect(c.report.predictedCycles == total)
     #expect(c.report.summaryLines.last == "cycles: ~\(grouped(total)) per call (predicted by the Cortex-M4F cost model, not emulated)")

@@ -10,13 +10,15 @@ public enum CycleStepKind: String, CaseIterable, Sendable, Codable {
 }
 
 /// Cycles of an int8 program on the Cortex-M4F predicted without emulating it: per step
-/// `a + b·work + c·outputs + d·inputs`, with `a…d` fitted per `CycleStepKind` on emulated step
+/// `a + b·work + c·outputs + d·inputs` (+ `e·pixels + f·leftover MACs` for the im2col
+/// convolutions), with the coefficients fitted per `CycleStepKind` on emulated step
 /// profiles (`bench/cycle-model`, the table in `Generated/CycleCoefficients.swift`). `work` is
 /// the MACs of weight layers (K padded to even for the SMLAD kernels), the window reads of poolings, the rows of a softmax; for the im2col
 /// convolutions `inputs` is the column elements built (output pixels × kernel taps × channels).
 /// The search prunes candidates on it before it trains them.
 public enum CyclePrediction {
-  /// The kind and the feature vector `[1, work, outputs, inputs]` of one step.
+  /// The kind and the feature vector `[1, work, outputs, inputs]` of one step; the im2col
+  /// convolutions add `[pixels, leftover MACs]`.
   public static func features(_ step: ProgramStep, in program: Int8Program, kernels: KernelSet) -> (kind: CycleStepKind, x: [Double]) {
     let outputs = program.tensors[step.output].elementCount
     let inputs = step.inputs.map { program.tensors[$0] }.filter { !$0.isConstant }.map(\.elementCount).reduce(0, +)
@@ -40,12 +42,16 @@ public enum CyclePrediction {
           three && p.strideH == 1 && p.strideW == 1 ? .depthwise3x3s1 : three && p.strideH == 2 && p.strideW == 2 ? .depthwise3x3s2 : .depthwise
         return row(kind, macs, convOutputs, planes)
       }
-      // The SMLAD kernels run K (taps × channels of a group) padded to even.
-      let k = taps * Int(p.inC / max(p.group, 1))
-      let padded = convOutputs * (k + (k & 1))
-      if c.fusedMaxPool != nil { return row(.convolutionPool, padded, convOutputs, columns / max(Int(p.group), 1)) }
+      // The SMLAD kernels run K (taps × channels of a group) padded to even, on blocks of four
+      // output channels, then two, then one: two more features, the output pixels (im2col and
+      // loop overhead per pixel) and the MACs of the leftover channels (outC mod 4).
+      let k = taps * Int(p.inC / max(p.group, 1)), kPadded = k + (k & 1)
+      let pixels = Int(p.batch) * Int(p.outH) * Int(p.outW)
+      let leftover = pixels * Int(p.outC % 4) * kPadded
       let pointwise = taps == 1 && p.strideH == 1 && p.strideW == 1 && p.padH == 0 && p.padW == 0 && p.group == 1
-      return row(pointwise ? .convolution1x1 : .convolution, padded, convOutputs, columns / max(Int(p.group), 1))
+      let kind: CycleStepKind = c.fusedMaxPool != nil ? .convolutionPool : pointwise ? .convolution1x1 : .convolution
+      let (_, x) = row(kind, convOutputs * kPadded, convOutputs, columns / max(Int(p.group), 1))
+      return (kind, x + [Double(pixels), Double(leftover)])
     case .affine(let a):
       guard kernels == .optimized else { return row(.affineReference, macs) }
       let k = Int(a.params.inFeatures)
@@ -89,7 +95,7 @@ public enum CyclePrediction {
     }
   }
 
-  /// The coefficients `[a, b, c, d]` of a kind: the fitted table's, else a rough guess (a call,
+  /// The coefficients `[a, b, c, d(, e, f)]` of a kind: the fitted table's, else a rough guess (a call,
   /// a cycle a MAC, a few an element) for kinds no profiled model had.
   public static func coefficients(_ kind: CycleStepKind) -> [Double] {
     CycleCoefficients.table[kind] ?? [60, 1.0, 6, 2]
