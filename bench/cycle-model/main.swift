@@ -70,7 +70,7 @@ func measure(_ name: String, _ group: String, _ path: String, _ calibration: Str
 
 /// Rows weigh 1/cycles^power (CYCLE_FIT_POWER, default 0.5): 1 fits relative error, where a
 /// small step counts as much as a big one; 0 absolute error, which the big steps own; 0.5 fits
-/// the totals best (max error on the LeNet-like models 10.3 %, against 11.2 % and 10.6 %).
+/// the totals best (2026-12-04, 12 variants: worst LeNet-like model 10.3 %, against 11.2 % and 10.6 %).
 let weightPower = Double(ProcessInfo.processInfo.environment["CYCLE_FIT_POWER"] ?? "") ?? 0.5
 
 /// Weighted least squares (`weightPower`) with coefficients >= 0: drops the most
