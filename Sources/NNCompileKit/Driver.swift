@@ -70,6 +70,13 @@ public struct Compilation: Sendable {
 
   /// True when images should be divided by 255 for this model.
   public var normalizeImages: Bool { options.normalizesImages(for: model) }
+
+  /// int8 builds: the model call's cycles on the Cortex-M4F predicted by the cost model
+  /// (`CyclePrediction`), in total and per program step, without emulating; nil for float32.
+  /// Fitted on the optimized kernels; the reference kernels' figures are rough guesses.
+  public var predictedCycles: (total: Int, perStep: [Int])? {
+    program.map { CyclePrediction.predictedCycles(program: $0, kernels: options.kernels) }
+  }
 }
 
 extension CompileOptions {
@@ -123,7 +130,9 @@ public enum Driver {
       }
     }
     let report =
-      program.map { CompileReport.build(program: $0, code: code, target: options.target, modelName: emitOptions.sourceName) }
+      program.map {
+        CompileReport.build(program: $0, code: code, target: options.target, modelName: emitOptions.sourceName, kernels: options.kernels)
+      }
       ?? CompileReport.build(graph: model.graph, code: code, target: options.target, modelName: emitOptions.sourceName, notes: rewriteNotes)
     try checkBudget(report, modelPath: modelPath)
     // int8 refuses non-finite parameters outright; a float build computes them, as nnabla does.

@@ -25,8 +25,9 @@ extension CompileReport {
   }
 
   /// The report of an int8 compile: one row per program step (quantize and dequantize included).
+  /// `kernels`: the set the C calls (the target's default unless given), for the cycle prediction.
   public static func build(
-    program: Int8Program, code: GeneratedCode, target: TargetDescription, modelName: String
+    program: Int8Program, code: GeneratedCode, target: TargetDescription, modelName: String, kernels: KernelSet? = nil
   ) -> CompileReport {
     let layers = program.steps.enumerated().map { k, step in
       let out = program.tensors[step.output]
@@ -37,9 +38,15 @@ extension CompileReport {
         macs: stepMACs(step, program), weightBytes: c.weights, biasBytes: c.bias, requantizationBytes: c.requantization,
         output: slot(step.output, bytes: out.bytes, code.plan), reusesInput: reuses(step.inputs.first, step.output, code.plan))
     }
-    return assemble(
+    var report = assemble(
       modelName: modelName, network: program.name, quantization: "int8", layers: layers,
       tensorNames: program.tensors.map(\.name), code: code, target: target, notes: program.notes)
+    // The cost model is fitted on the Cortex-M4F's optimized kernels; other cores and the
+    // reference kernels get no figure rather than a rough one.
+    if target.cpu == "cortex-m4" && (kernels ?? KernelSet.default(for: target)) == .optimized {
+      report.predictedCycles = CyclePrediction.predictedCycles(program: program, kernels: .optimized).total
+    }
+    return report
   }
 
   private static func assemble(

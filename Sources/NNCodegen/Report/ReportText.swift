@@ -45,7 +45,7 @@ extension CompileReport {
       ram,
       "arena: \(grouped(t.arenaBytes)) B, lower bound \(grouped(t.arenaLowerBound)) B"
         + (gap > 0 ? " (+\(grouped(gap)))" : " (optimal)") + ", planner \(planner)",
-    ]
+    ] + (predictedCycles.map { ["cycles: ~\(grouped($0)) per call (predicted by the Cortex-M4F cost model, not emulated)"] } ?? [])
   }
 
   private func budgetText(_ percent: Double?, _ budget: Int) -> String {

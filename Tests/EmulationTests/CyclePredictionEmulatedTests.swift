@@ -1,0 +1,35 @@
+import Foundation
+import NNCompileKit
+import NNIR
+import Testing
+import _NNTestSupport
+
+/// The cost model's prediction (`Compilation.predictedCycles`, no emulator) against the emulated
+/// Cortex-M4F: within 15 % of the whole call on LeNet-like models, the ones the structure search
+/// prunes on its budget.
+@Suite struct CyclePredictionEmulatedTests {
+  static func emulated(_ model: String, calibration: String, input: String) throws -> (predicted: Int, emulated: Int) {
+    let root = Fixtures.repositoryRoot
+    let compilation = try Driver.compile(
+      modelPath: root.appendingPathComponent(model).path,
+      options: CompileOptions(target: try .named("cortex-m4f"), quantization: "int8", calibrationData: root.appendingPathComponent(calibration).path))
+    let predicted = try #require(compilation.predictedCycles)
+    let loader = InputLoader(graph: compilation.model.graph, normalizeImages: compilation.normalizeImages)
+    let samples = Array(try loader.load(path: root.appendingPathComponent(input).path).prefix(1))
+    let report = try Verifier.verify(compilation, samples: samples, emulate: true)
+    let e = try #require(report.emulation)
+    #expect(report.passed, "\(report.failures)")
+    #expect(predicted.perStep.count == e.steps?.count)
+    return (predicted.total, e.cycles)
+  }
+
+  @Test(arguments: [
+    ("examples/mnist-lenet/lenet.nnp", "examples/mnist-lenet/calibration.bin", "examples/mnist-lenet/digit5.input.bin"),
+    ("Tests/Fixtures/nnabla/digits_lenet/model.nnp", "Tests/Fixtures/nnabla/digits_lenet/calibration.bin", "Tests/Fixtures/nnabla/digits_lenet/test_inputs.bin"),
+  ])
+  func lenetLike_predictionWithin15PercentOfTheEmulator(model: String, calibration: String, input: String) throws {
+    let (predicted, emulated) = try Self.emulated(model, calibration: calibration, input: input)
+    let error = abs(Double(predicted - emulated)) / Double(emulated)
+    #expect(error <= 0.15, "\(model): predicted \(predicted), emulated \(emulated) (\(String(format: "%.1f", error * 100)) %)")
+  }
+}
