@@ -78,7 +78,7 @@ import _NNTestSupport
     }
     #expect(rows[0].macs == 784 * 16 + 16 * 10)
     #expect(rows.contains { $0.onFront })
-    #expect(lines.count == 3 && lines[0].hasPrefix("candidate 1 of 3: FC16 ReLU FC10 error ") && lines[0].contains("best so far #0"))
+    #expect(lines.count == 3 && lines[0].hasPrefix("candidate 1 of 3 (#0): FC16 ReLU FC10 error ") && lines[0].contains("best so far #0"))
 
     let out = dir.appendingPathComponent("a")
     let fm = FileManager.default
@@ -106,6 +106,22 @@ import _NNTestSupport
     #expect(resumed.rows.map(\.id) == [0, 1, 2])
     #expect(resumedLines.first?.hasPrefix("resuming") == true && resumedLines.last?.hasPrefix("candidate 3 of 3") == true)
     #expect(Self.comparable(resumed.rows) == Self.comparable(rows))
+    // Another seed would not continue these rows: refused, nothing changed.
+    #expect(throws: CompileError.self) { try SearchDriver(try Self.configuration(dir, output: "b", candidates: 4, seed: 8)).run() }
+    #expect(try JSONDecoder().decode(SearchResults.self, from: Data(contentsOf: dir.appendingPathComponent("b/results.json"))).candidates.count == 3)
+
+    // A stop request (Ctrl-C) during candidate 1's training: candidate 0 is kept and written,
+    // the unfinished one dropped.
+    var stop = false
+    let stopped = try SearchDriver(
+      try Self.configuration(dir, output: "c", candidates: 3), log: { _ in stop = true }, shouldStop: { stop }
+    ).run()
+    #expect(stopped.stoppedBy == "interrupted" && stopped.rows.count == 1)
+    let kept = try JSONDecoder().decode(SearchResults.self, from: Data(contentsOf: dir.appendingPathComponent("c/results.json")))
+    var alone = rows[0]
+    alone.onFront = true  // the only candidate is its own front
+    #expect(Self.comparable(kept.candidates) == Self.comparable([alone]))
+    #expect(!fm.fileExists(atPath: dir.appendingPathComponent("c/candidates/1.nnp").path))
   }
 
   @Test func candidatesOverBudgetAreRejectedAndOffTheFront() throws {
@@ -165,6 +181,11 @@ import _NNTestSupport
     #expect(rows.map(\.onFront) == [true, false, false, true])
     let picks = Dictionary(uniqueKeysWithValues: SearchDriver.bestPicks(rows, budgets: .init(flashBytes: 65536)).map { ($0.name, $0.id) })
     #expect(picks == ["flash-64KB": 1, "within-budget": 0, "min-error": 0, "min-cycles": 3, "min-flash": 0])
+    #expect(SearchDriver.parentCandidates(rows) == [0, 3])
+    // Nothing within budget: parents come from the front as if there were no budgets.
+    var over = [row(0, 0.2, 100, within: false), row(1, 0.3, 200, within: false), row(2, 0.1, 50, failure: "broke")]
+    SearchDriver.markFront(&over)
+    #expect(over.allSatisfy { !$0.onFront } && SearchDriver.parentCandidates(over) == [0])
   }
 
   @Test func sizesAndDurations() {

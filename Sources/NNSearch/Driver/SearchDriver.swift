@@ -29,6 +29,9 @@ public struct SearchDriver {
     folder = try GrowingOutputFolder(config.outputPath, inputs: [config.modelPath, config.trainPath, config.validPath], force: config.force)
   }
 
+  /// How many times a trial draws a mutation that repeats a measured network before keeping it.
+  static let redraws = 5
+
   public func run() throws -> Outcome {
     let started = Date()
     let overrides = TrainingSetup.Overrides(epochs: config.epochs)
@@ -41,7 +44,20 @@ public struct SearchDriver {
     var definitions: [Int: ProtoTextMessage] = [:]
     if let bytes = folder.read("results.json") {
       let previous = try JSONDecoder().decode(SearchResults.self, from: Data(bytes))
+      guard previous.seed == config.seed else {
+        throw CompileError(
+          file: config.outputPath + "/results.json",
+          "error: written by a search with --seed \(previous.seed); resume it with that seed (the rows so far came from it) or name a new folder")
+      }
       rows = previous.candidates
+      // The budgets may differ from the first run's: every measured row is judged by today's.
+      for i in rows.indices where rows[i].failure == nil {
+        guard let f = rows[i].flashBytes, let r = rows[i].ramBytes else { continue }
+        let excess = config.budgets.excesses(flash: f, ram: r, milliseconds: rows[i].milliseconds ?? 0)
+        rows[i].withinBudget = excess.isEmpty
+        rows[i].budgetNote = excess.isEmpty ? nil : "over budget: " + excess.joined(separator: "; ")
+      }
+      Self.markFront(&rows)
       for r in rows {
         if let text = folder.read("candidates/\(r.id).nntxt"), let d = try? ProtoTextMessage.parse(bytes: text) { definitions[r.id] = d }
       }
@@ -58,15 +74,20 @@ public struct SearchDriver {
       var definition = Self.searchable(base.definition, network: network)
       if id > 0 {
         var random = SearchRandom.forTrial(id, seed: config.seed, stream: 1)
-        let front = rows.filter { $0.onFront && definitions[$0.id] != nil }.map(\.id)
-        let usable = front.isEmpty ? rows.filter { $0.failure == nil && definitions[$0.id] != nil }.map(\.id) : front
+        let usable = Self.parentCandidates(rows).filter { definitions[$0] != nil }
         let p = usable.isEmpty ? 0 : usable[Int(random.next() % UInt64(usable.count))]
         parent = p
         var mutatorSeed = SearchRandom.forTrial(id, seed: config.seed, stream: 2)
         var mutator = config.makeMutator(mutatorSeed.next())
         do {
-          let m = try mutator.mutate(definitions[p] ?? definition, network: network)
-          (definition, mutation) = (Self.searchable(m.definition, network: network), m.description)
+          // A mutation that gives back a network already measured (a width rounded to itself, a
+          // change undone) is drawn again, a few times, rather than trained twice.
+          let seen = Set(definitions.values.map { $0.formatted() })
+          for _ in 0..<Self.redraws {
+            let m = try mutator.mutate(definitions[p] ?? definition, network: network)
+            (definition, mutation) = (Self.searchable(m.definition, network: network), m.description)
+            if !seen.contains(definition.formatted()) { break }
+          }
         } catch {
           rows.append(failed(id: id, parent: p, mutation: "mutation failed", structure: "", "\(error)"))
           try writeOutputs(rows)
@@ -188,6 +209,19 @@ public struct SearchDriver {
     return Double(wrong) / Double(samples.count)
   }
 
+  /// The ids a trial may mutate: the front; while no candidate fits the budgets, the front of all
+  /// measured candidates as if there were none (the search then walks from the best trade-offs
+  /// towards the budgets rather than stopping); failing that, every candidate that did not fail.
+  public static func parentCandidates(_ rows: [CandidateRecord]) -> [Int] {
+    let front = rows.filter(\.onFront).map(\.id)
+    if !front.isEmpty { return front }
+    var unconstrained = rows.filter { $0.failure == nil && $0.error != nil && $0.cycles != nil && $0.flashBytes != nil && $0.ramBytes != nil }
+    for i in unconstrained.indices { unconstrained[i].withinBudget = true }
+    Self.markFront(&unconstrained)
+    let relaxed = unconstrained.filter(\.onFront).map(\.id)
+    return relaxed.isEmpty ? rows.filter { $0.failure == nil }.map(\.id) : relaxed
+  }
+
   /// Sets `onFront` on every row: the Pareto front of the comparable (measured, within budget) ones.
   public static func markFront(_ rows: inout [CandidateRecord]) {
     let comparable = rows.indices.compactMap { i in rows[i].point.map { (i, $0) } }
@@ -196,7 +230,7 @@ public struct SearchDriver {
   }
 
   func progressLine(_ r: CandidateRecord, of rows: [CandidateRecord]) -> String {
-    var line = "candidate \(r.id + 1) of \(config.candidates): \(r.structure)"
+    var line = "candidate \(r.id + 1) of \(config.candidates) (#\(r.id)): \(r.structure)"
     if r.parent != nil { line += " [\(r.mutation) of #\(r.parent!)]" }
     if let failure = r.failure { return line + ": failed: \(failure)" }
     if let e = r.error { line += String(format: " error %.2f%%", e * 100) }
@@ -206,6 +240,8 @@ public struct SearchDriver {
     if let note = r.budgetNote { line += " — \(note)" }
     if let best = rows.filter({ $0.withinBudget && $0.error != nil }).min(by: { $0.error! < $1.error! }) {
       line += String(format: " — best so far #%d error %.2f%%", best.id, best.error! * 100)
+    } else {
+      line += " — none within budget so far"
     }
     return line
   }
