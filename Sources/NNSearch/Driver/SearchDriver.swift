@@ -4,6 +4,8 @@ import NNCompileKit
 /// The structure search loop: candidate 0 is the file's own network; each further candidate is a
 /// mutation of one chosen (seeded) from the current Pareto front, trained with the file's
 /// optimizer, written as `.nnp`, compiled int8 (calibrated on the training data) and measured.
+/// Every candidate, 0 included, trains from fresh initial values for the same epochs, so their
+/// errors compare (a trained `.nnp`'s own parameter values are not reused).
 ///
 /// After every candidate `results.csv`, `results.json`, `report.html` and `best/*.nnp` are
 /// rewritten, so an interrupted run keeps everything measured so far; run again on the same

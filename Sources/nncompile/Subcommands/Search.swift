@@ -11,7 +11,8 @@ enum SearchCommand: Subcommand {
 
     Candidate 0 is the file's Main network; each further candidate mutates one chosen (seeded) from
     the current Pareto front (int8 validation error × cycles × flash × RAM, within budget), is
-    trained with the file's optimizer, written as candidates/<id>.nnp, compiled int8 (calibrated on
+    trained with the file's optimizer from fresh initial values (candidate 0 too, so every candidate
+    gets the same training), written as candidates/<id>.nnp, compiled int8 (calibrated on
     the training data) and measured: flash, RAM (arena + stack), MACs, cycles (emulated with
     --emulate when QEMU is installed, else an estimate, said so in the cycles_source column), time
     at the target's clock, float and int8 validation error. Candidates over a budget stay in the
