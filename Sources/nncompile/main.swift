@@ -19,6 +19,7 @@ let overview = """
     verify              Build the generated C on this host, run it on inputs and compare with the
                         Swift reference interpreter (and with expected outputs, if given).
     train               Train a network (NNC's Main) on a dataset and write the trained .nnp.
+    search              Search network structures for the lowest error within flash, RAM and time budgets.
     info                Show networks, inputs/outputs, and per layer shape, parameters and MACs.
 
   See 'nncompile <subcommand> --help' for the options of each.
@@ -39,6 +40,7 @@ func run(_ argv: [String]) -> Int32 {
   case "verify": subcommand = VerifyCommand.self; args.removeFirst()
   case "info": subcommand = InfoCommand.self; args.removeFirst()
   case "train": subcommand = TrainCommand.self; args.removeFirst()
+  case "search": subcommand = SearchCommand.self; args.removeFirst()
   case "compile": subcommand = CompileCommand.self; args.removeFirst()
   default: subcommand = CompileCommand.self
   }
