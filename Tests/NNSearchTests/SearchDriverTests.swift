@@ -5,7 +5,7 @@ import Testing
 import _NNTestSupport
 
 /// The search loop on a tiny MLP (784 → 16 → 10) over 96 training and 32 validation digits,
-/// one epoch per candidate, cycles from the placeholder estimate (no QEMU needed): what it
+/// one epoch per candidate, cycles from the cost model's prediction (no QEMU needed): what it
 /// writes, that a seed reproduces it, that a second run resumes it, and budget rejection.
 @Suite(.serialized) struct SearchDriverTests {
   static let mlp = """
@@ -68,17 +68,17 @@ import _NNTestSupport
     #expect(outcome.stoppedBy == nil)
     #expect(rows.map(\.id) == [0, 1, 2])
     #expect(rows[0].parent == nil && rows[1].parent == 0)
-    #expect(rows[0].structure == "FC16 ReLU FC10")
-    #expect(rows[1].structure != rows[0].structure, "the stand-in always changes fc1's width")
+    #expect(rows[0].structure == "fc16-relu-fc10")
+    #expect(rows[1].structure != rows[0].structure, "every mutation of the MLP changes its structure line")
     for r in rows {
       #expect(r.failure == nil, "candidate \(r.id): \(r.failure ?? "")")
-      #expect(r.withinBudget && r.cyclesSource == "placeholder")
+      #expect(r.withinBudget && r.cyclesSource == "predicted")
       #expect((r.int8Error ?? -1) >= 0 && (r.int8Error ?? 2) <= 1 && r.floatError != nil)
       #expect((r.flashBytes ?? 0) > 0 && (r.ramBytes ?? 0) > 0 && (r.macs ?? 0) > 0 && (r.milliseconds ?? 0) > 0)
     }
     #expect(rows[0].macs == 784 * 16 + 16 * 10)
     #expect(rows.contains { $0.onFront })
-    #expect(lines.count == 3 && lines[0].hasPrefix("candidate 1 of 3 (#0): FC16 ReLU FC10 error ") && lines[0].contains("best so far #0"))
+    #expect(lines.count == 3 && lines[0].hasPrefix("candidate 1 of 3 (#0): fc16-relu-fc10 error ") && lines[0].contains("best so far #0"))
 
     let out = dir.appendingPathComponent("a")
     let fm = FileManager.default

@@ -38,8 +38,8 @@ public struct SearchConfiguration {
     (self.modelPath, self.trainPath, self.validPath, self.outputPath, self.target) = (modelPath, trainPath, validPath, outputPath, target)
     (self.budgets, self.candidates, self.epochs, self.timeLimit, self.seed) = (budgets, candidates, epochs, timeLimit, seed)
     (self.emulate, self.calibrationSamples, self.force) = (emulate, calibrationSamples, force)
-    makeMutator = { StandInWidthMutator(seed: $0) }
-    summarize = StandInWidthMutator.summary
+    makeMutator = { NetworkMutator(seed: $0) }
+    summarize = NetworkMutator.summary
     cycles = CycleSource.standard
   }
 }
