@@ -1,4 +1,5 @@
 import NNFormats
+import NNTrain
 
 /// What the search loop needs from a mutator: `NetworkMutator` (`Mutation/`), or any other with
 /// this shape (`SearchConfiguration.makeMutator`).
@@ -12,17 +13,11 @@ public protocol SearchMutator {
   static func summary(_ definition: ProtoTextMessage, network: String) throws -> String
 }
 
-/// A seeded generator (SplitMix64): the same seed gives the same sequence on every platform.
+/// A seeded generator (NNTrain's SplitMix64): the same seed gives the same sequence on every platform.
 public struct SearchRandom: RandomNumberGenerator, Sendable {
-  private var state: UInt64
-  public init(seed: UInt64) { state = seed }
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+  private var base: TrainingRandom
+  public init(seed: UInt64) { base = TrainingRandom(seed: seed) }
+  public mutating func next() -> UInt64 { base.next() }
   /// A generator for trial `k` of a search seeded `seed`: independent of the trials before it,
   /// so a resumed search draws what an uninterrupted one would have.
   public static func forTrial(_ k: Int, seed: UInt64, stream: UInt64) -> SearchRandom {

@@ -1,6 +1,7 @@
 import NNFormats
-import NNImport
 import NNIR
+import NNImport
+import NNTrain
 
 /// The kinds of change `NetworkMutator` makes, as Neural Network Console's structure search
 /// makes them.
@@ -50,12 +51,12 @@ public enum MutationKind: String, CaseIterable, Sendable {
 ///   executor's network) both take it; else another mutation is tried, up to `maxTries`.
 public struct NetworkMutator {
   public static let maxTries = 64
-  var random: SplitMix64
+  var random: TrainingRandom
   /// The kind of the last mutation `mutate` returned.
   public private(set) var lastKind: MutationKind?
 
   public init(seed: UInt64) {
-    random = SplitMix64(seed: seed)
+    random = TrainingRandom(seed: seed)
   }
 
   /// A mutated copy of the whole definition and a one-line description ("conv2 outmaps 16→8"),
@@ -197,7 +198,7 @@ extension NetworkMutator {
   }
 
   /// A new width: ×½, ×2 or ±25 %, different from `n`, within 1…`limit`.
-  static func newWidth(_ n: Int, limit: Int, random: inout SplitMix64) -> Int? {
+  static func newWidth(_ n: Int, limit: Int, random: inout TrainingRandom) -> Int? {
     let choices = Set([n / 2, n * 2, n + max(1, n / 4), n - max(1, n / 4)]).filter { $0 >= 2 && $0 <= limit && $0 != n }.sorted()
     return choices.isEmpty ? nil : choices[random.index(choices.count)]
   }
@@ -260,7 +261,7 @@ extension NetworkMutator {
   }
 
   /// Applies `kind` at `site`; nil when it does not apply after all (the caller tries another).
-  static func apply(_ kind: MutationKind, at site: MutationSite, to c: inout NetworkChain, shapes: [String: [Int]], random: inout SplitMix64) -> String? {
+  static func apply(_ kind: MutationKind, at site: MutationSite, to c: inout NetworkChain, shapes: [String: [Int]], random: inout TrainingRandom) -> String? {
     var taken: Set<String> = []
     switch (kind, site) {
     case (.convolutionOutmaps, .layer(let i)), (.affineOutmaps, .layer(let i)):
@@ -430,17 +431,7 @@ extension NetworkMutator {
   }
 }
 
-/// SplitMix64: a small seeded generator, the same numbers on every platform.
-struct SplitMix64 {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  /// 0..<n.
+extension TrainingRandom {
+  /// 0..<n (by remainder: the mutator's draws, fixed by its seed).
   mutating func index(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
