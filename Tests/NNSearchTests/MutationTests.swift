@@ -242,4 +242,27 @@ import _NNTestSupport
     }
     Issue.record("no conv2 outmaps mutation in 200 tries")
   }
+
+  /// A BatchNormalization the mutator inserts starts as the identity, as nnabla initializes one:
+  /// beta and mean 0, gamma and variance 1 (gamma 0 would cut every gradient before it).
+  @Test func insertedBatchNormalizationStartsAsTheIdentity() throws {
+    let base = try Self.lenet()
+    var mutator = NetworkMutator(seed: 5)
+    var found = false
+    for _ in 0..<300 where !found {
+      let (candidate, _) = try mutator.mutate(base, network: "Main")
+      guard mutator.lastKind == .insertBatchNormalization else { continue }
+      found = true
+      let main = try Self.network(candidate, "Main")
+      var multipliers: [String: Double] = [:]
+      for v in main.messages("variable") {
+        guard let name = try v.string("name"), let i = v.message("initializer") else { continue }
+        multipliers[name] = try i.double("multiplier")
+      }
+      let bn = try #require(multipliers.keys.first { $0.hasSuffix("/gamma") }).dropLast("/gamma".count)
+      #expect(multipliers["\(bn)/beta"] == 0 && multipliers["\(bn)/gamma"] == 1, "\(multipliers)")
+      #expect(multipliers["\(bn)/mean"] == 0 && multipliers["\(bn)/var"] == 1, "\(multipliers)")
+    }
+    #expect(found)
+  }
 }

@@ -318,7 +318,7 @@ struct NetworkChain {
       m.add("type", "NormalConvolutionGlorot"); m.add("multiplier", 1.0)
     case ("Affine", 0):
       m.add("type", "NormalAffineGlorot"); m.add("multiplier", 1.0)
-    case ("BatchNormalization", 2), ("BatchNormalization", 4):
+    case ("BatchNormalization", 1), ("BatchNormalization", 3):  // gamma and variance start at 1 (beta, mean at 0)
       m.add("type", "Constant"); m.add("multiplier", 1.0)
     default:
       m.add("type", "Constant"); m.add("multiplier", 0.0)
