@@ -26,28 +26,24 @@ public enum TFLiteInt8Activations {
 
   /// LOGISTIC: Q4.27 input, `gemmlowp::logistic`, output `round(y · 2^8) − 128`.
   public static func logistic(input: QuantParams) -> [Int8] {
-    let (multiplier, shift) = frexpMultiplier(Double(input.scale) * Double(1 << 27))
-    let radius = Gemmlowp.inputRadius(integerBits: 4, leftShift: shift)
-    return table { code in
-      let x = code - input.zeroPoint
-      if x <= -radius { return -128 }
-      if x >= radius { return 127 }
-      let q4 = Gemmlowp.multiplyByQuantizedMultiplier(x, multiplier, shift)
-      let y = FixedPoint.roundingDivideByPOT(Gemmlowp.logistic(q4, integerBits: 4), exponent: 23)
-      return y - 128
-    }
+    q4Table(input: input) { FixedPoint.roundingDivideByPOT(Gemmlowp.logistic($0, integerBits: 4), exponent: 23) - 128 }
   }
 
   /// TANH: Q4.27 input, `gemmlowp::tanh`, output `round(y · 2^7)`.
   public static func tanh(input: QuantParams) -> [Int8] {
+    q4Table(input: input) { FixedPoint.roundingDivideByPOT(Gemmlowp.tanh($0, integerBits: 4), exponent: 24) }
+  }
+
+  /// What LOGISTIC and TANH share: each code moved to Q4.27 by TFLM's frexp multiplier, codes at
+  /// or beyond the input radius saturating to −128 / 127, the rest through `f`.
+  static func q4Table(input: QuantParams, _ f: (Int32) -> Int32) -> [Int8] {
     let (multiplier, shift) = frexpMultiplier(Double(input.scale) * Double(1 << 27))
     let radius = Gemmlowp.inputRadius(integerBits: 4, leftShift: shift)
     return table { code in
       let x = code - input.zeroPoint
       if x <= -radius { return -128 }
       if x >= radius { return 127 }
-      let q4 = Gemmlowp.multiplyByQuantizedMultiplier(x, multiplier, shift)
-      return FixedPoint.roundingDivideByPOT(Gemmlowp.tanh(q4, integerBits: 4), exponent: 24)
+      return f(Gemmlowp.multiplyByQuantizedMultiplier(x, multiplier, shift))
     }
   }
 

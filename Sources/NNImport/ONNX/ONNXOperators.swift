@@ -174,6 +174,16 @@ extension ONNXGraphBuilder {
     constants[out] = t
   }
 
+  /// Conv's and ConvTranspose's kernel_shape (default: the weight's), strides and dilations
+  /// (default: 1 per spatial axis of the rank-N weight `[·, ·, k…]`), unchecked.
+  func windowAttributes(_ n: ONNXNode, weight ws: [Int]) throws -> (kernel: [Int], strides: [Int], dilations: [Int]) {
+    let spatial = ws.count - 2
+    let kernel = try ints(n, "kernel_shape") ?? Array(ws[2...])
+    let strides = try ints(n, "strides") ?? Array(repeating: 1, count: spatial)
+    let dilations = try ints(n, "dilations") ?? Array(repeating: 1, count: spatial)
+    return (kernel, strides, dilations)
+  }
+
   mutating func conv(_ n: ONNXNode, _ out: String, _ name: String) throws {
     guard let xn = input(n, 0), let wn = input(n, 1) else { throw fail("needs inputs X and W") }
     var xi = try runtime(xn)
@@ -181,9 +191,7 @@ extension ONNXGraphBuilder {
     let ws = try shape(wn)
     guard xs.count >= 3, ws.count == xs.count else { throw fail("input \(xs) and weight \(ws) must have the same rank, 3 or more") }
     let spatial = xs.count - 2
-    let kernel = try ints(n, "kernel_shape") ?? Array(ws[2...])
-    let strides = try ints(n, "strides") ?? Array(repeating: 1, count: spatial)
-    let dilations = try ints(n, "dilations") ?? Array(repeating: 1, count: spatial)
+    let (kernel, strides, dilations) = try windowAttributes(n, weight: ws)
     guard kernel.count == spatial, strides.count == spatial, dilations.count == spatial, Array(ws[2...]) == kernel else {
       throw fail("kernel_shape \(kernel), strides \(strides), dilations \(dilations) do not fit weight \(ws)")
     }
@@ -219,9 +227,7 @@ extension ONNXGraphBuilder {
     let ws = try shape(wn)
     guard xs.count >= 3, ws.count == xs.count else { throw fail("input \(xs) and weight \(ws) must have the same rank, 3 or more") }
     let spatial = xs.count - 2
-    let kernel = try ints(n, "kernel_shape") ?? Array(ws[2...])
-    let strides = try ints(n, "strides") ?? Array(repeating: 1, count: spatial)
-    let dilations = try ints(n, "dilations") ?? Array(repeating: 1, count: spatial)
+    let (kernel, strides, dilations) = try windowAttributes(n, weight: ws)
     let outputPadding = try ints(n, "output_padding") ?? Array(repeating: 0, count: spatial)
     guard kernel.count == spatial, strides.count == spatial, dilations.count == spatial, outputPadding.count == spatial,
       Array(ws[2...]) == kernel, (kernel + strides + dilations).allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }),

@@ -184,6 +184,13 @@ struct TFLiteGraphBuilder {
     return model.bytes[r]
   }
 
+  /// Little-endian word `i` of `w` bytes in `b`.
+  static func word(_ b: ArraySlice<UInt8>, _ i: Int, _ w: Int) -> UInt64 {
+    var v: UInt64 = 0
+    for k in 0..<w { v |= UInt64(b[b.startIndex + i * w + k]) << (8 * k) }
+    return v
+  }
+
   /// A constant as float32 in TFLite layout (int8/uint8/int16 dequantized, int32 converted).
   func constant(_ index: Int32, _ what: String) throws -> FloatTensor {
     if let f = folded[Int(index)] { return f }
@@ -191,22 +198,17 @@ struct TFLiteGraphBuilder {
     guard isConstant(index) else { throw DiagnosticError("\(what): tensor '\(t.name)' must be a constant") }
     let s = try shape(t)
     let n = s.reduce(1, *)
-    func word(_ b: ArraySlice<UInt8>, _ i: Int, _ w: Int) -> UInt64 {
-      var v: UInt64 = 0
-      for k in 0..<w { v |= UInt64(b[b.startIndex + i * w + k]) << (8 * k) }
-      return v
-    }
     switch t.type {
     case .float32:
       let b = try rawBytes(t, count: n, size: 4)
-      return FloatTensor(shape: s, values: (0..<n).map { Float(bitPattern: UInt32(word(b, $0, 4))) })
+      return FloatTensor(shape: s, values: (0..<n).map { Float(bitPattern: UInt32(Self.word(b, $0, 4))) })
     case .int32:
       let b = try rawBytes(t, count: n, size: 4)
-      let q = (0..<n).map { Double(Int32(bitPattern: UInt32(word(b, $0, 4)))) }
+      let q = (0..<n).map { Double(Int32(bitPattern: UInt32(Self.word(b, $0, 4)))) }
       return try dequantized(t, s, q)
     case .int64:
       let b = try rawBytes(t, count: n, size: 8)
-      return try dequantized(t, s, (0..<n).map { Double(Int64(bitPattern: word(b, $0, 8))) })
+      return try dequantized(t, s, (0..<n).map { Double(Int64(bitPattern: Self.word(b, $0, 8))) })
     case .int8:
       let b = try rawBytes(t, count: n, size: 1)
       return try dequantized(t, s, (0..<n).map { Double(Int8(bitPattern: b[b.startIndex + $0])) })
@@ -215,7 +217,7 @@ struct TFLiteGraphBuilder {
       return try dequantized(t, s, (0..<n).map { Double(b[b.startIndex + $0]) })
     case .int16:
       let b = try rawBytes(t, count: n, size: 2)
-      return try dequantized(t, s, (0..<n).map { Double(Int16(bitPattern: UInt16(word(b, $0, 2)))) })
+      return try dequantized(t, s, (0..<n).map { Double(Int16(bitPattern: UInt16(Self.word(b, $0, 2)))) })
     default:
       throw DiagnosticError("tensor '\(t.name)' is \(t.type?.name ?? "type \(t.typeCode)"); constants must be FLOAT32 or integer")
     }
@@ -250,9 +252,7 @@ struct TFLiteGraphBuilder {
       return try rawBytes(t, count: n, size: 1).map { Int32(Int8(bitPattern: $0)) }
     case .int32:
       let b = try rawBytes(t, count: n, size: 4)
-      return (0..<n).map { i in
-        Int32(bitPattern: (0..<4).reduce(UInt32(0)) { $0 | UInt32(b[b.startIndex + 4 * i + $1]) << (8 * $1) })
-      }
+      return (0..<n).map { Int32(bitPattern: UInt32(Self.word(b, $0, 4))) }
     default: return nil
     }
   }

@@ -92,6 +92,11 @@ extension ProgramBuilder {
     steps.append(ProgramStep(name: name, kernel: .convolution(conv), inputs: [q], output: int8Output(outT, po)))
   }
 
+  /// nnabla's affine weight `[in, out]` as the kernel reads it, one output's weights per row: `[out, in]`.
+  static func outputRows<T>(_ w: [T], inFeatures inF: Int, outFeatures outF: Int) -> [T] {
+    (0..<(inF * outF)).map { k in w[(k % inF) * outF + k / inF] }
+  }
+
   mutating func lowerAffine(_ node: Node, name: String, outT: Int, activation: Node?, baseAxis: Int) throws {
     let q = try int8(node.inputs[0])
     let pin = quant(q)
@@ -102,13 +107,11 @@ extension ProgramBuilder {
     let inF = wT.shape[0]
     let outF = wT.shape.dropFirst().reduce(1, *)
     // nnabla stores [in, out]; the kernel reads one output's weights contiguously: [out, in].
-    var transposed = [Float](repeating: 0, count: w.count)
-    for i in 0..<inF { for o in 0..<outF { transposed[o * inF + i] = w[i * outF + o] } }
+    let transposed = Self.outputRows(w, inFeatures: inF, outFeatures: outF)
     var (wq, ws) = Self.quantizeWeights(transposed, channels: outF) { $0 / inF }
     var m = ws.map { QuantizedMultiplier(real: Double(pin.scale) * $0 / Double(po.scale)) }
     if let (codes, scales) = try fileWeights(node.inputs[1], channels: outF, axis: 1) {
-      wq = [Int8](repeating: 0, count: codes.count)
-      for i in 0..<inF { for o in 0..<outF { wq[o * inF + i] = codes[i * outF + o] } }
+      wq = Self.outputRows(codes, inFeatures: inF, outFeatures: outF)
       ws = scales
       let perTensor = graph.tensors[node.inputs[1]].quantization?.scales.count == 1
       m = ws.map { s in
