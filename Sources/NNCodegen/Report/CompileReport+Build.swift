@@ -57,13 +57,12 @@ extension CompileReport {
     let buffers = zip(plan.assignment.buffers, plan.offsets).map { b, offset in
       ArenaBuffer(offset: offset, bytes: b.bytes, firstStep: b.firstStep, lastStep: b.lastStep, tensors: b.tensors.map { tensorNames[$0] })
     }
-    let files = code.files.map(\.name)
     let summary = TargetSummary(
       name: target.name, ramBytes: target.ramBytes, flashBytes: target.flashBytes, programRunsFromRAM: target.programRunsFromRAM)
     let totals = Totals(
       macs: Cost.total(layers.map(\.macs)), weightBytes: layers.map(\.weightBytes).reduce(0, +),
       biasBytes: layers.map(\.biasBytes).reduce(0, +), requantizationBytes: layers.map(\.requantizationBytes).reduce(0, +),
-      codeBytesEstimate: FootprintEstimate.codeBytes(fileNames: files, steps: layers.count), arenaBytes: plan.arenaBytes,
+      codeBytesEstimate: FootprintEstimate.codeBytes(called: FootprintEstimate.calledKernels(files: code.files), steps: layers.count), arenaBytes: plan.arenaBytes,
       arenaLowerBound: plan.lowerBound, stackBytesEstimate: FootprintEstimate.stackBytes(files: code.files), target: summary)
     return CompileReport(
       model: modelName, network: network, target: summary, quantization: quantization, planner: plan.plannerName,
