@@ -6,8 +6,10 @@
 ///   makefiles and our emulation build link): the sections the called kernel functions reach —
 ///   their own code, their static helpers, their tables — each counted once however many
 ///   functions share it, plus the model's own `<prefix>.c` estimated as a fixed part and a part
-///   per step (its entry points and each step's call with its `static const` parameter struct;
-///   fitted to the linker's map of the emulation build, `FlashEstimateTests`).
+///   per step (its entry points and each step's call with its `static const` parameter struct:
+///   120–1,000 B kept of 1–11 steps on twelve int8 and float models, arm-none-eabi-gcc 12.2 -O2,
+///   `model_run` called; 64 + 60 per step is within 340 B of each). Against the linker's map of
+///   the emulation build: `FlashEstimateTests`.
 /// - Stack: the deepest call into the kernels used (each file's worst call chain, its static
 ///   helpers included, and 16 B for a C library callee: newlib's memset, libm's expf/tanhf/sqrtf)
 ///   plus the model's own call chain (`model_run` → `_multi` → `_with_arena` → `_core`: 16 B
