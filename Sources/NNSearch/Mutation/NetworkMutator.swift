@@ -13,7 +13,8 @@ public enum MutationKind: String, CaseIterable, Sendable {
   case convolutionKernel
   /// An Affine's n_outmaps ×¼, ×½, ×2 or ±25 % (at least 8; never the last one's).
   case affineOutmaps
-  /// A Convolution's stride 1↔2 (not a 1×1's: it would drop three pixels in four).
+  /// A Convolution's stride 1↔2, 2↔3 (3 only up to the kernel's size; never on a 1×1: it would
+  /// drop pixels). A stride-3 first convolution reads the digits' ×3-upscaled pixels once each.
   case stride
   /// A pooling kernel 2↔3 (its stride with it when they were equal).
   case poolingKernel
@@ -397,7 +398,9 @@ extension NetworkMutator {
     case (.stride, .layer(let i)):
       var a = c.layers[i].attributes ?? convolutionAttributes(pad: 0)
       let old = ((try? a.message("stride")?.ints("dim")) ?? nil)?.first ?? 1
-      let new = old == 1 ? 2 : 1
+      let kernel = c.layers[i].kernel?.min() ?? 1
+      let choices = (old == 1 ? [2] : old == 2 ? [1, 3] : [2]).filter { $0 <= max(kernel, 2) }
+      let new = choices[random.index(choices.count)]
       setDims(&a, "stride", [new, new])
       c.layers[i].attributes = a
       c.layers[i].attributesField = c.layers[i].attributesField ?? "convolution_param"
@@ -433,7 +436,9 @@ extension NetworkMutator {
       let names = c.layers[i...end].filter { NetworkChain.convolutionTypes.contains($0.type) }.map(\.name)
       let input = c.layers[i].inputs[0]
       let output = c.layers[end].output
-      let (fc, relu) = affine(c, input: input, width: affineWidths[random.index(affineWidths.count)], taken: &taken)
+      // Narrow: the Affine reads every pixel of what the convolutions read (784 on the digits).
+      let widths = affineWidths.filter { $0 <= 64 }
+      let (fc, relu) = affine(c, input: input, width: widths[random.index(widths.count)], taken: &taken)
       c.layers.replaceSubrange(i...end, with: [fc, relu])
       c.rewire(output, to: relu.output)
       return "\(names.joined(separator: "…")) → \(fc.name) (\(fc.outmaps![0])) + \(relu.name)"
