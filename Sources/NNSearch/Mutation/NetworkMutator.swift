@@ -48,9 +48,9 @@ public enum MutationKind: String, CaseIterable, Sendable {
   /// How often the kind is drawn, relative to the others, among those that apply. The kinds that
   /// move a network along the error/cost front — widths, kernels, strides, removing a block,
   /// depthwise-separable, replacing convolutions by an Affine — come often; toggling a ReLU or a
-  /// BatchNormalization, re-sizing a pooling or adding layers rarely changes the cost and seldom
-  /// the error, so they come seldom (in the last unweighted run they were two candidates in
-  /// three and none of them reached the front's cheap end).
+  /// BatchNormalization, re-sizing a pooling or adding layers rarely lowers the cost and seldom
+  /// the error, so they come seldom (drawn uniformly, as before, they made 124 of the 200
+  /// candidates of the digits search, and residual shortcuts alone 27).
   var weight: Int {
     switch self {
     case .convolutionOutmaps, .affineOutmaps, .removeBlock: return 10
