@@ -162,6 +162,116 @@ struct NetworkChain {
     return nil
   }
 
+  // MARK: - Blocks
+
+  static let weightTypes: Set<String> = ["Convolution", "DepthwiseConvolution", "Affine"]
+  static let convolutionTypes: Set<String> = ["Convolution", "DepthwiseConvolution"]
+  static let poolingTypes: Set<String> = ["MaxPooling", "AveragePooling"]
+
+  /// The block that starts at the weight layer `i`, as NNC's structure search treats one: the
+  /// layer and what belongs to it after it (BatchNormalization, activations, pooling; after a
+  /// DepthwiseConvolution its 1×1 Convolution too), each the only reader of the one before, up to
+  /// the next weight layer, an Add2 or a protected variable. nil when `i` is not a weight layer.
+  func block(at i: Int) -> ClosedRange<Int>? {
+    guard Self.weightTypes.contains(layers[i].type) else { return nil }
+    var j = i
+    var pointwiseTaken = layers[i].type != "DepthwiseConvolution"
+    while j + 1 < layers.count, layers[j].outputs.count == 1, !protected.contains(layers[j].output),
+      consumers(of: layers[j].output) == [j + 1], layers[j + 1].inputs.count == 1
+    {
+      let next = layers[j + 1]
+      if next.type == "BatchNormalization" || Self.poolingTypes.contains(next.type)
+        || (Self.elementwiseTypes.contains(next.type) && next.parameters.isEmpty)
+      {
+        j += 1
+      } else if !pointwiseTaken, next.type == "Convolution", next.kernel?.allSatisfy({ $0 == 1 }) == true {
+        pointwiseTaken = true
+        j += 1
+      } else {
+        break
+      }
+    }
+    return i...j
+  }
+
+  /// The blocks in order (a 1×1 Convolution inside a depthwise-separable block starts none).
+  var blocks: [ClosedRange<Int>] {
+    var out: [ClosedRange<Int>] = []
+    var i = 0
+    while i < layers.count {
+      if let b = block(at: i) {
+        out.append(b)
+        i = b.upperBound + 1
+      } else {
+        i += 1
+      }
+    }
+    return out
+  }
+
+  /// Layers `range` read one variable from before them and only their last output is read after
+  /// them (and it is not protected): they can be taken out or replaced as a unit.
+  func isSelfContained(_ range: ClosedRange<Int>) -> Bool {
+    guard layers[range.lowerBound].inputs.count == 1 else { return false }
+    let input = layers[range.lowerBound].inputs[0]
+    var inside: Set<String> = [input]
+    for k in range {
+      guard layers[k].inputs.allSatisfy(inside.contains), layers[k].outputs.count == 1 else { return false }
+      inside.insert(layers[k].output)
+    }
+    let end = layers[range.upperBound].output
+    guard !protected.contains(end) else { return false }
+    for k in range where k != range.upperBound {
+      let o = layers[k].output
+      if protected.contains(o) || consumers(of: o).contains(where: { !range.contains($0) }) { return false }
+    }
+    return true
+  }
+
+  /// Takes out the self-contained `range`; what read its last output reads its input.
+  mutating func removeRange(_ range: ClosedRange<Int>) {
+    let input = layers[range.lowerBound].inputs[0]
+    let end = layers[range.upperBound].output
+    layers.removeSubrange(range)
+    rewire(end, to: input)
+  }
+
+  /// Whether `v` is the raw data or computed from it by layers without weights only (a
+  /// pooling or a BatchNormalization there works on the pixels themselves).
+  func isRaw(_ v: String) -> Bool {
+    var frontier = [v]
+    var seen: Set<String> = []
+    while let x = frontier.popLast() {
+      guard seen.insert(x).inserted else { continue }
+      guard let p = producer(of: x) else { if feeds.contains(x) { return true } else { continue } }
+      if Self.weightTypes.contains(layers[p].type) { continue }
+      frontier.append(contentsOf: layers[p].inputs)
+    }
+    return false
+  }
+
+  /// Layers placed where they cost or lose more than they give, which no mutation should add:
+  /// a pooling of the raw input; a BatchNormalization the int8 compiler cannot fold (not the only
+  /// reader of a Convolution's, DepthwiseConvolution's or Affine's output: it would run as a float
+  /// island); a ReLU right after a ReLU.
+  var misplacedLayers: Int {
+    var n = 0
+    for l in layers {
+      let p = l.inputs.first.flatMap { producer(of: $0) }
+      switch l.type {
+      case _ where Self.poolingTypes.contains(l.type):
+        if l.inputs.contains(where: isRaw) { n += 1 }
+      case "BatchNormalization":
+        let folds = p.map { Self.weightTypes.contains(layers[$0].type) && consumers(of: layers[$0].output).count == 1 } ?? false
+        if !folds { n += 1 }
+      case "ReLU":
+        if let p, layers[p].type == "ReLU" { n += 1 }
+      default: break
+      }
+    }
+    return n
+  }
+
   /// Every variable `variable` feeds, directly or not.
   func downstream(of variable: String) -> Set<String> {
     var out: Set<String> = []

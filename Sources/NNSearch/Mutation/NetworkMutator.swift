@@ -6,27 +6,37 @@ import NNTrain
 /// The kinds of change `NetworkMutator` makes, as Neural Network Console's structure search
 /// makes them.
 public enum MutationKind: String, CaseIterable, Sendable {
-  /// A Convolution's outmaps ×½, ×2 or ±25 %.
+  /// A Convolution's outmaps ×¼, ×½, ×2 or ±25 % (at least 4).
   case convolutionOutmaps
-  /// A Convolution's kernel 3↔5 (a "same" pad follows it).
+  /// A Convolution's kernel 5→3, 3→5, 3→1 (not on a one-channel input), 1→3 (a "same" pad
+  /// follows it).
   case convolutionKernel
-  /// An Affine's n_outmaps ×½, ×2 or ±25 % (never the last one's).
+  /// An Affine's n_outmaps ×¼, ×½, ×2 or ±25 % (at least 8; never the last one's).
   case affineOutmaps
-  /// A Convolution's stride 1↔2.
+  /// A Convolution's stride 1↔2, 2↔3 (3 only up to the kernel's size; never on a 1×1: it would
+  /// drop pixels). A stride-3 first convolution reads the digits' ×3-upscaled pixels once each.
   case stride
   /// A pooling kernel 2↔3 (its stride with it when they were equal).
   case poolingKernel
-  /// A 3×3 "same" Convolution + ReLU inserted.
+  /// A 3×3 "same" Convolution + ReLU inserted between blocks.
   case insertConvolution
-  /// An Affine + ReLU inserted before the last Affine.
+  /// An Affine + ReLU inserted after the convolutions, before the last Affine (an MLP's hidden
+  /// layer too).
   case insertAffine
-  /// A Convolution or Affine removed with the ReLU after it.
+  /// A block removed as a unit: a Convolution, DepthwiseConvolution (with its 1×1 Convolution) or
+  /// Affine with the BatchNormalization, activation and pooling that follow it. Removing the last
+  /// convolution leaves an MLP (an Affine reads any shape).
   case removeBlock
-  /// A 2×2 MaxPooling or AveragePooling inserted.
+  /// A convolution block and the convolution blocks after it replaced by one Affine + ReLU.
+  case replaceByAffine
+  /// A 2×2 MaxPooling or AveragePooling inserted (never on the raw input).
   case insertPooling
   case removePooling
+  /// A ReLU inserted where a block has no activation.
   case insertReLU
   case removeReLU
+  /// A BatchNormalization inserted right after a Convolution, DepthwiseConvolution or Affine
+  /// (where the int8 compiler folds it into the weights).
   case insertBatchNormalization
   case removeBatchNormalization
   /// A Convolution swapped for DepthwiseConvolution + 1×1 Convolution.
@@ -34,6 +44,23 @@ public enum MutationKind: String, CaseIterable, Sendable {
   /// An Add2 shortcut around a shape-preserving block (a new 3×3 Convolution + ReLU when the
   /// network has none).
   case residual
+
+  /// How often the kind is drawn, relative to the others, among those that apply. The kinds that
+  /// move a network along the error/cost front — widths, kernels, strides, removing a block,
+  /// depthwise-separable, replacing convolutions by an Affine — come often; toggling a ReLU or a
+  /// BatchNormalization, re-sizing a pooling or adding layers rarely lowers the cost and seldom
+  /// the error, so they come seldom (drawn uniformly, as before, they made 124 of the 200
+  /// candidates of the digits search, and residual shortcuts alone 27).
+  var weight: Int {
+    switch self {
+    case .convolutionOutmaps, .affineOutmaps, .removeBlock: return 10
+    case .convolutionKernel, .stride, .replaceByAffine: return 8
+    case .depthwiseSeparable: return 6
+    case .insertAffine, .removePooling: return 3
+    case .insertConvolution, .insertPooling, .poolingKernel, .residual, .insertBatchNormalization, .removeBatchNormalization: return 2
+    case .insertReLU, .removeReLU: return 1
+    }
+  }
 }
 
 /// Mutations of a network definition (`.nntxt`), each candidate a valid network nncompile trains
@@ -67,14 +94,26 @@ public struct NetworkMutator {
     let allowedTypes = NetworkChain.writtenTypes.union(chain.layers.map(\.type))
     var lastProblem = "no mutation applies to this network"
     let sitesByKind = MutationKind.allCases.map { ($0, Self.sites(of: $0, in: chain, shapes: shapes)) }.filter { !$0.1.isEmpty }
+    let totalWeight = sitesByKind.reduce(0) { $0 + $1.0.weight }
+    let misplaced = chain.misplacedLayers
     for _ in 0..<Self.maxTries {
       guard !sitesByKind.isEmpty else { break }
-      let (kind, sites) = sitesByKind[random.index(sitesByKind.count)]
+      var draw = random.index(totalWeight)
+      let (kind, sites) = sitesByKind.first { entry in
+        if draw < entry.0.weight { return true }
+        draw -= entry.0.weight
+        return false
+      }!
       let site = sites[random.index(sites.count)]
       var candidate = chain
       guard let description = Self.apply(kind, at: site, to: &candidate, shapes: shapes, random: &random) else { continue }
       do {
         guard candidate.layers.allSatisfy({ allowedTypes.contains($0.type) }) else { continue }
+        // No pooling of the raw input, unfoldable BatchNormalization or doubled ReLU added.
+        guard candidate.misplacedLayers <= misplaced else {
+          lastProblem = "\(kind.rawValue) (\(description)): a layer where it costs or loses more than it gives"
+          continue
+        }
         let written = try candidate.written(original: chain)
         try Self.validate(written, network: network)
         lastKind = kind
@@ -84,6 +123,35 @@ public struct NetworkMutator {
       }
     }
     throw MutationError("no valid mutation of '\(network)' found in \(Self.maxTries) tries; the last: \(lastProblem)")
+  }
+
+  /// `kind` applied where the layer or variable named `site` is (a layer for the kinds that change
+  /// or remove one, a variable for those that insert after one), its random choices (a width) drawn
+  /// from this mutator's generator; the candidate checked as `mutate` checks its own. For scripted
+  /// walks (tests, a search seeded with known moves); throws when `kind` does not apply there.
+  public mutating func mutate(
+    _ definition: ProtoTextMessage, network: String, kind: MutationKind, at site: String
+  ) throws -> (definition: ProtoTextMessage, description: String) {
+    let chain = try NetworkChain(definition, network: network)
+    let shapes = try chain.inferShapes().variables
+    let match = Self.sites(of: kind, in: chain, shapes: shapes).first { s in
+      switch s {
+      case .layer(let i): return chain.layers[i].name == site
+      case .variable(let v): return v == site
+      }
+    }
+    guard let match else { throw MutationError("\(kind.rawValue) does not apply at '\(site)'") }
+    var candidate = chain
+    guard let description = Self.apply(kind, at: match, to: &candidate, shapes: shapes, random: &random) else {
+      throw MutationError("\(kind.rawValue) does not apply at '\(site)'")
+    }
+    guard candidate.misplacedLayers <= chain.misplacedLayers else {
+      throw MutationError("\(kind.rawValue) at '\(site)' (\(description)) puts a layer where it costs or loses more than it gives")
+    }
+    let written = try candidate.written(original: chain)
+    try Self.validate(written, network: network)
+    lastKind = kind
+    return (written, description)
   }
 
   /// The structure in one line for results.csv, e.g. "conv16k5-maxpool2-relu-conv16k5-maxpool2-relu-fc50-relu-fc10".
@@ -137,8 +205,11 @@ enum MutationSite {
 }
 
 extension NetworkMutator {
+  static let minOutmaps = 4
   static let maxOutmaps = 256
+  static let minFeatures = 8
   static let maxFeatures = 1024
+  static let affineWidths = [8, 16, 32, 64, 128]
 
   static func sites(of kind: MutationKind, in c: NetworkChain, shapes: [String: [Int]]) -> [MutationSite] {
     let layers = c.layers
@@ -148,58 +219,85 @@ extension NetworkMutator {
     func removable(_ i: Int) -> Bool {
       layers[i].inputs.count == 1 && layers[i].outputs.count == 1 && !c.protected.contains(layers[i].output) && i != last
     }
-    // Insertion points: a data input or a layer output that is not protected and feeds layers.
+    // Insertion points: a data input or a layer output that is not protected and feeds layers,
+    // never between a weight layer and the BatchNormalization folded into it.
     let points = (c.dataInputs + layers.flatMap(\.outputs)).filter { v in
-      !c.protected.contains(v) && !c.consumers(of: v).isEmpty
+      !c.protected.contains(v) && !c.consumers(of: v).isEmpty && !c.consumers(of: v).contains { layers[$0].type == "BatchNormalization" }
     }
     let lastInput = last.map { layers[$0].inputs[0] }
     let beforeLast = Set(points.filter { v in v == lastInput || (lastInput.map { c.downstream(of: v).contains($0) } ?? false) })
     func afterWeights(_ v: String) -> Bool {
-      c.producer(of: v).map { ["Convolution", "DepthwiseConvolution", "Affine", "BatchNormalization"].contains(layers[$0].type) } == true
+      c.producer(of: v).map { (NetworkChain.weightTypes.union(["BatchNormalization"])).contains(layers[$0].type) } == true
     }
     let maps = points.filter { (shapes[$0]?.count ?? 0) == 4 && beforeLast.contains($0) }
+    let blocks = c.blocks
+    func kernel(_ l: Layer) -> [Int] { l.kernel ?? [] }
+    func inputChannels(_ l: Layer) -> Int { shapes[l.inputs[0]].map { $0.count > 1 ? $0[1] : 0 } ?? 0 }
+    // The blocks' layers, each with whether an activation follows it in its block.
+    func hasActivation(_ v: String) -> Bool {
+      guard let p = c.producer(of: v), let b = blocks.first(where: { $0.contains(p) }) else { return true }
+      return b.contains { layers[$0].type == "ReLU" || (NetworkChain.elementwiseTypes.contains(layers[$0].type) && layers[$0].type != "Dropout") }
+    }
     switch kind {
     case .convolutionOutmaps: return layersWhere { _, l in l.type == "Convolution" && l.outmaps?.count == 1 }
-    case .convolutionKernel: return layersWhere { _, l in l.type == "Convolution" && (l.kernel == [3, 3] || l.kernel == [5, 5]) }
+    case .convolutionKernel:
+      return layersWhere { _, l in l.type == "Convolution" && [[1, 1], [3, 3], [5, 5]].contains(kernel(l)) }
     case .affineOutmaps: return layersWhere { i, l in l.type == "Affine" && i != last && l.outmaps?.count == 1 }
-    case .stride: return layersWhere { _, l in l.type == "Convolution" && l.kernel?.count == 2 }
+    case .stride: return layersWhere { _, l in l.type == "Convolution" && kernel(l).count == 2 && kernel(l) != [1, 1] }
     case .poolingKernel:
       return layersWhere { _, l in
-        (l.type == "MaxPooling" || l.type == "AveragePooling") && ((try? l.attributes?.message("kernel")?.ints("dim")) ?? nil)?.count == 2
+        NetworkChain.poolingTypes.contains(l.type) && ((try? l.attributes?.message("kernel")?.ints("dim")) ?? nil)?.count == 2
       }
-    case .insertPooling, .residual:
-      return maps.map { .variable($0) }
+    case .insertPooling:
+      return maps.filter { !c.isRaw($0) }.map { .variable($0) }
+    case .residual:
+      return maps.filter { (shapes[$0]?[1] ?? 0) >= 4 }.map { .variable($0) }
     case .insertConvolution:
       // Between blocks: not between a convolution and its activation.
       return maps.filter { !afterWeights($0) }.map { .variable($0) }
     case .insertAffine:
-      return points.filter { beforeLast.contains($0) && !afterWeights($0) }.map { .variable($0) }
-    case .insertBatchNormalization:
-      // After a convolution, before what follows it (NNC's Convolution-BatchNormalization-ReLU).
-      return maps.filter { v in
-        c.producer(of: v).map { ["Convolution", "DepthwiseConvolution"].contains(layers[$0].type) } == true
-          && !c.consumers(of: v).contains { layers[$0].type == "BatchNormalization" }
+      // After the last convolution or pooling (an Affine's output is flat).
+      return points.filter { v in
+        beforeLast.contains(v) && !afterWeights(v)
+          && !c.downstream(of: v).contains { o in
+            c.producer(of: o).map { NetworkChain.convolutionTypes.union(NetworkChain.poolingTypes).contains(layers[$0].type) } ?? false
+          }
       }.map { .variable($0) }
+    case .insertBatchNormalization:
+      // Right after a weight layer, its only reader (NNC's Convolution-BatchNormalization-ReLU),
+      // where the int8 compiler folds it.
+      return layers.indices.filter { i in
+        NetworkChain.weightTypes.contains(layers[i].type) && i != last && layers[i].outputs.count == 1
+          && !c.protected.contains(layers[i].output) && c.consumers(of: layers[i].output).count == 1
+          && layers[c.consumers(of: layers[i].output)[0]].type != "BatchNormalization"
+      }.map { .variable(layers[$0].output) }
     case .insertReLU:
       return points.filter { v in
         guard let p = c.producer(of: v), layers[p].type != "ReLU" else { return false }
-        return beforeLast.contains(v) && !c.consumers(of: v).contains { layers[$0].type == "ReLU" }
+        return beforeLast.contains(v) && !hasActivation(v)
       }.map { .variable($0) }
-    case .removeBlock: return layersWhere { i, l in (l.type == "Convolution" || l.type == "Affine") && removable(i) }
-    case .removePooling: return layersWhere { i, l in (l.type == "MaxPooling" || l.type == "AveragePooling") && removable(i) }
+    case .removeBlock:
+      return blocks.filter { b in b.lowerBound != last && !b.contains(last ?? -1) && c.isSelfContained(b) }.map { .layer($0.lowerBound) }
+    case .replaceByAffine:
+      // A convolution block and every convolution block after it, as one self-contained run.
+      let convolutions = blocks.filter { NetworkChain.convolutionTypes.contains(layers[$0.lowerBound].type) }
+      guard let end = convolutions.last?.upperBound else { return [] }
+      return convolutions.filter { b in c.isSelfContained(b.lowerBound...end) }.map { .layer($0.lowerBound) }
+    case .removePooling: return layersWhere { i, l in NetworkChain.poolingTypes.contains(l.type) && removable(i) }
     case .removeReLU: return layersWhere { i, l in l.type == "ReLU" && removable(i) }
     case .removeBatchNormalization: return layersWhere { i, l in l.type == "BatchNormalization" && removable(i) }
     case .depthwiseSeparable:
       return layersWhere { _, l in
-        l.type == "Convolution" && l.kernel?.count == 2 && l.kernel != [1, 1] && ((try? l.attributes?.int("group")) ?? nil ?? 1) == 1
-          && (shapes[l.inputs[0]].map { $0.count == 4 && $0[1] >= 2 } ?? false)
+        l.type == "Convolution" && kernel(l).count == 2 && kernel(l) != [1, 1] && ((try? l.attributes?.int("group")) ?? nil ?? 1) == 1
+          && inputChannels(l) >= 2
       }
     }
   }
 
-  /// A new width: ×½, ×2 or ±25 %, different from `n`, within 1…`limit`.
-  static func newWidth(_ n: Int, limit: Int, random: inout TrainingRandom) -> Int? {
-    let choices = Set([n / 2, n * 2, n + max(1, n / 4), n - max(1, n / 4)]).filter { $0 >= 2 && $0 <= limit && $0 != n }.sorted()
+  /// A new width: ×¼, ×½, ×2 or ±25 %, different from `n`, within `minimum`…`limit`.
+  static func newWidth(_ n: Int, minimum: Int, limit: Int, random: inout TrainingRandom) -> Int? {
+    let choices = Set([n / 4, n / 2, n * 2, n + max(1, n / 4), n - max(1, n / 4)])
+      .filter { $0 >= minimum && $0 <= limit && $0 != n }.sorted()
     return choices.isEmpty ? nil : choices[random.index(choices.count)]
   }
 
@@ -251,6 +349,19 @@ extension NetworkMutator {
     return Layer(name: name, type: type, inputs: inputs, outputs: [name], parameters: parameters)
   }
 
+  /// A new Affine of `width` features reading `input` (any shape: base_axis 1 flattens the rest)
+  /// and the ReLU after it.
+  static func affine(_ c: NetworkChain, input: String, width: Int, taken: inout Set<String>) -> (Layer, Layer) {
+    var fc = newLayer(c, base: "fc", type: "Affine", inputs: [input], taken: &taken)
+    fc.outmaps = [width]
+    var a = ProtoTextMessage()
+    a.add("base_axis", 1)
+    fc.attributes = a
+    fc.attributesField = "affine_param"
+    let relu = newLayer(c, base: "relu", type: "ReLU", inputs: [fc.output], taken: &taken)
+    return (fc, relu)
+  }
+
   static func convolution(_ c: NetworkChain, input: String, outmaps: Int, kernel: Int, taken: inout Set<String>) -> Layer {
     var l = newLayer(c, base: "conv", type: "Convolution", inputs: [input], taken: &taken)
     l.outmaps = [outmaps]
@@ -266,13 +377,16 @@ extension NetworkMutator {
     switch (kind, site) {
     case (.convolutionOutmaps, .layer(let i)), (.affineOutmaps, .layer(let i)):
       let old = c.layers[i].outmaps![0]
-      guard let new = newWidth(old, limit: kind == .affineOutmaps ? maxFeatures : maxOutmaps, random: &random) else { return nil }
+      let (minimum, limit) = kind == .affineOutmaps ? (minFeatures, maxFeatures) : (minOutmaps, maxOutmaps)
+      guard let new = newWidth(old, minimum: minimum, limit: limit, random: &random) else { return nil }
       c.layers[i].outmaps = [new]
       return "\(c.layers[i].name) \(kind == .affineOutmaps ? "n_outmaps" : "outmaps") \(old)→\(new)"
 
     case (.convolutionKernel, .layer(let i)):
       let old = c.layers[i].kernel![0]
-      let new = old == 3 ? 5 : 3
+      // 3→1 only where there are channels to mix (a 1×1 on the one-channel image is a scale).
+      let choices = old == 5 ? [3] : old == 1 ? [3] : (shapes[c.layers[i].inputs[0]]?[1] ?? 1) >= 2 ? [5, 1] : [5]
+      let new = choices[random.index(choices.count)]
       c.layers[i].kernel = [new, new]
       var a = c.layers[i].attributes ?? convolutionAttributes(pad: 0)
       // A "same" padding stays "same".
@@ -284,7 +398,9 @@ extension NetworkMutator {
     case (.stride, .layer(let i)):
       var a = c.layers[i].attributes ?? convolutionAttributes(pad: 0)
       let old = ((try? a.message("stride")?.ints("dim")) ?? nil)?.first ?? 1
-      let new = old == 1 ? 2 : 1
+      let kernel = c.layers[i].kernel?.min() ?? 1
+      let choices = (old == 1 ? [2] : old == 2 ? [1, 3] : [2]).filter { $0 <= max(kernel, 2) }
+      let new = choices[random.index(choices.count)]
       setDims(&a, "stride", [new, new])
       c.layers[i].attributes = a
       c.layers[i].attributesField = c.layers[i].attributesField ?? "convolution_param"
@@ -301,7 +417,7 @@ extension NetworkMutator {
 
     case (.insertConvolution, .variable(let v)):
       guard let s = shapes[v], s.count == 4 else { return nil }
-      let widths = Set([s[1], max(2, s[1] / 2), min(maxOutmaps, s[1] * 2), 8, 16].filter { $0 >= 2 }).sorted()
+      let widths = Set([s[1], s[1] / 2, min(maxOutmaps, s[1] * 2), 4, 8, 16].filter { $0 >= minOutmaps }).sorted()
       let outmaps = widths[random.index(widths.count)]
       let conv = convolution(c, input: v, outmaps: outmaps, kernel: 3, taken: &taken)
       let relu = newLayer(c, base: "relu", type: "ReLU", inputs: [conv.output], taken: &taken)
@@ -309,16 +425,23 @@ extension NetworkMutator {
       return "insert \(conv.name) (\(outmaps), k3) + \(relu.name) after \(v)"
 
     case (.insertAffine, .variable(let v)):
-      let widths = [16, 32, 64, 128]
-      var fc = newLayer(c, base: "fc", type: "Affine", inputs: [v], taken: &taken)
-      fc.outmaps = [widths[random.index(widths.count)]]
-      var a = ProtoTextMessage()
-      a.add("base_axis", 1)
-      fc.attributes = a
-      fc.attributesField = "affine_param"
-      let relu = newLayer(c, base: "relu", type: "ReLU", inputs: [fc.output], taken: &taken)
+      let (fc, relu) = affine(c, input: v, width: affineWidths[random.index(affineWidths.count)], taken: &taken)
       insert([fc, relu], after: v, in: &c)
       return "insert \(fc.name) (\(fc.outmaps![0])) + \(relu.name) after \(v)"
+
+    case (.replaceByAffine, .layer(let i)):
+      guard let end = c.blocks.last(where: { NetworkChain.convolutionTypes.contains(c.layers[$0.lowerBound].type) })?.upperBound,
+        end >= i, c.isSelfContained(i...end)
+      else { return nil }
+      let names = c.layers[i...end].filter { NetworkChain.convolutionTypes.contains($0.type) }.map(\.name)
+      let input = c.layers[i].inputs[0]
+      let output = c.layers[end].output
+      // Narrow: the Affine reads every pixel of what the convolutions read (784 on the digits).
+      let widths = affineWidths.filter { $0 <= 64 }
+      let (fc, relu) = affine(c, input: input, width: widths[random.index(widths.count)], taken: &taken)
+      c.layers.replaceSubrange(i...end, with: [fc, relu])
+      c.rewire(output, to: relu.output)
+      return "\(names.joined(separator: "…")) → \(fc.name) (\(fc.outmaps![0])) + \(relu.name)"
 
     case (.insertPooling, .variable(let v)):
       guard let s = shapes[v], s.count == 4, s[2] >= 2, s[3] >= 2 else { return nil }
@@ -352,19 +475,16 @@ extension NetworkMutator {
       insert([bn], after: v, in: &c)
       return "insert \(bn.name) after \(v)"
 
-    case (.removeBlock, .layer(let i)), (.removePooling, .layer(let i)), (.removeReLU, .layer(let i)), (.removeBatchNormalization, .layer(let i)):
-      let l = c.layers[i]
-      var removed = [l.name]
-      if kind == .removeBlock {
-        // The ReLU right after it, when it is its only reader.
-        let readers = c.consumers(of: l.output)
-        if readers.count == 1, c.layers[readers[0]].type == "ReLU", !c.protected.contains(c.layers[readers[0]].output) {
-          removed.append(c.layers[readers[0]].name)
-          remove(readers[0], from: &c)
-        }
-      }
-      remove(i, from: &c)
+    case (.removeBlock, .layer(let i)):
+      guard let b = c.block(at: i), c.isSelfContained(b) else { return nil }
+      let removed = c.layers[b].map(\.name)
+      c.removeRange(b)
       return "remove " + removed.joined(separator: " + ")
+
+    case (.removePooling, .layer(let i)), (.removeReLU, .layer(let i)), (.removeBatchNormalization, .layer(let i)):
+      let name = c.layers[i].name
+      remove(i, from: &c)
+      return "remove " + name
 
     case (.depthwiseSeparable, .layer(let i)):
       let l = c.layers[i]
@@ -406,7 +526,8 @@ extension NetworkMutator {
         blockHasWeights = blockHasWeights || ["Convolution", "DepthwiseConvolution"].contains(l.type)
         walk = l.output
         if c.protected.contains(walk) { break }
-        if blockHasWeights, shapes[walk] == s { end = walk; break }
+        let feedsNormalization = c.consumers(of: walk).contains { c.layers[$0].type == "BatchNormalization" }
+        if blockHasWeights, shapes[walk] == s, !feedsNormalization { end = walk; break }
       }
       var description: String
       if let end {
