@@ -251,7 +251,9 @@ struct NetworkChain {
   }
 
   /// Layers placed where they cost or lose more than they give, which no mutation should add:
-  /// a pooling of the raw input; a BatchNormalization the int8 compiler cannot fold (not the only
+  /// a pooling of the raw input other than one AveragePooling straight on it (averaging is a
+  /// cheap downscale of an upscaled image, 28×28 digits made from 8×8 ones; max pooling a raw
+  /// image thins its strokes away, and a second pooling leaves too few pixels); a BatchNormalization the int8 compiler cannot fold (not the only
   /// reader of a Convolution's, DepthwiseConvolution's or Affine's output: it would run as a float
   /// island); a ReLU right after a ReLU.
   var misplacedLayers: Int {
@@ -260,7 +262,8 @@ struct NetworkChain {
       let p = l.inputs.first.flatMap { producer(of: $0) }
       switch l.type {
       case _ where Self.poolingTypes.contains(l.type):
-        if l.inputs.contains(where: isRaw) { n += 1 }
+        let downscale = l.type == "AveragePooling" && l.inputs.allSatisfy { feeds.contains($0) }
+        if !downscale && l.inputs.contains(where: isRaw) { n += 1 }
       case "BatchNormalization":
         let folds = p.map { Self.weightTypes.contains(layers[$0].type) && consumers(of: layers[$0].output).count == 1 } ?? false
         if !folds { n += 1 }

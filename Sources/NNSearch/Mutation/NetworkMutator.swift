@@ -29,7 +29,7 @@ public enum MutationKind: String, CaseIterable, Sendable {
   case removeBlock
   /// A convolution block and the convolution blocks after it replaced by one Affine + ReLU.
   case replaceByAffine
-  /// A 2×2 MaxPooling or AveragePooling inserted (never on the raw input).
+  /// A 2×2 MaxPooling or AveragePooling inserted (on the raw input, only an AveragePooling).
   case insertPooling
   case removePooling
   /// A ReLU inserted where a block has no activation.
@@ -249,7 +249,8 @@ extension NetworkMutator {
         NetworkChain.poolingTypes.contains(l.type) && ((try? l.attributes?.message("kernel")?.ints("dim")) ?? nil)?.count == 2
       }
     case .insertPooling:
-      return maps.filter { !c.isRaw($0) }.map { .variable($0) }
+      // On the raw input only an AveragePooling, straight on it (see `misplacedLayers`).
+      return maps.filter { !c.isRaw($0) || c.feeds.contains($0) }.map { .variable($0) }
     case .residual:
       return maps.filter { (shapes[$0]?[1] ?? 0) >= 4 }.map { .variable($0) }
     case .insertConvolution:
@@ -445,7 +446,7 @@ extension NetworkMutator {
 
     case (.insertPooling, .variable(let v)):
       guard let s = shapes[v], s.count == 4, s[2] >= 2, s[3] >= 2 else { return nil }
-      let max = random.index(2) == 0
+      let max = !c.feeds.contains(v) && random.index(2) == 0
       var pool = newLayer(c, base: "pool", type: max ? "MaxPooling" : "AveragePooling", inputs: [v], taken: &taken)
       var a = ProtoTextMessage()
       a.add("kernel", dimsMessage([2, 2]))
