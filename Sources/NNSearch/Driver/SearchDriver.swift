@@ -150,11 +150,12 @@ public struct SearchDriver {
   /// emulated in turn. `emulate` gives candidate `id`'s cycles; an answer that is not `emulated`
   /// means there is no emulator: returns false (emulation is over for the run), else true. A
   /// candidate whose emulation throws keeps its predicted cycles. Logs each candidate emulated
-  /// other than `newest` (whose progress line shows its cycles).
+  /// other than `newest` (whose progress line shows its cycles). A stop request (Ctrl-C) ends the
+  /// pass early; the rows stay consistent, and a resumed run emulates what is left.
   public func emulateWhereWanted(
     _ rows: inout [CandidateRecord], tried: inout Set<Int>, newest: Int?, emulate: (Int) throws -> CycleMeasurement
   ) -> Bool {
-    while let i = rows.indices.first(where: { wantsEmulation(rows[$0]) && !tried.contains(rows[$0].id) }) {
+    while !shouldStop(), let i = rows.indices.first(where: { wantsEmulation(rows[$0]) && !tried.contains(rows[$0].id) }) {
       let id = rows[i].id
       tried.insert(id)
       do {

@@ -25,10 +25,11 @@ enum SearchCommand: Subcommand {
     target, one validation sample (cycles_emulated), and the front recomputed with the emulated
     cycles. The cycles column is the emulated figure when there, else the predicted one
     (cycles_source says which); the end of the run prints how close the front's predictions came.
+
     Candidates over a budget stay in the table, marked so, and off the front. After every
-    candidate the folder holds results.csv,
-    results.json, report.html (error against cycles and against flash, the front highlighted) and
-    best/*.nnp (lowest error within each budget, and the front's min-error, min-cycles, min-flash).
+    candidate the folder holds results.csv, results.json, report.html (error against cycles and
+    against flash, the front highlighted) and best/*.nnp (lowest error within each budget, and the
+    front's min-error, min-cycles, min-flash).
     Progress goes to stderr. Ctrl-C stops after the current mini-batch with everything measured so
     far written (the unfinished candidate is dropped); running the same command again on the same
     folder resumes with the next candidate.
