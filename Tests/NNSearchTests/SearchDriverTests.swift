@@ -5,8 +5,10 @@ import Testing
 import _NNTestSupport
 
 /// The search loop on a tiny MLP (784 → 16 → 10) over 96 training and 32 validation digits,
-/// one epoch per candidate, cycles from the cost model's prediction (no QEMU needed): what it
-/// writes, that a seed reproduces it, that a second run resumes it, and budget rejection.
+/// one epoch per candidate, cycles from the cost model's prediction or an injected stand-in for
+/// the emulator (no QEMU needed): what it writes, that a seed reproduces it, that a second run
+/// resumes it (also from an older results.json), pruning by budgets before training, and the
+/// emulation of the front.
 @Suite(.serialized) struct SearchDriverTests {
   static let mlp = """
     network {
@@ -44,14 +46,34 @@ import _NNTestSupport
     return dir
   }
 
-  static func configuration(_ dir: URL, output: String, candidates: Int, seed: UInt64 = 7, budgets: SearchBudgets = .init()) throws
-    -> SearchConfiguration
-  {
+  static func configuration(
+    _ dir: URL, output: String, candidates: Int, seed: UInt64 = 7, budgets: SearchBudgets = .init(), emulation: SearchEmulation = .none
+  ) throws -> SearchConfiguration {
     SearchConfiguration(
       modelPath: dir.appendingPathComponent("net.nntxt").path, trainPath: dir.appendingPathComponent("train.csv").path,
       validPath: dir.appendingPathComponent("valid.csv").path, outputPath: dir.appendingPathComponent(output).path,
       target: try TargetDescription.named("cortex-m4f"), budgets: budgets, candidates: candidates, epochs: 1, seed: seed,
-      calibrationSamples: 32)
+      emulation: emulation, calibrationSamples: 32)
+  }
+
+  /// A stand-in for the emulator: the cost model's cycles, and "emulated" ones 25 % (+ 100) above
+  /// them; records which candidates (by `candidates/<id>.nnp`) it emulated, in order.
+  final class FakeEmulator: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ids: [Int] = []
+    var emulated: [Int] { lock.withLock { ids } }
+
+    static func emulated(_ predicted: Int) -> Int { predicted * 5 / 4 + 100 }
+
+    var function: CycleSource.Function {
+      { compilation, _, emulate in
+        let predicted = compilation.report.predictedCycles ?? 0
+        guard emulate else { return CycleMeasurement(cycles: predicted, source: "predicted") }
+        let id = Int(URL(fileURLWithPath: compilation.modelPath).deletingPathExtension().lastPathComponent) ?? -1
+        self.lock.withLock { self.ids.append(id) }
+        return CycleMeasurement(cycles: Self.emulated(predicted), source: "emulated")
+      }
+    }
   }
 
   /// The rows without what varies from run to run (training time).
@@ -72,7 +94,7 @@ import _NNTestSupport
     #expect(rows[1].structure != rows[0].structure, "every mutation of the MLP changes its structure line")
     for r in rows {
       #expect(r.failure == nil, "candidate \(r.id): \(r.failure ?? "")")
-      #expect(r.withinBudget && r.cyclesSource == "predicted")
+      #expect(r.withinBudget && r.cyclesSource == "predicted" && r.cyclesPredicted == r.cycles && r.cyclesEmulated == nil)
       #expect((r.int8Error ?? -1) >= 0 && (r.int8Error ?? 2) <= 1 && r.floatError != nil)
       #expect((r.flashBytes ?? 0) > 0 && (r.ramBytes ?? 0) > 0 && (r.macs ?? 0) > 0 && (r.milliseconds ?? 0) > 0)
     }
@@ -90,7 +112,8 @@ import _NNTestSupport
     let json = try JSONDecoder().decode(SearchResults.self, from: Data(contentsOf: out.appendingPathComponent("results.json")))
     #expect(json.candidates == rows && json.seed == 7)
     let csv = try String(contentsOf: out.appendingPathComponent("results.csv"), encoding: .utf8).split(separator: "\n")
-    #expect(csv.count == 4 && csv[0].hasPrefix("id,parent,mutation,structure,macs,cycles"))
+    #expect(csv.count == 4 && csv[0].hasPrefix("id,parent,mutation,structure,macs,cycles,cycles_source,cycles_predicted,cycles_emulated,"))
+    #expect(outcome.predictionSummary == nil, "nothing emulated")
     let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
     #expect(html.components(separatedBy: "<svg").count == 3 && html.contains("<circle") && html.contains("fill=\"#d33\""))
     // A best file is the candidate's own bytes, and compiles.
@@ -124,20 +147,143 @@ import _NNTestSupport
     #expect(!fm.fileExists(atPath: dir.appendingPathComponent("c/candidates/1.nnp").path))
   }
 
-  @Test func candidatesOverBudgetAreRejectedAndOffTheFront() throws {
+  @Test func budgetsPruneCandidatesBeforeTraining() throws {
     let dir = try Self.workspace()
     defer { try? FileManager.default.removeItem(at: dir) }
+    let fm = FileManager.default
+    // 1 KB of flash: no network on 784 inputs fits; each candidate is rejected on the cost of its
+    // untrained network, never trained.
+    var lines: [String] = []
     let budgets = SearchBudgets(flashBytes: 1024, milliseconds: 1000)
-    let rows = try SearchDriver(try Self.configuration(dir, output: "c", candidates: 1, budgets: budgets)).run().rows
-    #expect(rows.count == 1)
-    #expect(rows[0].failure == nil && !rows[0].withinBudget && !rows[0].onFront)
-    #expect(rows[0].budgetNote?.hasPrefix("over budget: flash ") == true && rows[0].budgetNote?.contains("time") == false)
-    let out = dir.appendingPathComponent("c")
-    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("candidates/0.nnp").path))
-    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("best/min-error.nnp").path))
-    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("best/flash-1KB.nnp").path))
-    // The time budget alone is met: best within it is candidate 0.
-    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("best/ms-1000.nnp").path))
+    let rows = try SearchDriver(try Self.configuration(dir, output: "p", candidates: 3, budgets: budgets), log: { lines.append($0) }).run().rows
+    #expect(rows.map(\.id) == [0, 1, 2])
+    let out = dir.appendingPathComponent("p")
+    for r in rows {
+      #expect(r.failure == nil && !r.withinBudget && !r.onFront && !r.trained, "#\(r.id): \(r.failure ?? "")")
+      #expect(r.trainingSeconds == 0 && r.floatError == nil && r.int8Error == nil)
+      #expect(r.budgetNote?.hasPrefix(SearchDriver.prunedNote + "flash ") == true && r.budgetNote?.contains("time") == false, "\(r.budgetNote ?? "")")
+      #expect((r.flashBytes ?? 0) > 1024 && (r.macs ?? 0) > 0 && (r.ramBytes ?? 0) > 0)
+      #expect(r.cyclesPredicted != nil && r.cycles == r.cyclesPredicted && r.cyclesSource == "predicted" && r.cyclesEmulated == nil)
+      #expect(fm.fileExists(atPath: out.appendingPathComponent("candidates/\(r.id).nntxt").path))
+      #expect(!fm.fileExists(atPath: out.appendingPathComponent("candidates/\(r.id).nnp").path), "no trained model")
+    }
+    #expect(rows[0].macs == 784 * 16 + 16 * 10)
+    // Nothing trained: the parents are the rejected candidates of least predicted cost.
+    #expect(rows[1].parent == 0 && [0, 1].contains(rows[2].parent ?? -1))
+    #expect(!fm.fileExists(atPath: out.appendingPathComponent("best").path))
+    #expect(lines.count == 3 && lines.allSatisfy { $0.contains("over budget (predicted before training): flash") })
+
+    // A flash budget of exactly what candidate 0's untrained network needs: it trains, and the
+    // trained compile's sizes and predicted cycles are those predicted untrained (they depend on
+    // the shapes, not the values), so it stays within.
+    let tight = SearchBudgets(flashBytes: rows[0].flashBytes, milliseconds: 1000)
+    let fits = try SearchDriver(try Self.configuration(dir, output: "q", candidates: 1, budgets: tight)).run().rows[0]
+    #expect(fits.trained && fits.trainingSeconds > 0 && fits.withinBudget && fits.budgetNote == nil && fits.onFront)
+    #expect(fits.flashBytes == rows[0].flashBytes && fits.ramBytes == rows[0].ramBytes && fits.arenaBytes == rows[0].arenaBytes)
+    #expect(fits.macs == rows[0].macs && fits.cyclesPredicted == rows[0].cyclesPredicted)
+    #expect(fm.fileExists(atPath: dir.appendingPathComponent("q/best/ms-1000.nnp").path))
+  }
+
+  /// A run without emulation, its results.json rewritten as an older nncompile wrote it (no
+  /// predicted and emulated columns), resumed with the front emulated by a stand-in: the old rows
+  /// read back, the front's old candidates compiled again from their .nnp and emulated, and every
+  /// candidate on the front emulated exactly once.
+  @Test func theFrontIsEmulated_ResumingFromAnOlderResultsJSON() throws {
+    let dir = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let before = try SearchDriver(try Self.configuration(dir, output: "e", candidates: 3)).run().rows
+    let json = dir.appendingPathComponent("e/results.json")
+    var old = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
+    old["candidates"] = try #require(old["candidates"] as? [[String: Any]]).map { row -> [String: Any] in
+      var r = row
+      r.removeValue(forKey: "cyclesPredicted")
+      r.removeValue(forKey: "cyclesEmulated")
+      return r
+    }
+    try JSONSerialization.data(withJSONObject: old).write(to: json)
+    #expect(try String(contentsOf: json, encoding: .utf8).contains("cyclesPredicted") == false)
+
+    let emulator = FakeEmulator()
+    var config = try Self.configuration(dir, output: "e", candidates: 4, emulation: .front)
+    config.cycles = emulator.function
+    var lines: [String] = []
+    let outcome = try SearchDriver(config, log: { lines.append($0) }).run()
+    let rows = outcome.rows
+    #expect(rows.map(\.id) == [0, 1, 2, 3] && rows.allSatisfy { $0.failure == nil })
+    // The old rows: their cycles were predicted, and are kept as such.
+    for (r, b) in zip(rows, before) { #expect(r.cyclesPredicted == b.cyclesPredicted && r.floatError == b.floatError) }
+
+    let emulated = emulator.emulated
+    #expect(Set(emulated).count == emulated.count, "each candidate emulated once: \(emulated)")
+    #expect(Set(emulated) == Set(rows.filter { $0.cyclesEmulated != nil }.map(\.id)))
+    #expect(emulated.contains { $0 < 3 }, "the front of the old rows was emulated on resume")
+    #expect(rows.contains { $0.onFront })
+    for r in rows {
+      let p = try #require(r.cyclesPredicted)
+      if r.onFront { #expect(r.cyclesEmulated != nil, "#\(r.id) is on the front") }
+      if let e = r.cyclesEmulated {
+        #expect(e == FakeEmulator.emulated(p) && r.cycles == e && r.cyclesSource == "emulated")
+        #expect(abs((r.milliseconds ?? 0) - Double(e) / Double(config.target.clockHz) * 1000) < 1e-9)
+      } else {
+        #expect(r.cycles == p && r.cyclesSource == "predicted")
+      }
+    }
+    // The front is the one of the final cycles.
+    var recomputed = rows
+    SearchDriver.markFront(&recomputed)
+    #expect(recomputed.map(\.onFront) == rows.map(\.onFront))
+    for id in emulated where id < 3 { #expect(lines.contains { $0.hasPrefix("#\(id) emulated: cycles ") }) }
+    if rows[3].cyclesEmulated != nil { #expect(lines.last?.contains("(emulated; predicted ") == true) }
+
+    let front = rows.filter(\.onFront)
+    let summary = try #require(outcome.predictionSummary)
+    #expect(summary.hasPrefix("front: \(front.count) candidate\(front.count == 1 ? "" : "s") emulated, predicted within 20."), "\(summary)")
+    let html = try String(contentsOf: dir.appendingPathComponent("e/report.html"), encoding: .utf8)
+    #expect(html.contains("Predicted against emulated cycles — front: "))
+    let saved = try JSONDecoder().decode(SearchResults.self, from: Data(contentsOf: json))
+    #expect(saved.candidates == rows)
+  }
+
+  /// The emulation pass on hand-made rows (no training): the front is emulated one candidate at a
+  /// time and recomputed after each, so a candidate the emulator finds slower leaves the front and
+  /// one it dominated comes back on, to be emulated in turn; the dominated rest is not emulated.
+  @Test func emulationRecomputesTheFrontAsItGoes() throws {
+    let dir = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func row(_ id: Int, _ e: Double, _ c: Int) -> CandidateRecord {
+      CandidateRecord(
+        id: id, parent: nil, mutation: "", structure: "", cycles: c, cyclesSource: "predicted", cyclesPredicted: c, flashBytes: 100,
+        ramBytes: 100, floatError: e, int8Error: e, trainingSeconds: 1, withinBudget: true, onFront: false)
+    }
+    // #0 best error, #3 fewest cycles: the front. #1 and #2 are dominated by #0.
+    var rows = [row(0, 0.1, 100), row(1, 0.2, 200), row(2, 0.3, 300), row(3, 0.4, 50)]
+    SearchDriver.markFront(&rows)
+    #expect(rows.map(\.onFront) == [true, false, false, true])
+    var lines: [String] = []
+    let driver = try SearchDriver(try Self.configuration(dir, output: "u", candidates: 1, emulation: .front), log: { lines.append($0) })
+    let emulatedCycles = [0: 250, 1: 210, 2: 400, 3: 500]
+    var order: [Int] = []
+    var tried = Set<Int>()
+    let going = driver.emulateWhereWanted(&rows, tried: &tried, newest: nil) { id in
+      order.append(id)
+      return CycleMeasurement(cycles: emulatedCycles[id]!, source: "emulated")
+    }
+    // #0 at 250 lets #1 (200 predicted) on; #1 at 210 stays; #3 at 500 falls behind #0.
+    #expect(going && order == [0, 1, 3] && tried == [0, 1, 3])
+    #expect(rows.map(\.onFront) == [true, true, false, false])
+    #expect(rows.map(\.cyclesEmulated) == [250, 210, nil, 500] && rows.map(\.cycles) == [250, 210, 300, 500])
+    #expect(rows[2].cyclesSource == "predicted" && rows[3].cyclesSource == "emulated" && rows[3].cyclesPredicted == 50)
+    #expect(lines.contains("#3 emulated: cycles 500 (emulated; predicted 50, -90.0 %), now off the front"))
+    #expect(SearchDriver.predictionSummary(rows) == "front: 2 candidates emulated, predicted within 60.0 % (worst #0: predicted 100, emulated 250)")
+    // Nothing left to emulate: the source is not asked again.
+    #expect(driver.emulateWhereWanted(&rows, tried: &tried, newest: nil) { _ in Issue.record("asked again"); return CycleMeasurement(cycles: 0, source: "emulated") })
+
+    // No emulator: the first answer that is not emulated stops the pass, nothing recorded.
+    var fresh = [row(0, 0.1, 100), row(1, 0.4, 50)]
+    SearchDriver.markFront(&fresh)
+    var none = Set<Int>()
+    let stillGoing = driver.emulateWhereWanted(&fresh, tried: &none, newest: nil) { _ in CycleMeasurement(cycles: 7, source: "predicted") }
+    #expect(!stillGoing && none == [0] && fresh.allSatisfy { $0.cyclesEmulated == nil && $0.cyclesSource == "predicted" })
   }
 
   @Test func aFolderHoldingOtherFilesIsRefused() throws {
@@ -186,6 +332,31 @@ import _NNTestSupport
     var over = [row(0, 0.2, 100, within: false), row(1, 0.3, 200, within: false), row(2, 0.1, 50, failure: "broke")]
     SearchDriver.markFront(&over)
     #expect(over.allSatisfy { !$0.onFront } && SearchDriver.parentCandidates(over) == [0])
+  }
+
+  @Test func parentsAreNeitherFailedNorBroken() {
+    func row(_ id: Int, _ e: Double?, _ c: Int, flash: Int = 100, within: Bool = true, failure: String? = nil) -> CandidateRecord {
+      CandidateRecord(
+        id: id, parent: nil, mutation: "", structure: "", cycles: c, flashBytes: flash, ramBytes: 100, floatError: e, int8Error: e,
+        trainingSeconds: e == nil ? 0 : 1, withinBudget: within, onFront: false, failure: failure)
+    }
+    // The front's cheap end, #1, is a broken network at 90 % error: not mutated while #0 is there.
+    var rows = [row(0, 0.05, 1000), row(1, 0.9, 100), row(2, 0.02, 50, failure: "diverged")]
+    SearchDriver.markFront(&rows)
+    #expect(rows.map(\.onFront) == [true, true, false])
+    #expect(SearchDriver.parentCandidates(rows) == [0])
+    // Only broken ones within budget, a sound one over it: the sound one (the budgets relaxed).
+    var over = [row(0, 0.05, 1000, within: false), row(1, 0.9, 100)]
+    SearchDriver.markFront(&over)
+    #expect(SearchDriver.parentCandidates(over) == [0])
+    // Nothing sound at all: the broken front rather than nothing.
+    var broken = [row(0, 0.8, 1000), row(1, 0.9, 100)]
+    SearchDriver.markFront(&broken)
+    #expect(SearchDriver.parentCandidates(broken) == [0, 1])
+    // Nothing trained (all rejected before training): the cheapest predicted, never a failed one.
+    var untrained = [row(0, nil, 1000, flash: 900, within: false), row(1, nil, 500, flash: 800, within: false), row(2, nil, 0, failure: "x")]
+    SearchDriver.markFront(&untrained)
+    #expect(SearchDriver.parentCandidates(untrained) == [1])
   }
 
   @Test func sizesAndDurations() {

@@ -10,10 +10,18 @@ public struct CandidateRecord: Codable, Sendable, Equatable {
   /// The network's layers in one line (`Conv16(5x5) MaxPool ReLU … FC10`).
   public var structure: String
   public var macs: Int?
+  /// The cycles the front, the budgets and the plots use: `cyclesEmulated` when there, else
+  /// `cyclesPredicted`.
   public var cycles: Int?
   /// Where `cycles` comes from: `emulated` (QEMU), `predicted` (the cost model) or
   /// `placeholder` (a MACs-based guess, see `CycleSource.placeholder`).
   public var cyclesSource: String?
+  /// The cost model's cycles (or the placeholder's), known before training; nil in rows of a
+  /// `results.json` written before this column existed (`upgraded()` fills it from `cycles`).
+  public var cyclesPredicted: Int?
+  /// Cycles of one validation sample on the emulated target (QEMU), for the candidates emulated:
+  /// those on the front (the default), all (`--emulate`) or none (`--no-emulate`).
+  public var cyclesEmulated: Int?
   /// `cycles` at the target's clock.
   public var milliseconds: Double?
   public var flashBytes: Int?
@@ -34,10 +42,11 @@ public struct CandidateRecord: Codable, Sendable, Equatable {
 
   public init(
     id: Int, parent: Int?, mutation: String, structure: String, macs: Int? = nil, cycles: Int? = nil, cyclesSource: String? = nil,
-    milliseconds: Double? = nil, flashBytes: Int? = nil, ramBytes: Int? = nil, arenaBytes: Int? = nil, floatError: Double? = nil,
+    cyclesPredicted: Int? = nil, cyclesEmulated: Int? = nil, milliseconds: Double? = nil, flashBytes: Int? = nil, ramBytes: Int? = nil, arenaBytes: Int? = nil, floatError: Double? = nil,
     int8Error: Double? = nil, trainingSeconds: Double, withinBudget: Bool, budgetNote: String? = nil, onFront: Bool, failure: String? = nil
   ) {
     (self.id, self.parent, self.mutation, self.structure, self.macs, self.cycles) = (id, parent, mutation, structure, macs, cycles)
+    (self.cyclesPredicted, self.cyclesEmulated) = (cyclesPredicted, cyclesEmulated)
     (self.cyclesSource, self.milliseconds, self.flashBytes, self.ramBytes, self.arenaBytes) = (cyclesSource, milliseconds, flashBytes, ramBytes, arenaBytes)
     (self.floatError, self.int8Error, self.trainingSeconds, self.withinBudget) = (floatError, int8Error, trainingSeconds, withinBudget)
     (self.budgetNote, self.onFront, self.failure) = (budgetNote, onFront, failure)
@@ -46,6 +55,42 @@ public struct CandidateRecord: Codable, Sendable, Equatable {
   /// The error the front and the best-of choices use: int8 when measured, else float.
   public var error: Double? { int8Error ?? floatError }
 
+  /// Trained (and validated): every trained candidate has a float validation error; one rejected
+  /// before training (its predicted cost over a budget) or failed before the end of training has none.
+  public var trained: Bool { floatError != nil }
+
+  /// Records the cost model's cycles (or the placeholder's); they are `cycles` unless emulated.
+  mutating func record(predicted m: CycleMeasurement, clockHz: Int) {
+    cyclesPredicted = m.cycles
+    if cyclesEmulated == nil { setCycles(m.cycles, source: m.source, clockHz: clockHz) }
+  }
+
+  /// Records emulated cycles; they are `cycles` from now on.
+  mutating func record(emulated c: Int, clockHz: Int) {
+    cyclesEmulated = c
+    setCycles(c, source: "emulated", clockHz: clockHz)
+  }
+
+  private mutating func setCycles(_ c: Int, source: String, clockHz: Int) {
+    (cycles, cyclesSource) = (c, source)
+    if clockHz > 0 { milliseconds = Double(c) / Double(clockHz) * 1000 }
+  }
+
+  /// A row of a `results.json` written before `cyclesPredicted` and `cyclesEmulated` existed, with
+  /// them filled from `cycles` and `cyclesSource`; other rows as they are.
+  public func upgraded() -> CandidateRecord {
+    guard cyclesPredicted == nil, cyclesEmulated == nil, let c = cycles else { return self }
+    var r = self
+    if cyclesSource == "emulated" { r.cyclesEmulated = c } else { r.cyclesPredicted = c }
+    return r
+  }
+
+  /// `(predicted − emulated) / emulated`, when both are known: −0.25 is a prediction 25 % low.
+  public var predictionError: Double? {
+    guard let p = cyclesPredicted, let e = cyclesEmulated, e > 0 else { return nil }
+    return Double(p - e) / Double(e)
+  }
+
   /// The coordinates to minimise, or nil for a candidate that cannot be compared.
   var point: [Double]? {
     guard failure == nil, withinBudget, let e = error, let c = cycles, let f = flashBytes, let r = ramBytes else { return nil }
@@ -53,7 +98,7 @@ public struct CandidateRecord: Codable, Sendable, Equatable {
   }
 
   public static let csvHeader = [
-    "id", "parent", "mutation", "structure", "macs", "cycles", "cycles_source", "ms", "flash_bytes", "ram_bytes", "arena_bytes",
+    "id", "parent", "mutation", "structure", "macs", "cycles", "cycles_source", "cycles_predicted", "cycles_emulated", "ms", "flash_bytes", "ram_bytes", "arena_bytes",
     "float_error", "int8_error", "training_seconds", "within_budget", "budget_note", "on_front", "failure",
   ]
 
@@ -61,7 +106,7 @@ public struct CandidateRecord: Codable, Sendable, Equatable {
     func n<T>(_ v: T?) -> String { v.map { "\($0)" } ?? "" }
     func d(_ v: Double?, _ format: String) -> String { v.map { String(format: format, $0) } ?? "" }
     return [
-      "\(id)", n(parent), mutation, structure, n(macs), n(cycles), cyclesSource ?? "", d(milliseconds, "%.3f"), n(flashBytes), n(ramBytes),
+      "\(id)", n(parent), mutation, structure, n(macs), n(cycles), cyclesSource ?? "", n(cyclesPredicted), n(cyclesEmulated), d(milliseconds, "%.3f"), n(flashBytes), n(ramBytes),
       n(arenaBytes), d(floatError, "%.4f"), d(int8Error, "%.4f"), String(format: "%.1f", trainingSeconds), withinBudget ? "yes" : "no",
       budgetNote ?? "", onFront ? "yes" : "no", failure ?? "",
     ]

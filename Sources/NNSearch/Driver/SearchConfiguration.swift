@@ -16,8 +16,9 @@ public struct SearchConfiguration {
   /// Seconds from the start after which no new candidate starts.
   public var timeLimit: Double?
   public var seed: UInt64
-  /// Cycles from QEMU when it is installed (else `cycles` decides).
-  public var emulate: Bool
+  /// Which candidates get emulated cycles on top of the predicted ones (the caller checks that
+  /// QEMU and the Arm toolchain are installed; without them `CycleSource.standard` only predicts).
+  public var emulation: SearchEmulation
   /// int8 calibration reads at most this many training samples.
   public var calibrationSamples: Int
   /// Use an output folder that holds files nncompile did not write (they are still never replaced).
@@ -33,15 +34,27 @@ public struct SearchConfiguration {
   public init(
     modelPath: String, trainPath: String, validPath: String, outputPath: String, target: TargetDescription,
     budgets: SearchBudgets = .init(), candidates: Int = 20, epochs: Int? = nil, timeLimit: Double? = nil, seed: UInt64 = 1,
-    emulate: Bool = false, calibrationSamples: Int = 200, force: Bool = false
+    emulation: SearchEmulation = .front, calibrationSamples: Int = 200, force: Bool = false
   ) {
     (self.modelPath, self.trainPath, self.validPath, self.outputPath, self.target) = (modelPath, trainPath, validPath, outputPath, target)
     (self.budgets, self.candidates, self.epochs, self.timeLimit, self.seed) = (budgets, candidates, epochs, timeLimit, seed)
-    (self.emulate, self.calibrationSamples, self.force) = (emulate, calibrationSamples, force)
+    (self.emulation, self.calibrationSamples, self.force) = (emulation, calibrationSamples, force)
     makeMutator = { NetworkMutator(seed: $0) }
     summarize = NetworkMutator.summary
     cycles = CycleSource.standard
   }
+}
+
+/// Which candidates `nncompile search` emulates (one validation sample on the emulated target);
+/// every candidate's cycles are predicted by the cost model first in any case.
+public enum SearchEmulation: String, Sendable, CaseIterable {
+  /// None: cycles are the cost model's prediction (`--no-emulate`).
+  case none
+  /// The candidates on the Pareto front, each once it lands there (the default): a few emulator
+  /// runs per search, and the front — what the user picks from — in measured cycles.
+  case front
+  /// Every trained candidate (`--emulate`).
+  case all
 }
 
 /// `results.json`: the run's settings and one record per candidate, read back to resume.

@@ -6,6 +6,8 @@ import Foundation
 enum SearchReportPage {
   static func html(_ rows: [CandidateRecord], title: String, budgets: SearchBudgets) -> String {
     let plotted = rows.filter { $0.failure == nil && $0.error != nil && $0.cycles != nil && $0.flashBytes != nil }
+    // How far the cost model's cycles were from the emulator's on the front.
+    let prediction = SearchDriver.predictionSummary(rows).map { "<p>Predicted against emulated cycles — \(escape($0)).</p>" } ?? ""
     var page = """
       <!DOCTYPE html>
       <html><head><meta charset="utf-8"><title>\(escape(title))</title>
@@ -15,6 +17,7 @@ enum SearchReportPage {
       <h1>\(escape(title))</h1>
       <p>\(rows.count) candidates, \(rows.filter(\.onFront).count) on the Pareto front (error × cycles × flash × RAM, within budget). \
       Red: on the front; grey: dominated; hollow: over budget.\(budgetText(budgets))</p>
+      \(prediction)
 
       """
     page += scatter(plotted, x: { Double($0.cycles!) }, xLabel: "cycles" + cycleNote(plotted))
@@ -22,11 +25,14 @@ enum SearchReportPage {
     page += "\n<table><tr>" + CandidateRecord.csvHeader.map { "<th>\($0)</th>" }.joined() + "</tr>\n"
     for r in rows {
       page += "<tr\(r.onFront ? " class=\"front\"" : "")>"
-        + r.csvFields.enumerated().map { k, v in "<td\([2, 3, 15, 17].contains(k) ? " class=\"l\"" : "")>\(escape(v))</td>" }.joined()
+        + r.csvFields.enumerated().map { k, v in "<td\(leftAligned.contains(k) ? " class=\"l\"" : "")>\(escape(v))</td>" }.joined()
         + "</tr>\n"
     }
     return page + "</table>\n</body></html>\n"
   }
+
+  /// The text columns of the table: mutation, structure, budget note, failure.
+  static let leftAligned = Set(["mutation", "structure", "budget_note", "failure"].compactMap { CandidateRecord.csvHeader.firstIndex(of: $0) })
 
   static func budgetText(_ b: SearchBudgets) -> String {
     var parts: [String] = []
