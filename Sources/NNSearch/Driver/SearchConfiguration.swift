@@ -23,6 +23,10 @@ public struct SearchConfiguration {
   public var calibrationSamples: Int
   /// Use an output folder that holds files nncompile did not write (they are still never replaced).
   public var force: Bool
+  /// The int8 kernels every candidate is built with (nil: the target's default). `.reference`
+  /// trades cycles for flash: a few hundred bytes of code per kernel instead of the SMLAD kernels'
+  /// several KB, which is what decides the smallest networks' flash.
+  public var kernels: KernelSet?
   /// The mutator for one trial, from a seed derived from `seed` and the trial. Until
   /// `NetworkMutator` lands: the stand-in. To plug it in: `{ NetworkMutator(seed: $0) }` here and
   /// `NetworkMutator.summary` in `summarize`.
@@ -34,11 +38,11 @@ public struct SearchConfiguration {
   public init(
     modelPath: String, trainPath: String, validPath: String, outputPath: String, target: TargetDescription,
     budgets: SearchBudgets = .init(), candidates: Int = 20, epochs: Int? = nil, timeLimit: Double? = nil, seed: UInt64 = 1,
-    emulation: SearchEmulation = .front, calibrationSamples: Int = 200, force: Bool = false
+    emulation: SearchEmulation = .front, calibrationSamples: Int = 200, force: Bool = false, kernels: KernelSet? = nil
   ) {
     (self.modelPath, self.trainPath, self.validPath, self.outputPath, self.target) = (modelPath, trainPath, validPath, outputPath, target)
     (self.budgets, self.candidates, self.epochs, self.timeLimit, self.seed) = (budgets, candidates, epochs, timeLimit, seed)
-    (self.emulation, self.calibrationSamples, self.force) = (emulation, calibrationSamples, force)
+    (self.emulation, self.calibrationSamples, self.force, self.kernels) = (emulation, calibrationSamples, force, kernels)
     makeMutator = { NetworkMutator(seed: $0) }
     summarize = NetworkMutator.summary
     cycles = CycleSource.standard

@@ -188,7 +188,9 @@ public struct SearchDriver {
   }
 
   func int8Options(_ calibrationSamples: Int) -> CompileOptions {
-    CompileOptions(target: config.target, quantization: "int8", calibrationData: config.trainPath, calibrationSamples: calibrationSamples)
+    CompileOptions(
+      target: config.target, quantization: "int8", calibrationData: config.trainPath, calibrationSamples: calibrationSamples,
+      kernels: config.kernels)
   }
 
   /// The first validation sample, the one cycles are measured on.

@@ -48,6 +48,8 @@ enum SearchCommand: Subcommand {
       --time-limit <t>          start no candidate after this long (90s, 30m, 2h)
       --seed <n>                the seed of every choice, initialisation and shuffle (default 1)
       --calibration-samples <n> calibrate on the first n training samples (default 200)
+      --kernels <set>           int8 kernels: optimized (SMLAD, the default on cortex-m4f) or reference
+                                (slower, a few KB less flash: for tight flash budgets)
       --emulate                 emulate every trained candidate, not only those on the front
       --no-emulate              emulate none: cycles are the cost model's prediction only
       -o, --output <folder>     the search folder: new, empty, or one an earlier search wrote (resumed)
@@ -57,7 +59,7 @@ enum SearchCommand: Subcommand {
   static func run(_ args: [String]) throws -> Int32 {
     let a = try Arguments(
       args,
-      options: ["data", "valid", "target", "max-flash", "max-ram", "max-ms", "trials", "epochs", "time-limit", "seed", "calibration-samples", "output"],
+      options: ["data", "valid", "target", "max-flash", "max-ram", "max-ms", "trials", "epochs", "time-limit", "seed", "calibration-samples", "kernels", "output"],
       flags: ["emulate", "no-emulate", "force"], aliases: ["o": "output"])
     let model = try a.model()
     guard let data = a.value("data") else { throw Arguments.UsageError(message: "missing '--data <train.csv>'") }
@@ -91,7 +93,7 @@ enum SearchCommand: Subcommand {
       modelPath: model, trainPath: data, validPath: valid, outputPath: output, target: target, budgets: budgets,
       candidates: try TrainCommand.positive(a, "trials") ?? 20, epochs: try TrainCommand.positive(a, "epochs"), timeLimit: timeLimit,
       seed: UInt64(try TrainCommand.positive(a, "seed", allowZero: true) ?? 1), emulation: emulation,
-      calibrationSamples: try TrainCommand.positive(a, "calibration-samples") ?? 200, force: a.flag("force"))
+      calibrationSamples: try TrainCommand.positive(a, "calibration-samples") ?? 200, force: a.flag("force"), kernels: try kernelSet(a))
     // Emulation runs the Cortex-M4F build; without it (or QEMU and the Arm toolchain) cycles are
     // predicted, said so unless nothing was asked of a target that has no emulator.
     if emulation != .none {

@@ -52,13 +52,7 @@ enum CompileOptionGroup {
     if let p = a.value("planner"), !["best", "greedy", "linear"].contains(p) {
       throw Arguments.UsageError(message: "'--planner' must be best, greedy or linear, got '\(p)'")
     }
-    var kernels: KernelSet?
-    if let k = a.value("kernels") {
-      guard let set = KernelSet(rawValue: k) else {
-        throw Arguments.UsageError(message: "'--kernels' must be optimized or reference, got '\(k)'")
-      }
-      kernels = set
-    }
+    let kernels = try kernelSet(a)
     var method = RangeMethod.minMax
     if let m = a.value("calibration-method") {
       let parts = m.split(separator: ":", maxSplits: 1).map(String.init)
@@ -79,6 +73,13 @@ enum CompileOptionGroup {
       calibrationSamples: try TrainCommand.positive(a, "calibration-samples") ?? CompileOptions.defaultCalibrationSamples,
       normalizeImages: !a.flag("no-image-normalization"), kernels: kernels)
   }
+}
+
+/// `--kernels optimized|reference`, nil when not given (the target's default).
+func kernelSet(_ a: Arguments) throws -> KernelSet? {
+  guard let k = a.value("kernels") else { return nil }
+  guard let set = KernelSet(rawValue: k) else { throw Arguments.UsageError(message: "'--kernels' must be optimized or reference, got '\(k)'") }
+  return set
 }
 
 func printError(_ s: String) {
