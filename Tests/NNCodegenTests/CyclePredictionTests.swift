@@ -26,8 +26,9 @@ import _NNTestSupport
     let convolutions = rows.filter { $0.kind == .convolutionPool }
     // conv1: 24×24×16 outputs, 25 taps on 1 channel (K padded to 26 for SMLAD); conv2: 8×8×16
     // outputs, 25 taps on 16 channels; inputs = the im2col columns built; then the output pixels
-    // and the MACs of channels past a multiple of 4 (none).
-    #expect(convolutions.map(\.x) == [[1, 239_616, 9_216, 14_400, 576, 0], [1, 409_600, 1_024, 25_600, 64, 0]])
+    // (one group), the MACs of channels past a multiple of 4 (none) and the column elements of
+    // pixels whose window reaches into the padding (none: unpadded).
+    #expect(convolutions.map(\.x) == [[1, 239_616, 9_216, 14_400, 576, 0, 0], [1, 409_600, 1_024, 25_600, 64, 0, 0]])
     #expect(rows.filter { $0.kind == .affine }.map(\.x) == [[1, 12_800, 50, 256], [1, 500, 10, 50]])
     #expect(rows.first?.kind == .quantize && rows.first?.x == [1, 0, 784, 784])
 
@@ -35,10 +36,23 @@ import _NNTestSupport
     #expect(perStep.count == program.steps.count)
     #expect(total == perStep.reduce(0, +) + CyclePrediction.callCycles)
     // Pinned to the committed coefficient table (bench/cycle-model): refitting changes it.
-    #expect(total == 1_262_233, "\(total) \(perStep)")
+    #expect(total == 1_241_778, "\(total) \(perStep)")
     #expect(c.predictedCycles?.total == total)
     #expect(c.report.predictedCycles == total)
     #expect(c.report.summaryLines.last == "cycles: ~\(grouped(total)) per call (predicted by the Cortex-M4F cost model, not emulated)")
+  }
+
+  /// The border feature of im2col convolutions: output pixels whose window reaches into the padding.
+  @Test func borderPixels_countThePaddedRim() {
+    func conv(_ size: Int32, _ out: Int32, stride: Int32, pad: Int32) -> ConvS8Params {
+      ConvS8Params(
+        batch: 1, inC: 4, inH: size, inW: size, outC: 8, outH: out, outW: out, kernelH: 3, kernelW: 3, strideH: stride,
+        strideW: stride, padH: pad, padW: pad, dilationH: 1, dilationW: 1, group: 1, inputOffset: 0, outputOffset: 0)
+    }
+    #expect(CyclePrediction.borderPixels(conv(14, 14, stride: 1, pad: 1)) == 14 * 14 - 12 * 12)
+    // Stride 2, pad 1 on 28×28: only the first row and column reach into the padding.
+    #expect(CyclePrediction.borderPixels(conv(28, 14, stride: 2, pad: 1)) == 14 + 14 - 1)
+    #expect(CyclePrediction.borderPixels(conv(14, 12, stride: 1, pad: 0)) == 0)
   }
 
   @Test func referenceKernels_andOtherCores_getNoReportFigure() throws {

@@ -4,7 +4,7 @@ import NNCompileKit
 
 /// Fits the int8 cycle predictor (`NNCodegen.CyclePrediction`) on emulated step profiles.
 ///
-///   swift run cycle-model measure [--variants DIR] -o profiles.json   (QEMU + arm-none-eabi-gcc)
+///   swift run cycle-model measure [--variants DIR] [--small DIR] -o profiles.json [model…]   (QEMU + arm-none-eabi-gcc)
 ///   swift run cycle-model fit profiles.json [--write] [--cv]
 ///
 /// `measure` compiles each model int8 for cortex-m4f (optimized kernels), emulates one sample and
@@ -13,7 +13,8 @@ import NNCompileKit
 /// relative error, coefficients kept >= 0), prints the table and predicted vs emulated cycles per
 /// model; `--write` regenerates `Sources/NNCodegen/Generated/CycleCoefficients.swift`.
 /// `--cv` also predicts each model from a fit on the others (leave one model out).
-/// `--variants DIR`: trained LeNet-like `.nnp` files (see `run.sh`), calibrated on the digits.
+/// `--variants DIR`: trained LeNet-like `.nnp` files (see `run.sh`), calibrated on the digits;
+/// `--small DIR`: the small search-like networks (`networks/`, trained by `run.sh`), likewise.
 
 struct StepRow: Codable { var kind: String; var kernel: String?; var x: [Double]; var cycles: Int }
 struct ModelProfile: Codable { var model: String; var group: String; var cycles: Int; var steps: [StepRow] }
@@ -33,12 +34,13 @@ func take(_ name: String, _ args: inout [String]) -> String? {
 }
 
 /// (name, group, model, calibration, input)
-func models(variants: String?) -> [(String, String, String, String?, String)] {
+func models(variants: String?, small: String?) -> [(String, String, String, String?, String)] {
   var list: [(String, String, String, String?, String)] = []
   let digits = repo("examples/digits/valid.csv")
-  if let variants {
-    let files = ((try? FileManager.default.contentsOfDirectory(atPath: variants)) ?? []).filter { $0.hasSuffix(".nnp") }.sorted()
-    for f in files { list.append((String(f.dropLast(4)), "lenet", variants + "/" + f, digits, digits)) }
+  for (dir, group) in [(variants, "lenet"), (small, "small")] {
+    guard let dir else { continue }
+    let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".nnp") }.sorted()
+    for f in files { list.append((String(f.dropLast(4)), group, dir + "/" + f, digits, digits)) }
   }
   list.append(("digits_lenet", "lenet", repo("Tests/Fixtures/nnabla/digits_lenet/model.nnp"), repo("Tests/Fixtures/nnabla/digits_lenet/calibration.bin"), repo("Tests/Fixtures/nnabla/digits_lenet/test_inputs.bin")))
   list.append(("mnist-lenet", "lenet", repo("examples/mnist-lenet/lenet.nnp"), repo("examples/mnist-lenet/calibration.bin"), repo("examples/mnist-lenet/digit5.input.bin")))
@@ -136,9 +138,10 @@ switch mode {
 case "measure":
   guard let out = take("-o", &args) else { fail("measure needs -o profiles.json") }
   let variants = take("--variants", &args)
+  let small = take("--small", &args)
   let only = Set(args)
   var profiles: [ModelProfile] = []
-  for (name, group, path, calibration, input) in models(variants: variants) where only.isEmpty || only.contains(name) {
+  for (name, group, path, calibration, input) in models(variants: variants, small: small) where only.isEmpty || only.contains(name) {
     do {
       let p = try measure(name, group, path, calibration, input)
       FileHandle.standardError.write(Data("\(name): \(p.cycles) cycles, \(p.steps.count) steps\n".utf8))
@@ -153,7 +156,7 @@ case "fit":
   let profiles = try JSONDecoder().decode([ModelProfile].self, from: Data(contentsOf: URL(fileURLWithPath: file)))
   let all = profiles.flatMap(\.steps)
   var table: [String: [Double]] = [:]
-  print("kind                         steps          a          b/work      c/output     d/input    e/pixel  f/leftover  max |err| step")
+  print("kind                         steps          a          b/work      c/output     d/input    e/pixel  f/leftover  g/border  max |err| step")
   for kind in CycleStepKind.allCases {
     let rows = all.filter { $0.kind == kind.rawValue }
     guard !rows.isEmpty else { continue }
@@ -164,7 +167,8 @@ case "fit":
       return abs(dot(c, r.x) - y) / max(y, 1)
     }.max() ?? 0
     let name = kind.rawValue.padding(toLength: 28, withPad: " ", startingAt: 0)
-    let extra = c.count > 4 ? String(format: " %10.2f %11.4f", c[4], c[5]) : String(repeating: " ", count: 23)
+    let extra = c.count > 6 ? String(format: " %10.2f %11.4f %9.2f", c[4], c[5], c[6])
+      : c.count > 4 ? String(format: " %10.2f %11.4f", c[4], c[5]) + String(repeating: " ", count: 10) : String(repeating: " ", count: 33)
     let numbers = String(format: "%6d %10.1f %12.4f %12.4f %11.4f", rows.count, c[0], c[1], c[2], c[3]) + extra
     print(name + numbers + String(format: " %8.1f%%", worst * 100))
   }
@@ -184,6 +188,13 @@ case "fit":
     worstByGroup[p.group] = max(worstByGroup[p.group] ?? 0, abs(err))
     print(p.model.padding(toLength: 28, withPad: " ", startingAt: 0) + " " + p.group.padding(toLength: 8, withPad: " ", startingAt: 0)
       + String(format: "%11d %12.0f %+7.1f%%", p.cycles, predicted, err * 100))
+    // --steps: every step of a model more than 5 % off (kind, kernel, features, emulated, predicted).
+    if args.contains("--steps") && abs(err) > 0.05 {
+      for r in p.steps {
+        let x = r.x.map { String(format: "%.0f", $0) }.joined(separator: " ")
+        print(String(format: "    %@ %@ [%@] %d %.0f", r.kind, r.kernel ?? "", x, r.cycles, max(0, dot(table[r.kind] ?? [], r.x))))
+      }
+    }
   }
   for (g, w) in worstByGroup.sorted(by: { $0.key < $1.key }) { print(String(format: "max |error| %@: %.1f%%", g, w * 100)) }
   if args.contains("--cv") {
@@ -204,7 +215,8 @@ case "fit":
   }
   if args.contains("--write") {
     var s = "// Generated by bench/cycle-model (swift run cycle-model fit bench/cycle-model/profiles.json --write); do not edit.\n"
-    s += "// Per CycleStepKind: [a, b, c, d(, e, f)] of a + b·work + c·outputs + d·inputs (+ e·pixels + f·leftover MACs),\n"
+    s += "// Per CycleStepKind: [a, b, c, d(, e, f, g)] of a + b·work + c·outputs + d·inputs\n"
+    s += "// (+ e·pixels × groups + f·leftover MACs + g·border columns),\n"
     s += "// Cortex-M4F cycles (optimized kernels).\n"
     s += "enum CycleCoefficients {\n  static let callCycles: Double = \(String(format: "%.1f", call))\n"
     s += "  static let table: [CycleStepKind: [Double]] = [\n"
@@ -216,5 +228,5 @@ case "fit":
     print("wrote Sources/NNCodegen/Generated/CycleCoefficients.swift")
   }
 default:
-  fail("usage: cycle-model measure [--variants DIR] -o profiles.json [model…] | cycle-model fit profiles.json [--write]")
+  fail("usage: cycle-model measure [--variants DIR] [--small DIR] -o profiles.json [model…] | cycle-model fit profiles.json [--write]")
 }

@@ -7,18 +7,21 @@ public enum CycleStepKind: String, CaseIterable, Sendable, Codable {
   case convolutionReference, convolutionReferencePool, affine, affineReference
   case add, mul, maxPool, averagePool, sumPool, globalAveragePool
   case softmax, softmaxTFLite, table, clamp, dataMovement, copy, quantize, dequantize, float, function
+  /// A float op without MACs (BatchNormalization that could not fold, element-wise math): the
+  /// middle of a float island, between its dequantize and quantize steps.
+  case floatElementwise
 }
 
 /// Cycles of an int8 program on the Cortex-M4F predicted without emulating it: per step
-/// `a + b·work + c·outputs + d·inputs` (+ `e·pixels + f·leftover MACs` for the im2col
-/// convolutions), with the coefficients fitted per `CycleStepKind` on emulated step
+/// `a + b·work + c·outputs + d·inputs` (+ `e·pixels + f·leftover MACs + g·border columns` for
+/// the im2col convolutions), with the coefficients fitted per `CycleStepKind` on emulated step
 /// profiles (`bench/cycle-model`, the table in `Generated/CycleCoefficients.swift`). `work` is
 /// the MACs of weight layers (K padded to even for the SMLAD kernels), the window reads of poolings, the rows of a softmax; for the im2col
 /// convolutions `inputs` is the column elements built (output pixels × kernel taps × channels).
 /// The search prunes candidates on it before it trains them.
 public enum CyclePrediction {
   /// The kind and the feature vector `[1, work, outputs, inputs]` of one step; the im2col
-  /// convolutions add `[pixels, leftover MACs]`.
+  /// convolutions add `[pixels × groups, leftover MACs, border column elements]`.
   public static func features(_ step: ProgramStep, in program: Int8Program, kernels: KernelSet) -> (kind: CycleStepKind, x: [Double]) {
     let outputs = program.tensors[step.output].elementCount
     let inputs = step.inputs.map { program.tensors[$0] }.filter { !$0.isConstant }.map(\.elementCount).reduce(0, +)
@@ -43,15 +46,19 @@ public enum CyclePrediction {
         return row(kind, macs, convOutputs, planes)
       }
       // The SMLAD kernels run K (taps × channels of a group) padded to even, on blocks of four
-      // output channels, then two, then one: two more features, the output pixels (im2col and
-      // loop overhead per pixel) and the MACs of the leftover channels (outC mod 4).
-      let k = taps * Int(p.inC / max(p.group, 1)), kPadded = k + (k & 1)
+      // output channels of a group, then two, then one, one group after the other: three more
+      // features, the output pixels of every group (im2col and loop overhead per pixel and
+      // group), the MACs of the leftover channels (out channels of a group mod 4), and the
+      // column elements of pixels whose window overlaps the padding (built tap by tap with bound
+      // checks, not by the fast copies).
+      let groups = max(Int(p.group), 1), outPerGroup = Int(p.outC) / groups
+      let k = taps * (Int(p.inC) / groups), kPadded = k + (k & 1)
       let pixels = Int(p.batch) * Int(p.outH) * Int(p.outW)
-      let leftover = pixels * Int(p.outC % 4) * kPadded
+      let leftover = pixels * groups * (outPerGroup % 4) * kPadded
       let pointwise = taps == 1 && p.strideH == 1 && p.strideW == 1 && p.padH == 0 && p.padW == 0 && p.group == 1
       let kind: CycleStepKind = c.fusedMaxPool != nil ? .convolutionPool : pointwise ? .convolution1x1 : .convolution
-      let (_, x) = row(kind, convOutputs * kPadded, convOutputs, columns / max(Int(p.group), 1))
-      return (kind, x + [Double(pixels), Double(leftover)])
+      let (_, x) = row(kind, convOutputs * kPadded, convOutputs, columns)
+      return (kind, x + [Double(pixels * groups), Double(leftover), Double(borderPixels(p) * taps * Int(p.inC))])
     case .affine(let a):
       guard kernels == .optimized else { return row(.affineReference, macs) }
       let k = Int(a.params.inFeatures)
@@ -89,13 +96,27 @@ public enum CyclePrediction {
     case .dequantize:
       return row(.dequantize, 0)
     case .float:
-      return row(.float, macs)
+      return row(macs == 0 ? .floatElementwise : .float, macs)
     case .function:
       return row(.function, macs)
     }
   }
 
-  /// The coefficients `[a, b, c, d(, e, f)]` of a kind: the fitted table's, else a rough guess (a call,
+  /// Output pixels of a convolution whose window reaches into the padding (top, bottom, left or
+  /// right border), over the batch.
+  public static func borderPixels(_ p: ConvS8Params) -> Int {
+    func border(_ out: Int32, _ stride: Int32, _ pad: Int32, _ kernel: Int32, _ dilation: Int32, _ size: Int32) -> Int {
+      (0..<Int(out)).filter { o in
+        let start = o * Int(stride) - Int(pad)
+        return start < 0 || start + Int(kernel - 1) * Int(dilation) >= Int(size)
+      }.count
+    }
+    let rows = border(p.outH, p.strideH, p.padH, p.kernelH, p.dilationH, p.inH)
+    let cols = border(p.outW, p.strideW, p.padW, p.kernelW, p.dilationW, p.inW)
+    return Int(p.batch) * (rows * Int(p.outW) + cols * Int(p.outH) - rows * cols)
+  }
+
+  /// The coefficients `[a, b, c, d(, e, f, g)]` of a kind: the fitted table's, else a rough guess (a call,
   /// a cycle a MAC, a few an element) for kinds no profiled model had.
   public static func coefficients(_ kind: CycleStepKind) -> [Double] {
     CycleCoefficients.table[kind] ?? [60, 1.0, 6, 2]
