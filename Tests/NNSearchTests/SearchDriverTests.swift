@@ -1,6 +1,6 @@
 import Foundation
 import NNCompileKit
-import NNSearch
+@testable import NNSearch
 import Testing
 import _NNTestSupport
 
@@ -284,6 +284,33 @@ import _NNTestSupport
     var none = Set<Int>()
     let stillGoing = driver.emulateWhereWanted(&fresh, tried: &none, newest: nil) { _ in CycleMeasurement(cycles: 7, source: "predicted") }
     #expect(!stillGoing && none == [0] && fresh.allSatisfy { $0.cyclesEmulated == nil && $0.cyclesSource == "predicted" })
+  }
+
+  /// A mutator that only ever gives back its input: every draw repeats a measured network.
+  struct Unchanging: SearchMutator {
+    var draws = 0
+    mutating func mutate(_ definition: ProtoTextMessage, network: String) throws -> (definition: ProtoTextMessage, description: String) {
+      draws += 1
+      return (definition, "nothing (draw \(draws))")
+    }
+    static func summary(_ definition: ProtoTextMessage, network: String) throws -> String { try NetworkMutator.summary(definition, network: network) }
+  }
+
+  /// A trial whose every redraw repeats a measured network is recorded as a repeat of it, after
+  /// all its redraws, and not trained again (the same network and seed would train the same).
+  @Test func aRepeatedNetworkIsNotTrainedTwice() throws {
+    let dir = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var config = try Self.configuration(dir, output: "a", candidates: 3)
+    config.makeMutator = { _ in Unchanging() }
+    let rows = try SearchDriver(config).run().rows
+    #expect(rows.count == 3)
+    #expect(rows[0].failure == nil && rows[0].int8Error != nil)
+    for r in rows.dropFirst() {
+      #expect(r.failure == "repeats #0 (not trained again)" && r.trainingSeconds == 0 && r.parent == 0)
+      #expect(r.mutation == "nothing (draw \(SearchDriver.redraws))" && r.structure == rows[0].structure && !r.onFront)
+    }
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("a/candidates/1.nnp").path))
   }
 
   @Test func aFolderHoldingOtherFilesIsRefused() throws {

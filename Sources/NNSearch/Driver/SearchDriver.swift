@@ -51,8 +51,10 @@ public struct SearchDriver {
     folder = try GrowingOutputFolder(config.outputPath, inputs: [config.modelPath, config.trainPath, config.validPath], force: config.force)
   }
 
-  /// How many times a trial draws a mutation that repeats a measured network before keeping it.
-  static let redraws = 5
+  /// How many times a trial draws a mutation that repeats a measured network (a new parent after
+  /// every `redrawsPerParent`) before it gives up and records the trial as a repeat, untrained.
+  static let redraws = 20
+  static let redrawsPerParent = 5
 
   public func run() throws -> Outcome {
     let started = Date()
@@ -108,22 +110,35 @@ public struct SearchDriver {
       if id > 0 {
         var random = SearchRandom.forTrial(id, seed: config.seed, stream: 1)
         let usable = Self.parentCandidates(rows).filter { definitions[$0] != nil }
-        let p = usable.isEmpty ? 0 : usable[Int(random.next() % UInt64(usable.count))]
-        parent = p
+        func drawParent() -> Int { usable.isEmpty ? 0 : usable[Int(random.next() % UInt64(usable.count))] }
+        var p = drawParent()
         var mutatorSeed = SearchRandom.forTrial(id, seed: config.seed, stream: 2)
         var mutator = config.makeMutator(mutatorSeed.next())
+        let start = definition
+        var repeated: Int?
         do {
           // A mutation that gives back a network already measured (a width rounded to itself, a
-          // change undone) is drawn again, a few times, rather than trained twice.
-          let seen = Set(definitions.values.map { $0.formatted() })
-          for _ in 0..<Self.redraws {
-            let m = try mutator.mutate(definitions[p] ?? definition, network: network)
+          // change undone, the same block removed from two parents) is drawn again, from another
+          // parent after a few, rather than trained twice.
+          let seen = Dictionary(definitions.map { ($0.value.formatted(), $0.key) }, uniquingKeysWith: min)
+          for attempt in 0..<Self.redraws {
+            if attempt > 0, attempt % Self.redrawsPerParent == 0 { p = drawParent() }
+            let m = try mutator.mutate(definitions[p] ?? start, network: network)
             (definition, mutation) = (Self.searchable(m.definition, network: network), m.description)
-            if !seen.contains(definition.formatted()) { break }
+            repeated = seen[definition.formatted()]
+            if repeated == nil { break }
           }
         } catch {
           rows.append(failed(id: id, parent: p, mutation: "mutation failed", structure: "", "\(error)"))
           try writeOutputs(rows)
+          continue
+        }
+        parent = p
+        if let r = repeated {
+          let structure = (try? config.summarize(definition, network)) ?? "?"
+          rows.append(failed(id: id, parent: p, mutation: mutation, structure: structure, "repeats #\(r) (not trained again)"))
+          try writeOutputs(rows)
+          log(progressLine(rows[id], of: rows))
           continue
         }
       }
