@@ -46,7 +46,7 @@ let package = Package(
     .executableTarget(name: "nncompile-bench", dependencies: ["NNCompileKit"], path: "bench/nncompile-bench"),
     // Training speed next to nnabla's: bench/train-speed.sh.
     // The int8 cycle predictor's fit on emulated step profiles: bench/cycle-model/run.sh.
-    .executableTarget(name: "cycle-model", dependencies: ["NNCompileKit", "NNCodegen"], path: "bench/cycle-model", exclude: ["lenet_variants.py", "small_networks.py", "networks", "run.sh", "README.md", "profiles.json"]),
+    .executableTarget(name: "cycle-model", dependencies: ["NNCompileKit", "NNCodegen"], path: "bench/cycle-model", exclude: ["lenet_variants.py", "small_networks.py", "networks", "run.sh", "README.md", "profiles.json", "profiles-reference.json"]),
     .executableTarget(name: "nncompile-train-bench", dependencies: ["NNTrain", "NNImport", "NNIR"], path: "bench/nncompile-train-bench"),
     // The numbers the training examples report (accuracy float vs int8, anomaly AUROC): examples/train-*/run.sh.
     .executableTarget(name: "example-score", dependencies: ["NNCompileKit"], path: "examples/example-score"),

@@ -55,15 +55,39 @@ import _NNTestSupport
     #expect(CyclePrediction.borderPixels(conv(14, 12, stride: 1, pad: 0)) == 0)
   }
 
-  @Test func referenceKernels_andOtherCores_getNoReportFigure() throws {
+  /// The reference kernels (plain loops) have their own kinds, fitted on reference-kernel
+  /// profiles only: the optimized kinds' coefficients, and `lenet_featuresKindsAndPinnedPrediction`'s
+  /// total, do not move with them.
+  @Test func referenceKernels_ownKindsAndPinnedPrediction_otherCoresGetNoReportFigure() throws {
     let reference = try Self.lenet(kernels: .reference)
     let program = try #require(reference.program)
-    let kinds = program.steps.map { CyclePrediction.features($0, in: program, kernels: .reference).kind }
-    #expect(kinds.filter { $0 == .convolutionReferencePool }.count == 2 && kinds.filter { $0 == .affineReference }.count == 2)
-    // Fitted on the optimized kernels of the Cortex-M4F: no figure for the reference ones or another core.
-    #expect(reference.report.predictedCycles == nil)
+    let rows = program.steps.map { CyclePrediction.features($0, in: program, kernels: .reference) }
+    #expect(rows.filter { $0.kind == .affineReference }.map(\.x) == [[1, 12_800, 50, 256], [1, 500, 10, 50]])
+    // [1, MACs inside the input, convolution outputs, kernel-row iterations, taps skipped in the
+    // padding (none: unpadded), pooling window reads, pooled outputs]: conv1 16@24×24 of 25 taps on
+    // 1 channel, conv2 16@8×8 of 25 taps on 16 channels, each with a 2×2 pooling.
+    #expect(
+      rows.filter { $0.kind == .convolutionReferencePool }.map(\.x)
+        == [[1, 230_400, 9_216, 46_080, 0, 9_216, 2_304], [1, 409_600, 1_024, 81_920, 0, 1_024, 256]])
+    let total = try #require(reference.predictedCycles?.total)
+    // Pinned to the committed coefficient table (bench/cycle-model, profiles-reference.json).
+    #expect(total == 16_798_784, "\(total)")  // emulated: 16,839,177 (profiles-reference.json)
+    #expect(reference.report.predictedCycles == total)
+    #expect(reference.report.summaryLines.last == "cycles: ~\(grouped(total)) per call (predicted by the Cortex-M4F cost model, not emulated)")
+    // Fitted on the Cortex-M4F: no figure for another core.
     let other = try Self.lenet(target: "host")
     #expect(other.report.predictedCycles == nil)
     #expect(!other.report.summaryLines.contains { $0.hasPrefix("cycles:") })
+  }
+
+  /// The reference convolution's padding features: rows and taps of the window outside the input.
+  @Test func referenceConvolutionFeatures_countTheTapsInsideTheInput() {
+    // 4→8 channels, 3×3, pad 1, stride 1 on 5×5: per axis 5 outputs see 2+3+3+3+2 = 13 of 15 taps.
+    let p = ConvS8Params(
+      batch: 1, inC: 4, inH: 5, inW: 5, outC: 8, outH: 5, outW: 5, kernelH: 3, kernelW: 3, strideH: 1,
+      strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, group: 1, inputOffset: 0, outputOffset: 0)
+    let layer = Int8WeightLayer(params: p, weights: [], bias: nil, multipliers: [], shifts: [])
+    let x = CyclePrediction.referenceConvolutionFeatures(layer)
+    #expect(x == [1, Double(8 * 4 * 13 * 13), 200, Double(200 * 4 * 3), Double(8 * 4 * 13 * (15 - 13)), 0, 0])
   }
 }

@@ -4,10 +4,10 @@ import NNCompileKit
 
 /// Fits the int8 cycle predictor (`NNCodegen.CyclePrediction`) on emulated step profiles.
 ///
-///   swift run cycle-model measure [--variants DIR] [--small DIR] -o profiles.json [model…]   (QEMU + arm-none-eabi-gcc)
-///   swift run cycle-model fit profiles.json [--write] [--cv]
+///   swift run cycle-model measure [--variants DIR] [--small DIR] [--kernels reference] -o profiles.json [model…]   (QEMU + arm-none-eabi-gcc)
+///   swift run cycle-model fit profiles.json [profiles-reference.json] [--write] [--cv] [--steps]
 ///
-/// `measure` compiles each model int8 for cortex-m4f (optimized kernels), emulates one sample and
+/// `measure` compiles each model int8 for cortex-m4f (the optimized kernels, or `--kernels reference`), emulates one sample and
 /// stores every step's kind, features `[1, work, outputs, inputs]` and emulated cycles, and the
 /// whole call's cycles. `fit` fits `a + b·work + c·outputs + d·inputs` per kind (least squares on
 /// relative error, coefficients kept >= 0), prints the table and predicted vs emulated cycles per
@@ -15,9 +15,30 @@ import NNCompileKit
 /// `--cv` also predicts each model from a fit on the others (leave one model out).
 /// `--variants DIR`: trained LeNet-like `.nnp` files (see `run.sh`), calibrated on the digits;
 /// `--small DIR`: the small search-like networks (`networks/`, trained by `run.sh`), likewise.
+/// `--kernels reference`: build with the reference kernels (plain loops) instead, the MLPerf
+/// models left out (the search never builds them; their reference builds emulate for minutes).
+/// `fit` with a second file (the reference profiles) fits the reference kinds
+/// (`referenceKinds`) on those profiles' steps of these kinds only, and every other kind, and the
+/// call's cycles, on the optimized profiles alone: the reference pass cannot move an optimized
+/// prediction by a cycle.
 
 struct StepRow: Codable { var kind: String; var kernel: String?; var x: [Double]; var cycles: Int }
-struct ModelProfile: Codable { var model: String; var group: String; var cycles: Int; var steps: [StepRow] }
+struct ModelProfile: Codable {
+  var model: String; var group: String; var cycles: Int; var steps: [StepRow]
+  /// "reference" for a reference-kernel build; nil: the optimized kernels.
+  var kernels: String? = nil
+}
+
+/// The kinds only reference-kernel builds have: fitted on the reference profiles alone.
+let referenceKinds: Set<String> = [
+  CycleStepKind.convolutionReference, .convolutionReferencePool, .affineReference, .addReference, .mulReference,
+].map(\.rawValue).reduce(into: []) { $0.insert($1) }
+
+/// The rows a kind is fitted on: the reference kinds' rows of the reference profiles, every
+/// other kind's rows of the optimized profiles.
+func fitRows(_ profiles: [ModelProfile]) -> [StepRow] {
+  profiles.flatMap { p in p.steps.filter { referenceKinds.contains($0.kind) == (p.kernels == "reference") } }
+}
 
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 func repo(_ p: String) -> String { root.appendingPathComponent(p).path }
@@ -55,8 +76,9 @@ func models(variants: String?, small: String?) -> [(String, String, String, Stri
   return list
 }
 
-func measure(_ name: String, _ group: String, _ path: String, _ calibration: String?, _ input: String) throws -> ModelProfile {
-  let options = CompileOptions(target: try .named("cortex-m4f"), quantization: "int8", calibrationData: calibration)
+func measure(_ name: String, _ group: String, _ path: String, _ calibration: String?, _ input: String, kernels: KernelSet?) throws -> ModelProfile {
+  var options = CompileOptions(target: try .named("cortex-m4f"), quantization: "int8", calibrationData: calibration)
+  if let kernels { options.kernels = kernels }
   let compilation = try Driver.compile(modelPath: path, options: options)
   guard let program = compilation.program else { throw EmulationError("\(name): no int8 program") }
   let loader = InputLoader(graph: compilation.model.graph, normalizeImages: compilation.normalizeImages)
@@ -67,7 +89,7 @@ func measure(_ name: String, _ group: String, _ path: String, _ calibration: Str
     let (kind, x) = CyclePrediction.features(step, in: program, kernels: options.kernels)
     return StepRow(kind: kind.rawValue, kernel: steps[k].kernel, x: x, cycles: steps[k].cycles)
   }
-  return ModelProfile(model: name, group: group, cycles: e.cycles, steps: rows)
+  return ModelProfile(model: name, group: group, cycles: e.cycles, steps: rows, kernels: kernels == .reference ? "reference" : nil)
 }
 
 /// Rows weigh 1/cycles^power (CYCLE_FIT_POWER, default 0.5): 1 fits relative error, where a
@@ -125,6 +147,14 @@ func solve(_ a0: [[Double]], _ b0: [Double]) -> [Double]? {
   return x.allSatisfy(\.isFinite) ? x : nil
 }
 
+func median(_ v: [Double]) -> Double {
+  let s = v.sorted()
+  return s.isEmpty ? 0 : s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+/// A profile's group in the tables: the reference builds as `group/ref`.
+func group(_ p: ModelProfile) -> String { p.kernels == "reference" ? p.group + "/ref" : p.group }
+
 func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { $0 * $1 }.reduce(0, +) }
 
 func predict(_ rows: [StepRow], _ table: [String: [Double]], call: Double) -> Double {
@@ -139,11 +169,16 @@ case "measure":
   guard let out = take("-o", &args) else { fail("measure needs -o profiles.json") }
   let variants = take("--variants", &args)
   let small = take("--small", &args)
+  let kernels: KernelSet? = take("--kernels", &args).map { k in
+    guard let set = KernelSet(rawValue: k) else { fail("--kernels optimized|reference") }
+    return set
+  }
   let only = Set(args)
   var profiles: [ModelProfile] = []
   for (name, group, path, calibration, input) in models(variants: variants, small: small) where only.isEmpty || only.contains(name) {
+    if kernels == .reference && group == "mlperf" { continue }
     do {
-      let p = try measure(name, group, path, calibration, input)
+      let p = try measure(name, group, path, calibration, input, kernels: kernels)
       FileHandle.standardError.write(Data("\(name): \(p.cycles) cycles, \(p.steps.count) steps\n".utf8))
       profiles.append(p)
     } catch { FileHandle.standardError.write(Data("\(name): \(error)\n".utf8)) }
@@ -152,9 +187,12 @@ case "measure":
   encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
   try encoder.encode(profiles).write(to: URL(fileURLWithPath: out))
 case "fit":
-  guard let file = args.first(where: { !$0.hasPrefix("-") }) else { fail("fit needs profiles.json") }
-  let profiles = try JSONDecoder().decode([ModelProfile].self, from: Data(contentsOf: URL(fileURLWithPath: file)))
-  let all = profiles.flatMap(\.steps)
+  let files = args.filter { !$0.hasPrefix("-") }
+  guard !files.isEmpty else { fail("fit needs profiles.json") }
+  let profiles = try files.flatMap { file in
+    try JSONDecoder().decode([ModelProfile].self, from: Data(contentsOf: URL(fileURLWithPath: file)))
+  }
+  let all = fitRows(profiles)
   var table: [String: [Double]] = [:]
   print("kind                         steps          a          b/work      c/output     d/input    e/pixel  f/leftover  g/border  max |err| step")
   for kind in CycleStepKind.allCases {
@@ -176,17 +214,19 @@ case "fit":
   // whole call over its steps. The remainder also holds the traced build's shift of up to ~1 %
   // against the plain one (StepProfileTests), thousands of cycles on the big models, not a
   // constant; where the two builds time alike it is the return alone.
-  let remainders = profiles.map { $0.cycles - $0.steps.map(\.cycles).reduce(0, +) }
+  let remainders = profiles.filter { $0.kernels == nil }.map { $0.cycles - $0.steps.map(\.cycles).reduce(0, +) }
   let counts = Dictionary(remainders.map { ($0, 1) }, uniquingKeysWith: +)
   let call = Double(counts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key ?? 0)
   print(String(format: "call (entry + return)  %.0f cycles\n", call))
-  print("model                        group      emulated    predicted   error")
+  print("model                        group          emulated    predicted   error")
   var worstByGroup: [String: Double] = [:]
+  var errorsByGroup: [String: [Double]] = [:]
   for p in profiles {
     let predicted = predict(p.steps, table, call: call)
     let err = (predicted - Double(p.cycles)) / Double(p.cycles)
-    worstByGroup[p.group] = max(worstByGroup[p.group] ?? 0, abs(err))
-    print(p.model.padding(toLength: 28, withPad: " ", startingAt: 0) + " " + p.group.padding(toLength: 8, withPad: " ", startingAt: 0)
+    worstByGroup[group(p)] = max(worstByGroup[group(p)] ?? 0, abs(err))
+    errorsByGroup[group(p), default: []].append(abs(err))
+    print(p.model.padding(toLength: 28, withPad: " ", startingAt: 0) + " " + group(p).padding(toLength: 12, withPad: " ", startingAt: 0)
       + String(format: "%11d %12.0f %+7.1f%%", p.cycles, predicted, err * 100))
     // --steps: every step of a model more than 5 % off (kind, kernel, features, emulated, predicted).
     if args.contains("--steps") && abs(err) > 0.05 {
@@ -196,28 +236,36 @@ case "fit":
       }
     }
   }
-  for (g, w) in worstByGroup.sorted(by: { $0.key < $1.key }) { print(String(format: "max |error| %@: %.1f%%", g, w * 100)) }
+  for (g, w) in worstByGroup.sorted(by: { $0.key < $1.key }) {
+    print(String(format: "max |error| %@: %.1f%% (median %.1f%%)", g, w * 100, median(errorsByGroup[g] ?? []) * 100))
+  }
   if args.contains("--cv") {
     // Leave one model out: fit on the others, predict it (how a new search candidate fares).
     print("\nleave-one-model-out:")
-    var worstOut: [String: Double] = [:]
+    var worstOut: [String: Double] = [:], errorsOut: [String: [Double]] = [:]
     for p in profiles {
-      let others = profiles.filter { $0.model != p.model }.flatMap(\.steps)
+      // The model left out in both builds (the reference build of a network is not new to a
+      // fit that saw its optimized build, but its reference steps are).
+      let others = fitRows(profiles.filter { $0.model != p.model })
       var t: [String: [Double]] = [:]
       for kind in Set(others.map(\.kind)) { t[kind] = fit(others.filter { $0.kind == kind }) }
       let predicted = predict(p.steps, t, call: call)
       let err = (predicted - Double(p.cycles)) / Double(p.cycles)
-      worstOut[p.group] = max(worstOut[p.group] ?? 0, abs(err))
-      print(p.model.padding(toLength: 28, withPad: " ", startingAt: 0) + " " + p.group.padding(toLength: 8, withPad: " ", startingAt: 0)
+      worstOut[group(p)] = max(worstOut[group(p)] ?? 0, abs(err))
+      errorsOut[group(p), default: []].append(abs(err))
+      print(p.model.padding(toLength: 28, withPad: " ", startingAt: 0) + " " + group(p).padding(toLength: 12, withPad: " ", startingAt: 0)
         + String(format: "%11d %12.0f %+7.1f%%", p.cycles, predicted, err * 100))
     }
-    for (g, w) in worstOut.sorted(by: { $0.key < $1.key }) { print(String(format: "max |error| left out, %@: %.1f%%", g, w * 100)) }
+    for (g, w) in worstOut.sorted(by: { $0.key < $1.key }) {
+      print(String(format: "max |error| left out, %@: %.1f%% (median %.1f%%)", g, w * 100, median(errorsOut[g] ?? []) * 100))
+    }
   }
   if args.contains("--write") {
     var s = "// Generated by bench/cycle-model (swift run cycle-model fit bench/cycle-model/profiles.json --write); do not edit.\n"
     s += "// Per CycleStepKind: [a, b, c, d(, e, f, g)] of a + b·work + c·outputs + d·inputs\n"
     s += "// (+ e·pixels × groups + f·leftover MACs + g·border columns),\n"
-    s += "// Cortex-M4F cycles (optimized kernels).\n"
+    s += "// the reference convolutions: [a, MACs inside, outputs, kernel-row iterations, skipped taps, pool reads, pooled outputs];\n"
+    s += "// Cortex-M4F cycles.\n"
     s += "enum CycleCoefficients {\n  static let callCycles: Double = \(String(format: "%.1f", call))\n"
     s += "  static let table: [CycleStepKind: [Double]] = [\n"
     for kind in CycleStepKind.allCases { if let c = table[kind.rawValue] {

@@ -17,7 +17,7 @@ public struct CompileReport: Codable, Sendable, Equatable {
   public var buffers: [ArenaBuffer]
   public var totals: Totals
   public var notes: [String]
-  /// int8 on a Cortex-M4 target with the optimized kernels: the model call's cycles predicted from the program by the cost
+  /// int8 on a Cortex-M4 target (optimized or reference kernels): the model call's cycles predicted from the program by the cost
   /// model (`CyclePrediction`, fitted on the emulator), without building or running anything.
   public var predictedCycles: Int? = nil
 

@@ -5,7 +5,7 @@ import NNIR
 public enum CycleStepKind: String, CaseIterable, Sendable, Codable {
   case convolution1x1, convolution, convolutionPool, depthwise3x3s1, depthwise3x3s2, depthwise
   case convolutionReference, convolutionReferencePool, affine, affineReference
-  case add, mul, maxPool, averagePool, sumPool, globalAveragePool
+  case add, mul, addReference, mulReference, maxPool, averagePool, sumPool, globalAveragePool
   case softmax, softmaxTFLite, table, clamp, dataMovement, copy, quantize, dequantize, float, function
   /// A float op without MACs (BatchNormalization that could not fold, element-wise math): the
   /// middle of a float island, between its dequantize and quantize steps.
@@ -36,7 +36,7 @@ public enum CyclePrediction {
       let taps = Int(p.kernelH) * Int(p.kernelW)
       let columns = Int(p.batch) * Int(p.outH) * Int(p.outW) * taps * Int(p.inC)
       if kernels == .reference {
-        return row(c.fusedMaxPool == nil ? .convolutionReference : .convolutionReferencePool, macs, convOutputs, columns)
+        return (c.fusedMaxPool == nil ? .convolutionReference : .convolutionReferencePool, referenceConvolutionFeatures(c))
       }
       if DepthwisePackedWeights.runsOnDepthwiseKernel(c) {
         let three = p.kernelH == 3 && p.kernelW == 3 && p.dilationH == 1 && p.dilationW == 1 && p.outC == p.inC
@@ -72,9 +72,9 @@ public enum CyclePrediction {
     case .globalAveragePooling:
       return row(.globalAveragePool, inputs)
     case .add:
-      return row(.add, 0)
+      return row(kernels == .optimized ? .add : .addReference, 0)
     case .mul:
-      return row(.mul, 0)
+      return row(kernels == .optimized ? .mul : .mulReference, 0)
     case .lookupTable:
       return row(.table, 0)
     case .clamp:
@@ -100,6 +100,39 @@ public enum CyclePrediction {
     case .function:
       return row(.function, macs)
     }
+  }
+
+  /// Features of `nnc_conv_s8` (the reference kernel: plain loops over out channels, output
+  /// pixels, in channels of the group, kernel rows, kernel columns, with a bound check on every
+  /// row and every tap, the taps in the padding skipped), and of the `nnc_maxpool_s8` after it
+  /// when a max pooling is fused: `[1, MACs inside the input, convolution outputs, kernel-row
+  /// iterations, taps skipped in the left/right padding of rows inside, pooling window reads,
+  /// pooled outputs]`.
+  public static func referenceConvolutionFeatures(_ c: Int8WeightLayer<ConvS8Params>) -> [Double] {
+    let p = c.params
+    func inside(_ out: Int32, _ stride: Int32, _ pad: Int32, _ kernel: Int32, _ dilation: Int32, _ size: Int32) -> Int {
+      (0..<Int(out)).map { o in
+        (0..<Int(kernel)).filter { k in
+          let i = o * Int(stride) - Int(pad) + k * Int(dilation)
+          return i >= 0 && i < Int(size)
+        }.count
+      }.reduce(0, +)
+    }
+    let rowsInside = inside(p.outH, p.strideH, p.padH, p.kernelH, p.dilationH, p.inH)
+    let colsInside = inside(p.outW, p.strideW, p.padW, p.kernelW, p.dilationW, p.inW)
+    let perGroup = Int(p.inC) / max(Int(p.group), 1)
+    let filters = Int(p.batch) * Int(p.outC) * perGroup
+    let outputs = Int(p.batch) * Int(p.outC) * Int(p.outH) * Int(p.outW)
+    let macs = filters * rowsInside * colsInside
+    let rowIterations = outputs * perGroup * Int(p.kernelH)
+    let skipped = filters * rowsInside * (Int(p.outW) * Int(p.kernelW) - colsInside)
+    var x = [1, Double(macs), Double(outputs), Double(rowIterations), Double(skipped), 0, 0]
+    if let pool = c.fusedMaxPool {
+      let pooled = Int(pool.outer) * Int(pool.outH) * Int(pool.outW)
+      x[5] = Double(pooled * Int(pool.kernelH) * Int(pool.kernelW))
+      x[6] = Double(pooled)
+    }
+    return x
   }
 
   /// Output pixels of a convolution whose window reaches into the padding (top, bottom, left or
