@@ -120,12 +120,14 @@ public struct SearchDriver {
           // A mutation that gives back a network already measured (a width rounded to itself, a
           // change undone, the same block removed from two parents) is drawn again, from another
           // parent after a few, rather than trained twice.
-          let seen = Dictionary(definitions.map { ($0.value.formatted(), $0.key) }, uniquingKeysWith: min)
+          // Compared by structure line (widths, kernels, strides, layer order): two parents that
+          // reach the same network by different edits name its layers differently.
+          let seen = Dictionary(rows.filter { definitions[$0.id] != nil }.map { ($0.structure, $0.id) }, uniquingKeysWith: min)
           for attempt in 0..<Self.redraws {
             if attempt > 0, attempt % Self.redrawsPerParent == 0 { p = drawParent() }
             let m = try mutator.mutate(definitions[p] ?? start, network: network)
             (definition, mutation) = (Self.searchable(m.definition, network: network), m.description)
-            repeated = seen[definition.formatted()]
+            repeated = seen[(try? config.summarize(definition, network)) ?? definition.formatted()]
             if repeated == nil { break }
           }
         } catch {
