@@ -25,17 +25,30 @@ VARIANTS = {
 def dims(shape):
     return " ".join(f"dim: {d}" for d in shape)
 
-def network(name, layers, with_loss):
-    vars_, funcs = [], []
-    def var(n, kind, shape, init=None):
+class Block:
+    """The variables and functions of one network block, in the order they are added."""
+    def __init__(self):
+        self.vars, self.funcs = [], []
+
+    def var(self, n, kind, shape, init=None):
         s = f'  variable {{\n    name: "{n}"\n    type: "{kind}"\n    shape: {{ {dims(shape)} }}\n'
         if init:
             s += f'    initializer {{\n      type: "{init[0]}"\n      multiplier: {init[1]}\n    }}\n'
-        vars_.append(s + "  }\n")
-    def fn(n, t, ins, out, param=""):
+        self.vars.append(s + "  }\n")
+
+    def fn(self, n, t, ins, out, param=""):
         s = f'  function {{\n    name: "{n}"\n    type: "{t}"\n' + "".join(f'    input: "{i}"\n' for i in ins)
         s += f'    output: "{out}"\n' + (f"    {param}\n" if param else "") + "  }\n"
-        funcs.append(s)
+        self.funcs.append(s)
+
+    def text(self, name):
+        """(the network block, its parameter names)"""
+        params = [v.split('"')[1] for v in self.vars if '"Parameter"' in v]
+        return f'network {{\n  name: "{name}"\n  batch_size: 64\n' + "".join(self.vars) + "".join(self.funcs) + "}\n", params
+
+def network(name, layers, with_loss):
+    block = Block()
+    var, fn = block.var, block.fn
     var("x", "Buffer", [-1, 1, 28, 28])
     if with_loss:
         var("y", "Buffer", [-1, 1])
@@ -77,10 +90,12 @@ def network(name, layers, with_loss):
     if with_loss:
         var("loss", "Buffer", [-1, 1])
         fn("ce", "SoftmaxCrossEntropy", [cur, "y"], "loss", "softmax_cross_entropy_param { axis: 1 }")
-    params = [v.split('"')[1] for v in vars_ if '"Parameter"' in v]
-    return f'network {{\n  name: "{name}"\n  batch_size: 64\n' + "".join(vars_) + "".join(funcs) + "}\n", cur, params
+    text, params = block.text(name)
+    return text, cur, params
 
-def nntxt(layers):
+def nntxt(layers, network=network):
+    """A trainable .nntxt of `layers`: Main (with the loss), MainRuntime and its executor, one
+    epoch; `network` writes one network block (small_networks.py passes its own)."""
     main, _, _ = network("Main", layers, True)
     runtime, out, params = network("MainRuntime", layers, False)
     ex = ('executor {\n  name: "Executor"\n  network_name: "MainRuntime"\n  num_evaluations: 1\n'

@@ -8,6 +8,8 @@ dequantize, float op, quantize), residual adds, tanh/sigmoid tables. The search'
 (cand*.nntxt) sit beside them. Usage: small_networks.py [OUTDIR]  (prints the names)."""
 import os, sys
 
+from lenet_variants import Block, nntxt as variants_nntxt
+
 # Layers: ("conv", out, k, stride, pad) ("dw", k, stride, pad) ("pool", k) ("avg", k) ("relu",)
 # ("bn",) ("fc", out) ("res",): a 3x3 same-width convolution + ReLU added to its input;
 # ("tanh",) ("sigmoid",). A last fc10 is appended.
@@ -42,20 +44,9 @@ NETWORKS = {
     "s_c4k3s2_res_avg2": [("conv", 4, 3, 2, 1), ("relu",), ("res",), ("avg", 2), ("fc", 16), ("relu",)],
 }
 
-def dims(shape):
-    return " ".join(f"dim: {d}" for d in shape)
-
 def network(name, layers, with_loss):
-    vars_, funcs = [], []
-    def var(n, kind, shape, init=None):
-        s = f'  variable {{\n    name: "{n}"\n    type: "{kind}"\n    shape: {{ {dims(shape)} }}\n'
-        if init:
-            s += f'    initializer {{\n      type: "{init[0]}"\n      multiplier: {init[1]}\n    }}\n'
-        vars_.append(s + "  }\n")
-    def fn(n, t, ins, out, param=""):
-        s = f'  function {{\n    name: "{n}"\n    type: "{t}"\n' + "".join(f'    input: "{i}"\n' for i in ins)
-        s += f'    output: "{out}"\n' + (f"    {param}\n" if param else "") + "  }\n"
-        funcs.append(s)
+    block = Block()
+    var, fn = block.var, block.fn
     def conv(i, src, o, c, k, s, p, h, w, tag="conv"):
         var(f"{tag}{i}/W", "Parameter", [o, c, k, k], ("NormalConvolutionGlorot", 1.0))
         var(f"{tag}{i}/b", "Parameter", [o], ("Constant", 0.0))
@@ -124,18 +115,11 @@ def network(name, layers, with_loss):
     if with_loss:
         var("loss", "Buffer", [-1, 1])
         fn("ce", "SoftmaxCrossEntropy", [cur, "y"], "loss", "softmax_cross_entropy_param { axis: 1 }")
-    params = [v.split('"')[1] for v in vars_ if '"Parameter"' in v]
-    return f'network {{\n  name: "{name}"\n  batch_size: 64\n' + "".join(vars_) + "".join(funcs) + "}\n", cur, params
+    text, params = block.text(name)
+    return text, cur, params
 
 def nntxt(layers):
-    main, _, _ = network("Main", layers, True)
-    runtime, out, params = network("MainRuntime", layers, False)
-    ex = ('executor {\n  name: "Executor"\n  network_name: "MainRuntime"\n  num_evaluations: 1\n'
-          '  repeat_evaluation_type: "mean"\n  need_back_propagation: false\n'
-          '  data_variable {\n    variable_name: "x"\n    data_name: "x"\n  }\n'
-          f'  output_variable {{\n    variable_name: "{out}"\n    data_name: "y\'"\n  }}\n'
-          + "".join(f'  parameter_variable {{\n    variable_name: "{p}"\n  }}\n' for p in params) + "}\n")
-    return "training_config {\n  max_epoch: 1\n}\n" + main + runtime + ex
+    return variants_nntxt(layers, network)
 
 if __name__ == "__main__":
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "networks")
