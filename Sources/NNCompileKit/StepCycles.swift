@@ -19,7 +19,7 @@ public struct StepCycles: Sendable, Codable, Equatable {
     let called = modelSource.map(kernelCalls) ?? [:]
     return program.steps.enumerated().map { k, step in
       StepCycles(
-        name: step.name, kernel: called[k] ?? Verifier.kernelName(step.kernel), macs: Cost.macs(step, in: program),
+        name: step.name, kernel: called[k] ?? step.kernel.name, macs: Cost.macs(step, in: program),
         instructions: k < profile.instructions.count ? profile.instructions[k] : 0,
         cycles: k < profile.cycles.count ? profile.cycles[k] : 0)
     }

@@ -174,10 +174,11 @@ public struct VerifyReport: Sendable, Codable {
     }
     if !layers.isEmpty {
       s += "per layer, int8 (dequantized) vs float model:\n"
-      let width = max(5, layers.map(\.name.count).max() ?? 5)
-      s += "  " + "layer".padding(toLength: width, withPad: " ", startingAt: 0) + "  kernel         max-abs     rmse        cosine\n"
+      let width = max(5, layers.map(\.name.count).max() ?? 5), kernelWidth = max(13, layers.map(\.kernel.count).max() ?? 13)
+      s += "  " + "layer".padding(toLength: width, withPad: " ", startingAt: 0) + "  " + "kernel".padding(toLength: kernelWidth, withPad: " ", startingAt: 0)
+      s += "  max-abs     rmse        cosine\n"
       for l in layers {
-        s += "  " + l.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + l.kernel.padding(toLength: 13, withPad: " ", startingAt: 0)
+        s += "  " + l.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + l.kernel.padding(toLength: kernelWidth, withPad: " ", startingAt: 0)
         s += String(format: "  %.3e   %.3e   %.6f\n", l.metrics.maxAbs, l.metrics.rmse, l.metrics.cosine)
       }
     }
@@ -288,7 +289,7 @@ public enum Verifier {
       }
       guard actualLayer.allSatisfy({ $0.values.count == tensor.elementCount }) else { continue }
       let floatLayer = floats.map { $0[f]! }
-      layers.append(.init(name: step.name, kernel: kernelName(step.kernel), metrics: ComparisonMetrics(actual: actualLayer, reference: floatLayer)))
+      layers.append(.init(name: step.name, kernel: step.kernel.name, metrics: ComparisonMetrics(actual: actualLayer, reference: floatLayer)))
     }
 
     let results = program.outputs.enumerated().map { k, t in
@@ -307,32 +308,5 @@ public enum Verifier {
     return VerifyReport(
       quantization: "int8", samples: samples.count, outputs: results, thresholds: limits, layers: layers,
       mismatchedSteps: mismatched, notes: program.notes, emulation: emulation)
-  }
-
-  static func kernelName(_ k: Int8Kernel) -> String {
-    switch k {
-    case .quantize: "quantize"
-    case .dequantize: "dequantize"
-    case .convolution: "conv_s8"
-    case .affine: "affine_s8"
-    case .maxPooling: "maxpool_s8"
-    case .averagePooling: "avgpool_s8"
-    case .sumPooling: "sumpool_s8"
-    case .globalAveragePooling: "gavgpool_s8"
-    case .add: "add_s8"
-    case .mul: "mul_s8"
-    case .lookupTable: "lut_s8"
-    case .clamp: "clamp_s8"
-    case .concatenate: "concat_s8"
-    case .transpose: "transpose_s8"
-    case .slice: "slice_s8"
-    case .pad: "pad_s8"
-    case .softmax: "softmax_s8"
-    case .softmaxTFLite: "softmax_tfl_s8"
-    case .copy: "copy"
-    case .float(let op): "float " + op.typeName
-    case .dataMovement(let f): f.typeName + " s8"
-    case .function(let name, _): name
-    }
   }
 }

@@ -34,7 +34,7 @@ extension CompileReport {
       // As emitted: the optimized kernels' packed weights (padded K) and folded biases included.
       let c = code.stepConstants[k]
       return Layer(
-        step: k, name: step.name, op: kernelName(step.kernel), outputShape: out.shape, outputType: out.type.rawValue,
+        step: k, name: step.name, op: step.kernel.name, outputShape: out.shape, outputType: out.type.rawValue,
         macs: stepMACs(step, program), weightBytes: c.weights, biasBytes: c.bias, requantizationBytes: c.requantization,
         output: slot(step.output, bytes: out.bytes, code.plan), reusesInput: reuses(step.inputs.first, step.output, code.plan))
     }
@@ -79,34 +79,6 @@ extension CompileReport {
   }
 
   // MARK: - int8 steps
-
-  /// The C kernel a step calls, as the report names it.
-  static func kernelName(_ kernel: Int8Kernel) -> String {
-    switch kernel {
-    case .quantize: return "quantize"
-    case .dequantize: return "dequantize"
-    case .convolution: return "conv_s8"
-    case .affine: return "affine_s8"
-    case .maxPooling: return "maxpool_s8"
-    case .averagePooling: return "avgpool_s8"
-    case .sumPooling: return "sumpool_s8"
-    case .globalAveragePooling: return "global_avgpool_s8"
-    case .add: return "add_s8"
-    case .mul: return "mul_s8"
-    case .lookupTable: return "lut_s8"
-    case .clamp: return "clamp_s8"
-    case .concatenate: return "concatenate_s8"
-    case .transpose: return "transpose_s8"
-    case .slice: return "slice_s8"
-    case .pad: return "pad_s8"
-    case .softmax: return "softmax_s8"
-    case .softmaxTFLite: return "softmax_tfl_s8"
-    case .copy: return "copy"
-    case .float(let op): return "\(op.typeName) (float32)"
-    case .dataMovement(let f): return "\(f.typeName) (int8 data movement)"
-    case .function(let name, _): return name
-    }
-  }
 
   /// Weight layers: output elements × weights per output channel (one multiplier per channel); a
   /// convolution with a fused max pooling counts its own (unpooled) outputs.
