@@ -60,4 +60,36 @@ enum CLI {
     let r = try ProcessRunner.run(executable, args, currentDirectory: directory)
     return Result(status: r.status, stdout: String(decoding: r.stdout, as: UTF8.self), stderr: r.stderr)
   }
+
+  /// Ctrl-C as a user gives it: runs `nncompile args`, waits (at most 5 minutes) until its stderr
+  /// so far satisfies `ready`, sends SIGINT and returns its status and whole stderr (stdout is
+  /// not kept). The test fails if the command ended before `ready`, or is still running a minute
+  /// after the signal (it is then killed).
+  static func interrupt(_ args: [String], when ready: (String) -> Bool, sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = args
+    let errPipe = Pipe()
+    process.standardError = errPipe
+    process.standardOutput = Pipe()
+    let stderr = LockedText()
+    errPipe.fileHandleForReading.readabilityHandler = { h in stderr.append(String(decoding: h.availableData, as: UTF8.self)) }
+    try process.run()
+    let deadline = Date().addingTimeInterval(300)
+    while !ready(stderr.text) && Date() < deadline && process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
+    #expect(process.isRunning, "\(stderr.text)", sourceLocation: sourceLocation)
+    process.interrupt()
+    waitForExit(process, seconds: 60, "nncompile \(args.first ?? "") still running a minute after SIGINT", sourceLocation: sourceLocation)
+    errPipe.fileHandleForReading.readabilityHandler = nil
+    stderr.append(String(decoding: errPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    return Result(status: process.terminationStatus, stdout: "", stderr: stderr.text)
+  }
+}
+
+/// Text appended from a pipe's handler thread and read from the test's.
+final class LockedText: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = ""
+  func append(_ s: String) { lock.withLock { value += s } }
+  var text: String { lock.withLock { value } }
 }

@@ -73,30 +73,15 @@ import _NNTestSupport
     let dir = try Fixtures.temporaryDirectory("search-int")
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("s").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: CLI.executable)
-    process.arguments = Self.arguments(out, ["--trials", "100000", "--no-emulate"])
-    let errPipe = Pipe()
-    process.standardError = errPipe
-    process.standardOutput = Pipe()
-    let stderr = LockedText()
-    errPipe.fileHandleForReading.readabilityHandler = { h in stderr.append(String(decoding: h.availableData, as: UTF8.self)) }
-    try process.run()
-    // Wait for two measured candidates (at most 5 minutes), then interrupt.
-    let deadline = Date().addingTimeInterval(300)
-    while !stderr.text.contains("candidate 2 of 100000") && Date() < deadline && process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
-    #expect(process.isRunning, "\(stderr.text)")
-    process.interrupt()
-    CLI.waitForExit(process, seconds: 60, "still searching a minute after SIGINT")
-    errPipe.fileHandleForReading.readabilityHandler = nil
-    stderr.append(String(decoding: errPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-    #expect(process.terminationStatus == 130, "\(stderr.text)")
-    let last = stderr.text.split(separator: "\n").last.map(String.init) ?? ""
-    #expect(last.hasPrefix("Interrupted: wrote ") && last.hasSuffix("; run the same command again to continue"), "\(stderr.text)")
-    let measured = stderr.text.split(separator: "\n").filter { $0.hasPrefix("candidate ") }.count
+    // Two measured candidates, then Ctrl-C.
+    let r = try CLI.interrupt(Self.arguments(out, ["--trials", "100000", "--no-emulate"]), when: { $0.contains("candidate 2 of 100000") })
+    #expect(r.status == 130, "\(r.stderr)")
+    let last = r.stderr.split(separator: "\n").last.map(String.init) ?? ""
+    #expect(last.hasPrefix("Interrupted: wrote ") && last.hasSuffix("; run the same command again to continue"), "\(r.stderr)")
+    let measured = r.stderr.split(separator: "\n").filter { $0.hasPrefix("candidate ") }.count
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json"))) as? [String: Any]
     let rows = try #require(json?["candidates"] as? [[String: Any]])
-    #expect(rows.count == measured && measured >= 2, "\(stderr.text)")
+    #expect(rows.count == measured && measured >= 2, "\(r.stderr)")
     #expect(last.contains("wrote \(measured) candidates in \(out)"), "\(last)")
   }
 }

@@ -104,27 +104,13 @@ import _NNTestSupport
     let dir = try Fixtures.temporaryDirectory("train-int")
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("mlp.nnp").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: CLI.executable)
-    process.arguments = ["train", Self.mlp, "--data", Self.data("train_4_9.csv"), "--valid", Self.data("valid_4_9.csv"),
-                         "--epochs", "100000", "-o", out]
-    let errPipe = Pipe()
-    process.standardError = errPipe
-    process.standardOutput = Pipe()
-    let stderr = LockedText()
-    errPipe.fileHandleForReading.readabilityHandler = { h in stderr.append(String(decoding: h.availableData, as: UTF8.self)) }
-    try process.run()
-    // Wait for two completed epochs (at most 5 minutes), then interrupt.
-    let deadline = Date().addingTimeInterval(300)
-    while Self.epochLines(stderr.text).count < 2 && Date() < deadline && process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
-    #expect(process.isRunning, "\(stderr.text)")
-    process.interrupt()
-    CLI.waitForExit(process, seconds: 60, "still training a minute after SIGINT")
-    errPipe.fileHandleForReading.readabilityHandler = nil
-    stderr.append(String(decoding: errPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-    #expect(process.terminationStatus == 130, "\(stderr.text)")
-    let last = stderr.text.split(separator: "\n").last.map(String.init) ?? ""
-    #expect(last.hasPrefix("Interrupted after ") && last.hasSuffix("to \(out)"), "\(stderr.text)")
+    // Two completed epochs, then Ctrl-C.
+    let r = try CLI.interrupt(
+      ["train", Self.mlp, "--data", Self.data("train_4_9.csv"), "--valid", Self.data("valid_4_9.csv"), "--epochs", "100000", "-o", out],
+      when: { Self.epochLines($0).count >= 2 })
+    #expect(r.status == 130, "\(r.stderr)")
+    let last = r.stderr.split(separator: "\n").last.map(String.init) ?? ""
+    #expect(last.hasPrefix("Interrupted after ") && last.hasSuffix("to \(out)"), "\(r.stderr)")
     #expect(last.contains(" of 100000 epochs: wrote the best model so far (epoch "), "\(last)")
     let graph = try NNablaImporter.importNNP(bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: out)))).graph
     #expect(graph.nodes.count == 3)
@@ -165,12 +151,4 @@ import _NNTestSupport
     #expect(r.status == 2)
     #expect(r.stderr.hasPrefix("Error: '--epochs' needs a positive whole number, got '0'\n"))
   }
-}
-
-/// Text appended from a pipe's handler thread and read from the test's.
-final class LockedText: @unchecked Sendable {
-  private let lock = NSLock()
-  private var value = ""
-  func append(_ s: String) { lock.withLock { value += s } }
-  var text: String { lock.withLock { value } }
 }

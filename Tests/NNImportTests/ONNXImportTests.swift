@@ -270,13 +270,20 @@ import _NNTestSupport
         == "model.onnx: error: input 'x' has the dynamic dimension 'width' at axis 1; only the leading batch dimension may be dynamic")
   }
 
+  /// A TensorProto initializer: `dims` (none for a scalar), data type (1 float, 2 uint8, 3 int8,
+  /// 5 int16, 6 int32), name and raw little-endian data.
+  static func tensor(_ name: String, type: Int64, raw: [UInt8], dims: [Int64] = []) -> ProtoWireWriter {
+    var t = ProtoWireWriter()
+    if !dims.isEmpty { t.packedInt64(1, dims) }
+    t.varint(2, type)
+    t.string(8, name)
+    t.bytes(9, raw)
+    return t
+  }
+
   /// A weight whose dims promise more values than its raw data holds.
   @Test func initializerWithTooLittleData_namesIt() throws {
-    var w = ProtoWireWriter()
-    w.packedInt64(1, [4, 3])
-    w.varint(2, 1)
-    w.string(8, "W")
-    w.bytes(9, [UInt8](repeating: 0, count: 40))
+    let w = Self.tensor("W", type: 1, raw: [UInt8](repeating: 0, count: 40), dims: [4, 3])
     let bytes = Self.model(nodes: [("MatMul", "mm", ["x", "W"], ["y"])], initializers: [w])
     #expect(
       try Self.loadError(bytes) == "model.onnx: error: ONNX: tensor 'W' of shape [4, 3] has 40 bytes of raw data, expected 48")

@@ -169,8 +169,8 @@ import _NNTestSupport
       ],
       input: [ONNXImportTests.dim(1), ONNXImportTests.dim(4)],
       initializers: [
-        Self.scalar("s1", type: 1, raw: Self.float32([0.01])), Self.scalar("z1", type: 3, raw: [0]),
-        Self.scalar("s2", type: 1, raw: Self.float32([0.05])), Self.scalar("z2", type: 2, raw: [100]),
+        ONNXImportTests.tensor("s1", type: 1, raw: Self.float32([0.01])), ONNXImportTests.tensor("z1", type: 3, raw: [0]),
+        ONNXImportTests.tensor("s2", type: 1, raw: Self.float32([0.05])), ONNXImportTests.tensor("z2", type: 2, raw: [100]),
       ])
     let dir = try Fixtures.temporaryDirectory("onnx-qdq")
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -201,45 +201,32 @@ import _NNTestSupport
     }
   }
 
-  static func scalar(_ name: String, type: Int64, raw: [UInt8], dims: [Int64] = []) -> ProtoWireWriter {
-    var t = ProtoWireWriter()
-    if !dims.isEmpty { t.packedInt64(1, dims) }
-    t.varint(2, type)
-    t.string(8, name)
-    t.bytes(9, raw)
-    return t
-  }
-
   static func float32(_ values: [Float]) -> [UInt8] { values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) } }
 
   /// x → QuantizeLinear(s, z) → DequantizeLinear(s, z) → y.
   static func qdq(scale: [UInt8], zeroPoint: ProtoWireWriter) -> [UInt8] {
     ONNXImportTests.model(
       nodes: [("QuantizeLinear", "q", ["x", "s", "z"], ["xq"]), ("DequantizeLinear", "dq", ["xq", "s", "z"], ["y"])],
-      initializers: [scalar("s", type: 1, raw: scale), zeroPoint])
+      initializers: [ONNXImportTests.tensor("s", type: 1, raw: scale), zeroPoint])
   }
 
   @Test func nonPositiveScale_namesTheNode() throws {
-    let bytes = Self.qdq(scale: Self.float32([-0.5]), zeroPoint: Self.scalar("z", type: 2, raw: [128]))
+    let bytes = Self.qdq(scale: Self.float32([-0.5]), zeroPoint: ONNXImportTests.tensor("z", type: 2, raw: [128]))
     #expect(try ONNXImportTests.loadError(bytes) == "model.onnx: node 'q' (QuantizeLinear): error: scale -0.5 in 's' must be positive and finite")
-    let zero = Self.qdq(scale: Self.float32([0]), zeroPoint: Self.scalar("z", type: 2, raw: [128]))
+    let zero = Self.qdq(scale: Self.float32([0]), zeroPoint: ONNXImportTests.tensor("z", type: 2, raw: [128]))
     #expect(try ONNXImportTests.loadError(zero) == "model.onnx: node 'q' (QuantizeLinear): error: scale 0.0 in 's' must be positive and finite")
   }
 
   @Test func zeroPointOfAnotherType_namesTheNode() throws {
     // An int8 weight with a uint8 zero point, and an int16 activation zero point.
-    var w = ProtoWireWriter()
-    w.packedInt64(1, [4, 3])
-    w.varint(2, 3)
-    w.string(8, "W")
-    w.bytes(9, [UInt8](repeating: 1, count: 12))
+    let w = ONNXImportTests.tensor("W", type: 3, raw: [UInt8](repeating: 1, count: 12), dims: [4, 3])
     let bytes = ONNXImportTests.model(
       nodes: [("DequantizeLinear", "dqw", ["W", "ws", "wz"], ["Wf"]), ("MatMul", "mm", ["x", "Wf"], ["y"])],
-      initializers: [w, Self.scalar("ws", type: 1, raw: Self.float32([0.1])), Self.scalar("wz", type: 2, raw: [0])])
+      initializers: [w, ONNXImportTests.tensor("ws", type: 1, raw: Self.float32([0.1])), ONNXImportTests.tensor("wz", type: 2, raw: [0])])
     #expect(
       try ONNXImportTests.loadError(bytes)
         == "model.onnx: node 'dqw' (DequantizeLinear): error: the zero point 'wz' is uint8 but the quantized values are int8")
-    let int16 = Self.qdq(scale: Self.float32([0.5]), zeroPoint: Self.scalar("z", type: 5, raw: [0, 0]))
+    let int16 = Self.qdq(scale: Self.float32([0.5]), zeroPoint: ONNXImportTests.tensor("z", type: 5, raw: [0, 0]))
     #expect(
       try ONNXImportTests.loadError(int16)
         == "model.onnx: node 'q' (QuantizeLinear): error: int16 quantization is not supported (int8, uint8 and int32 biases are)")
@@ -247,23 +234,19 @@ import _NNTestSupport
 
   @Test func perChannelScalesOffTheAxis_nameTheNode() throws {
     // [4, 3] weights, 4 scales, DequantizeLinear's default axis 1 (3 values).
-    var w = ProtoWireWriter()
-    w.packedInt64(1, [4, 3])
-    w.varint(2, 3)
-    w.string(8, "W")
-    w.bytes(9, [UInt8](repeating: 1, count: 12))
+    let w = ONNXImportTests.tensor("W", type: 3, raw: [UInt8](repeating: 1, count: 12), dims: [4, 3])
     let bytes = ONNXImportTests.model(
       nodes: [("DequantizeLinear", "dqw", ["W", "ws", "wz"], ["Wf"]), ("MatMul", "mm", ["x", "Wf"], ["y"])],
       initializers: [
-        w, Self.scalar("ws", type: 1, raw: Self.float32([0.1, 0.2, 0.3, 0.4]), dims: [4]),
-        Self.scalar("wz", type: 3, raw: [0, 0, 0, 0], dims: [4]),
+        w, ONNXImportTests.tensor("ws", type: 1, raw: Self.float32([0.1, 0.2, 0.3, 0.4]), dims: [4]),
+        ONNXImportTests.tensor("wz", type: 3, raw: [0, 0, 0, 0], dims: [4]),
       ])
     #expect(
       try ONNXImportTests.loadError(bytes) == "model.onnx: node 'dqw' (DequantizeLinear): error: 4 scales in 'ws' do not match axis 1 of [4, 3]")
     // Per-channel activation parameters.
     let s2 = ONNXImportTests.model(
       nodes: [("QuantizeLinear", "q", ["x", "s", "z"], ["xq"]), ("DequantizeLinear", "dq", ["xq", "s", "z"], ["y"])],
-      initializers: [Self.scalar("s", type: 1, raw: Self.float32([0.1, 0.2]), dims: [2]), Self.scalar("z", type: 3, raw: [0, 0], dims: [2])])
+      initializers: [ONNXImportTests.tensor("s", type: 1, raw: Self.float32([0.1, 0.2]), dims: [2]), ONNXImportTests.tensor("z", type: 3, raw: [0, 0], dims: [2])])
     #expect(
       try ONNXImportTests.loadError(s2) == "model.onnx: node 'q' (QuantizeLinear): error: activations are quantized per tensor here; 's' has 2 scales")
   }
