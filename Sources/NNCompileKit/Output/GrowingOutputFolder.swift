@@ -17,15 +17,7 @@ public struct GrowingOutputFolder: Sendable {
   public init(_ path: String, inputs: [String] = [], force: Bool = false) throws {
     (self.path, self.inputs) = (path, inputs)
     let target = try OutputPath(path, expecting: .folder, inputs: inputs)
-    if target.kind != .missing && !force {
-      let listed = OwnOutputs.filesListed(inFolder: target.resolved)
-      if let foreign = OutputFolder.firstUnlisted(in: target.resolved, relative: "", listed: listed ?? []) {
-        throw target.error(
-          listed == nil
-            ? "is a folder nncompile did not write (it holds '\(foreign)'); name a new or empty folder, or pass --force to use it"
-            : "holds '\(foreign)', which nncompile did not write; move it out, or pass --force to use the folder")
-      }
-    }
+    if target.kind != .missing && !force { try OutputFolder.refuseForeignFiles(in: target, forceWould: "use") }
     do {
       try FileManager.default.createDirectory(atPath: target.resolved, withIntermediateDirectories: true)
     } catch {

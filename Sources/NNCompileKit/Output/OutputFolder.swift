@@ -93,19 +93,25 @@ public struct OutputFolder: Sendable {
       guard OutputPath.kind(of: above) == .folder else { throw target.error("cannot be created: \(above) is not a folder") }
       return target
     }
-    if force { return target }
-    let listed = OwnOutputs.filesListed(inFolder: target.resolved)
-    if let foreign = Self.firstUnlisted(in: target.resolved, relative: "", listed: listed ?? []) {
-      throw target.error(
-        listed == nil
-          ? "is a folder nncompile did not write (it holds '\(foreign)'); name a new or empty folder, or pass --force to replace it"
-          : "holds '\(foreign)', which nncompile did not write; move it out, or pass --force to replace the folder")
-    }
+    if !force { try Self.refuseForeignFiles(in: target, forceWould: "replace") }
     return target
   }
 
   /// The first entry under `folder` that is neither the marker, a listed file, nor a folder on the
   /// way to one (links are entries, never followed); nil when there is none.
+  /// Throws, naming one, when the existing folder holds a file nncompile did not write (one its
+  /// list of outputs does not name, or any file when there is no list). `forceWould` says what
+  /// --force does to the folder instead: "replace" (compile's outputs) or "use" (search's).
+  static func refuseForeignFiles(in target: OutputPath, forceWould verb: String) throws {
+    let listed = OwnOutputs.filesListed(inFolder: target.resolved)
+    if let foreign = firstUnlisted(in: target.resolved, relative: "", listed: listed ?? []) {
+      throw target.error(
+        listed == nil
+          ? "is a folder nncompile did not write (it holds '\(foreign)'); name a new or empty folder, or pass --force to \(verb) it"
+          : "holds '\(foreign)', which nncompile did not write; move it out, or pass --force to \(verb) the folder")
+    }
+  }
+
   static func firstUnlisted(in folder: String, relative: String, listed: Set<String>) -> String? {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
       return relative.isEmpty ? "(cannot list it)" : relative
