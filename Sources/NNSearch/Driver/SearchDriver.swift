@@ -107,6 +107,8 @@ public struct SearchDriver {
       var parent: Int?
       var mutation = "none (the file's network)"
       var definition = Self.searchable(base.definition, network: network)
+      func summary() -> String { (try? config.summarize(definition, network)) ?? "?" }
+      var structure = summary()
       if id > 0 {
         var random = SearchRandom.forTrial(id, seed: config.seed, stream: 1)
         let usable = Self.parentCandidates(rows).filter { definitions[$0] != nil }
@@ -119,15 +121,16 @@ public struct SearchDriver {
         do {
           // A mutation that gives back a network already measured (a width rounded to itself, a
           // change undone, the same block removed from two parents) is drawn again, from another
-          // parent after a few, rather than trained twice.
-          // Compared by structure line (widths, kernels, strides, layer order): two parents that
-          // reach the same network by different edits name its layers differently.
+          // parent after a few, rather than trained twice. Compared by structure line (widths,
+          // kernels, strides, layer order): two parents that reach the same network by different
+          // edits name its layers differently.
           let seen = Dictionary(rows.filter { definitions[$0.id] != nil }.map { ($0.structure, $0.id) }, uniquingKeysWith: min)
           for attempt in 0..<Self.redraws {
             if attempt > 0, attempt % Self.redrawsPerParent == 0 { p = drawParent() }
             let m = try mutator.mutate(definitions[p] ?? start, network: network)
             (definition, mutation) = (Self.searchable(m.definition, network: network), m.description)
-            repeated = seen[(try? config.summarize(definition, network)) ?? definition.formatted()]
+            structure = summary()
+            repeated = structure == "?" ? nil : seen[structure]
             if repeated == nil { break }
           }
         } catch {
@@ -137,14 +140,12 @@ public struct SearchDriver {
         }
         parent = p
         if let r = repeated {
-          let structure = (try? config.summarize(definition, network)) ?? "?"
           rows.append(failed(id: id, parent: p, mutation: mutation, structure: structure, "repeats #\(r) (not trained again)"))
           try writeOutputs(rows)
           log(progressLine(rows[id], of: rows))
           continue
         }
       }
-      let structure = (try? config.summarize(definition, network)) ?? "?"
       guard let evaluated = try evaluate(definition, id: id, parent: parent, mutation: mutation, structure: structure, train: train, valid: valid)
       else { stoppedBy = "interrupted"; break }
       let (row, measured) = evaluated
