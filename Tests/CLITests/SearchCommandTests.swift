@@ -67,6 +67,23 @@ import _NNTestSupport
     #expect(r.stdout.hasPrefix("Wrote 4 candidates in \(out)"), "\(r.stdout)")
   }
 
+  /// A results.json that cannot be read back (cut short, or missing a field) is one line naming
+  /// it, exit 1, and the folder is left as it was.
+  @Test func damagedResults_isOneLineAndTouchesNothing() throws {
+    let dir = try Fixtures.temporaryDirectory("search-damaged")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("s").path
+    #expect(try CLI.run(Self.arguments(out, ["--trials", "1", "--no-emulate"])).status == 0)
+    for (text, problem) in [("{\"seed\": 1, \"cand", "not valid JSON"), ("{\"seed\": 1}", "no 'generator'")] {
+      try text.write(toFile: out + "/results.json", atomically: true, encoding: .utf8)
+      let r = try CLI.run(Self.arguments(out, ["--trials", "2", "--no-emulate"]))
+      #expect(r.status == 1)
+      #expect(r.stderr == "\(out)/results.json: error: cannot be read back to resume (\(problem)); repair or remove it, or name a new folder\n")
+      #expect(try String(contentsOfFile: out + "/results.json", encoding: .utf8) == text)
+      #expect(!FileManager.default.fileExists(atPath: out + "/candidates/1.nntxt"))
+    }
+  }
+
   /// Ctrl-C between candidates: exit 130, one line saying what was written, and the rows measured
   /// so far are in results.json for the next run to resume from.
   @Test func interrupt_keepsWhatItHas_andExits130() throws {

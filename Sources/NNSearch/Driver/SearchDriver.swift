@@ -67,7 +67,13 @@ public struct SearchDriver {
     var rows: [CandidateRecord] = []
     var definitions: [Int: ProtoTextMessage] = [:]
     if let bytes = folder.read("results.json") {
-      let previous = try JSONDecoder().decode(SearchResults.self, from: Data(bytes))
+      let previous: SearchResults
+      do { previous = try JSONDecoder().decode(SearchResults.self, from: Data(bytes)) } catch {
+        // Damaged (a disk filled mid-write, an edit): one line, and nothing in the folder touched.
+        throw CompileError(
+          file: config.outputPath + "/results.json",
+          "error: cannot be read back to resume (\(Self.decodingProblem(error))); repair or remove it, or name a new folder")
+      }
       guard previous.seed == config.seed else {
         throw CompileError(
           file: config.outputPath + "/results.json",
@@ -238,6 +244,20 @@ public struct SearchDriver {
 
   /// How a row rejected before training begins its `budgetNote`.
   public static let prunedNote = "over budget (predicted before training): "
+
+  /// A JSON decoding error in a few words: what is wrong and where.
+  static func decodingProblem(_ error: Error) -> String {
+    switch error as? DecodingError {
+    case .dataCorrupted(let c)?: return c.codingPath.isEmpty ? "not valid JSON" : "bad value at \(path(c.codingPath))"
+    case .keyNotFound(let key, let c)?: return "no '\(key.stringValue)'" + (c.codingPath.isEmpty ? "" : " in \(path(c.codingPath))")
+    case .typeMismatch(_, let c)?, .valueNotFound(_, let c)?: return "wrong type at \(path(c.codingPath))"
+    default: return firstLine("\(error)")
+    }
+  }
+
+  private static func path(_ keys: [CodingKey]) -> String {
+    keys.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined().drop { $0 == "." }.description
+  }
 
   static func firstLine(_ s: String) -> String { s.split(separator: "\n").first.map(String.init) ?? s }
 
